@@ -1,0 +1,103 @@
+"""Marts: the public SQL interface (effective-dated history, latest prices, price changes), plus Parquet copies."""
+
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines import warehouse
+from pipelines.resources import DataDirResource
+
+HISTORY_COLUMNS = dg.TableSchema(
+    columns=[
+        dg.TableColumn("provider", "varchar", description="seller slug"),
+        dg.TableColumn("model", "varchar", description="seller's API model id"),
+        dg.TableColumn("price_kind", "varchar"),
+        dg.TableColumn("service_tier", "varchar"),
+        dg.TableColumn("tier_min_tokens", "bigint"),
+        dg.TableColumn("region", "varchar"),
+        dg.TableColumn("currency", "varchar", description="currency of the price list"),
+        dg.TableColumn("source", "varchar"),
+        dg.TableColumn("valid_from", "date", description="inclusive, UTC"),
+        dg.TableColumn("valid_to", "date", description="exclusive, NULL while current"),
+        dg.TableColumn("usd_per_mtok", "decimal(38,12)", description="USD per 1M tokens"),
+        dg.TableColumn("original_amount", "decimal(38,12)"),
+        dg.TableColumn("original_unit", "varchar"),
+        dg.TableColumn("source_url", "varchar"),
+        dg.TableColumn("snapshot_sha256", "varchar"),
+    ]
+)
+
+
+def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: str, sql_name: str, preview_sql: str):
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        warehouse.run(con, sql_name)
+        n = con.table(table).count("*").fetchone()[0]
+        preview = con.execute(preview_sql).fetchdf()
+        path = warehouse.export_parquet(con, table, data_dir.root() / "lake")
+    context.log.info(f"{table}: {n} rows, exported to {path}")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            "parquet": dg.MetadataValue.path(str(path)),
+            "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(empty)"),
+        }
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "price_history"]),
+    group_name="marts",
+    kinds={"duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[dg.AssetKey(["staging", "price_quotes"]), dg.AssetKey(["staging", "litellm_price_history"])],
+    pool="duckdb_warehouse",
+    metadata={"dagster/column_schema": HISTORY_COLUMNS},
+)
+def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """Effective-dated prices from every source (``valid_from`` inclusive, ``valid_to`` exclusive or NULL), one row
+    per run of an unchanged price per (provider, model, price_kind, service_tier, tier_min_tokens, region,
+    currency, source). Rules in ``warehouse/sql/marts_price_history.sql``."""
+    return _build(
+        context, duckdb, data_dir, "marts.price_history", "marts_price_history",
+        """SELECT provider, model, price_kind, source, valid_from, valid_to, usd_per_mtok FROM marts.price_history
+           WHERE provider = 'openai' AND model = 'gpt-4o' AND service_tier = 'standard' AND tier_min_tokens = 0
+           ORDER BY price_kind, valid_from LIMIT 12""",
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "latest_prices"]),
+    group_name="marts",
+    kinds={"duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[price_history],
+    pool="duckdb_warehouse",
+)
+def latest_prices(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """The price in force now per (provider, model, price_kind, service_tier, tier_min_tokens, region, currency),
+    with its source, source_url and valid_from; the provider's own page wins over public datasets."""
+    return _build(
+        context, duckdb, data_dir, "marts.latest_prices", "marts_latest_prices",
+        """SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok, source
+           FROM marts.latest_prices WHERE source <> 'litellm' AND service_tier = 'standard' AND price_kind = 'input'
+           ORDER BY usd_per_mtok DESC LIMIT 12""",
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "price_changes"]),
+    group_name="marts",
+    kinds={"duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[price_history],
+    pool="duckdb_warehouse",
+)
+def price_changes(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """One row per price change within a source (old, new, changed_at, pct_change)."""
+    return _build(
+        context, duckdb, data_dir, "marts.price_changes", "marts_price_changes",
+        """SELECT provider, model, price_kind, changed_at, old_usd_per_mtok, new_usd_per_mtok, pct_change, source
+           FROM marts.price_changes WHERE service_tier = 'standard' AND tier_min_tokens = 0
+           ORDER BY changed_at DESC LIMIT 12""",
+    )

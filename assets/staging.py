@@ -1,0 +1,209 @@
+"""Staging layer: normalised price quotes parsed from the raw snapshots, and imported price histories."""
+
+
+import datetime as dt
+import math
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.partitions import daily_partitions
+from pipelines import config, warehouse
+from pipelines.importers import litellm
+from pipelines.normalise import FxError, quote_rows
+from pipelines.registry import SOURCES
+from pipelines.resources import DataDirResource, FetcherResource
+from pipelines.sources.base import ParseError
+
+PRICE_QUOTES = dg.AssetKey(["staging", "price_quotes"])
+
+#: a token price above this (USD per 1M tokens) is implausible for any listed model and fails the check.
+MAX_PLAUSIBLE_USD_PER_MTOK = 10_000
+
+
+def _check_name(source: str) -> str:
+    return f"{source}_parsed"
+
+
+QUOTE_COLUMNS = dg.TableSchema(
+    columns=[
+        dg.TableColumn("partition_date", "date", description="daily partition (UTC)"),
+        dg.TableColumn("observed_at", "timestamp", description="UTC; capture date for replayed pages"),
+        dg.TableColumn("source", "varchar"),
+        dg.TableColumn("provider", "varchar", description="seller slug"),
+        dg.TableColumn("model", "varchar", description="seller's API model id"),
+        dg.TableColumn("model_name", "varchar", description="as shown on the page"),
+        dg.TableColumn("price_kind", "varchar"),
+        dg.TableColumn("service_tier", "varchar"),
+        dg.TableColumn("tier_min_tokens", "bigint"),
+        dg.TableColumn("region", "varchar"),
+        dg.TableColumn("usd_per_mtok", "decimal(38,12)", description="USD per 1M tokens"),
+        dg.TableColumn("original_amount", "decimal(38,12)"),
+        dg.TableColumn("original_currency", "varchar"),
+        dg.TableColumn("original_unit", "varchar"),
+        dg.TableColumn("fx_rate", "decimal(38,18)", description="original currency per USD (ECB)"),
+        dg.TableColumn("fx_date", "date"),
+        dg.TableColumn("source_url", "varchar"),
+        dg.TableColumn("snapshot_sha256", "varchar"),
+    ]
+)
+
+
+@dg.asset(
+    key=PRICE_QUOTES,
+    group_name="staging",
+    kinds={"python", "duckdb"},
+    owners=["team:tokenprices"],
+    partitions_def=daily_partitions,
+    deps=[dg.AssetKey(["raw", "page_snapshots"])],
+    pool="duckdb_warehouse",
+    check_specs=[
+        dg.AssetCheckSpec(
+            name=_check_name(name),
+            asset=PRICE_QUOTES,
+            blocking=True,
+            description=(
+                f"{name}: its pages parsed, at least the models of its previous partition are there, "
+                "and every price is finite, >= 0 and below 10,000 USD per 1M tokens."
+            ),
+        )
+        for name in SOURCES
+    ],
+    metadata={"dagster/column_schema": QUOTE_COLUMNS},
+)
+def price_quotes(
+    context: dg.AssetExecutionContext,
+    fetcher: FetcherResource,
+    duckdb: DuckDBResource,
+    data_dir: DataDirResource,
+):
+    """Parse the partition's raw snapshots into ``staging.price_quotes``, one row per observed price.
+
+    Per source, the latest snapshot of each URL in the partition is parsed and normalised to USD per 1M tokens
+    (CNY/EUR at the ECB rate of the observation day). The source's rows of this partition are replaced in one
+    transaction, so re-running a partition adds no duplicates. A page that fails to parse leaves that source's
+    earlier rows intact and fails that source's check only.
+    """
+    day = dt.date.fromisoformat(context.partition_key)
+    root = data_dir.root()
+    check_results, per_source = [], {}
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        snaps = con.execute(
+            """SELECT source, url, sha256, fetched_at FROM raw.page_snapshots WHERE partition_date = $d
+               QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY fetched_at DESC) = 1
+               ORDER BY source, url""",
+            {"d": day},
+        ).fetchall()
+        by_source: dict[str, list] = {}
+        for s in snaps:
+            by_source.setdefault(s[0], []).append(s)
+        for name, source in SOURCES.items():
+            snapshots = by_source.get(name, [])
+            if not snapshots:
+                live = fetcher.mode == "live"
+                check_results.append(
+                    dg.AssetCheckResult(
+                        check_name=_check_name(name),
+                        passed=not live,
+                        metadata={"reason": "not fetched (see the raw.page_snapshots run log)" if live
+                                  else "no capture of this source in the replay archive for this day"},
+                    )
+                )
+                continue
+            rows, error = [], None
+            for _, url, sha, fetched_at in snapshots:
+                try:
+                    prices = source.parse(warehouse.read_blob(root, sha), url)
+                    rows += quote_rows(
+                        prices,
+                        source=name,
+                        source_url=url,
+                        observed_at=fetched_at.replace(tzinfo=dt.UTC),
+                        snapshot_sha256=sha,
+                    )
+                except (ParseError, FxError) as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                    context.log.error(f"{name}: {error}")
+                    break
+            if error:
+                check_results.append(
+                    dg.AssetCheckResult(
+                        check_name=_check_name(name), passed=False, metadata={"error": dg.MetadataValue.text(error)}
+                    )
+                )
+                continue
+            previous = set(con.execute(warehouse.sql("previous_models"), {"source": name, "partition_date": day}).fetchall())
+            con.execute("BEGIN TRANSACTION")
+            warehouse.run(con, "delete_partition_quotes", {"partition_date": day, "source": name})
+            con.executemany(warehouse.sql("insert_price_quote"), [{"partition_date": day, **r} for r in rows])
+            con.execute("COMMIT")
+            models = {(r["provider"], r["model"]) for r in rows}
+            lost = sorted(f"{p}/{m}" for p, m in previous - models)
+            bad = [r for r in rows if not (math.isfinite(float(r["usd_per_mtok"])) and 0 <= r["usd_per_mtok"] < MAX_PLAUSIBLE_USD_PER_MTOK)]
+            per_source[name] = (len(rows), len(models))
+            check_results.append(
+                dg.AssetCheckResult(
+                    check_name=_check_name(name),
+                    passed=bool(rows) and not lost and not bad,
+                    metadata={
+                        "quotes": len(rows),
+                        "models": len(models),
+                        "models_lost_since_previous_partition": dg.MetadataValue.json(lost),
+                        "implausible_values": dg.MetadataValue.json([f"{r['model']} {r['price_kind']} {r['usd_per_mtok']}" for r in bad][:20]),
+                    },
+                )
+            )
+            context.log.info(f"{name}: {len(rows)} quotes for {len(models)} models")
+        total = con.execute("SELECT count(*) FROM staging.price_quotes").fetchone()[0]
+        part = con.execute("SELECT count(*) FROM staging.price_quotes WHERE partition_date = $d", {"d": day}).fetchone()[0]
+        preview = con.execute(
+            """SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok, original_amount,
+                      original_currency FROM staging.price_quotes WHERE partition_date = $d
+               ORDER BY provider, model, price_kind LIMIT 12""",
+            {"d": day},
+        ).fetchdf()
+    yield dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": total,
+            "partition_rows": part,
+            "per_source": dg.MetadataValue.json({k: {"quotes": q, "models": m} for k, (q, m) in per_source.items()}),
+            "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(no quotes)"),
+        },
+        check_results=check_results,
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["staging", "litellm_price_history"]),
+    group_name="staging",
+    kinds={"python", "duckdb"},
+    owners=["team:tokenprices"],
+    pool="duckdb_warehouse",
+)
+def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """LiteLLM's price-map history (2024-03 -> 2026-07, MIT) as effective-dated runs in
+    ``staging.imported_price_runs`` (source ``litellm``): text-generation entries only, USD per token rescaled
+    exactly to USD per 1M tokens, provider/model mapped by ``pipelines.importers.litellm.canonical``.
+    Re-import replaces the source's rows in one transaction (idempotent).
+    """
+    runs = litellm.read_runs(config.litellm_dir())
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM staging.imported_price_runs WHERE source = 'litellm'")
+        con.executemany(
+            """INSERT INTO staging.imported_price_runs VALUES ($source, $provider, $model, $source_key, $price_kind,
+               $service_tier, $tier_min_tokens, $region, $currency, $usd_per_mtok, $original_amount, $original_unit,
+               $valid_from, $valid_to, $source_url, $source_ref)""",
+            runs,
+        )
+        con.execute("COMMIT")
+        n, models, first, last = con.execute(
+            """SELECT count(*), count(DISTINCT provider || '/' || model), min(valid_from), max(valid_from)
+               FROM staging.imported_price_runs WHERE source = 'litellm'"""
+        ).fetchone()
+    context.log.info(f"litellm: {n} runs for {models} models, {first}..{last}")
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": n, "models": models, "first_valid_from": str(first), "last_valid_from": str(last)}
+    )

@@ -1,0 +1,1 @@
+"""Importers of public price datasets (pure: files in, rows out; no Dagster)."""

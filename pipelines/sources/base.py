@@ -1,0 +1,152 @@
+"""Shared vocabulary of the parsers: what one parsed price is, and the error a parser raises.
+
+A parser is a pure function ``parse(body: bytes, url: str) -> list[ParsedPrice]``: no Dagster, no I/O,
+no FX. It reports what the page says (amount, currency, unit) with the key of the price
+(provider, model, price_kind, service_tier, tier_min_tokens, region). Normalisation to USD per 1M tokens
+and currency conversion happen later, in :mod:`pipelines.normalise`.
+
+Vocabulary: ``../shared/notes/price-semantics.md`` (copied as ``docs/price-semantics.md``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+#: price kinds a parser may emit for token prices (price-semantics.md, "price_kind").
+PRICE_KINDS = frozenset(
+    {
+        "input",
+        "output",
+        "cache_read",
+        "cache_write",
+        "cache_write_5m",
+        "cache_write_1h",
+        "input_audio",
+        "output_audio",
+        "input_image",
+        "output_image",
+        "cache_read_audio",
+    }
+)
+#: service tiers (price-semantics.md, "service_tier").
+SERVICE_TIERS = frozenset({"standard", "batch", "flex", "priority", "off_peak"})
+
+#: original units of token prices and how many of them make one USD-per-1M-tokens figure.
+#: ``per 1M tokens`` (also written "MTok" by Anthropic) x1, ``per 1K tokens`` x1000, ``per token`` x1e6.
+TOKEN_UNITS: dict[str, Decimal] = {
+    "per 1M tokens": Decimal(1),
+    "per 1K tokens": Decimal(1000),
+    "per token": Decimal(1_000_000),
+}
+
+
+class ParseError(ValueError):
+    """A page could not be turned into prices.
+
+    The message names the page (URL), and where known the table, row and cell, so an operator can open the
+    capture and look. Raised instead of ever returning a guessed or zero price.
+    """
+
+    def __init__(self, message: str, *, url: str = "", where: str = ""):
+        self.url = url
+        self.where = where
+        parts = [message]
+        if where:
+            parts.append(f"at {where}")
+        if url:
+            parts.append(f"in {url}")
+        super().__init__(" ".join(parts))
+
+
+@dataclass(frozen=True)
+class ParsedPrice:
+    """One price as a page states it.
+
+    - ``provider``: seller slug (``openai``); ``model``: the seller's API id (``gpt-5.4-mini``);
+      ``model_name``: the name as shown on the page.
+    - ``price_kind`` in :data:`PRICE_KINDS`; ``service_tier`` in :data:`SERVICE_TIERS`;
+      ``tier_min_tokens``: 0 for the base price, else the long-context threshold in tokens (cliff pricing).
+    - ``amount`` (Decimal, exactly as written), ``currency`` (ISO 4217: USD, CNY, EUR) and ``unit``
+      (a key of :data:`TOKEN_UNITS`).
+    - ``where``: the table/row/cell it came from, for error messages and provenance.
+    """
+
+    provider: str
+    model: str
+    model_name: str
+    price_kind: str
+    amount: Decimal
+    currency: str
+    unit: str
+    service_tier: str = "standard"
+    tier_min_tokens: int = 0
+    region: str = "global"
+    where: str = ""
+    conditions: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.price_kind not in PRICE_KINDS:
+            raise ValueError(f"unknown price_kind {self.price_kind!r}")
+        if self.service_tier not in SERVICE_TIERS:
+            raise ValueError(f"unknown service_tier {self.service_tier!r}")
+        if self.unit not in TOKEN_UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}")
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("amount must be a Decimal (never float)")
+        if self.amount < 0:
+            raise ValueError(f"negative price {self.amount} at {self.where}")
+
+
+def clean_text(text: str) -> str:
+    """NFKC-normalise (fullwidth ``￥``/``（`` to ASCII forms), drop zero-width spaces, collapse whitespace."""
+    text = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\ufeff", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_MONEY = re.compile(
+    r"(?P<pre>US\$|\$|¥|€|元)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<post>元|€|\$|USD|CNY|EUR)?"
+)
+_SYMBOLS = {"$": "USD", "US$": "USD", "USD": "USD", "¥": "CNY", "元": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR"}
+
+
+def parse_money(text: str, *, default_currency: str | None = None) -> tuple[Decimal, str] | None:
+    """Read the first amount of money in ``text``: ``"$2.50"`` -> ``(Decimal("2.50"), "USD")``.
+
+    Handles escaped ``\\$``, fullwidth ``￥`` (NFKC to ``¥``), currency after the number (``2元``, ``1.85€``)
+    and thousands separators. Returns None when the text holds no number. Raises ValueError when a
+    number has no currency and no ``default_currency`` is given.
+    """
+    t = clean_text(text).replace("\\$", "$").replace("$$", "$")
+    m = _MONEY.search(t)
+    if not m:
+        return None
+    sym = m.group("pre") or m.group("post")
+    currency = _SYMBOLS[sym] if sym else default_currency
+    if currency is None:
+        raise ValueError(f"no currency in {text!r}")
+    try:
+        amount = Decimal(m.group("num").replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise ValueError(f"bad number in {text!r}") from exc
+    return amount, currency
+
+
+@dataclass
+class Source:
+    """A price source: where it lives and how its documents are read.
+
+    ``name`` is the source id stored with every row (``anthropic_pricing``), ``provider`` the seller it
+    prices (None for multi-seller sources), ``urls`` the live URLs, ``hosts`` the only hosts it may fetch
+    or be redirected to, ``fmt`` the document format (html, markdown, json), ``parse`` the parser.
+    """
+
+    name: str
+    provider: str
+    urls: tuple[str, ...]
+    fmt: str
+    parse: object  # Callable[[bytes, str], list[ParsedPrice]]
+    hosts: tuple[str, ...] = field(default=())
+    description: str = ""

@@ -1,0 +1,225 @@
+"""DeepSeek "Models & Pricing" page (https://api-docs.deepseek.com/quick_start/pricing and /zh-cn/…) -> prices.
+
+The page has one table, one column per model (``MODEL | deepseek-chat | deepseek-reasoner``), and a
+``PRICING`` / ``价格`` block of rows:
+
+- ``1M INPUT TOKENS (CACHE HIT)`` / ``百万tokens输入（缓存命中）`` -> ``cache_read``
+- ``1M INPUT TOKENS (CACHE MISS)`` / ``百万tokens输入（缓存未命中）`` -> ``input``
+- ``1M OUTPUT TOKENS`` / ``百万tokens输出`` -> ``output``
+
+A price cell that spans every model column (a merged cell) applies to every model. USD pages write
+``$0.28``, the Chinese page ``2元`` (CNY, amount exactly as written). Unit: per 1M tokens.
+
+Two document forms are read, chosen by what the document looks like:
+
+- **crawler Markdown** (the 2025 captures): the rowspan table is flattened into ``|``-separated lines that
+  are not a valid pipe table (cell texts wrap onto lines without ``|``), so the lines are read here directly:
+  the ``MODEL|`` line names the models and each pricing line is ``[PRICING|] label| price[| price…]`` with
+  either one price (merged over all models) or one per model.
+- **HTML** (the live page): :func:`pipelines.extract.html_tables` expands the spans; rows whose first cell
+  is ``PRICING…`` give label and prices per model column. Later pages split each price into ``OFF-PEAK`` and
+  ``PEAK`` rows: ``PEAK`` is the undiscounted all-day list price (``standard``), ``OFF-PEAK`` is
+  ``service_tier="off_peak"`` with the page's peak-hours footnote as ``conditions``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from bs4 import BeautifulSoup
+
+from pipelines.extract import html_tables
+from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+
+PROVIDER = "deepseek"
+UNIT = "per 1M tokens"
+
+_MODEL_LABELS = {"model", "模型"}
+_PRICING_LABEL = re.compile(r"^(?:pricing|价格)\b", re.I)
+_MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._:-]*$", re.I)
+# a whole price cell: "$0.028", "0.2元", "￥2" (NFKC ¥), "2 CNY"
+_PRICE_CELL = re.compile(r"^(?:US\$|\$|¥)?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|USD|CNY)?$")
+
+
+def parse(body: bytes, url: str) -> list[ParsedPrice]:
+    """Token prices of the DeepSeek pricing page, Markdown copy or HTML."""
+    text = body.decode("utf-8", errors="replace")
+    head = text.lstrip()[:2000].lower()
+    if head.startswith("<!doctype html") or head.startswith("<html") or "<table" in text.lower():
+        out = _parse_html(body, url)
+    else:
+        out = _parse_markdown(text, url)
+    if not out:
+        raise ParseError("no prices found on the page", url=url)
+    return out
+
+
+def _price_kind(label: str) -> str | None:
+    """Price kind of a pricing row label, None if the label is not a token price."""
+    t = clean_text(label).upper()
+    if not ("1M" in t or "百万" in t):
+        return None
+    if "CACHE MISS" in t or "缓存未命中" in t:
+        return "input"
+    if "CACHE HIT" in t or "缓存命中" in t:
+        return "cache_read"
+    if "OUTPUT" in t or "输出" in t:
+        return "output"
+    if "INPUT" in t or "输入" in t:
+        return "input"
+    return None
+
+
+def _money(cell: str, url: str, where: str) -> tuple[Decimal, str]:
+    t = clean_text(cell).replace("\\$", "$")
+    if not _PRICE_CELL.match(t):
+        raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
+    money = parse_money(t)
+    if money is None:  # pragma: no cover - the cell regex admits only a number
+        raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
+    return money
+
+
+# --- crawler Markdown -------------------------------------------------------------------------------------
+
+
+def _cells(line: str) -> list[str]:
+    return [clean_text(c.replace("**", "")) for c in line.split("|")]
+
+
+def _parse_markdown(text: str, url: str) -> list[ParsedPrice]:
+    lines = text.splitlines()
+    models: list[str] = []
+    model_line = -1
+    for n, line in enumerate(lines):
+        if "|" not in line:
+            continue
+        cells = _cells(line)
+        if cells[0].lower() in _MODEL_LABELS:
+            models = [c for c in cells[1:] if c]
+            model_line = n
+            break
+    if model_line < 0:
+        raise ParseError("no 'MODEL|' row naming the models", url=url)
+    bad = [m for m in models if not _MODEL_ID.match(m)]
+    if not models or bad:
+        raise ParseError(f"cannot read model ids {models!r}", url=url, where=f"line {model_line + 1}")
+    out: list[ParsedPrice] = []
+    in_pricing = False
+    for n in range(model_line + 1, len(lines)):
+        line = lines[n]
+        if "|" not in line:
+            if in_pricing:
+                break  # the pricing block ends at the first line that is not a table row
+            continue
+        cells = _cells(line)
+        if _PRICING_LABEL.match(cells[0]):
+            in_pricing = True
+            cells = cells[1:]
+        if not in_pricing:
+            continue
+        label, prices = cells[0], [c for c in cells[1:] if c]
+        where = f"line {n + 1} ({label!r})"
+        kind = _price_kind(label)
+        if kind is None:
+            raise ParseError(f"unknown pricing row {label!r}", url=url, where=where)
+        if len(prices) == 1:
+            per_model = [prices[0]] * len(models)  # one merged cell over all model columns
+        elif len(prices) == len(models):
+            per_model = prices
+        else:
+            raise ParseError(f"{len(prices)} prices for {len(models)} models", url=url, where=where)
+        for model, cell in zip(models, per_model):
+            amount, currency = _money(cell, url, where)
+            out.append(_price(model, kind, amount, currency, "standard", None, f"{where} col {model!r}"))
+    return out
+
+
+# --- HTML -------------------------------------------------------------------------------------------------
+
+_PEAK = re.compile(r"^peak$|^高峰", re.I)
+_OFF_PEAK = re.compile(r"^off-?peak$|^(?:闲时|低峰|非高峰)", re.I)
+_PEAK_NOTE = re.compile(r"(Peak hours are[^.]*\.)")
+
+
+def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
+    out: list[ParsedPrice] = []
+    note: str | None = None
+    for table in html_tables(body):
+        model_row = next((r for r in table.rows if r and clean_text(r[0]).lower() in _MODEL_LABELS), None)
+        if model_row is None:
+            continue
+        cols = [(j, clean_text(c)) for j, c in enumerate(model_row) if c != model_row[0]]
+        bad = [m for _, m in cols if not _MODEL_ID.match(m)]
+        if not cols or bad:
+            raise ParseError(f"cannot read model ids {bad or cols!r}", url=url, where=table.where(0))
+        first = cols[0][0]
+        for r, row in enumerate(table.rows):
+            if not _PRICING_LABEL.match(clean_text(row[0])):
+                continue
+            labels = [clean_text(x) for x in dict.fromkeys(row[1:first]) if x and x != row[0]]
+            if not labels:
+                raise ParseError("pricing row without a label", url=url, where=table.where(r))
+            tier, conditions = "standard", None
+            if len(labels) == 2 and (_PEAK.match(labels[1]) or _OFF_PEAK.match(labels[1])):
+                if _OFF_PEAK.match(labels[1]):
+                    if note is None:
+                        note = _peak_note(body)
+                    if note is None:
+                        raise ParseError(
+                            "off-peak price but no peak-hours footnote found", url=url, where=table.where(r, 2)
+                        )
+                    tier, conditions = "off_peak", note
+            elif len(labels) != 1:
+                raise ParseError(f"unexpected pricing row labels {labels!r}", url=url, where=table.where(r))
+            kind = _price_kind(labels[0])
+            if kind is None:
+                raise ParseError(f"unknown pricing row {labels[0]!r}", url=url, where=table.where(r, 1))
+            for j, model in cols:
+                cell = row[j]
+                where = table.where(r, model) + f" ({labels[-1]})"
+                if not clean_text(cell) or clean_text(cell) in ("-", "—"):
+                    continue  # absent is not zero
+                amount, currency = _money(cell, url, where)
+                out.append(_price(model, kind, amount, currency, tier, conditions, where))
+    return out
+
+
+def _peak_note(body: bytes) -> str | None:
+    text = clean_text(BeautifulSoup(body, "lxml").get_text(" "))
+    m = _PEAK_NOTE.search(text)
+    return m.group(1) if m else None
+
+
+def _price(
+    model: str, kind: str, amount: Decimal, currency: str, tier: str, conditions: str | None, where: str
+) -> ParsedPrice:
+    return ParsedPrice(
+        provider=PROVIDER,
+        model=model,
+        model_name=model,
+        price_kind=kind,
+        amount=amount,
+        currency=currency,
+        unit=UNIT,
+        service_tier=tier,
+        where=where,
+        conditions=conditions,
+    )
+
+
+SOURCE = Source(
+    name="deepseek_pricing",
+    provider=PROVIDER,
+    urls=(
+        "https://api-docs.deepseek.com/quick_start/pricing",
+        "https://api-docs.deepseek.com/zh-cn/quick_start/pricing",
+    ),
+    fmt="markdown",
+    parse=parse,
+    hosts=("api-docs.deepseek.com",),
+    description="DeepSeek Models & Pricing page (English: USD, Chinese: CNY), per 1M tokens; cache hit/miss "
+    "input and output, merged over the model columns; off-peak rows where the page has them. "
+    "Reads the crawler-Markdown copy and the HTML page.",
+)

@@ -1,0 +1,176 @@
+"""Anthropic pricing parser against the bundled captures (seed/pages/anthropic)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipelines.sources import anthropic
+from pipelines.sources.base import ParseError
+
+PAGES = Path(__file__).parents[2] / "seed" / "pages" / "anthropic"
+HTML_2026 = PAGES / "2026-04-26_platform-claude-docs-pricing.html"
+HTML_URL = "https://platform.claude.com/docs/en/about-claude/pricing"
+MD_2025 = PAGES / "2025-12-20_docs-claude-about-claude-pricing.md"
+MD_URL = "https://docs.claude.com/en/docs/about-claude/pricing.md"
+
+
+def price(quotes, model, kind, tier="standard", min_tokens=0):
+    """The single amount for (model, kind, tier, min_tokens); fails on 0 or 2+ matches."""
+    hits = [
+        q
+        for q in quotes
+        if q.model == model and q.price_kind == kind and q.service_tier == tier and q.tier_min_tokens == min_tokens
+    ]
+    assert len(hits) == 1, f"{len(hits)} matches for {(model, kind, tier, min_tokens)}: {hits}"
+    return hits[0].amount
+
+
+@pytest.fixture(scope="module")
+def html_quotes():
+    return anthropic.parse(HTML_2026.read_bytes(), HTML_URL)
+
+
+@pytest.fixture(scope="module")
+def md_quotes():
+    return anthropic.parse(MD_2025.read_bytes(), MD_URL)
+
+
+def test_opus_4_7_standard_and_batch(html_quotes):
+    q = html_quotes
+    assert price(q, "claude-opus-4-7", "input") == Decimal("5")
+    assert price(q, "claude-opus-4-7", "output") == Decimal("25")
+    assert price(q, "claude-opus-4-7", "cache_read") == Decimal("0.5")
+    assert price(q, "claude-opus-4-7", "cache_write_5m") == Decimal("6.25")
+    assert price(q, "claude-opus-4-7", "cache_write_1h") == Decimal("10")
+    assert price(q, "claude-opus-4-7", "input", tier="batch") == Decimal("2.5")
+    assert price(q, "claude-opus-4-7", "output", tier="batch") == Decimal("12.5")
+
+
+def test_amounts_are_exact_text_and_usd_per_mtok(html_quotes):
+    p = next(q for q in html_quotes if q.model == "claude-opus-4-7" and q.price_kind == "cache_read")
+    assert str(p.amount) == "0.50"  # as written on the page, not re-formatted
+    assert {(q.currency, q.unit) for q in html_quotes} == {("USD", "per 1M tokens")}
+    assert {q.provider for q in html_quotes} == {"anthropic"}
+    assert p.where == "table 0 ('Model pricing') row 1 col 'Cache Hits & Refreshes'"
+
+
+def test_haiku_and_legacy_rows(html_quotes):
+    q = html_quotes
+    # Claude Haiku 4.5: $1 / $1.25 / $2 / $0.10 / $5, batch $0.50 / $2.50
+    assert price(q, "claude-haiku-4-5", "input") == Decimal("1")
+    assert price(q, "claude-haiku-4-5", "cache_write_5m") == Decimal("1.25")
+    assert price(q, "claude-haiku-4-5", "cache_write_1h") == Decimal("2")
+    assert price(q, "claude-haiku-4-5", "cache_read") == Decimal("0.10")
+    assert price(q, "claude-haiku-4-5", "output") == Decimal("5")
+    assert price(q, "claude-haiku-4-5", "input", tier="batch") == Decimal("0.50")
+    # Claude Haiku 3 (legacy id): $0.25 / $0.30 / $0.50 / $0.03 / $1.25, batch $0.125 / $0.625
+    assert price(q, "claude-3-haiku-20240307", "input") == Decimal("0.25")
+    assert price(q, "claude-3-haiku-20240307", "cache_write_5m") == Decimal("0.30")
+    assert price(q, "claude-3-haiku-20240307", "cache_read") == Decimal("0.03")
+    assert price(q, "claude-3-haiku-20240307", "output") == Decimal("1.25")
+    assert price(q, "claude-3-haiku-20240307", "input", tier="batch") == Decimal("0.125")
+    assert price(q, "claude-3-haiku-20240307", "output", tier="batch") == Decimal("0.625")
+    # Claude Haiku 3.5: 1h cache write written "$1.6 / MTok"
+    assert price(q, "claude-3-5-haiku-20241022", "cache_write_1h") == Decimal("1.6")
+    # Claude Opus 4 -> claude-opus-4-0 by the rule
+    assert price(q, "claude-opus-4-0", "output") == Decimal("75")
+
+
+def test_deprecated_note_kept_in_name_not_in_id(html_quotes):
+    rows = [q for q in html_quotes if q.model == "claude-3-7-sonnet-20250219"]
+    assert {q.model_name for q in rows} == {"Claude Sonnet 3.7 (deprecated)"}
+    assert price(html_quotes, "claude-3-7-sonnet-20250219", "input") == Decimal("3")
+    assert price(html_quotes, "claude-3-opus-20240229", "cache_write_5m") == Decimal("18.75")
+
+
+def test_model_pricing_table_row_count(html_quotes):
+    model_pricing = [q for q in html_quotes if q.where.startswith("table 0 ('Model pricing')")]
+    assert len({q.model for q in model_pricing}) == 13
+    assert len(model_pricing) == 13 * 5
+    assert len({q.model for q in html_quotes if q.service_tier == "batch"}) == 13
+    assert len(html_quotes) == 13 * 5 + 13 * 2  # no fast-mode, session-hour or long-context rows on this page
+    assert {q.tier_min_tokens for q in html_quotes} == {0}
+
+
+def test_static_tables_agree_with_rsc_payload(html_quotes):
+    """The RSC flight payload repeats each row as ``"children":"$$5 / MTok"`` cells after the model name."""
+    text = HTML_2026.read_text(encoding="utf-8")
+    for name, model in (("Claude Opus 4.7", "claude-opus-4-7"), ("Claude Haiku 3", "claude-3-haiku-20240307")):
+        i = text.index(f'children\\":\\"{name}\\"}}]')
+        rsc = re.findall(r"\$\$(\d[\d.]*) / MTok", text[i : i + 1500])[:5]
+        kinds = ["input", "cache_write_5m", "cache_write_1h", "cache_read", "output"]
+        assert [Decimal(x) for x in rsc] == [price(html_quotes, model, k) for k in kinds]
+
+
+def test_markdown_copy_2025_opus_4_5(md_quotes):
+    q = md_quotes
+    assert price(q, "claude-opus-4-5", "input") == Decimal("5")
+    assert price(q, "claude-opus-4-5", "cache_write_5m") == Decimal("6.25")
+    assert price(q, "claude-opus-4-5", "cache_write_1h") == Decimal("10")
+    assert price(q, "claude-opus-4-5", "cache_read") == Decimal("0.50")
+    assert price(q, "claude-opus-4-5", "output") == Decimal("25")
+    assert price(q, "claude-opus-4-5", "input", tier="batch") == Decimal("2.50")
+    assert price(q, "claude-opus-4-5", "output", tier="batch") == Decimal("12.50")
+    assert len({x.model for x in q if x.where.startswith("table 0 ")}) == 10
+    # Markdown link "([deprecated](/docs/...))" reduced to its text
+    assert {x.model_name for x in q if x.model == "claude-3-opus-20240229"} == {"Claude Opus 3 (deprecated)"}
+
+
+def test_markdown_copy_2025_long_context(md_quotes):
+    """'When using Claude Sonnet 4 or Sonnet 4.5 ... requests that exceed 200K input tokens': $6 in / $22.50 out."""
+    q = md_quotes
+    for model in ("claude-sonnet-4-0", "claude-sonnet-4-5"):
+        assert price(q, model, "input", min_tokens=200_000) == Decimal("6")
+        assert price(q, model, "output", min_tokens=200_000) == Decimal("22.50")
+        assert price(q, model, "input") == Decimal("3")
+    assert {x.model for x in q if x.tier_min_tokens} == {"claude-sonnet-4-0", "claude-sonnet-4-5"}
+    assert len([x for x in q if x.tier_min_tokens]) == 4
+
+
+def test_broken_price_cell_names_table_row_cell():
+    real = HTML_2026.read_bytes()
+    body = real.replace(b">$6.25 / MTok<", b">$abc / MTok<", 1)
+    assert body != real
+    with pytest.raises(ParseError) as exc:
+        anthropic.parse(body, HTML_URL)
+    msg = str(exc.value)
+    assert "$abc / MTok" in msg
+    assert "table 0 ('Model pricing') row 1 col '5m Cache Writes'" in msg
+    assert HTML_URL in msg
+
+
+def test_unknown_model_name_is_reported_not_guessed():
+    real = MD_2025.read_bytes()
+    body = real.replace(b"| Claude Haiku 3.5  | $0.80", b"| Claude Haiku 3.6  | $0.80", 1)
+    assert body != real
+    with pytest.raises(ParseError, match=r"unknown Anthropic model name 'Claude Haiku 3.6'.*table 0 \('Model pricing'\) row 8"):
+        anthropic.parse(body, MD_URL)
+
+
+def test_page_without_prices_raises():
+    with pytest.raises(ParseError):
+        anthropic.parse(b"<html><body><h2>Pricing</h2><p>Contact sales.</p></body></html>", HTML_URL)
+
+
+def test_html_long_context_section_uses_prose_above_table():
+    """Same interpreter on HTML: the 2025 long-context layout rendered as HTML (the 2026 page has no such table)."""
+    body = b"""<!DOCTYPE html><html><body>
+    <h2>Model pricing</h2><table><thead><tr><th>Model</th><th>Base Input Tokens</th><th>5m Cache Writes</th>
+    <th>1h Cache Writes</th><th>Cache Hits &amp; Refreshes</th><th>Output Tokens</th></tr></thead><tbody>
+    <tr><td>Claude Sonnet 4.5</td><td>$3 / MTok</td><td>$3.75 / MTok</td><td>$6 / MTok</td><td>$0.30 / MTok</td>
+    <td>$15 / MTok</td></tr></tbody></table>
+    <h3>Long context pricing</h3><p>When using Claude Sonnet 4.5 with the 1M token context window enabled, requests
+    that exceed 200K input tokens are charged at premium long context rates:</p>
+    <table><thead><tr><th>&le; 200K input tokens</th><th>&gt; 200K input tokens</th></tr></thead><tbody>
+    <tr><td>Input: $3 / MTok</td><td>Input: $6 / MTok</td></tr>
+    <tr><td>Output: $15 / MTok</td><td>Output: $22.50 / MTok</td></tr></tbody></table></body></html>"""
+    q = anthropic.parse(body, HTML_URL)
+    assert price(q, "claude-sonnet-4-5", "output", min_tokens=200_000) == Decimal("22.50")
+    assert len(q) == 5 + 2
+    # the <= 200K column must repeat the base price of the models the prose names
+    with pytest.raises(ParseError, match="differs from 'Claude Sonnet 4.5' base price"):
+        anthropic.parse(body.replace(b"<td>Input: $3 / MTok</td>", b"<td>Input: $4 / MTok</td>"), HTML_URL)

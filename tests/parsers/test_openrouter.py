@@ -1,0 +1,114 @@
+"""OpenRouter models API parser, on the 2026-08-19 capture."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipelines.sources.base import ParseError
+from pipelines.sources.openrouter import SOURCE, parse
+
+CAPTURE = Path(__file__).parents[2] / "seed" / "pages" / "openrouter" / "2026-08-19_api-v1-models.json"
+URL = "https://openrouter.ai/api/v1/models"
+
+
+def price(quotes, model, kind, tier="standard", min_tokens=0):
+    hits = [
+        q for q in quotes
+        if q.model == model and q.price_kind == kind and q.service_tier == tier and q.tier_min_tokens == min_tokens
+    ]
+    assert len(hits) == 1, f"{len(hits)} matches for {model} {kind} {tier} {min_tokens}: {hits}"
+    return hits[0].amount
+
+
+@pytest.fixture(scope="module")
+def quotes():
+    return parse(CAPTURE.read_bytes(), URL)
+
+
+def test_source():
+    assert SOURCE.name == "openrouter_models_api" and SOURCE.provider == "openrouter"
+    assert SOURCE.urls == (URL,) and SOURCE.fmt == "json" and SOURCE.hosts == ("openrouter.ai",)
+    assert SOURCE.parse is parse
+
+
+def test_gpt_4o(quotes):
+    assert price(quotes, "openai/gpt-4o", "input") == Decimal("0.0000025")
+    assert price(quotes, "openai/gpt-4o", "output") == Decimal("0.00001")
+    assert price(quotes, "openai/gpt-4o", "cache_read") == Decimal("0.00000125")
+    assert {q.price_kind for q in quotes if q.model == "openai/gpt-4o"} == {"input", "output", "cache_read"}
+
+
+def test_anthropic_two_cache_writes(quotes):
+    m = "anthropic/claude-opus-5"
+    assert price(quotes, m, "input") == Decimal("0.000005")
+    assert price(quotes, m, "output") == Decimal("0.000025")
+    assert price(quotes, m, "cache_read") == Decimal("0.0000005")
+    assert price(quotes, m, "cache_write_5m") == Decimal("0.00000625")
+    assert price(quotes, m, "cache_write_1h") == Decimal("0.00001")
+    # web_search (per search) is not a token price
+    assert len([q for q in quotes if q.model == m]) == 5
+
+
+def test_single_cache_write_and_long_context_tiers(quotes):
+    m = "qwen/qwen3.7-flash"
+    assert price(quotes, m, "cache_write") == Decimal("0.000000038")
+    assert price(quotes, m, "input", min_tokens=32000) == Decimal("0.0000001")
+    assert price(quotes, m, "cache_write", min_tokens=256000) == Decimal("0.00000025")
+    assert price(quotes, "x-ai/grok-4.6", "output", min_tokens=200000) == Decimal("0.000012")
+    assert price(quotes, "x-ai/grok-4.6", "output") == Decimal("0.000006")
+
+
+def test_modalities(quotes):
+    assert price(quotes, "openai/gpt-audio", "input_audio") == Decimal("0.000032")
+    assert price(quotes, "openai/gpt-audio", "output_audio") == Decimal("0.000064")
+    assert price(quotes, "google/gemini-3.1-flash-lite-image", "output_image") == Decimal("0.00003")
+    assert price(quotes, "google/gemini-3.7-flash", "cache_read_audio") == Decimal("0.0000000375")
+
+
+def test_time_of_day_windows(quotes):
+    m = "deepseek/deepseek-v4-pro"
+    assert price(quotes, m, "input") == Decimal("0.00000132")
+    assert price(quotes, m, "input", "off_peak") == Decimal("0.00000066")
+    off = [q for q in quotes if q.model == m and q.service_tier == "off_peak"]
+    assert {q.conditions for q in off} == {"off-peak UTC 10:00-01:00, 04:00-06:00"}
+
+
+def test_batch_variant_and_free(quotes):
+    assert price(quotes, "openai/gpt-4o:batch", "input", "batch") == Decimal("0.00000125")
+    assert price(quotes, "z-ai/glm-5.2:free", "input") == Decimal("0")
+
+
+def test_sentinel_and_counts(quotes):
+    raw = json.loads(CAPTURE.read_bytes())
+    sentinel = {m["id"] for m in raw["data"] if m["pricing"]["prompt"] == "-1"}
+    assert sentinel == {"openrouter/auto", "openrouter/auto-beta", "openrouter/fusion",
+                        "openrouter/pareto-code", "openrouter/bodybuilder"}
+    assert not [q for q in quotes if q.model in sentinel]
+    assert all(q.amount >= 0 for q in quotes)
+    assert len({q.model for q in quotes}) == 409
+    assert len(quotes) == 1459
+    assert {(q.provider, q.currency, q.unit) for q in quotes} == {("openrouter", "USD", "per token")}
+
+
+def test_bad_price_string_raises():
+    body = CAPTURE.read_bytes()
+    start = body.index(b'"id": "openai/gpt-4o",')
+    at = body.index(b'"prompt": "0.0000025"', start)
+    bad = body[:at] + b'"prompt": "abc"' + body[at + len(b'"prompt": "0.0000025"'):]
+    with pytest.raises(ParseError) as e:
+        parse(bad, URL)
+    assert "openai/gpt-4o" in str(e.value) and "pricing.prompt" in str(e.value)
+
+
+def test_bad_override_raises():
+    pricing = {"prompt": "0.1", "completion": "0.2", "overrides": [{"min_prompt_tokens": 1000, "prompt": "1,5"}]}
+    doc = {"data": [{"id": "x/y", "name": "Y", "pricing": pricing}]}
+    with pytest.raises(ParseError, match=r"x/y.*overrides\[0\]\.prompt"):
+        parse(json.dumps(doc).encode(), URL)
+
+
+def test_no_prices_raises():
+    with pytest.raises(ParseError):
+        parse(b'{"data": [{"id": "a/b", "pricing": {"prompt": "-1", "completion": "-1"}}]}', URL)

@@ -1,0 +1,95 @@
+-- tokenprices warehouse schema (DuckDB). Idempotent: safe to run on every start.
+-- Units: every usd_per_mtok is USD per 1,000,000 tokens; timestamps are UTC (TIMESTAMP without zone, UTC by convention).
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE SCHEMA IF NOT EXISTS forecasts;
+
+-- One row per fetched document. The body is stored once, content-addressed, under <data_dir>/raw/<sha[:2]>/<sha>.
+CREATE TABLE IF NOT EXISTS raw.page_snapshots (
+    partition_date DATE NOT NULL,          -- the daily partition the fetch belongs to (UTC day)
+    source         VARCHAR NOT NULL,       -- source id, e.g. anthropic_pricing
+    url            VARCHAR NOT NULL,       -- the URL asked for
+    final_url      VARCHAR NOT NULL,       -- after (allowed) redirects
+    fetched_at     TIMESTAMP NOT NULL,     -- UTC; for a replayed capture, its capture date
+    fetch_mode     VARCHAR NOT NULL,       -- live | replay
+    http_status    INTEGER NOT NULL,
+    content_type   VARCHAR,
+    bytes          BIGINT NOT NULL,
+    sha256         VARCHAR NOT NULL,       -- of the body; names the blob file
+    capture_file   VARCHAR,                -- archive file a replayed body came from
+    PRIMARY KEY (source, url, fetched_at)
+);
+
+-- One row per observed price (normalised quote).
+CREATE TABLE IF NOT EXISTS staging.price_quotes (
+    partition_date   DATE NOT NULL,
+    observed_at      TIMESTAMP NOT NULL,   -- UTC; capture date for replayed pages
+    source           VARCHAR NOT NULL,
+    provider         VARCHAR NOT NULL,     -- seller slug
+    model            VARCHAR NOT NULL,     -- seller's API model id
+    model_name       VARCHAR,              -- as shown on the page
+    price_kind       VARCHAR NOT NULL,     -- input | output | cache_read | cache_write_5m | cache_write_1h | ...
+    service_tier     VARCHAR NOT NULL,     -- standard | batch | flex | priority | off_peak
+    tier_min_tokens  BIGINT NOT NULL,      -- 0 = base price; long-context threshold in tokens otherwise
+    region           VARCHAR NOT NULL DEFAULT 'global',
+    usd_per_mtok     DECIMAL(38, 12) NOT NULL,
+    original_amount  DECIMAL(38, 12) NOT NULL,
+    original_currency VARCHAR NOT NULL,    -- ISO 4217
+    original_unit    VARCHAR NOT NULL,     -- per 1M tokens | per 1K tokens | per token
+    fx_rate          DECIMAL(38, 18) NOT NULL, -- units of original_currency per 1 USD (ECB cross rate); 1 for USD
+    fx_date          DATE NOT NULL,        -- date of the ECB rate used
+    conditions       VARCHAR,              -- e.g. an off-peak UTC window
+    source_url       VARCHAR NOT NULL,
+    snapshot_sha256  VARCHAR NOT NULL,     -- raw body this quote was parsed from
+    location         VARCHAR               -- table/row/cell on the page
+);
+
+-- Effective-dated runs imported from public price datasets (LiteLLM, ...): already runs, not observations.
+CREATE TABLE IF NOT EXISTS staging.imported_price_runs (
+    source           VARCHAR NOT NULL,     -- litellm
+    provider         VARCHAR NOT NULL,
+    model            VARCHAR NOT NULL,
+    source_key       VARCHAR NOT NULL,     -- the dataset's own key (LiteLLM model_key | litellm_provider)
+    price_kind       VARCHAR NOT NULL,
+    service_tier     VARCHAR NOT NULL,
+    tier_min_tokens  BIGINT NOT NULL,
+    region           VARCHAR NOT NULL DEFAULT 'global',
+    currency         VARCHAR NOT NULL,
+    usd_per_mtok     DECIMAL(38, 12) NOT NULL,
+    original_amount  DECIMAL(38, 18) NOT NULL,
+    original_unit    VARCHAR NOT NULL,
+    valid_from       DATE NOT NULL,        -- inclusive, UTC
+    valid_to         DATE,                 -- exclusive, NULL while current
+    source_url       VARCHAR NOT NULL,     -- file at the commit where the value first appeared
+    source_ref       VARCHAR               -- commit sha / dataset version
+);
+
+CREATE TABLE IF NOT EXISTS forecasts.market_index (
+    series      VARCHAR NOT NULL,
+    month       DATE NOT NULL,             -- first day of the month; prices in force on its last day
+    index_value DOUBLE NOT NULL,           -- chained Jevons index, first month = 100
+    n_models    INTEGER NOT NULL           -- models matched between this month and the previous one
+);
+
+CREATE TABLE IF NOT EXISTS forecasts.price_decline (
+    series           VARCHAR NOT NULL,
+    method           VARCHAR NOT NULL,
+    factor           DOUBLE NOT NULL,      -- annual decline factor exp(-12*slope): prices fall factor-x per year
+    ci_low           DOUBLE NOT NULL,      -- 95% CI (HAC standard errors)
+    ci_high          DOUBLE NOT NULL,
+    half_life_months DOUBLE,
+    n_obs            INTEGER NOT NULL,
+    "window"         VARCHAR NOT NULL      -- first..last month used
+);
+
+CREATE TABLE IF NOT EXISTS forecasts.price_forecast (
+    series VARCHAR NOT NULL,
+    month  DATE NOT NULL,
+    yhat   DOUBLE NOT NULL,                -- index level
+    lo80   DOUBLE NOT NULL,
+    hi80   DOUBLE NOT NULL,
+    lo95   DOUBLE NOT NULL,
+    hi95   DOUBLE NOT NULL,
+    model  VARCHAR NOT NULL
+);
