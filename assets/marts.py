@@ -32,7 +32,7 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         warehouse.run(con, sql_name)
-        n = con.table(table).count("*").fetchone()[0]
+        n = con.table(table).aggregate("count(*)").fetchall()[0][0]
         preview = con.execute(preview_sql).fetchdf()
         path = warehouse.export_parquet(con, table, data_dir.root() / "lake")
     context.log.info(f"{table}: {n} rows, exported to {path}")

@@ -19,7 +19,6 @@ from pipelines.resources import default_resources
 scrape_job = dg.define_asset_job(
     "scrape_job",
     selection=dg.AssetSelection.assets(raw.page_snapshots, staging.price_quotes),
-    partitions_def=raw.daily_partitions,
     executor_def=dg.in_process_executor,
     description="Fetch every source for one UTC day, store raw snapshots, parse them into staging.price_quotes.",
 )

@@ -90,13 +90,18 @@ def read_manifest(archive: Path) -> list[Capture]:
 
 
 class ReplayFetcher(Fetcher):
-    """Serves captures from an archive folder: for day ``on``, the captures of the source's URLs taken that day."""
+    """Serves captures from an archive folder: for day ``on``, the captures of the source's URLs taken that day.
+
+    Captures whose date is only an estimate (``date_is_estimate=true`` in the manifest: index copies dated
+    from their content) are left out unless ``include_estimated`` is set: replaying them would put a guessed
+    date into the effective-dated history.
+    """
 
     mode = "replay"
 
-    def __init__(self, archive: Path):
+    def __init__(self, archive: Path, include_estimated: bool = False):
         self.archive = Path(archive)
-        self.captures = read_manifest(self.archive)
+        self.captures = [c for c in read_manifest(self.archive) if include_estimated or not c.date_is_estimate]
 
     def captures_for(self, source: Source) -> list[Capture]:
         """All archived captures of this source's URLs, oldest first."""

@@ -23,6 +23,9 @@ class FetcherResource(ConfigurableResource):
 
     mode: str = Field(default="replay", description="live | replay")
     archive_dir: str = Field(default="", description="replay archive folder (default seed/pages)")
+    include_estimated: bool = Field(
+        default=False, description="replay: also replay captures whose date is an estimate (manifest date_is_estimate)"
+    )
     timeout_s: float = Field(default=30.0, description="live: per-request timeout, seconds")
     user_agent: str = Field(default=USER_AGENT, description="live: User-Agent header")
 
@@ -31,7 +34,10 @@ class FetcherResource(ConfigurableResource):
         if self.mode == "live":
             return LiveFetcher(timeout_s=self.timeout_s, user_agent=self.user_agent)
         if self.mode == "replay":
-            return ReplayFetcher(Path(self.archive_dir) if self.archive_dir else config.archive_dir())
+            return ReplayFetcher(
+                Path(self.archive_dir) if self.archive_dir else config.archive_dir(),
+                include_estimated=self.include_estimated,
+            )
         raise ValueError(f"fetcher mode must be 'live' or 'replay', not {self.mode!r}")
 
 

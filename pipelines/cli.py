@@ -1,0 +1,244 @@
+"""``tokenprices`` command line: parse a saved page, query the warehouse, run the pipeline.
+
+    tokenprices parse FILE --url URL [--observed-at YYYY-MM-DD]   one JSON object per quote
+    tokenprices sql "QUERY"                                      run SQL on the warehouse, print a table
+    tokenprices latest [--provider P]                            latest prices (marts.latest_prices)
+    tokenprices demo                                             replay the bundled captures, build everything
+    tokenprices run                                              live scrape of today, then marts + forecasts
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from pipelines import config
+
+
+def _json_default(v):
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    raise TypeError(type(v))
+
+
+def cmd_parse(args) -> int:
+    from pipelines.normalise import quote_rows
+    from pipelines.registry import source_for_url
+    from pipelines.sources.base import ParseError
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"tokenprices parse: no such file: {path}", file=sys.stderr)
+        return 2
+    try:
+        source = source_for_url(args.url)
+    except KeyError as exc:
+        print(f"tokenprices parse: {exc.args[0]}", file=sys.stderr)
+        return 2
+    body = path.read_bytes()
+    observed = dt.date.fromisoformat(args.observed_at) if args.observed_at else dt.datetime.now(dt.UTC).date()
+    try:
+        prices = source.parse(body, args.url)
+        rows = quote_rows(
+            prices,
+            source=source.name,
+            source_url=args.url,
+            observed_at=dt.datetime.combine(observed, dt.time(), tzinfo=dt.UTC),
+            snapshot_sha256=hashlib.sha256(body).hexdigest(),
+        )
+    except (ParseError, LookupError) as exc:
+        print(f"tokenprices parse: cannot parse {path} as {source.name}: {exc}", file=sys.stderr)
+        return 1
+    for r in rows:
+        print(json.dumps(r, default=_json_default, ensure_ascii=False))
+    print(f"{len(rows)} quotes from {source.name}", file=sys.stderr)
+    return 0
+
+
+def _connect_ro():
+    import duckdb
+
+    db = config.warehouse_path()
+    if not db.exists():
+        raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
+    return duckdb.connect(str(db), read_only=True)
+
+
+def _print_table(cur, title: str | None = None, max_rows: int = 200) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    cols = [d[0] for d in cur.description]
+    rows = cur.fetchmany(max_rows + 1)
+    t = Table(title=title, show_lines=False)
+    for c in cols:
+        t.add_column(c, overflow="fold")
+    for r in rows[:max_rows]:
+        t.add_row(*["" if v is None else str(v) for v in r])
+    Console(width=max(100, os.get_terminal_size().columns if sys.stdout.isatty() else 200)).print(t)
+    if len(rows) > max_rows:
+        print(f"(first {max_rows} rows shown)")
+
+
+def cmd_sql(args) -> int:
+    import duckdb
+
+    con = _connect_ro()
+    try:
+        cur = con.execute(args.query)
+    except duckdb.Error as exc:
+        print(f"tokenprices sql: {exc}", file=sys.stderr)
+        return 1
+    if cur.description:
+        _print_table(cur, max_rows=args.max_rows)
+    return 0
+
+
+def cmd_latest(args) -> int:
+    con = _connect_ro()
+    cur = con.execute(
+        """SELECT provider, model, price_kind, service_tier, tier_min_tokens, currency, usd_per_mtok, source,
+                  valid_from
+           FROM marts.latest_prices
+           WHERE ($provider IS NULL OR provider = $provider) AND ($all OR source <> 'litellm')
+           ORDER BY provider, model, service_tier, tier_min_tokens, price_kind""",
+        {"provider": args.provider, "all": args.all_sources},
+    )
+    _print_table(cur, title="latest prices, USD per 1M tokens", max_rows=args.max_rows)
+    return 0
+
+
+def _instance():
+    from dagster import DagsterInstance
+
+    if os.environ.get("DAGSTER_HOME"):
+        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+        return DagsterInstance.get()
+    return DagsterInstance.ephemeral()
+
+
+#: run config that keeps Dagster's console log to warnings and errors (progress lines are printed by us).
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def _run_warehouse(defs, instance) -> bool:
+    t = time.monotonic()
+    res = defs.resolve_job_def("warehouse_job").execute_in_process(
+        instance=instance, run_config=QUIET, raise_on_error=False
+    )
+    print(f"  warehouse_job: {'ok' if res.success else 'FAILED'} ({time.monotonic() - t:.1f}s)")
+    return res.success
+
+
+def cmd_demo(args) -> int:
+    """Replay every capture date of the bundled archive through scrape_job, then warehouse_job."""
+    from pipelines.definitions import defs
+    from pipelines.fetch import ReplayFetcher
+    from pipelines.registry import SOURCES
+
+    archive = Path(args.archive) if args.archive else config.archive_dir()
+    days = ReplayFetcher(archive).capture_dates(list(SOURCES.values()))
+    print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into {config.warehouse_path()}")
+    instance = _instance()
+    job = defs.resolve_job_def("scrape_job")
+    run_config = {
+        "resources": {"fetcher": {"config": {"mode": "replay", "archive_dir": str(archive)}}},
+        **QUIET,
+    }
+    ok = True
+    for i, day in enumerate(days, 1):
+        t = time.monotonic()
+        res = job.execute_in_process(
+            partition_key=day.isoformat(), instance=instance, run_config=run_config, raise_on_error=False
+        )
+        failed = [
+            e.asset_check_evaluation_data.check_name
+            for e in res.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+        ]
+        ok &= res.success and not failed
+        status = "ok" if res.success and not failed else f"FAILED {failed or ''}"
+        print(f"  [{i}/{len(days)}] scrape {day}: {status} ({time.monotonic() - t:.1f}s)")
+    ok &= _run_warehouse(defs, instance)
+    _summary()
+    return 0 if ok else 1
+
+
+def cmd_run(args) -> int:
+    """Live scrape of today's UTC partition, then marts and forecasts."""
+    from pipelines.definitions import LIVE_RUN_CONFIG, defs
+
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    instance = _instance()
+    print(f"tokenprices run: live scrape for {day} into {config.warehouse_path()}")
+    res = defs.resolve_job_def("scrape_job").execute_in_process(
+        partition_key=day, instance=instance, run_config=LIVE_RUN_CONFIG, raise_on_error=False
+    )
+    print(f"  scrape {day}: {'ok' if res.success else 'FAILED (see the log above)'}")
+    ok = _run_warehouse(defs, instance) and res.success
+    _summary()
+    return 0 if ok else 1
+
+
+def _summary() -> None:
+    con = _connect_ro()
+    q = lambda s: con.execute(s).fetchone()  # noqa: E731
+    providers, models, quotes = q(
+        "SELECT count(DISTINCT provider), count(DISTINCT provider || '/' || model), count(*) FROM staging.price_quotes"
+    )
+    snaps, raw_bytes = q("SELECT count(*), coalesce(sum(bytes), 0) FROM raw.page_snapshots")
+    hist, hist_models = q("SELECT count(*), count(DISTINCT provider || '/' || model) FROM marts.price_history")
+    latest, changes = q("SELECT (SELECT count(*) FROM marts.latest_prices), (SELECT count(*) FROM marts.price_changes)")
+    decline = con.execute(
+        "SELECT series, factor, ci_low, ci_high, n_obs, \"window\" FROM forecasts.price_decline ORDER BY series"
+    ).fetchall()
+    print()
+    print("tokenprices warehouse summary")
+    print(f"  raw snapshots     {snaps} pages, {raw_bytes:,} bytes")
+    print(f"  providers         {providers} (from pages)")
+    print(f"  models            {models} (from pages), {hist_models} in history")
+    print(f"  quotes            {quotes} observed prices (staging.price_quotes)")
+    print(f"  history rows      {hist} effective-dated runs (marts.price_history)")
+    print(f"  latest prices     {latest}; price changes {changes}")
+    for s, f, lo, hi, n, w in decline:
+        print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
+    print(f"  warehouse         {config.warehouse_path()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="tokenprices", description="LLM API prices: scrape, warehouse, forecast.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sp = sub.add_parser("parse", help="parse a saved capture, print one JSON object per quote")
+    sp.add_argument("file")
+    sp.add_argument("--url", required=True, help="the page's URL (picks the source)")
+    sp.add_argument("--observed-at", help="observation date YYYY-MM-DD (default: today UTC); sets the FX date")
+    sp.set_defaults(func=cmd_parse)
+    sp = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print a table")
+    sp.add_argument("query")
+    sp.add_argument("--max-rows", type=int, default=200)
+    sp.set_defaults(func=cmd_sql)
+    sp = sub.add_parser("latest", help="latest prices (provider pages; --all-sources adds LiteLLM)")
+    sp.add_argument("--provider")
+    sp.add_argument("--all-sources", action="store_true")
+    sp.add_argument("--max-rows", type=int, default=500)
+    sp.set_defaults(func=cmd_latest)
+    sp = sub.add_parser("demo", help="replay the bundled captures offline and build the warehouse")
+    sp.add_argument("--archive", help="replay archive folder (default seed/pages)")
+    sp.set_defaults(func=cmd_demo)
+    sp = sub.add_parser("run", help="live scrape of today (UTC), then marts and forecasts")
+    sp.set_defaults(func=cmd_run)
+    args = p.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Shared fixtures: paths of the bundled real data, and one warehouse built by the real pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_duckdb import DuckDBResource
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "seed" / "pages"
+
+
+def replay_resources(db: Path, data_dir: Path) -> dict:
+    from pipelines.resources import DataDirResource, FetcherResource
+
+    return {
+        "fetcher": FetcherResource(mode="replay", archive_dir=str(PAGES)),
+        "duckdb": DuckDBResource(database=str(db)),
+        "data_dir": DataDirResource(path=str(data_dir)),
+    }
+
+
+def build_warehouse(db: Path, data_dir: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInJobResult]:
+    """Run the real pipeline on the bundled captures: scrape every replay day, then history/marts/forecasts."""
+    from assets import forecasts, marts, raw, staging
+    from pipelines.fetch import ReplayFetcher
+    from pipelines.registry import SOURCES
+
+    res = replay_resources(db, data_dir)
+    results = []
+    for day in ReplayFetcher(PAGES).capture_dates(list(SOURCES.values())):
+        results.append(
+            dg.materialize(
+                [raw.page_snapshots, staging.price_quotes],
+                partition_key=day.isoformat(),
+                resources=res,
+                instance=instance,
+            )
+        )
+    results.append(
+        dg.materialize(
+            [
+                staging.litellm_price_history,
+                marts.price_history,
+                marts.latest_prices,
+                marts.price_changes,
+                forecasts.market_index,
+                forecasts.price_decline,
+                forecasts.price_forecast,
+            ],
+            resources=res,
+            instance=instance,
+        )
+    )
+    return results
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """(db path, data dir, run results, instance) of a warehouse built once by the real pipeline."""
+    tmp = tmp_path_factory.mktemp("warehouse")
+    db, data_dir = tmp / "tokenprices.duckdb", tmp / "data"
+    instance = dg.DagsterInstance.ephemeral()
+    results = build_warehouse(db, data_dir, instance)
+    return db, data_dir, results, instance
+
+
+@pytest.fixture()
+def wh(built):
+    """A read-only connection to the built warehouse."""
+    con = duckdb.connect(str(built[0]), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver on 127.0.0.1 (never anything but loopback), any free port."""
+    return ("127.0.0.1", 0)

@@ -1,0 +1,53 @@
+"""The code location loads, and every job, schedule, sensor and check resolves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import dagster as dg
+
+from pipelines.definitions import defs, nightly_scrape
+from pipelines.registry import SOURCES
+from tests.conftest import ROOT
+
+
+def test_jobs_and_automation_resolve():
+    assert defs.resolve_job_def("scrape_job").partitions_def is not None
+    defs.resolve_job_def("warehouse_job")
+    assert defs.resolve_schedule_def("nightly_scrape").cron_schedule == "0 2 * * *"
+    defs.resolve_sensor_def("warehouse_after_scrape")
+
+
+def test_groups_are_layers_and_lineage_flows_one_way():
+    graph = defs.resolve_asset_graph()
+    order = {"raw": 0, "staging": 1, "marts": 2, "forecasts": 3}
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.group_name == key.path[0]
+        assert node.description, f"{key} has no description"
+        for parent in node.parent_keys:
+            assert order[parent.path[0]] <= order[key.path[0]], f"back-edge {parent} -> {key}"
+
+
+def test_one_blocking_check_per_source():
+    specs = [s for a in defs.assets if isinstance(a, dg.AssetsDefinition) for s in a.check_specs]
+    names = {s.name for s in specs}
+    assert names == {f"{n}_parsed" for n in SOURCES}
+    assert all(s.blocking for s in specs)
+
+
+def test_nightly_schedule_scrapes_that_day_live():
+    ctx = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC))
+    req = nightly_scrape(ctx)
+    assert req.partition_key == "2026-11-30"
+    assert req.run_config["resources"]["fetcher"]["config"]["mode"] == "live"
+
+
+def test_dagster_definitions_validate():
+    out = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", str(ROOT / "workspace.yaml")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
