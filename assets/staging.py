@@ -91,7 +91,7 @@ def price_quotes(
         warehouse.ensure_schema(con)
         snaps = con.execute(
             """SELECT source, url, sha256, fetched_at FROM raw.page_snapshots WHERE partition_date = $d
-               QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY fetched_at DESC) = 1
+               QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY fetched_at DESC, ingested_at DESC) = 1
                ORDER BY source, url""",
             {"d": day},
         ).fetchall()

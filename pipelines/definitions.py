@@ -38,7 +38,7 @@ LIVE_RUN_CONFIG = {"resources": {"fetcher": {"config": {"mode": "live"}}}}
     job=scrape_job,
     cron_schedule="0 2 * * *",
     execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.STOPPED,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Nightly live scrape at 02:00 UTC of that day's partition.",
 )
 def nightly_scrape(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:

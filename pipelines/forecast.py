@@ -144,6 +144,7 @@ def plot_png(index: pd.DataFrame, forecast: pd.DataFrame, decline: Decline, path
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
     ax.plot(pd.to_datetime(index["month"]), index["index_value"], color="#1f77b4", label="matched-model index")
@@ -152,6 +153,8 @@ def plot_png(index: pd.DataFrame, forecast: pd.DataFrame, decline: Decline, path
     ax.fill_between(fm, forecast["lo95"], forecast["hi95"], color="#d62728", alpha=0.12, label="95% PI")
     ax.fill_between(fm, forecast["lo80"], forecast["hi80"], color="#d62728", alpha=0.22, label="80% PI")
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.ScalarFormatter())
     ax.set_ylabel("index (first month = 100)")
     ax.set_title(
         f"Blended (3:1) price index: falls {decline.factor:.2f}x/yr "

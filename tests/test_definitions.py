@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 
@@ -46,8 +47,9 @@ def test_nightly_schedule_scrapes_that_day_live():
 
 
 def test_dagster_definitions_validate():
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # validate uses a temporary instance
     out = subprocess.run(
         [sys.executable, "-m", "dagster", "definitions", "validate", "-w", str(ROOT / "workspace.yaml")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env,
     )
     assert out.returncode == 0, out.stdout + out.stderr

@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS raw.page_snapshots (
     bytes          BIGINT NOT NULL,
     sha256         VARCHAR NOT NULL,       -- of the body; names the blob file
     capture_file   VARCHAR,                -- archive file a replayed body came from
-    PRIMARY KEY (source, url, fetched_at)
+    ingested_at    TIMESTAMP NOT NULL,     -- UTC, when this row was written
+    PRIMARY KEY (source, url, fetched_at, sha256)
 );
 
 -- One row per observed price (normalised quote).
