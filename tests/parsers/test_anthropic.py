@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.sources import anthropic
 from pipelines.sources.base import ParseError
+from tests.helpers import price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages" / "anthropic"
 HTML_2026 = PAGES / "2026-04-26_platform-claude-docs-pricing.html"
@@ -18,15 +19,6 @@ MD_2025 = PAGES / "2025-12-20_docs-claude-about-claude-pricing.md"
 MD_URL = "https://docs.claude.com/en/docs/about-claude/pricing.md"
 
 
-def price(quotes, model, kind, tier="standard", min_tokens=0):
-    """The single amount for (model, kind, tier, min_tokens); fails on 0 or 2+ matches."""
-    hits = [
-        q
-        for q in quotes
-        if q.model == model and q.price_kind == kind and q.service_tier == tier and q.tier_min_tokens == min_tokens
-    ]
-    assert len(hits) == 1, f"{len(hits)} matches for {(model, kind, tier, min_tokens)}: {hits}"
-    return hits[0].amount
 
 
 @pytest.fixture(scope="module")

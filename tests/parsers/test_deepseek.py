@@ -7,6 +7,7 @@ import pytest
 
 from pipelines.sources.base import ParseError
 from pipelines.sources.deepseek import SOURCE, parse
+from tests.helpers import find_price as price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages" / "deepseek"
 EN = PAGES / "2025-12-20_quick-start-pricing_en.md"
@@ -16,13 +17,6 @@ URL_EN = "https://api-docs.deepseek.com/quick_start/pricing"
 URL_ZH = "https://api-docs.deepseek.com/zh-cn/quick_start/pricing"
 
 
-def price(quotes, model, kind, tier="standard", min_tokens=0):
-    hits = [
-        q for q in quotes
-        if q.model == model and q.price_kind == kind and q.service_tier == tier and q.tier_min_tokens == min_tokens
-    ]
-    assert len(hits) == 1, f"{len(hits)} matches for {model} {kind} {tier} {min_tokens}: {hits}"
-    return hits[0]
 
 
 def test_source():

@@ -7,19 +7,13 @@ import pytest
 
 from pipelines.sources.base import ParseError
 from pipelines.sources.google import SOURCE, parse
+from tests.helpers import price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages"
 CAPTURE = PAGES / "gemini" / "2026-04-27_ai-google-dev-gemini-api-pricing.html"
 URL = "https://ai.google.dev/gemini-api/docs/pricing"
 
 
-def price(quotes, model, kind, tier="standard", min_tokens=0):
-    hits = [
-        q for q in quotes
-        if q.model == model and q.price_kind == kind and q.service_tier == tier and q.tier_min_tokens == min_tokens
-    ]
-    assert len(hits) == 1, f"{len(hits)} matches for {model} {kind} {tier} {min_tokens}: {hits}"
-    return hits[0].amount
 
 
 @pytest.fixture(scope="module")

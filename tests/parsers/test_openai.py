@@ -12,20 +12,12 @@ from bs4 import BeautifulSoup
 
 from pipelines.sources import openai
 from pipelines.sources.base import ParseError
+from tests.helpers import price
 
 PAGE = Path(__file__).parents[2] / "seed" / "pages" / "openai" / "2026-04-27_developers-openai-api-docs-pricing.html"
 URL = "https://developers.openai.com/api/docs/pricing"
 
 
-def price(quotes, model, kind, tier="standard", min_tokens=0):
-    """The single amount for (model, kind, tier, min_tokens); fails on 0 or 2+ matches."""
-    hits = [
-        q
-        for q in quotes
-        if q.model == model and q.price_kind == kind and q.service_tier == tier and q.tier_min_tokens == min_tokens
-    ]
-    assert len(hits) == 1, f"{len(hits)} matches for {(model, kind, tier, min_tokens)}: {hits}"
-    return hits[0].amount
 
 
 def absent(quotes, model, kind, tier="standard", min_tokens=0):

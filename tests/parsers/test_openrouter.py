@@ -8,18 +8,12 @@ import pytest
 
 from pipelines.sources.base import ParseError
 from pipelines.sources.openrouter import SOURCE, parse
+from tests.helpers import price
 
 CAPTURE = Path(__file__).parents[2] / "seed" / "pages" / "openrouter" / "2026-08-19_api-v1-models.json"
 URL = "https://openrouter.ai/api/v1/models"
 
 
-def price(quotes, model, kind, tier="standard", min_tokens=0):
-    hits = [
-        q for q in quotes
-        if q.model == model and q.price_kind == kind and q.service_tier == tier and q.tier_min_tokens == min_tokens
-    ]
-    assert len(hits) == 1, f"{len(hits)} matches for {model} {kind} {tier} {min_tokens}: {hits}"
-    return hits[0].amount
 
 
 @pytest.fixture(scope="module")
