@@ -73,6 +73,15 @@ def _connect_ro():
     return duckdb.connect(str(db), read_only=True)
 
 
+def _fmt(v) -> str:
+    """Cell text: NULL as '', decimals without exponent or trailing zeros (0E-12 -> 0, 2.500 -> 2.5)."""
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return f"{v.normalize():f}" if v else "0"
+    return str(v)
+
+
 def _print_table(cur, title: str | None = None, max_rows: int = 200) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -83,7 +92,7 @@ def _print_table(cur, title: str | None = None, max_rows: int = 200) -> None:
     for c in cols:
         t.add_column(c, overflow="fold")
     for r in rows[:max_rows]:
-        t.add_row(*["" if v is None else str(v) for v in r])
+        t.add_row(*[_fmt(v) for v in r])
     Console(width=max(100, os.get_terminal_size().columns if sys.stdout.isatty() else 200)).print(t)
     if len(rows) > max_rows:
         print(f"(first {max_rows} rows shown)")
@@ -105,6 +114,12 @@ def cmd_sql(args) -> int:
 
 def cmd_latest(args) -> int:
     con = _connect_ro()
+    if args.provider:
+        known = [r[0] for r in con.execute("SELECT DISTINCT provider FROM marts.latest_prices ORDER BY 1").fetchall()]
+        if args.provider not in known:
+            print(f"tokenprices latest: no provider {args.provider!r}; known: {', '.join(known[:40])}"
+                  + (" …" if len(known) > 40 else ""), file=sys.stderr)
+            return 1
     cur = con.execute(
         """SELECT provider, model, price_kind, service_tier, tier_min_tokens, currency, usd_per_mtok, source,
                   valid_from
@@ -113,7 +128,8 @@ def cmd_latest(args) -> int:
            ORDER BY provider, model, service_tier, tier_min_tokens, price_kind""",
         {"provider": args.provider, "all": args.all_sources},
     )
-    _print_table(cur, title="latest prices, USD per 1M tokens", max_rows=args.max_rows)
+    title = "latest prices, USD per 1M tokens" + ("" if args.all_sources else " (provider pages; --all-sources adds LiteLLM)")
+    _print_table(cur, title=title, max_rows=args.max_rows)
     return 0
 
 
@@ -224,12 +240,12 @@ def main(argv: list[str] | None = None) -> int:
     sp.set_defaults(func=cmd_parse)
     sp = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print a table")
     sp.add_argument("query")
-    sp.add_argument("--max-rows", type=int, default=200)
+    sp.add_argument("--max-rows", type=int, default=200, help="print at most this many rows (default 200)")
     sp.set_defaults(func=cmd_sql)
     sp = sub.add_parser("latest", help="latest prices (provider pages; --all-sources adds LiteLLM)")
-    sp.add_argument("--provider")
-    sp.add_argument("--all-sources", action="store_true")
-    sp.add_argument("--max-rows", type=int, default=500)
+    sp.add_argument("--provider", help="seller slug, e.g. anthropic, openai, google, deepseek, openrouter")
+    sp.add_argument("--all-sources", action="store_true", help="also show prices known only from LiteLLM's history")
+    sp.add_argument("--max-rows", type=int, default=500, help="print at most this many rows (default 500)")
     sp.set_defaults(func=cmd_latest)
     sp = sub.add_parser("demo", help="replay the bundled captures offline and build the warehouse")
     sp.add_argument("--archive", help="replay archive folder (default seed/pages)")

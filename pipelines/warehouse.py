@@ -81,6 +81,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -
     os.close(fd)
     try:
         pq.write_table(arrow, tmp, compression="zstd")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the lake is for every reader
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):

@@ -57,6 +57,8 @@ def test_sql_and_latest_on_built_warehouse(built):
     out = run("latest", "--provider", "anthropic", env=env)
     assert out.returncode == 0, out.stderr
     assert "claude-opus-4-7" in out.stdout and "anthropic_pricing" in out.stdout
+    unknown = run("latest", "--provider", "nosuch", env=env)
+    assert unknown.returncode == 1 and "no provider 'nosuch'" in unknown.stderr and "anthropic" in unknown.stderr
     bad = run("sql", "SELECT * FROM nope", env=env)
     assert bad.returncode == 1 and "nope" in bad.stderr
 

@@ -147,6 +147,7 @@ def test_parquet_exports_match_marts(built, wh):
     for table in ("price_history", "latest_prices", "price_changes"):
         n_parquet = duckdb.execute("SELECT count(*) FROM read_parquet($p)", {"p": str(lake / f"{table}.parquet")}).fetchone()[0]
         assert n_parquet == wh.table(f"marts.{table}").aggregate("count(*)").fetchall()[0][0] > 0
+        assert (lake / f"{table}.parquet").stat().st_mode & 0o044 == 0o044  # readable by group and others
     assert not list(lake.glob(".*"))  # no temp files left behind
 
 
