@@ -1,6 +1,7 @@
 """Raw layer: every fetched document, stored once by content hash, recorded in ``raw.page_snapshots``."""
 
 
+import dataclasses
 import datetime as dt
 
 import dagster as dg
@@ -8,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions  # noqa: F401 (re-exported)
 from pipelines import warehouse
-from pipelines.fetch import FetchError
+from pipelines.fetch import FetchError, Validators
 from pipelines.registry import SOURCES
 from pipelines.resources import DataDirResource, FetcherResource
 
@@ -42,14 +43,31 @@ def page_snapshots(
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         for source in SOURCES.values():
+            last = {
+                url: (sha, n, etag, lm, ctype)
+                for url, sha, n, etag, lm, ctype in warehouse.run(con, "last_snapshots", {"source": source.name}).fetchall()
+            }
+            validators = {u: Validators(etag=v[2], last_modified=v[3]) for u, v in last.items() if v[2] or v[3]}
             try:
-                results = client.fetch(source, day)
+                results = client.fetch(source, day, validators)
             except FetchError as exc:
                 context.log.error(f"{source.name}: {exc}")
                 failed[source.name] = str(exc)
                 continue
             for r in results:
-                sha = warehouse.store_blob(root, r.body)
+                if r.status == 304:
+                    if r.url not in last:
+                        context.log.error(f"{source.name}: 304 for {r.url} but no stored snapshot to reuse")
+                        failed[source.name] = f"304 without a stored snapshot: {r.url}"
+                        continue
+                    sha, n, _, _, ctype = last[r.url]
+                    r = dataclasses.replace(
+                        r, content_type=r.content_type or ctype, etag=r.etag or last[r.url][2],
+                        last_modified=r.last_modified or last[r.url][3],
+                    )
+                    context.log.info(f"{r.source}: {r.url} 304 unchanged, reusing sha256 {sha[:12]}")
+                else:
+                    sha, n = warehouse.store_blob(root, r.body), len(r.body)
                 warehouse.run(
                     con,
                     "insert_page_snapshot",
@@ -62,14 +80,17 @@ def page_snapshots(
                         "fetch_mode": r.mode,
                         "http_status": r.status,
                         "content_type": r.content_type,
-                        "bytes": len(r.body),
+                        "bytes": n,
                         "sha256": sha,
                         "capture_file": r.capture,
+                        "etag": r.etag,
+                        "last_modified": r.last_modified,
                     },
                 )
                 stored += 1
-                rows.append((r.source, r.url, len(r.body), sha[:12]))
-                context.log.info(f"{r.source}: {r.url} {len(r.body):,} bytes sha256 {sha[:12]}")
+                rows.append((r.source, r.url, n, sha[:12]))
+                if r.status != 304:
+                    context.log.info(f"{r.source}: {r.url} {n:,} bytes sha256 {sha[:12]}")
         total = con.execute(
             "SELECT count(*) FROM raw.page_snapshots WHERE partition_date = $d", {"d": day}
         ).fetchone()[0]

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import email.utils
 import mimetypes
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from protego import Protego
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from pipelines.sources.base import Source
 from pipelines.registry import norm_url
@@ -49,14 +54,17 @@ class FetchResult:
     observed_at: dt.datetime
     mode: str
     capture: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class Fetcher:
-    """Interface: ``fetch(source, on) -> list[FetchResult]``: the source's documents for UTC day ``on``."""
+    """Interface: ``fetch(source, on, validators=None) -> list[FetchResult]``: the source's documents for UTC
+    day ``on``; ``validators`` (URL -> :class:`Validators`) make live requests conditional."""
 
     mode = "abstract"
 
-    def fetch(self, source: Source, on: dt.date) -> list[FetchResult]:  # pragma: no cover - interface
+    def fetch(self, source: Source, on: dt.date, validators: dict | None = None) -> list[FetchResult]:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -105,14 +113,14 @@ class ReplayFetcher(Fetcher):
 
     def captures_for(self, source: Source) -> list[Capture]:
         """All archived captures of this source's URLs, oldest first."""
-        urls = {norm_url(u) for u in source.urls}
+        urls = {norm_url(u) for u in (*source.urls, *source.archive_urls)}
         return sorted((c for c in self.captures if norm_url(c.url) in urls), key=lambda c: c.captured_on)
 
     def capture_dates(self, sources: list[Source]) -> list[dt.date]:
         """Distinct capture dates across ``sources``, ascending: the partitions a replay backfill fills."""
         return sorted({c.captured_on for s in sources for c in self.captures_for(s)})
 
-    def fetch(self, source: Source, on: dt.date) -> list[FetchResult]:
+    def fetch(self, source: Source, on: dt.date, validators: dict | None = None) -> list[FetchResult]:
         out = []
         for c in self.captures_for(source):
             if c.captured_on != on:
@@ -147,60 +155,216 @@ def _guess_type(path: Path) -> str:
     }.get(ext) or (mimetypes.guess_type(path.name)[0] or "application/octet-stream")
 
 
-class LiveFetcher(Fetcher):
-    """Fetches a source's live URLs with httpx.
+@dataclass(frozen=True)
+class Validators:
+    """What the last successful fetch of a URL returned, for a conditional request (ETag / Last-Modified)."""
 
-    Redirects are followed by hand, at most ``max_redirects``, and only to hosts in ``source.hosts``;
-    anything else raises :class:`FetchError`. Non-2xx statuses raise FetchError naming URL and status.
-    Only today's UTC day can be fetched live (a past day's page cannot be fetched now).
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class PolitePolicy:
+    """How live fetching behaves towards a site. Defaults are what a site operator would accept.
+
+    - ``min_delay_s``: pause between two requests to the same host (a robots.txt ``Crawl-delay`` raises it);
+    - ``max_attempts``, ``backoff_initial_s``, ``backoff_max_s``: retries on 429, 5xx, timeouts and connection
+      errors, with exponential backoff and full jitter; a ``Retry-After`` header is honoured (up to
+      ``max_retry_after_s``; a longer one fails the fetch rather than stalling the run);
+    - ``max_bytes``: largest body accepted, checked on ``Content-Length`` and on the decompressed bytes;
+    - ``respect_robots``: fetch and obey ``/robots.txt`` per host (protego).
+    """
+
+    user_agent: str = USER_AGENT
+    timeout_s: float = 30.0
+    min_delay_s: float = 2.0
+    max_attempts: int = 4
+    backoff_initial_s: float = 2.0
+    backoff_max_s: float = 60.0
+    max_retry_after_s: float = 300.0
+    max_bytes: int = 20 * 2**20
+    max_redirects: int = 5
+    respect_robots: bool = True
+
+
+class _Retryable(Exception):
+    """A transient failure (429, 5xx, timeout, connection error); ``retry_after`` in seconds if the server said."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP-date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+class LiveFetcher(Fetcher):
+    """Fetches a source's live URLs over HTTP with httpx, politely (see :class:`PolitePolicy`).
+
+    Only hosts in ``source.hosts`` are ever requested, redirects included (anything else raises
+    :class:`FetchError`). Requests are conditional when ``validators`` for the URL are given: an unchanged page
+    answers 304 and comes back as a :class:`FetchResult` with ``status=304`` and an empty body (the caller
+    reuses the stored snapshot). Only today's UTC day can be fetched live.
+    Raises FetchError (naming URL and cause) when a URL cannot be fetched after the retries.
     """
 
     mode = "live"
 
-    def __init__(self, timeout_s: float = 30.0, user_agent: str = USER_AGENT, max_redirects: int = 5):
-        self.timeout_s = timeout_s
-        self.user_agent = user_agent
-        self.max_redirects = max_redirects
+    def __init__(self, policy: PolitePolicy | None = None, sleep=time.sleep):
+        self.policy = policy or PolitePolicy()
+        self._sleep = sleep
+        self._robots: dict[str, Protego | None] = {}
+        self._last_request: dict[str, float] = {}
+        self._host_locks: dict[str, threading.Lock] = {}
 
-    def fetch(self, source: Source, on: dt.date) -> list[FetchResult]:
+    def fetch(
+        self, source: Source, on: dt.date, validators: dict[str, Validators] | None = None
+    ) -> list[FetchResult]:
         today = dt.datetime.now(dt.UTC).date()
         if on != today:
             raise FetchError(
                 f"live fetch can only fill today's partition ({today} UTC), not {on}; "
                 "use the replay fetcher for past days"
             )
-        headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
+        headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"}
         out = []
-        with httpx.Client(timeout=self.timeout_s, headers=headers, follow_redirects=False) as client:
+        with httpx.Client(timeout=self.policy.timeout_s, headers=headers, follow_redirects=False) as client:
             for url in source.urls:
-                out.append(self._get(client, source, url))
+                out.append(self._get(client, source, url, (validators or {}).get(url)))
         return out
 
-    def _get(self, client: httpx.Client, source: Source, url: str) -> FetchResult:
-        current = url
-        for _ in range(self.max_redirects + 1):
-            host = urlsplit(current).hostname
-            if source.hosts and host not in source.hosts:
-                raise FetchError(f"{url}: refusing to fetch {current!r}: host {host!r} not in {source.hosts}")
+    # -- politeness -------------------------------------------------------------------------------------
+    def _check_host(self, source: Source, url: str, asked: str) -> str:
+        host = urlsplit(url).hostname or ""
+        if host not in source.hosts:
+            raise FetchError(f"{asked}: refusing to fetch {url!r}: host {host!r} not in {source.hosts}")
+        return host
+
+    def _wait_turn(self, host: str, delay: float) -> None:
+        last = self._last_request.get(host)
+        if last is not None:
+            gap = time.monotonic() - last
+            if gap < delay:
+                self._sleep(delay - gap)
+        self._last_request[host] = time.monotonic()
+
+    def _robots_for(self, client: httpx.Client, url: str) -> Protego | None:
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        if base not in self._robots:
             try:
-                resp = client.get(current)
-            except httpx.HTTPError as exc:
-                raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from exc
-            if resp.is_redirect:
-                current = urljoin(current, resp.headers.get("location", ""))
+                resp = client.get(f"{base}/robots.txt")
+            except httpx.HTTPError:
+                resp = None
+            if resp is None or resp.status_code >= 500:
+                # RFC 9309 2.3.1.4: an unreachable robots.txt means the whole site is disallowed.
+                self._robots[base] = Protego.parse("User-agent: *\nDisallow: /\n")
+            elif resp.status_code >= 400:
+                self._robots[base] = None  # no robots.txt: everything allowed
+            else:
+                self._robots[base] = Protego.parse(resp.text)
+        return self._robots[base]
+
+    # -- one URL ---------------------------------------------------------------------------------------
+    def _get(self, client: httpx.Client, source: Source, url: str, validators: Validators | None) -> FetchResult:
+        p = self.policy
+        current = url
+        for _ in range(p.max_redirects + 1):
+            host = self._check_host(source, current, url)
+            delay = p.min_delay_s
+            if p.respect_robots:
+                robots = self._robots_for(client, current)
+                if robots is not None:
+                    if not robots.can_fetch(current, p.user_agent):
+                        raise FetchError(f"{current}: disallowed by robots.txt for {p.user_agent!r}")
+                    delay = max(delay, robots.crawl_delay(p.user_agent) or 0)
+            lock = self._host_locks.setdefault(host, threading.Lock())
+            with lock:
+                resp_meta, body = self._get_with_retries(client, current, validators if current == url else None, host, delay)
+            status, headers, final = resp_meta
+            if 300 <= status < 400 and status != 304:
+                current = urljoin(current, headers.get("location", ""))
                 continue
-            if not resp.is_success:
-                raise FetchError(f"{current}: HTTP {resp.status_code}")
             now = dt.datetime.now(dt.UTC)
             return FetchResult(
                 source=source.name,
                 url=url,
-                final_url=str(resp.url),
-                status=resp.status_code,
-                content_type=resp.headers.get("content-type", ""),
-                body=resp.content,
+                final_url=final,
+                status=status,
+                content_type=headers.get("content-type", ""),
+                body=body,
                 fetched_at=now,
                 observed_at=now,
                 mode=self.mode,
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
             )
-        raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+        raise FetchError(f"{url}: more than {p.max_redirects} redirects")
+
+    def _get_with_retries(self, client, url, validators, host, delay):
+        p = self.policy
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, _Retryable) and exc.retry_after is not None:
+                if exc.retry_after > p.max_retry_after_s:
+                    raise FetchError(f"{url}: server asks to retry after {exc.retry_after:.0f}s (> {p.max_retry_after_s:.0f}s)")
+                return exc.retry_after
+            return wait_random_exponential(multiplier=p.backoff_initial_s, max=p.backoff_max_s)(state)
+
+        retrying = Retrying(
+            stop=stop_after_attempt(p.max_attempts),
+            wait=wait,
+            retry=retry_if_exception_type(_Retryable),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    self._wait_turn(host, delay)
+                    return self._request(client, url, validators)
+        except _Retryable as exc:
+            raise FetchError(f"{url}: gave up after {p.max_attempts} attempts: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request(self, client: httpx.Client, url: str, validators: Validators | None):
+        p = self.policy
+        headers = {}
+        if validators and validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators and validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        try:
+            with client.stream("GET", url, headers=headers) as resp:
+                if resp.status_code == 429 or resp.status_code >= 500:
+                    raise _Retryable(f"HTTP {resp.status_code}", _retry_after_seconds(resp.headers.get("retry-after")))
+                if resp.status_code >= 400:
+                    raise FetchError(f"{url}: HTTP {resp.status_code}")
+                if resp.status_code == 304 or 300 <= resp.status_code < 400:
+                    return (resp.status_code, resp.headers, str(resp.url)), b""
+                declared = resp.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > p.max_bytes:
+                    raise FetchError(f"{url}: body of {int(declared):,} bytes exceeds the limit of {p.max_bytes:,}")
+                chunks, size = [], 0
+                for chunk in resp.iter_bytes():  # decompressed bytes
+                    size += len(chunk)
+                    if size > p.max_bytes:
+                        raise FetchError(f"{url}: body exceeds the limit of {p.max_bytes:,} bytes (after decompression)")
+                    chunks.append(chunk)
+                return (resp.status_code, resp.headers, str(resp.url)), b"".join(chunks)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise _Retryable(f"{type(exc).__name__}: {exc}") from exc

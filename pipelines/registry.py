@@ -26,7 +26,7 @@ def source_for_url(url: str) -> Source:
     """
     norm = norm_url(url)
     for s in SOURCES.values():
-        if any(norm_url(u) == norm for u in s.urls):
+        if any(norm_url(u) == norm for u in (*s.urls, *s.archive_urls)):
             return s
     host = urlsplit(url).hostname or ""
     for s in SOURCES.values():

@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines import config
-from pipelines.fetch import USER_AGENT, Fetcher, LiveFetcher, ReplayFetcher
+from pipelines.fetch import USER_AGENT, Fetcher, LiveFetcher, PolitePolicy, ReplayFetcher
 
 
 class FetcherResource(ConfigurableResource):
@@ -27,12 +27,25 @@ class FetcherResource(ConfigurableResource):
         default=False, description="replay: also replay captures whose date is an estimate (manifest date_is_estimate)"
     )
     timeout_s: float = Field(default=30.0, description="live: per-request timeout, seconds")
-    user_agent: str = Field(default=USER_AGENT, description="live: User-Agent header")
+    user_agent: str = Field(default=USER_AGENT, description="live: User-Agent header (with a contact URL)")
+    min_delay_s: float = Field(default=2.0, description="live: pause between requests to one host, seconds")
+    max_attempts: int = Field(default=4, description="live: attempts per URL (retries on 429/5xx/timeouts)")
+    max_bytes: int = Field(default=20 * 2**20, description="live: largest body accepted (after decompression)")
+    respect_robots: bool = Field(default=True, description="live: obey robots.txt")
 
     def client(self) -> Fetcher:
         """The configured :class:`~pipelines.fetch.Fetcher`. Raises ValueError for an unknown mode."""
         if self.mode == "live":
-            return LiveFetcher(timeout_s=self.timeout_s, user_agent=self.user_agent)
+            return LiveFetcher(
+                PolitePolicy(
+                    user_agent=self.user_agent,
+                    timeout_s=self.timeout_s,
+                    min_delay_s=self.min_delay_s,
+                    max_attempts=self.max_attempts,
+                    max_bytes=self.max_bytes,
+                    respect_robots=self.respect_robots,
+                )
+            )
         if self.mode == "replay":
             return ReplayFetcher(
                 Path(self.archive_dir) if self.archive_dir else config.archive_dir(),

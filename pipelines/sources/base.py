@@ -42,6 +42,21 @@ TOKEN_UNITS: dict[str, Decimal] = {
     "per token": Decimal(1_000_000),
 }
 
+#: non-token units: ``per [N[K|M] ]<thing>`` with <thing> a lowercase noun (``per image``, ``per second``,
+#: ``per 1K requests``, ``per 1K searches``, ``per 1M characters``, ``per 10K characters``, ``per hour``,
+#: ``per session-hour``, ``per GB-day``, ``per voice``, ``per video``). Such prices are kept with their unit in
+#: ``staging.unit_prices`` and never converted into token prices (price-semantics.md, "price_kind").
+NON_TOKEN_UNIT = re.compile(r"^per (\d+[KM]? )?[A-Za-z][A-Za-z -]*$")
+#: price kinds of non-token prices: lowercase slugs; suggested names: ``image_output``, ``image_input``,
+#: ``video_output``, ``audio_transcription``, ``speech_output``, ``web_search``, ``request``, ``tool_call``,
+#: ``session_runtime``, ``storage``, ``voice_clone``.
+NON_TOKEN_KIND = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def is_token_unit(unit: str) -> bool:
+    """True for a unit of :data:`TOKEN_UNITS` (the price normalises to USD per 1M tokens)."""
+    return unit in TOKEN_UNITS
+
 
 class ParseError(ValueError):
     """A page could not be turned into prices.
@@ -70,7 +85,9 @@ class ParsedPrice:
     - ``price_kind`` in :data:`PRICE_KINDS`; ``service_tier`` in :data:`SERVICE_TIERS`;
       ``tier_min_tokens``: 0 for the base price, else the long-context threshold in tokens (cliff pricing).
     - ``amount`` (Decimal, exactly as written), ``currency`` (ISO 4217: USD, CNY, EUR) and ``unit``
-      (a key of :data:`TOKEN_UNITS`).
+      (a key of :data:`TOKEN_UNITS`, or a non-token unit matching :data:`NON_TOKEN_UNIT`, e.g. ``per image``).
+    - ``region``: ``global`` unless the price depends on where the request is served (``cn-mainland``,
+      ``intl``, ``us``, ``eu``); ``conditions``: free text for anything else the price depends on.
     - ``where``: the table/row/cell it came from, for error messages and provenance.
     """
 
@@ -88,12 +105,16 @@ class ParsedPrice:
     conditions: str | None = None
 
     def __post_init__(self) -> None:
-        if self.price_kind not in PRICE_KINDS:
-            raise ValueError(f"unknown price_kind {self.price_kind!r}")
+        if self.unit in TOKEN_UNITS:
+            if self.price_kind not in PRICE_KINDS:
+                raise ValueError(f"unknown price_kind {self.price_kind!r}")
+        elif NON_TOKEN_UNIT.match(self.unit):
+            if not NON_TOKEN_KIND.match(self.price_kind):
+                raise ValueError(f"bad non-token price_kind {self.price_kind!r}")
+        else:
+            raise ValueError(f"unknown unit {self.unit!r}")
         if self.service_tier not in SERVICE_TIERS:
             raise ValueError(f"unknown service_tier {self.service_tier!r}")
-        if self.unit not in TOKEN_UNITS:
-            raise ValueError(f"unknown unit {self.unit!r}")
         if not isinstance(self.amount, Decimal):
             raise TypeError("amount must be a Decimal (never float)")
         if self.amount < 0:
@@ -139,8 +160,10 @@ class Source:
     """A price source: where it lives and how its documents are read.
 
     ``name`` is the source id stored with every row (``anthropic_pricing``), ``provider`` the seller it
-    prices (None for multi-seller sources), ``urls`` the live URLs, ``hosts`` the only hosts it may fetch
-    or be redirected to, ``fmt`` the document format (html, markdown, json), ``parse`` the parser.
+    prices, ``urls`` the live URLs (fetched every night), ``archive_urls`` older addresses of the same page
+    whose archived captures the same parser reads (replayed, never fetched live), ``hosts`` the only hosts
+    it may fetch or be redirected to, ``fmt`` the document format (html, markdown, json, text), ``parse``
+    the parser.
     """
 
     name: str
@@ -150,3 +173,4 @@ class Source:
     parse: object  # Callable[[bytes, str], list[ParsedPrice]]
     hosts: tuple[str, ...] = field(default=())
     description: str = ""
+    archive_urls: tuple[str, ...] = field(default=())

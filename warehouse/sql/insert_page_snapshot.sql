@@ -3,7 +3,7 @@
 -- ingested one is what staging parses.
 INSERT INTO raw.page_snapshots
     (partition_date, source, url, final_url, fetched_at, fetch_mode, http_status, content_type, bytes, sha256,
-     capture_file, ingested_at)
+     capture_file, etag, last_modified, ingested_at)
 VALUES ($partition_date, $source, $url, $final_url, $fetched_at, $fetch_mode, $http_status, $content_type, $bytes,
-        $sha256, $capture_file, now() AT TIME ZONE 'UTC')
+        $sha256, $capture_file, $etag, $last_modified, now() AT TIME ZONE 'UTC')
 ON CONFLICT DO NOTHING;

@@ -13,11 +13,13 @@ CREATE TABLE IF NOT EXISTS raw.page_snapshots (
     final_url      VARCHAR NOT NULL,       -- after (allowed) redirects
     fetched_at     TIMESTAMP NOT NULL,     -- UTC; for a replayed capture, its capture date
     fetch_mode     VARCHAR NOT NULL,       -- live | replay
-    http_status    INTEGER NOT NULL,
+    http_status    INTEGER NOT NULL,       -- 200; 304 = unchanged since the previous fetch (same sha256 reused)
     content_type   VARCHAR,
     bytes          BIGINT NOT NULL,
     sha256         VARCHAR NOT NULL,       -- of the body; names the blob file
     capture_file   VARCHAR,                -- archive file a replayed body came from
+    etag           VARCHAR,                -- validators of a live response, for the next conditional request
+    last_modified  VARCHAR,
     ingested_at    TIMESTAMP NOT NULL,     -- UTC, when this row was written
     PRIMARY KEY (source, url, fetched_at, sha256)
 );
