@@ -1,6 +1,8 @@
 """Marts: the public SQL interface (effective-dated history, latest prices, price changes), plus Parquet copies."""
 
 
+import os
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -28,10 +30,17 @@ HISTORY_COLUMNS = dg.TableSchema(
 )
 
 
-def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: str, sql_name: str, preview_sql: str):
+def delist_after() -> int:
+    """Consecutive observations a model must be missing from its page before it counts as delisted
+    (``TOKENPRICES_DELIST_AFTER``, default 3)."""
+    return int(os.environ.get("TOKENPRICES_DELIST_AFTER", "3"))
+
+
+def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: str, sql_name: str, preview_sql: str,
+           params: dict | None = None):
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
-        warehouse.run(con, sql_name)
+        warehouse.run(con, sql_name, params)
         n = con.table(table).aggregate("count(*)").fetchall()[0][0]
         preview = con.execute(preview_sql).fetchdf()
         path = warehouse.export_parquet(con, table, data_dir.root() / "lake")
@@ -63,6 +72,7 @@ def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
         """SELECT provider, model, price_kind, source, valid_from, valid_to, usd_per_mtok FROM marts.price_history
            WHERE provider = 'openai' AND model = 'gpt-4o' AND service_tier = 'standard' AND tier_min_tokens = 0
            ORDER BY price_kind, valid_from LIMIT 12""",
+        {"delist_after": delist_after()},
     )
 
 
@@ -100,4 +110,24 @@ def price_changes(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
         """SELECT provider, model, price_kind, changed_at, old_usd_per_mtok, new_usd_per_mtok, pct_change, source
            FROM marts.price_changes WHERE service_tier = 'standard' AND tier_min_tokens = 0
            ORDER BY changed_at DESC LIMIT 12""",
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "model_delistings"]),
+    group_name="marts",
+    kinds={"duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[dg.AssetKey(["staging", "price_quotes"])],
+    pool="duckdb_warehouse",
+)
+def model_delistings(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """Models taken off a source's page: absent from ``TOKENPRICES_DELIST_AFTER`` (default 3) or more consecutive
+    good observations of that page, with last_seen, delisted_at and relisted_at. One missing day is not a
+    delisting."""
+    return _build(
+        context, duckdb, data_dir, "marts.model_delistings", "marts_model_delistings",
+        """SELECT provider, model, source, last_seen, delisted_at, relisted_at FROM marts.model_delistings
+           ORDER BY delisted_at DESC LIMIT 12""",
+        {"delist_after": delist_after()},
     )

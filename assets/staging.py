@@ -2,7 +2,6 @@
 
 
 import datetime as dt
-import math
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -10,15 +9,13 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import daily_partitions
 from pipelines import config, warehouse
 from pipelines.importers import litellm
-from pipelines.normalise import FxError, quote_rows
+from pipelines import drift
+from pipelines.normalise import FxError, quote_rows, unit_price_rows
 from pipelines.registry import SOURCES
 from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
 
 PRICE_QUOTES = dg.AssetKey(["staging", "price_quotes"])
-
-#: a token price above this (USD per 1M tokens) is implausible for any listed model and fails the check.
-MAX_PLAUSIBLE_USD_PER_MTOK = 10_000
 
 
 def _check_name(source: str) -> str:
@@ -63,8 +60,8 @@ QUOTE_COLUMNS = dg.TableSchema(
             asset=PRICE_QUOTES,
             blocking=True,
             description=(
-                f"{name}: its pages parsed, at least the models of its previous partition are there, "
-                "and every price is finite, >= 0 and below 10,000 USD per 1M tokens."
+                f"{name}: its pages parsed, gave at least half the models of the last good parse, and every "
+                "price is plausible (pipelines/drift.py). A failed check leaves the source's earlier rows intact."
             ),
         )
         for name in SOURCES
@@ -111,50 +108,34 @@ def price_quotes(
                     )
                 )
                 continue
-            rows, error = [], None
-            for _, url, sha, fetched_at in snapshots:
-                try:
-                    prices = source.parse(warehouse.read_blob(root, sha), url)
-                    rows += quote_rows(
-                        prices,
-                        source=name,
-                        source_url=url,
-                        observed_at=fetched_at.replace(tzinfo=dt.UTC),
-                        snapshot_sha256=sha,
-                    )
-                except (ParseError, FxError) as exc:
-                    error = f"{type(exc).__name__}: {exc}"
-                    context.log.error(f"{name}: {error}")
-                    break
-            if error:
-                check_results.append(
-                    dg.AssetCheckResult(
-                        check_name=_check_name(name), passed=False, metadata={"error": dg.MetadataValue.text(error)}
-                    )
-                )
-                continue
-            previous = set(con.execute(warehouse.sql("previous_models"), {"source": name, "partition_date": day}).fetchall())
-            con.execute("BEGIN TRANSACTION")
-            warehouse.run(con, "delete_partition_quotes", {"partition_date": day, "source": name})
-            con.executemany(warehouse.sql("insert_price_quote"), [{"partition_date": day, **r} for r in rows])
-            con.execute("COMMIT")
-            models = {(r["provider"], r["model"]) for r in rows}
-            lost = sorted(f"{p}/{m}" for p, m in previous - models)
-            bad = [r for r in rows if not (math.isfinite(float(r["usd_per_mtok"])) and 0 <= r["usd_per_mtok"] < MAX_PLAUSIBLE_USD_PER_MTOK)]
-            per_source[name] = (len(rows), len(models))
+            outcome = _parse_source(con, root, name, source, snapshots, day)
+            for line in outcome["log"]:
+                (context.log.error if outcome["problems"] else context.log.info)(line)
+            if not outcome["problems"]:
+                con.execute("BEGIN TRANSACTION")
+                warehouse.run(con, "delete_partition_quotes", {"partition_date": day, "source": name})
+                warehouse.run(con, "delete_partition_unit_prices", {"partition_date": day, "source": name})
+                if outcome["quotes"]:
+                    con.executemany(warehouse.sql("insert_price_quote"), [{"partition_date": day, **r} for r in outcome["quotes"]])
+                if outcome["units"]:
+                    con.executemany(warehouse.sql("insert_unit_price"), [{"partition_date": day, **r} for r in outcome["units"]])
+                con.execute("COMMIT")
+            for run in outcome["runs"]:
+                warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
+            models = {(r["provider"], r["model"]) for r in outcome["quotes"]}
+            per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models))
             check_results.append(
                 dg.AssetCheckResult(
                     check_name=_check_name(name),
-                    passed=bool(rows) and not lost and not bad,
+                    passed=not outcome["problems"],
                     metadata={
-                        "quotes": len(rows),
+                        "quotes": len(outcome["quotes"]),
+                        "unit_prices": len(outcome["units"]),
                         "models": len(models),
-                        "models_lost_since_previous_partition": dg.MetadataValue.json(lost),
-                        "implausible_values": dg.MetadataValue.json([f"{r['model']} {r['price_kind']} {r['usd_per_mtok']}" for r in bad][:20]),
+                        "problems": dg.MetadataValue.json(outcome["problems"]),
                     },
                 )
             )
-            context.log.info(f"{name}: {len(rows)} quotes for {len(models)} models")
         total = con.execute("SELECT count(*) FROM staging.price_quotes").fetchone()[0]
         part = con.execute("SELECT count(*) FROM staging.price_quotes WHERE partition_date = $d", {"d": day}).fetchone()[0]
         preview = con.execute(
@@ -167,11 +148,53 @@ def price_quotes(
         metadata={
             "dagster/row_count": total,
             "partition_rows": part,
-            "per_source": dg.MetadataValue.json({k: {"quotes": q, "models": m} for k, (q, m) in per_source.items()}),
+            "per_source": dg.MetadataValue.json(
+                {k: {"quotes": q, "unit_prices": u, "models": m} for k, (q, u, m) in per_source.items()}
+            ),
             "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(no quotes)"),
         },
         check_results=check_results,
     )
+
+
+def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -> dict:
+    """Parse and normalise one source's snapshots of a partition and run the drift guards.
+
+    Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``runs``
+    (rows for staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written) and ``log``.
+    """
+    quotes, units, runs, problems, log = [], [], [], [], []
+    previous_values = {
+        tuple(r[:7]): r[7] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
+    }
+    for _, url, sha, fetched_at in snapshots:
+        at = fetched_at.replace(tzinfo=dt.UTC)
+        try:
+            prices = source.parse(warehouse.read_blob(root, sha), url)
+            q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+            u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+        except (ParseError, FxError) as exc:
+            detail = f"{type(exc).__name__}: {exc}"
+            problems.append(detail)
+            log.append(f"{name}: {detail}")
+            runs.append({"url": url, "snapshot_sha256": sha, "status": "parse_error", "n_quotes": 0,
+                         "n_unit_prices": 0, "n_models": 0, "detail": detail})
+            continue
+        last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
+        n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
+        found = drift.findings(
+            q, n_models=n_models, previous_models=last[0] if last else None, previous_values=previous_values
+        )
+        runs.append({"url": url, "snapshot_sha256": sha, "status": "drift" if found else "ok", "n_quotes": len(q),
+                     "n_unit_prices": len(u), "n_models": n_models, "detail": "; ".join(found) or None})
+        if found:
+            problems += [f"{url}: {f}" for f in found]
+            log.append(f"{name}: {url} rejected (layout drift): {'; '.join(found[:3])}")
+        else:
+            log.append(f"{name}: {url} parsed {len(q)} quotes, {len(u)} unit prices, {n_models} models")
+        quotes += q
+        units += u
+    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log}
 
 
 @dg.asset(

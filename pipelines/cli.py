@@ -1,6 +1,7 @@
 """``tokenprices`` command line: parse a saved page, query the warehouse, run the pipeline.
 
-    tokenprices parse FILE --url URL [--observed-at YYYY-MM-DD]   one JSON object per quote
+    tokenprices parse FILE --url URL [--observed-at YYYY-MM-DD]   one JSON object per quote (token prices
+                                                                 carry usd_per_mtok, others usd_per_unit + unit)
     tokenprices sql "QUERY"                                      run SQL on the warehouse, print a table
     tokenprices latest [--provider P]                            latest prices (marts.latest_prices)
     tokenprices demo                                             replay the bundled captures, build everything
@@ -31,7 +32,7 @@ def _json_default(v):
 
 
 def cmd_parse(args) -> int:
-    from pipelines.normalise import quote_rows
+    from pipelines.normalise import quote_rows, unit_price_rows
     from pipelines.registry import source_for_url
     from pipelines.sources.base import ParseError
 
@@ -46,21 +47,24 @@ def cmd_parse(args) -> int:
         return 2
     body = path.read_bytes()
     observed = dt.date.fromisoformat(args.observed_at) if args.observed_at else dt.datetime.now(dt.UTC).date()
+    where = {
+        "source": source.name,
+        "source_url": args.url,
+        "observed_at": dt.datetime.combine(observed, dt.time(), tzinfo=dt.UTC),
+        "snapshot_sha256": hashlib.sha256(body).hexdigest(),
+    }
     try:
         prices = source.parse(body, args.url)
-        rows = quote_rows(
-            prices,
-            source=source.name,
-            source_url=args.url,
-            observed_at=dt.datetime.combine(observed, dt.time(), tzinfo=dt.UTC),
-            snapshot_sha256=hashlib.sha256(body).hexdigest(),
-        )
+        rows = quote_rows(prices, **where)
+        units = unit_price_rows(prices, **where)
     except (ParseError, LookupError) as exc:
         print(f"tokenprices parse: cannot parse {path} as {source.name}: {exc}", file=sys.stderr)
         return 1
     for r in rows:
         print(json.dumps(r, default=_json_default, ensure_ascii=False))
-    print(f"{len(rows)} quotes from {source.name}", file=sys.stderr)
+    for r in units:
+        print(json.dumps(r, default=_json_default, ensure_ascii=False))
+    print(f"{len(rows)} token quotes and {len(units)} prices in other units from {source.name}", file=sys.stderr)
     return 0
 
 

@@ -66,6 +66,7 @@ defs = dg.Definitions(
         marts.price_history,
         marts.latest_prices,
         marts.price_changes,
+        marts.model_delistings,
         forecasts.market_index,
         forecasts.price_decline,
         forecasts.price_forecast,

@@ -124,6 +124,7 @@ def _span(v: object) -> int:
 
 _SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 
 
 def _split_pipes(line: str) -> list[str]:
@@ -133,13 +134,18 @@ def _split_pipes(line: str) -> list[str]:
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
     cells = re.split(r"(?<!\\)\|", s)
-    return [clean_text(re.sub(r"<br\s*/?>", "\n", x)).replace("\\|", "|") for x in cells]
+    out = []
+    for x in cells:
+        lines = [clean_text(part) for part in re.split(r"<br\s*/?>", x, flags=re.I)]
+        out.append("\n".join(line for line in lines if line).replace("\\|", "|"))
+    return out
 
 
 def markdown_tables(text: bytes | str) -> list[Table]:
     """Pipe tables of a Markdown document (GitHub style: header line, ``---`` separator line, rows).
 
-    ``<br>`` inside a cell becomes ``\\n``. The nearest preceding ``#`` heading is the table's heading.
+    ``<br>`` inside a cell becomes ``\\n``. The nearest preceding heading (``#`` or setext ``===``/``---``
+    underline) is the table's heading.
     Rows shorter than the header are padded with ''.
     """
     if isinstance(text, bytes):
@@ -152,6 +158,10 @@ def markdown_tables(text: bytes | str) -> list[Table]:
         m = _MD_HEADING.match(lines[i])
         if m:
             heading = clean_text(m.group(2))
+        elif (
+            i + 1 < len(lines) and _SETEXT.match(lines[i + 1]) and lines[i].strip() and "|" not in lines[i]
+        ):  # setext heading: "Title" underlined with === or --- (Jina Reader output)
+            heading = clean_text(lines[i])
         if "|" in lines[i] and i + 1 < len(lines) and _SEP.match(lines[i + 1]):
             header = _split_pipes(lines[i])
             rows = [header]

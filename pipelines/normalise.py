@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from currency_converter import CurrencyConverter, RateNotFoundError
 
-from pipelines.sources.base import TOKEN_UNITS, ParsedPrice
+from pipelines.sources.base import TOKEN_UNITS, ParsedPrice, is_token_unit
 
 #: decimal places kept for usd_per_mtok (DuckDB column DECIMAL(38,12)).
 USD_PLACES = Decimal("0.000000000001")
@@ -78,15 +78,18 @@ def quote_rows(
     observed_at: dt.datetime,
     snapshot_sha256: str,
 ) -> list[dict]:
-    """Rows for ``staging.price_quotes``, one per parsed price, in the order given.
+    """Rows for ``staging.price_quotes``, one per parsed *token* price, in the order given (prices in non-token
+    units are left out: see :func:`unit_price_rows`).
 
-    ``observed_at`` must be timezone-aware (UTC); the FX date is its UTC date.
+    ``observed_at`` must be timezone-aware (UTC); the FX date is its UTC date. Raises ValueError, FxError.
     """
     if observed_at.tzinfo is None:
         raise ValueError("observed_at must be timezone-aware (UTC)")
     day = observed_at.astimezone(dt.UTC).date()
     rows = []
     for p in prices:
+        if not is_token_unit(p.unit):
+            continue
         usd, rate, fx_date = to_usd_per_mtok(p.amount, p.currency, p.unit, day)
         rows.append(
             {
@@ -103,6 +106,52 @@ def quote_rows(
                 "original_amount": p.amount,
                 "original_currency": p.currency,
                 "original_unit": p.unit,
+                "fx_rate": rate,
+                "fx_date": fx_date,
+                "conditions": p.conditions,
+                "source_url": source_url,
+                "snapshot_sha256": snapshot_sha256,
+                "location": p.where,
+            }
+        )
+    return rows
+
+
+def unit_price_rows(
+    prices: list[ParsedPrice],
+    *,
+    source: str,
+    source_url: str,
+    observed_at: dt.datetime,
+    snapshot_sha256: str,
+) -> list[dict]:
+    """Rows for ``staging.unit_prices``: parsed prices in non-token units (per image, per second, per 1K
+    requests...), kept with their own unit and converted to USD per that unit (``usd_per_unit``), never to a
+    token price. Token prices are left out (see :func:`quote_rows`). Raises ValueError, FxError.
+    """
+    if observed_at.tzinfo is None:
+        raise ValueError("observed_at must be timezone-aware (UTC)")
+    day = observed_at.astimezone(dt.UTC).date()
+    rows = []
+    for p in prices:
+        if is_token_unit(p.unit):
+            continue
+        rate, fx_date = ecb_rate(p.currency, day)
+        usd = p.amount if p.currency == "USD" else p.amount / rate
+        rows.append(
+            {
+                "observed_at": observed_at.astimezone(dt.UTC).replace(tzinfo=None),
+                "source": source,
+                "provider": p.provider,
+                "model": p.model,
+                "model_name": p.model_name,
+                "price_kind": p.price_kind,
+                "service_tier": p.service_tier,
+                "region": p.region,
+                "unit": p.unit,
+                "usd_per_unit": usd.quantize(USD_PLACES),
+                "original_amount": p.amount,
+                "original_currency": p.currency,
                 "fx_rate": rate,
                 "fx_date": fx_date,
                 "conditions": p.conditions,

@@ -15,8 +15,6 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-#: the marts exported to Parquet, in build order.
-MART_TABLES = ("marts.price_history", "marts.latest_prices", "marts.price_changes")
 
 
 def sql(name: str) -> str:

@@ -47,6 +47,7 @@ def build_warehouse(db: Path, data_dir: Path, instance: dg.DagsterInstance) -> l
                 marts.price_history,
                 marts.latest_prices,
                 marts.price_changes,
+                marts.model_delistings,
                 forecasts.market_index,
                 forecasts.price_decline,
                 forecasts.price_forecast,

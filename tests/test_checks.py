@@ -1,4 +1,4 @@
-"""A broken page fails its own source's check only, and the rows already stored for it stay intact."""
+"""Layout drift: a broken or replaced page fails its own source's check only; earlier rows and the marts stay."""
 
 from __future__ import annotations
 
@@ -49,6 +49,14 @@ def _checks(result):
     }
 
 
+def _problems(result, check_name):
+    return next(
+        e.asset_check_evaluation_data.metadata["problems"].value
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.asset_check_evaluation_data.check_name == check_name
+    )
+
+
 def _google_quotes(db):
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
@@ -76,8 +84,92 @@ def test_broken_capture_fails_only_its_source(tmp_path):
     assert not bad.success  # blocking check: the run fails loudly
     # the earlier good rows of this source are untouched
     assert _google_quotes(db) == (n_good, 1)
-    failure = next(
-        e.asset_check_evaluation_data for e in bad.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
-    )
-    assert "$abc" in failure.metadata["error"].value
+    assert "$abc" in str(_problems(bad, "google_gemini_pricing_parsed"))
+
+
+def _archive_days(tmp, captures: dict[str, tuple[str, bytes]]):
+    """An archive folder with its own manifest: {file: (captured_on, body)} for the Gemini URL."""
+    arch = tmp / "archive"
+    arch.mkdir(parents=True)
+    lines = ["file,provider,url,captured_on,date_is_estimate,kind"]
+    for name, (day, body) in captures.items():
+        (arch / name).write_bytes(body)
+        lines.append(f"{name},google,https://ai.google.dev/gemini-api/docs/pricing,{day},false,raw html")
+    (arch / "manifest.csv").write_text("\n".join(lines) + "\n")
+    return arch
+
+
+def _run(arch, db, data, instance, day, with_marts=False):
+    from assets import marts
+
+    res = {
+        "fetcher": FetcherResource(mode="replay", archive_dir=str(arch)),
+        "duckdb": DuckDBResource(database=str(db)),
+        "data_dir": DataDirResource(path=str(data)),
+    }
+    r = dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=day, resources=res,
+                       instance=instance, raise_on_error=False)
+    if with_marts:
+        mart_assets = [marts.price_history, marts.latest_prices, marts.price_changes, marts.model_delistings]
+        dg.materialize(mart_assets, resources=res, instance=instance)
+    return r
+
+
+def _latest_google(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            """SELECT model, price_kind, service_tier, tier_min_tokens, usd_per_mtok, valid_from FROM marts.latest_prices
+               WHERE provider = 'google' ORDER BY ALL"""
+        ).fetchall()
+
+
+def _changes_google(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM marts.price_changes WHERE provider = 'google'").fetchone()[0]
+
+
+def test_unrelated_page_in_place_of_a_source_keeps_its_latest_prices(tmp_path):
+    good = (PAGES / GEMINI).read_bytes()
+    unrelated = (PAGES / "deepseek/2025-12-20_quick-start-pricing_en.md").read_bytes()
+    arch = _archive_days(tmp_path, {"g1.html": ("2026-04-27", good), "g2.html": ("2026-04-28", unrelated)})
+    db, data, instance = tmp_path / "w.duckdb", tmp_path / "d", dg.DagsterInstance.ephemeral()
+    assert _run(arch, db, data, instance, "2026-04-27", with_marts=True).success
+    before = _latest_google(db)
+    assert len(before) > 100
+    bad = _run(arch, db, data, instance, "2026-04-28", with_marts=True)
+    assert _checks(bad) == {**{c: True for c in _checks(bad)}, "google_gemini_pricing_parsed": False}
+    assert _latest_google(db) == before
+    assert _changes_google(db) == 0
+
+
+def test_unit_error_is_drift_not_a_price_change(tmp_path):
+    good = (PAGES / GEMINI).read_bytes()
+    # the same page the next day with one price written per 1K instead of per 1M (1000x)
+    shifted = good.replace(b"<td>$2.00, prompts <= 200k tokens", b"<td>$2000.00, prompts <= 200k tokens", 1)
+    assert shifted != good
+    arch = _archive_days(tmp_path, {"g1.html": ("2026-04-27", good), "g2.html": ("2026-04-28", shifted)})
+    db, data, instance = tmp_path / "w.duckdb", tmp_path / "d", dg.DagsterInstance.ephemeral()
+    _run(arch, db, data, instance, "2026-04-27", with_marts=True)
+    before = _latest_google(db)
+    bad = _run(arch, db, data, instance, "2026-04-28", with_marts=True)
+    assert _checks(bad)["google_gemini_pricing_parsed"] is False
+    problems = _problems(bad, "google_gemini_pricing_parsed")
+    assert any("gemini-3.1-pro-preview input jumped 2.000000000000 -> 2000.000000000000" in p for p in problems)
+    assert _latest_google(db) == before and _changes_google(db) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM staging.parse_runs ORDER BY partition_date").fetchall() == [("ok",), ("drift",)]
+
+
+def test_far_fewer_models_is_drift(tmp_path):
+    good = (PAGES / GEMINI).read_bytes()
+    # the page cut before its 6th model section: the later models' tables are gone
+    starts = [i for i in range(len(good)) if good.startswith(b'<h2 id="gemini', i)]
+    assert len(starts) > 10
+    cut = good[: starts[5]] + b"</body></html>"
+    arch = _archive_days(tmp_path, {"g1.html": ("2026-04-27", good), "g2.html": ("2026-04-28", cut)})
+    db, data, instance = tmp_path / "w.duckdb", tmp_path / "d", dg.DagsterInstance.ephemeral()
+    _run(arch, db, data, instance, "2026-04-27")
+    bad = _run(arch, db, data, instance, "2026-04-28")
+    assert _checks(bad)["google_gemini_pricing_parsed"] is False
+    problems = _problems(bad, "google_gemini_pricing_parsed")
+    assert any("fewer than 50% of the 23 models of the last good parse" in p for p in problems), problems

@@ -7,9 +7,10 @@
 --   * one value per key per day (the last observation of the day);
 --   * a run changes when the ORIGINAL amount changes (so a CNY price does not "change" when only the FX
 --     rate moves); usd_per_mtok of a run is the converted value at its first observation;
---   * a key absent from a later observation of the same source (same currency) ends its run on that day:
---     a model taken off a page is not current any more. Seen again later with the same value, it starts a
---     new run (the gap is real).
+--   * a key absent from $delist_after or more consecutive later observations of the same source (same
+--     currency) ends its run on the first of those days: the model was taken off the page. Absent from fewer
+--     (one bad day, a page that briefly hid a table) it is not delisted: the run continues. Seen again after a
+--     real absence with the same value, it starts a new run (the gap is real).
 -- Imported runs (staging.imported_price_runs) are runs already; zero-length runs (valid_to = valid_from,
 -- e.g. LiteLLM's hour-long unit mistakes) are left out here and stay in staging. Where several dataset keys
 -- map to one model (LiteLLM `deepseek-chat` and `deepseek/deepseek-chat`) the key whose runs cover the most
@@ -44,10 +45,30 @@ filled AS (
     FROM grid g LEFT JOIN obs o USING (provider, model, price_kind, service_tier, tier_min_tokens, region, currency,
                                        source, obs_date)
 ),
+grouped AS (  -- each present observation with the absent ones that follow it
+    SELECT *,
+           count(original_amount) OVER (
+               PARTITION BY provider, model, price_kind, service_tier, tier_min_tokens, region, currency, source
+               ORDER BY obs_date ROWS UNBOUNDED PRECEDING) AS present_grp
+    FROM filled
+),
+bridged AS (  -- short absences (< $delist_after observations) carry the last value: not a delisting
+    SELECT * REPLACE (
+               CASE WHEN original_amount IS NULL AND absent_len < $delist_after THEN carried
+                    ELSE original_amount END AS original_amount)
+    FROM (
+        SELECT *,
+               count(*) FILTER (WHERE original_amount IS NULL) OVER g AS absent_len,
+               first_value(original_amount) OVER (g ORDER BY obs_date) AS carried
+        FROM grouped
+        WINDOW g AS (PARTITION BY provider, model, price_kind, service_tier, tier_min_tokens, region, currency,
+                     source, present_grp)
+    )
+),
 flagged AS (
     SELECT *,
            CASE WHEN original_amount IS NOT DISTINCT FROM lag(original_amount) OVER w THEN 0 ELSE 1 END AS is_start
-    FROM filled
+    FROM bridged
     WINDOW w AS (PARTITION BY provider, model, price_kind, service_tier, tier_min_tokens, region, currency, source
                  ORDER BY obs_date)
 ),
@@ -61,7 +82,7 @@ islands AS (
     SELECT provider, model, price_kind, service_tier, tier_min_tokens, region, currency, source, run_no,
            min(obs_date) AS valid_from,
            max(obs_date) AS last_observed,
-           count(original_amount) AS n_observations,
+           count(usd_per_mtok) AS n_observations,
            arg_min(original_amount, obs_date) AS original_amount,
            arg_min(usd_per_mtok, obs_date) AS usd_per_mtok,
            arg_min(original_unit, obs_date) AS original_unit,

@@ -48,6 +48,44 @@ CREATE TABLE IF NOT EXISTS staging.price_quotes (
     location         VARCHAR               -- table/row/cell on the page
 );
 
+-- Prices in non-token units (per image, per second, per 1K requests, per 1M characters...), kept with their
+-- unit; never folded into token prices.
+CREATE TABLE IF NOT EXISTS staging.unit_prices (
+    partition_date   DATE NOT NULL,
+    observed_at      TIMESTAMP NOT NULL,
+    source           VARCHAR NOT NULL,
+    provider         VARCHAR NOT NULL,
+    model            VARCHAR NOT NULL,
+    model_name       VARCHAR,
+    price_kind       VARCHAR NOT NULL,     -- image_output, video_output, web_search, request, ...
+    service_tier     VARCHAR NOT NULL,
+    region           VARCHAR NOT NULL DEFAULT 'global',
+    unit             VARCHAR NOT NULL,     -- per image | per second | per 1K requests | ...
+    usd_per_unit     DECIMAL(38, 12) NOT NULL,
+    original_amount  DECIMAL(38, 12) NOT NULL,
+    original_currency VARCHAR NOT NULL,
+    fx_rate          DECIMAL(38, 18) NOT NULL,
+    fx_date          DATE NOT NULL,
+    conditions       VARCHAR,
+    source_url       VARCHAR NOT NULL,
+    snapshot_sha256  VARCHAR NOT NULL,
+    location         VARCHAR
+);
+
+-- One row per parse of a snapshot: what came out, or why it was rejected (parse error or layout drift).
+CREATE TABLE IF NOT EXISTS staging.parse_runs (
+    partition_date   DATE NOT NULL,
+    source           VARCHAR NOT NULL,
+    url              VARCHAR NOT NULL,
+    snapshot_sha256  VARCHAR NOT NULL,
+    parsed_at        TIMESTAMP NOT NULL,   -- UTC
+    status           VARCHAR NOT NULL,     -- ok | parse_error | drift
+    n_quotes         INTEGER NOT NULL,
+    n_unit_prices    INTEGER NOT NULL,
+    n_models         INTEGER NOT NULL,
+    detail           VARCHAR               -- the error or the drift finding
+);
+
 -- Effective-dated runs imported from public price datasets (LiteLLM, ...): already runs, not observations.
 CREATE TABLE IF NOT EXISTS staging.imported_price_runs (
     source           VARCHAR NOT NULL,     -- litellm

@@ -1,0 +1,54 @@
+"""Layout-drift and sanity guards on a parse, before its rows may enter the warehouse.
+
+A page whose layout changed usually still "parses" — into too few models, or into numbers off by the factor of
+a unit (per token read as per 1M: 10^6; per 1K: 10^3). These rules catch that; a finding fails the source's
+blocking check and the rows are not written, so the marts keep the previous prices and emit no change or
+removal events.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+#: fewer models than this share of the same URL's last good parse is drift.
+MIN_MODEL_RATIO = 0.5
+#: a token price above this (USD per 1M tokens) is implausible for any listed model.
+MAX_USD_PER_MTOK = Decimal(10_000)
+#: a non-zero token price below this (USD per 1M tokens) is implausible (a per-1M value read as per-token).
+MIN_NONZERO_USD_PER_MTOK = Decimal("0.0001")
+#: a price that moved by more than this factor since the source's previous partition is a unit error, not a
+#: price change: real list-price cuts are at most ~10x (o3: 5x, 2025-06; gpt-4o: 2x, 2024); the unit mistakes
+#: in the LiteLLM history (dataset README) are 64x to 10^6x.
+MAX_JUMP = Decimal(50)
+
+
+def _key(r: dict) -> tuple:
+    return (r["provider"], r["model"], r["price_kind"], r["service_tier"], r["tier_min_tokens"], r["region"],
+            r["original_currency"])
+
+
+def findings(
+    rows: list[dict], *, n_models: int, previous_models: int | None, previous_values: dict[tuple, Decimal]
+) -> list[str]:
+    """Reasons to reject a parse of one URL (empty list: accept).
+
+    ``rows``: ``staging.price_quotes`` rows of this parse; ``n_models``: models it priced (token or other
+    units); ``previous_models``: the same count for the last good parse of the same URL (None if none);
+    ``previous_values``: usd_per_mtok of the source's previous partition by key (provider, model, price_kind,
+    service_tier, tier_min_tokens, region, original_currency).
+    """
+    out: list[str] = []
+    if previous_models and n_models < MIN_MODEL_RATIO * previous_models:
+        out.append(
+            f"{n_models} models, fewer than {MIN_MODEL_RATIO:.0%} of the {previous_models} models of the last good parse"
+        )
+    for r in rows:
+        v = r["usd_per_mtok"]
+        if not math.isfinite(float(v)) or v < 0 or v > MAX_USD_PER_MTOK or (0 < v < MIN_NONZERO_USD_PER_MTOK):
+            out.append(f"implausible {r['model']} {r['price_kind']}: {v} USD per 1M tokens ({r['location']})")
+            continue
+        old = previous_values.get(_key(r))
+        if old and v and (v / old > MAX_JUMP or old / v > MAX_JUMP):
+            out.append(f"{r['model']} {r['price_kind']} jumped {old} -> {v} USD per 1M tokens (> {MAX_JUMP}x)")
+    return out[:50]
