@@ -16,6 +16,9 @@ from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
 
 PRICE_QUOTES = dg.AssetKey(["staging", "price_quotes"])
+QUARANTINE_FIELDS = ("observed_at", "source", "provider", "model", "price_kind", "service_tier", "tier_min_tokens",
+                     "region", "usd_per_mtok", "original_amount", "original_currency", "original_unit", "reason",
+                     "source_url", "snapshot_sha256", "location")
 
 
 def _check_name(source: str) -> str:
@@ -115,6 +118,12 @@ def price_quotes(
                 con.execute("BEGIN TRANSACTION")
                 warehouse.run(con, "delete_partition_quotes", {"partition_date": day, "source": name})
                 warehouse.run(con, "delete_partition_unit_prices", {"partition_date": day, "source": name})
+                warehouse.run(con, "delete_partition_quarantine", {"partition_date": day, "source": name})
+                if outcome["quarantine"]:
+                    con.executemany(
+                        warehouse.sql("insert_quarantine"),
+                        [{"partition_date": day, **{k: r[k] for k in QUARANTINE_FIELDS}} for r in outcome["quarantine"]],
+                    )
                 if outcome["quotes"]:
                     con.executemany(warehouse.sql("insert_price_quote"), [{"partition_date": day, **r} for r in outcome["quotes"]])
                 if outcome["units"]:
@@ -131,6 +140,7 @@ def price_quotes(
                     metadata={
                         "quotes": len(outcome["quotes"]),
                         "unit_prices": len(outcome["units"]),
+                        "quarantined": len(outcome["quarantine"]),
                         "models": len(models),
                         "problems": dg.MetadataValue.json(outcome["problems"]),
                     },
@@ -160,12 +170,13 @@ def price_quotes(
 def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -> dict:
     """Parse and normalise one source's snapshots of a partition and run the drift guards.
 
-    Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``runs``
-    (rows for staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written) and ``log``.
+    Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
+    (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``runs`` (rows for
+    staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written) and ``log``.
     """
-    quotes, units, runs, problems, log = [], [], [], [], []
+    quotes, units, runs, problems, log, held = [], [], [], [], [], []
     previous_values = {
-        tuple(r[:7]): r[7] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
+        tuple(r[:8]): r[8] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
     }
     for _, url, sha, fetched_at in snapshots:
         at = fetched_at.replace(tzinfo=dt.UTC)
@@ -182,6 +193,12 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             continue
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
+        if source.quarantine_bad_rows:
+            bad = [(r, drift.row_problem(r, previous_values)) for r in q]
+            held += [{**r, "reason": why} for r, why in bad if why]
+            q = [r for r, why in bad if not why]
+            if held:
+                log.append(f"{name}: {url} {len(held)} quotes quarantined, e.g. {held[0]['reason']}")
         found = drift.findings(
             q, n_models=n_models, previous_models=last[0] if last else None, previous_values=previous_values
         )
@@ -194,7 +211,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             log.append(f"{name}: {url} parsed {len(q)} quotes, {len(u)} unit prices, {n_models} models")
         quotes += q
         units += u
-    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log}
+    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held}
 
 
 @dg.asset(

@@ -23,9 +23,22 @@ MIN_NONZERO_USD_PER_MTOK = Decimal("0.0001")
 MAX_JUMP = Decimal(50)
 
 
-def _key(r: dict) -> tuple:
+def key(r: dict) -> tuple:
+    """The identity of a token price within one source: (provider, model, price_kind, service_tier,
+    tier_min_tokens, region, original_currency, conditions or '')."""
     return (r["provider"], r["model"], r["price_kind"], r["service_tier"], r["tier_min_tokens"], r["region"],
-            r["original_currency"])
+            r["original_currency"], r["conditions"] or "")
+
+
+def row_problem(r: dict, previous_values: dict[tuple, Decimal]) -> str | None:
+    """Why one quote is not believable (out of range, or a >MAX_JUMP move since the previous partition), or None."""
+    v = r["usd_per_mtok"]
+    if not math.isfinite(float(v)) or v < 0 or v > MAX_USD_PER_MTOK or (0 < v < MIN_NONZERO_USD_PER_MTOK):
+        return f"implausible {r['model']} {r['price_kind']}: {v} USD per 1M tokens ({r['location']})"
+    old = previous_values.get(key(r))
+    if old and v and (v / old > MAX_JUMP or old / v > MAX_JUMP):
+        return f"{r['model']} {r['price_kind']} jumped {old} -> {v} USD per 1M tokens (> {MAX_JUMP}x)"
+    return None
 
 
 def findings(
@@ -35,20 +48,12 @@ def findings(
 
     ``rows``: ``staging.price_quotes`` rows of this parse; ``n_models``: models it priced (token or other
     units); ``previous_models``: the same count for the last good parse of the same URL (None if none);
-    ``previous_values``: usd_per_mtok of the source's previous partition by key (provider, model, price_kind,
-    service_tier, tier_min_tokens, region, original_currency).
+    ``previous_values``: usd_per_mtok of the source's previous partition by :func:`key`.
     """
     out: list[str] = []
     if previous_models and n_models < MIN_MODEL_RATIO * previous_models:
         out.append(
             f"{n_models} models, fewer than {MIN_MODEL_RATIO:.0%} of the {previous_models} models of the last good parse"
         )
-    for r in rows:
-        v = r["usd_per_mtok"]
-        if not math.isfinite(float(v)) or v < 0 or v > MAX_USD_PER_MTOK or (0 < v < MIN_NONZERO_USD_PER_MTOK):
-            out.append(f"implausible {r['model']} {r['price_kind']}: {v} USD per 1M tokens ({r['location']})")
-            continue
-        old = previous_values.get(_key(r))
-        if old and v and (v / old > MAX_JUMP or old / v > MAX_JUMP):
-            out.append(f"{r['model']} {r['price_kind']} jumped {old} -> {v} USD per 1M tokens (> {MAX_JUMP}x)")
+    out += [p for p in (row_problem(r, previous_values) for r in rows) if p]
     return out[:50]

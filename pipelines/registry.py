@@ -8,14 +8,36 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from pipelines.sources import anthropic, deepseek, google, openai, openrouter
+from pipelines.sources import (
+    alibaba,
+    anthropic,
+    baidu,
+    cohere,
+    deepseek,
+    google,
+    groq,
+    litellm_map,
+    minimax,
+    mistral,
+    moonshot,
+    openai,
+    openrouter,
+    perplexity,
+    volcengine,
+    xai,
+    zai,
+    zhipu,
+)
 from pipelines.sources.base import ParsedPrice, ParseError, Source
 
+#: source modules; a module serving two sites (Moonshot's .cn and .ai platforms) exports ``SOURCES``.
+_MODULES = (
+    anthropic, openai, google, deepseek, openrouter, moonshot, minimax, cohere, perplexity, xai, zai,
+    mistral, groq, alibaba, volcengine, zhipu, baidu, litellm_map,
+)
+
 #: every source the pipeline knows, by name.
-SOURCES: dict[str, Source] = {
-    s.name: s
-    for s in (anthropic.SOURCE, openai.SOURCE, google.SOURCE, deepseek.SOURCE, openrouter.SOURCE)
-}
+SOURCES: dict[str, Source] = {s.name: s for m in _MODULES for s in getattr(m, "SOURCES", (m.SOURCE,))}
 
 
 def source_for_url(url: str) -> Source:

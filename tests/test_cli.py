@@ -66,3 +66,10 @@ def test_sql_and_latest_on_built_warehouse(built):
 def test_sql_without_warehouse_says_what_to_do(tmp_path):
     out = run("sql", "SELECT 1", env={"TOKENPRICES_WAREHOUSE": str(tmp_path / "none.duckdb")})
     assert out.returncode != 0 and "make demo" in out.stderr
+
+
+def test_docs_sources_is_up_to_date():
+    from pipelines.cli import sources_markdown
+
+    committed = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
+    assert committed.strip() == sources_markdown().strip(), "regenerate: tokenprices sources > docs/sources.md"

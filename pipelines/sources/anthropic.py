@@ -2,8 +2,9 @@
 
 Two layers, kept apart:
 
-1. document -> tables: :func:`pipelines.extract.html_tables` for the served HTML page, or
-   :func:`pipelines.extract.markdown_tables` for the provider's ``.md`` copy of the same page;
+1. document -> tables: :func:`pipelines.extract.html_tables` for the served HTML page,
+   :func:`pipelines.extract.markdown_tables` for the provider's ``.md`` copy of the same page, or
+   :func:`_text_tables` for the 2024 text rendering (a document without any pipe table);
 2. tables -> prices: :func:`_interpret`, which only reads :class:`~pipelines.extract.Table` objects (plus the
    prose of a table's section, needed to know which models a long-context table applies to).
 
@@ -19,11 +20,25 @@ Tables read (recognised by their header row, not by position):
   The 2026 page has no such table: its Long context section says Opus 4.7/4.6 and Sonnet 4.6 get the 1M
   window at standard prices, so nothing is emitted for it.
 
+- ``SKU | Rate | Metering`` (Claude Managed Agents, 2026): ``Session runtime | $0.08 per session-hour`` -> a
+  non-token price, ``price_kind='session_runtime'``, unit ``per session-hour``, model = the product as the page
+  names it in the section heading ("Claude Managed Agents pricing" -> ``Claude Managed Agents``).
+
+Prices in prose (both the HTML page and its Markdown copy, :func:`_prose_prices`): web search ``$10 per 1,000
+searches`` (model ``web_search``, kind ``web_search``, unit ``per 1K searches``) and code execution ``$0.05 per
+hour, per container`` (model ``code_execution``, kind ``tool_call``, unit ``per hour``; the free hours are a
+quota, kept in ``conditions``).
+
 Tables deliberately not read: Prompt caching (multipliers, no prices), Fast mode pricing (an Opus 4.6
-research-preview speed premium; "fast" is no service tier of the warehouse), tool-use token counts, and the
-Claude Managed Agents tables (session-hours, worked examples).
+research-preview speed premium; "fast" is no service tier of the warehouse), tool-use token counts, the Managed
+Agents "Tokens" modifier table (no prices) and the worked examples (calculations, not list prices).
 
 The RSC flight payload (``self.__next_f.push``) repeats the tables; it is not read.
+
+A third layout, the 2024 anthropic.com/api **text rendering** (no tables: bulleted ``Input: $15 / MTok`` under
+``CLAUDE 3 PRICING`` family headings HAIKU / SONNET / OPUS, and ``LEGACY MODEL PRICING`` items CLAUDE 2.1 /
+CLAUDE 2.0 / CLAUDE INSTANT), is turned into ``Model | Input | Output`` tables by :func:`_text_tables` and read by
+the same :func:`_read_model_table`; names map to the API ids of that time through :data:`MODEL_ID_ALIASES`.
 """
 
 from __future__ import annotations
@@ -51,7 +66,23 @@ MODEL_ID_ALIASES: dict[str, str] = {
     "Claude Opus 3": "claude-3-opus-20240229",
     "Claude Sonnet 3": "claude-3-sonnet-20240229",
     "Claude Haiku 3": "claude-3-haiku-20240307",
+    # The 2024 anthropic.com/api page ("CLAUDE 3 PRICING": family headings HAIKU / SONNET / OPUS under the Claude 3
+    # heading; "LEGACY MODEL PRICING": CLAUDE 2.1 / CLAUDE 2.0 / CLAUDE INSTANT). Ids as Anthropic's models
+    # overview of that time listed them (https://docs.anthropic.com/claude/docs/models-overview, "Model names":
+    # Claude 3 Opus claude-3-opus-20240229, Claude 3 Sonnet claude-3-sonnet-20240229, Claude 3 Haiku
+    # claude-3-haiku-20240307; legacy: Claude 2.1 claude-2.1, Claude 2.0 claude-2.0, Claude Instant 1.2
+    # claude-instant-1.2 -- the only Claude Instant on the API in 2024).
+    "Claude 3 Haiku": "claude-3-haiku-20240307",
+    "Claude 3 Sonnet": "claude-3-sonnet-20240229",
+    "Claude 3 Opus": "claude-3-opus-20240229",
+    "Claude 2.1": "claude-2.1",
+    "Claude 2.0": "claude-2.0",
+    "Claude Instant": "claude-instant-1.2",
 }
+
+#: server tools priced in the page's prose -> the tool ``name`` used in API requests (tool docs:
+#: https://docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool, .../code-execution-tool).
+TOOL_IDS: dict[str, str] = {"web search": "web_search", "code execution": "code_execution"}
 
 # header cell (normalised) -> price_kind, for the "Model pricing" table
 _MODEL_PRICING_COLS = {
@@ -82,13 +113,22 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
     if _looks_like_html(text):
         tables = html_tables(body)
         prose = _html_section_prose
+        product = _html_product
+        page_text = _html_page_text(body)
     else:
         tables = markdown_tables(text)
+        if not tables:  # the 2024 anthropic.com/api text rendering: bulleted prices, no tables
+            return _interpret_text(_text_tables(text, url), url)
 
         def prose(t: Table) -> str:
             return _markdown_section_prose(text, t)
 
-    return _interpret(tables, url, prose)
+        def product(t: Table) -> str:
+            return _markdown_product(text, t)
+
+        page_text = clean_text(_MD_LINK.sub(r"\1", text).replace("**", ""))
+
+    return _interpret(tables, url, prose, product) + _prose_prices(page_text, url)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -100,7 +140,9 @@ def _looks_like_html(text: str) -> bool:
 # ---------------------------------------------------------------- tables -> prices
 
 
-def _interpret(tables: list[Table], url: str, prose: Callable[[Table], str]) -> list[ParsedPrice]:
+def _interpret(
+    tables: list[Table], url: str, prose: Callable[[Table], str], product: Callable[[Table], str]
+) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     base: dict[tuple[str, str], Decimal] = {}  # (display name w/o notes, kind) -> standard price
     long_tables: list[Table] = []
@@ -119,6 +161,8 @@ def _interpret(tables: list[Table], url: str, prose: Callable[[Table], str]) -> 
             out += _read_model_table(t, url, _BATCH_COLS, "batch")
         elif any(_LONG_HEADER.match(h) for h in t.header):
             long_tables.append(t)
+        elif header[:2] == ["sku", "rate"]:
+            out += _read_sku_table(t, url, product(t))
         elif header[0] == "model" and _has_mtok(t):
             # a per-model price table we do not know: better to stop than to silently lose its prices
             raise ParseError(f"unrecognised per-model price table with columns {t.header!r}", url=url, where=t.where())
@@ -229,6 +273,97 @@ def _read_long_context(
     return out
 
 
+_SKU_RATE = re.compile(r"^(?P<money>\$\s*\d[\d,]*(?:\.\d+)?)\s+per\s+(?P<unit>[a-z][a-z -]*)$", re.I)
+#: SKU (as the page names it) -> price_kind of a non-token price
+_SKU_KINDS = {"session runtime": "session_runtime"}
+
+
+def _read_sku_table(t: Table, url: str, product: str) -> list[ParsedPrice]:
+    """``SKU | Rate | Metering`` (Claude Managed Agents): ``Session runtime | $0.08 per session-hour | …``.
+
+    A non-token price: kind from :data:`_SKU_KINDS`, unit ``per <thing>`` as written (``per session-hour``),
+    model = the product the section prices, as the page names it ("Claude Managed Agents", from the heading
+    "Claude Managed Agents pricing"; the product has no API model id).
+    """
+    if not product:
+        raise ParseError("SKU table outside a '<product> pricing' section", url=url, where=t.where())
+    out: list[ParsedPrice] = []
+    for r, row in enumerate(t.body, start=1):
+        sku = clean_text(row[0])
+        where = t.where(r, t.header[1])
+        kind = _SKU_KINDS.get(sku.lower())
+        if kind is None:
+            raise ParseError(f"unknown SKU {sku!r}", url=url, where=t.where(r, t.header[0]))
+        m = _SKU_RATE.match(clean_text(row[1]))
+        money = parse_money(m.group("money")) if m else None
+        if money is None:
+            raise ParseError(f"cannot read rate {row[1]!r} (expected '$<amount> per <unit>')", url=url, where=where)
+        metering = clean_text(row[2]) if len(row) > 2 else ""
+        out.append(
+            ParsedPrice(
+                provider=PROVIDER,
+                model=product,
+                model_name=f"{product}: {sku}",
+                price_kind=kind,
+                amount=money[0],
+                currency=money[1],
+                unit=f"per {m.group('unit').lower()}",
+                where=where,
+                conditions=f"metering: {metering}" if metering else None,
+            )
+        )
+    return out
+
+
+# prices stated in sentences (both the HTML page and its Markdown copy); worked examples are not read
+_PROSE_WEB_SEARCH = re.compile(
+    r"Web search is available on the Claude API for \$(?P<a>\d[\d,]*(?:\.\d+)?) per 1,000 searches"
+)
+_PROSE_CODE_EXEC = re.compile(
+    r"(?P<free>Each organization receives [\d,]+ free hours of usage[^.]*?)\.?\s+"
+    r"Additional usage beyond (?:the first )?(?P<hours>[\d,]+) hours is "
+    r"billed at \$(?P<a>\d[\d,]*(?:\.\d+)?) per hour, per container"
+)
+
+
+def _prose_prices(text: str, url: str) -> list[ParsedPrice]:
+    """Server-tool prices the page states in prose: web search ``$10 per 1,000 searches`` (``web_search``, unit
+    ``per 1K searches``) and code execution ``$0.05 per hour, per container`` beyond the free hours (``tool_call``,
+    ``per hour``; the free allowance is a quota, kept in ``conditions``, not a price). A sentence that mentions
+    the price but does not read -> ParseError."""
+    out: list[ParsedPrice] = []
+    m = _PROSE_WEB_SEARCH.search(text)
+    if m:
+        where = "prose 'Web search tool'"
+        out.append(_tool_price("web search", "web_search", m.group("a"), "per 1K searches", where, None))
+    elif "per 1,000 searches" in text:
+        raise ParseError("web search price sentence not understood", url=url, where="prose 'Web search tool'")
+    m = _PROSE_CODE_EXEC.search(text)
+    if m:
+        cond = f"per container; {clean_text(m.group('free'))}"
+        if "minimum of 5 minutes" in text:
+            cond += "; minimum 5 minutes"
+        where = "prose 'Code execution tool'"
+        out.append(_tool_price("code execution", "tool_call", m.group("a"), "per hour", where, cond))
+    elif "per hour, per container" in text:
+        raise ParseError("code execution price sentence not understood", url=url, where="prose 'Code execution tool'")
+    return out
+
+
+def _tool_price(tool: str, kind: str, amount: str, unit: str, where: str, conditions: str | None) -> ParsedPrice:
+    return ParsedPrice(
+        provider=PROVIDER,
+        model=TOOL_IDS[tool],
+        model_name=tool.capitalize() + " tool",
+        price_kind=kind,
+        amount=Decimal(amount.replace(",", "")),
+        currency="USD",
+        unit=unit,
+        where=where,
+        conditions=conditions,
+    )
+
+
 def _read_price_cell(text: str, url: str, where: str) -> tuple[str | None, Decimal, str] | None:
     """``"$0.50 / MTok"`` -> (None, Decimal("0.50"), "USD"); ``"Input: $6 / MTok"`` -> ("Input", 6, USD).
 
@@ -326,13 +461,113 @@ def _markdown_section_prose(text: str, t: Table) -> str:
     return clean_text(" ".join(out))
 
 
+def _html_product(t: Table) -> str:
+    """Product a table prices: the nearest ``<h2>`` before it, "Claude Managed Agents pricing" -> its name."""
+    h = t.element.find_previous("h2") if t.element is not None else None
+    return _product_from_heading(clean_text(h.get_text(" ")) if h is not None else "")
+
+
+def _markdown_product(text: str, t: Table) -> str:
+    """Same as :func:`_html_product` for the Markdown copy: the last ``## `` heading before the table's heading."""
+    last = ""
+    for line in text.splitlines():
+        m = re.match(r"^\s{0,3}##\s+(.*)$", line)
+        if m:
+            last = clean_text(m.group(1))
+        m = re.match(r"^\s{0,3}#{1,6}\s+(.*)$", line)
+        if m and clean_text(m.group(1)) == t.heading:
+            break
+    return _product_from_heading(last)
+
+
+def _product_from_heading(h: str) -> str:
+    m = re.match(r"^(.*?)\s+pricing$", h, re.I)
+    return m.group(1) if m else ""
+
+
+def _html_page_text(body: bytes) -> str:
+    """Visible text of the HTML page (scripts, styles and the RSC payload dropped), whitespace collapsed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "lxml")
+    for el in soup(["script", "style", "template"]):
+        el.decompose()
+    return clean_text(soup.get_text(" "))
+
+
+# ---------------------------------------------------------------- text rendering (anthropic.com/api, 2024)
+
+_TEXT_SECTION = re.compile(r"^CLAUDE (?P<gen>\d+(?:\.\d+)?) PRICING$")
+_TEXT_FAMILY = re.compile(r"^(HAIKU|SONNET|OPUS)$")
+_TEXT_LEGACY = "LEGACY MODEL PRICING"
+_TEXT_LEGACY_MODEL = re.compile(r"^\* (CLAUDE [A-Z0-9. ]+)$")
+_TEXT_PRICE = re.compile(r"^\* (?P<label>Input|Output): (?P<cell>.*)$")
+_CAPS_LINE = re.compile(r"^[A-Z][A-Z0-9 &.,'-]+$")
+
+
+def _text_tables(text: str, url: str) -> list[Table]:
+    """Bulleted prices of the text rendering -> ``Model | Input | Output`` tables.
+
+    ``CLAUDE 3 PRICING`` then one family heading per model (``HAIKU`` -> "Claude 3 Haiku") with bullets
+    ``* Input: $0.25 / MTok`` / ``* Output: $1.25 / MTok``; ``LEGACY MODEL PRICING`` then ``* CLAUDE 2.1`` items
+    ("Claude 2.1") with nested bullets. A section ends at the next ALL-CAPS heading it does not know.
+    """
+    tables: list[Table] = []
+    cur: Table | None = None
+    gen = ""
+    for raw in text.splitlines():
+        line = clean_text(raw)
+        if not line:
+            continue
+        m = _TEXT_SECTION.match(line)
+        if m or line == _TEXT_LEGACY:
+            gen = m.group("gen") if m else ""
+            cur = Table(index=len(tables), heading=line, rows=[["Model", "Input", "Output"]])
+            tables.append(cur)
+            continue
+        if cur is None:
+            continue
+        fam = _TEXT_FAMILY.match(line) if gen else None
+        leg = _TEXT_LEGACY_MODEL.match(line) if not gen else None
+        if fam or leg:
+            name = f"Claude {gen} {fam.group(1).title()}" if fam else leg.group(1).title()
+            cur.rows.append([name, "", ""])
+            continue
+        p = _TEXT_PRICE.match(line)
+        if p:
+            if len(cur.rows) < 2:
+                raise ParseError(f"price bullet {line!r} before any model heading", url=url, where=cur.where())
+            col = cur.rows[0].index(p.group("label"))
+            if cur.rows[-1][col]:
+                where = cur.where(len(cur.rows) - 1, p.group("label"))
+                raise ParseError(f"second {p.group('label')} price for {cur.rows[-1][0]!r}", url=url, where=where)
+            cur.rows[-1][col] = p.group("cell")
+            continue
+        if _CAPS_LINE.match(line):
+            cur = None  # an unknown ALL-CAPS heading ends the pricing section
+    return tables
+
+
+def _interpret_text(tables: list[Table], url: str) -> list[ParsedPrice]:
+    out: list[ParsedPrice] = []
+    for t in tables:
+        for r, row in enumerate(t.body, start=1):
+            if not row[1] and not row[2]:
+                raise ParseError(f"model heading {row[0]!r} without prices", url=url, where=t.where(r, "Model"))
+        out += _read_model_table(t, url, {"input": "input", "output": "output"}, "standard")
+    if not out:
+        raise ParseError("no prices found (no 'CLAUDE <n> PRICING' section)", url=url)
+    return out
+
+
 SOURCE = Source(
     name="anthropic_pricing",
     provider=PROVIDER,
     urls=("https://platform.claude.com/docs/en/about-claude/pricing",),
     fmt="html",
     parse=parse,
-    hosts=("platform.claude.com", "docs.claude.com"),
+    hosts=("platform.claude.com", "docs.claude.com", "www.anthropic.com"),
+    archive_urls=("https://docs.claude.com/en/docs/about-claude/pricing.md", "https://www.anthropic.com/api"),
     description=(
         "Anthropic Claude API pricing page: Model pricing (base input, 5m/1h cache writes, cache hits, output), "
         "Batch processing, and long-context (>200K input tokens) prices where the page lists them. USD per MTok."

@@ -174,3 +174,6 @@ class Source:
     hosts: tuple[str, ...] = field(default=())
     description: str = ""
     archive_urls: tuple[str, ...] = field(default=())
+    #: multi-seller datasets (LiteLLM's price map) carry known bad rows of a few sellers: quarantine those rows
+    #: (staging.quarantine) and load the rest, instead of rejecting the whole source as layout drift.
+    quarantine_bad_rows: bool = False

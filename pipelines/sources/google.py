@@ -10,18 +10,33 @@ Page shape (Google devsite HTML):
   ``<section>`` children each hold an ``<h3>`` tab label (``Standard`` / ``Batch`` / ``Flex`` / ``Priority``)
   and one table. A table outside tabs is the standard tier.
 - columns ``Free Tier`` (a free quota, ignored entirely) and ``Paid Tier, per 1M tokens in USD`` (read).
-  Tables whose paid column is priced per image / per second / per request (Imagen, Veo, Lyria) are not
-  token prices and are skipped.
 - rows ``Input price``, ``Output price (including thinking tokens)``, ``Context caching price`` (and, for
-  embeddings, ``Text/Image/Audio input price``). Grounding, tools, storage, tuning and "used to improve"
-  rows are not token prices and are skipped. ``Video input price`` (embeddings) has no price kind yet and
-  is skipped.
+  embeddings, ``Text/Image/Audio input price``). Tools, storage, tuning and "used to improve" rows are
+  skipped. ``Video input price`` (embeddings) has no price kind yet and is skipped.
 - a paid cell holds one price per line (``<br>``). A line is ``$2.00, prompts <= 200k tokens`` (long-context
   tier, cliff), ``$0.50 (text / image / video)`` / ``$1.00 (audio)`` (modality), or
-  ``$0.025 / 1,000,000 tokens (audio)``. Lines for storage (``per hour``), per-image / per-minute
-  equivalents (``per 1K image*``, ``$0.0006 (image)*`` whose footnote defines it per image, ``or
-  $0.005/min``) and notes (``Same as Standard, …``) are skipped. Any other line that cannot be read
-  raises :class:`ParseError`.
+  ``$0.025 / 1,000,000 tokens (audio)``. Lines for storage (``per hour``), per-unit *equivalents* of a token
+  price (``Equivalent to $0.045 per 0.5K image*`` and the lines after it in the same cell, ``equivalent to
+  $0.0011 per image*``, ``($0.00012 per image)``, ``or $0.005/min``) and notes (``Same as Standard, …``) are
+  skipped. Any other line that cannot be read raises :class:`ParseError`.
+
+Non-token list prices (own unit, own kind, never folded into token prices):
+
+- per-image lines of an output cell that are not equivalents: ``$0.039 per image*`` -> ``image_output``
+  ``per image``; ``$0.067 per 1K/2K image**`` -> kind ``image_output_1k_2k`` (the resolution is part of the kind,
+  so the 1K/2K and 4K prices stay apart; also in ``conditions``); ``$0.0006 (image)*`` in an input cell (the
+  page's footnote * defines it per image) -> ``image_input`` ``per image``.
+- grounding rows: ``Grounding with Google Search`` / ``… Web and Image Search`` -> ``web_search``,
+  ``Grounding with Google Maps`` -> ``maps_grounding``; the paid cell ``5,000 prompts per month (free, …),
+  then $14 / 1,000 search queries`` -> ``14`` ``per 1K search queries`` (or ``per 1K grounded prompts``), the
+  free allowance kept in ``conditions`` (it is a quota, not a price).
+- tables whose paid column is ``per Image`` / ``per second`` / ``per request`` (Imagen, Veo, Lyria): one row
+  per variant; the row label names the variant (``Imagen 4 Fast image price``, ``Veo 3.1 Lite video …``) and
+  is mapped to one of the section's ``<code>`` ids by :data:`VARIANT_WORDS` (the id holding ``-fast-`` etc.,
+  or for ``Standard``/no variant word the id holding none of them; anything else is a ParseError).
+  Kinds: ``image_output`` (``per image``), ``video_output[_<resolution>]`` (``per second``; ``$0.40 (720p and
+  1080p)`` gives ``video_output_720p`` and ``video_output_1080p``), ``music_output`` (``$0.04 per song`` ->
+  ``per song``).
 
 The table grid comes from :func:`pipelines.extract.html_tables`; this module only interprets it.
 """
@@ -78,6 +93,33 @@ _LINE = re.compile(
 )
 _MULT = {None: 1, "k": 1000, "m": 1_000_000}
 
+# non-token lines of token tables
+_EQUIV = re.compile(r"^(?:and\s+)?equivalent to\b", re.I)
+_PER_IMAGE = re.compile(r"^(?:and\s+)?\$\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s+per\s+(?:(?P<res>[\d.]+K(?:/[\d.]+K)?)\s+)?image\**\s*[,.]?$", re.I)
+_IMAGE_PAREN = re.compile(r"^\$\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*\(image\)\*+\s*[,.]?$", re.I)
+# grounding rows and their paid cell
+_GROUNDING = [
+    (re.compile(r"^grounding with google (?:search|web and image search)\b"), "web_search"),
+    (re.compile(r"^grounding with google maps\b"), "maps_grounding"),
+]
+_GROUNDING_PRICE = re.compile(
+    r"^(?P<quota>.*?)(?:,\s*)?\bthen\s+\$\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*/\s*1,000\s+"
+    r"(?P<what>search queries|grounded prompts)\b\s*(?P<rest>.*)$",
+    re.I,
+)
+# non-token tables: paid column unit -> (unit, kind)
+_TABLE_UNITS = {"per image": ("per image", "image_output"), "per second": ("per second", "video_output"),
+                "per request": ("per request", "request")}
+#: variant words of a row label -> the ``-<word>-`` segment of the section's API id it names. A label without
+#: one of these words (or with ``standard``) names the id that has none of the segments.
+VARIANT_WORDS = ("fast", "ultra", "lite", "clip", "pro")
+_NON_PRICE_ROW = re.compile(r"^used to improve", re.I)
+_UNIT_LINE = re.compile(
+    r"^\$\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?:\((?P<res>[^()]*)\))?\s*(?:per\s+(?P<per>song|image|second|request))?\s*\**$",
+    re.I,
+)
+_RESOLUTION = re.compile(r"^(?:\d+p|4k)$", re.I)
+
 
 def parse(body: bytes, url: str) -> list[ParsedPrice]:
     """Token prices of the Gemini API pricing page (USD per 1M tokens), one row per API model id."""
@@ -90,7 +132,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
                 raise ParseError(f"price {key} given twice (also at {seen[key]})", url=url, where=p.where)
             seen[key] = p.where
             out.append(p)
-    if not out:
+    if not any(p.unit == UNIT for p in out):
         raise ParseError("no token prices found on the page", url=url)
     return out
 
@@ -102,7 +144,10 @@ def _read_table(table: Table, url: str) -> list[ParsedPrice]:
         return []  # not a price table (e.g. "Pricing for agents": Model | Tools)
     col = paid[0]
     if "per 1m tokens" not in header[col]:
-        return []  # priced per image / per second / per request: not token prices
+        unit = next((u for k, u in _TABLE_UNITS.items() if k in header[col]), None)
+        if unit is None:
+            raise ParseError(f"unknown paid-tier unit {table.header[col]!r}", url=url, where=table.where(0, col))
+        return _read_unit_table(table, col, unit, url)
     label_by_row = [(r, row[0]) for r, row in enumerate(table.rows) if r >= table.header_rows]
     priced_rows = [(r, label, fam) for r, label in label_by_row if (fam := _row_kind(label)) is not None]
     if not priced_rows:
@@ -113,10 +158,15 @@ def _read_table(table: Table, url: str) -> list[ParsedPrice]:
     for r, label, family in priced_rows:
         cell = table.rows[r][col]
         where = f"{section[0] or '?'} [{tier}] " + table.where(r, table.header[col]) + f" ({clean_text(label)!r})"
-        quotes = _read_cell(cell, family, where, url)
+        if family in ("web_search", "maps_grounding"):
+            if not section[1]:
+                continue  # tool tables without a model (the "Pricing for tools" summary repeats the model rows)
+            quotes = _read_grounding(cell, family, where, url)
+        else:
+            quotes = _read_cell(cell, family, where, url)
         if quotes and not section[1]:
             raise ParseError("prices found but no API model id (<code>) near the model heading", url=url, where=where)
-        for i, (kind, amount, currency, min_tokens) in enumerate(quotes):
+        for i, (kind, amount, currency, min_tokens, unit, conditions) in enumerate(quotes):
             for model_id in section[1]:
                 out.append(
                     ParsedPrice(
@@ -126,18 +176,105 @@ def _read_table(table: Table, url: str) -> list[ParsedPrice]:
                         price_kind=kind,
                         amount=amount,
                         currency=currency,
-                        unit=UNIT,
+                        unit=unit,
                         service_tier=tier,
                         tier_min_tokens=min_tokens,
                         where=f"{where} line {i}",
+                        conditions=conditions,
                     )
                 )
     return out
 
 
+def _read_grounding(cell: str, kind: str, where: str, url: str) -> list[tuple]:
+    """Paid cell of a grounding row -> [(kind, amount, USD, 0, unit, conditions)] ([] when not available)."""
+    text = clean_text(cell.replace("\n", " "))
+    if not text or _NONE.match(text):
+        return []
+    m = _GROUNDING_PRICE.match(text)
+    if not m:
+        raise ParseError(f"cannot read grounding price {text!r}", url=url, where=where)
+    amount, currency = parse_money("$" + m.group("num"))
+    what = m.group("what").lower()
+    unit = "per 1K search queries" if what == "search queries" else "per 1K grounded prompts"
+    parts = []
+    if m.group("quota").strip(" ,"):
+        parts.append(f"after {m.group('quota').strip(' ,')}")
+    if m.group("rest").strip(" ."):
+        parts.append(m.group("rest").strip(" ."))
+    return [(kind, amount, currency, 0, unit, "; ".join(parts) or None)]
+
+
+def _read_unit_table(table: Table, col: int, unit_kind: tuple[str, str], url: str) -> list[ParsedPrice]:
+    """Imagen / Veo / Lyria tables: one priced row per model variant, priced per image / second / request."""
+    tier = _service_tier(table, url)
+    anchor, ids, name = _model_section(table)
+    out: list[ParsedPrice] = []
+    for r in range(table.header_rows, len(table.rows)):
+        label = clean_text(table.rows[r][0])
+        if not label or _NON_PRICE_ROW.match(label):
+            continue
+        where = f"{anchor or '?'} [{tier}] " + table.where(r, table.header[col]) + f" ({label!r})"
+        cell = table.rows[r][col]
+        whole = clean_text(cell)
+        if not whole or _NONE.match(whole):
+            continue
+        model = _variant_id(label, ids, where, url)
+        for i, raw in enumerate(cell.split("\n")):
+            line = clean_text(raw)
+            if not line or _NONE.match(line) or re.fullmatch(r"\(?[^$]*not supported\)?", line, re.I):
+                continue
+            m = _UNIT_LINE.match(line)
+            if not m:
+                raise ParseError(f"cannot read price line {raw!r}", url=url, where=f"{where} line {i}")
+            amount, currency = parse_money("$" + m.group("num"))
+            unit, kind = unit_kind
+            if m.group("per") == "song":
+                unit, kind = "per song", "music_output"
+            elif m.group("per") and f"per {m.group('per').lower()}" != unit:
+                raise ParseError(f"line unit {m.group('per')!r} differs from the column's {unit!r}", url=url,
+                                 where=f"{where} line {i}")
+            variants = [None]
+            if m.group("res"):
+                variants = [v.strip().lower() for v in re.split(r"\band\b|,|/", m.group("res")) if v.strip()]
+                if not all(_RESOLUTION.match(v) for v in variants):
+                    raise ParseError(f"unknown variant {m.group('res')!r}", url=url, where=f"{where} line {i}")
+            for v in variants:
+                out.append(
+                    ParsedPrice(
+                        provider=PROVIDER,
+                        model=model,
+                        model_name=name,
+                        price_kind=f"{kind}_{v}" if v else kind,
+                        amount=amount,
+                        currency=currency,
+                        unit=unit,
+                        service_tier=tier,
+                        where=f"{where} line {i}",
+                        conditions=f"{v} output" if v else None,
+                    )
+                )
+    return out
+
+
+def _variant_id(label: str, ids: list[str], where: str, url: str) -> str:
+    """API id of the variant a row label names (see :data:`VARIANT_WORDS`)."""
+    words = set(re.findall(r"[a-z0-9]+", label.lower()))
+    named = [w for w in VARIANT_WORDS if w in words]
+    if len(named) > 1:
+        raise ParseError(f"row label names several variants {named}", url=url, where=where)
+    if named:
+        hits = [i for i in ids if f"-{named[0]}-" in i]
+    else:
+        hits = [i for i in ids if not any(f"-{w}-" in i for w in VARIANT_WORDS)]
+    if len(hits) != 1:
+        raise ParseError(f"cannot map row {label!r} to one of the model ids {ids}", url=url, where=where)
+    return hits[0]
+
+
 def _row_kind(label: str) -> str | None:
     t = clean_text(label).replace("*", "").strip().lower()
-    for rx, fam in _ROW_KINDS:
+    for rx, fam in (*_ROW_KINDS, *_GROUNDING):
         if rx.search(t):
             return fam
     return None
@@ -183,20 +320,35 @@ def _strip_symbols(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "So").strip()
 
 
-def _read_cell(cell: str, family: str, where: str, url: str) -> list[tuple[str, Decimal, str, int]]:
-    """Lines of a paid cell -> [(price_kind, amount, currency, tier_min_tokens)]."""
+def _read_cell(cell: str, family: str, where: str, url: str) -> list[tuple]:
+    """Lines of a paid cell -> [(price_kind, amount, currency, tier_min_tokens, unit, conditions)]."""
     whole = clean_text(cell)
     if not whole or _NONE.match(whole):
         return []
     if _FREE.match(whole):
-        return [(family, Decimal(0), "USD", 0)]
-    out: list[tuple[str, Decimal, str, int]] = []
+        return [(family, Decimal(0), "USD", 0, UNIT, None)]
+    out: list[tuple] = []
+    equivalents = False  # after "Equivalent to …" the remaining lines restate the token price per image
     for i, raw in enumerate(cell.split("\n")):
         line = clean_text(raw)
         if not line or _NONE.match(line) or _NOTE.match(line):
             continue
         if _FREE.match(line):
-            out.append((family, Decimal(0), "USD", 0))
+            out.append((family, Decimal(0), "USD", 0, UNIT, None))
+            continue
+        if _EQUIV.match(line):
+            equivalents = True
+        if equivalents:
+            continue
+        if family == "output" and (m := _PER_IMAGE.match(line)):
+            amount, currency = parse_money("$" + m.group("num"))
+            res = m.group("res")
+            kind = "image_output" + (f"_{res.lower().replace('/', '_').replace('.', '_')}" if res else "")
+            out.append((kind, amount, currency, 0, "per image", f"{res} image" if res else None))
+            continue
+        if family == "input" and (m := _IMAGE_PAREN.match(line)):
+            amount, currency = parse_money("$" + m.group("num"))
+            out.append(("image_input", amount, currency, 0, "per image", None))
             continue
         line = _MONEY_PAREN.sub("", _ALT.sub("", line)).strip()
         if _NON_TOKEN.search(line):
@@ -217,7 +369,7 @@ def _read_cell(cell: str, family: str, where: str, url: str) -> list[tuple[str, 
         kind = _modality_kind(family, m.group("mod"))
         if kind is None:
             raise ParseError(f"unknown modality in {raw!r}", url=url, where=f"{where} line {i}")
-        out.append((kind, amount, currency, min_tokens))
+        out.append((kind, amount, currency, min_tokens, UNIT, None))
     return out
 
 
@@ -253,5 +405,6 @@ SOURCE = Source(
     parse=parse,
     hosts=("ai.google.dev",),
     description="Gemini API pricing page (devsite HTML): per-model tables per Standard/Batch/Flex/Priority tab, "
-    "Paid Tier column, USD per 1M tokens, long-context tiers and audio priced apart.",
+    "Paid Tier column, USD per 1M tokens, long-context tiers and audio priced apart; per-image outputs, "
+    "grounding fees and Imagen/Veo/Lyria per-image/second/song prices as non-token prices.",
 )

@@ -20,8 +20,21 @@ OpenRouter (``provider="openrouter"``); ``model`` is the OpenRouter API id exact
 ``image_output``       ``output_image`` (image output tokens)
 =====================  ===================================================================
 
-Skipped on purpose: ``image`` (per input image, not per token), ``web_search`` (per search), ``request``
-(per request), ``internal_reasoning`` (reasoning tokens are billed as completion tokens; not a separate
+Non-token fields, emitted with their own unit when non-zero (``"0"`` there means "no such fee", not a free
+price, so it gives no row); OpenRouter's API documents ``image`` as the cost per input image, ``web_search`` as
+the cost per web search operation and ``request`` as a fixed cost per API request:
+
+=====================  ===================================================================
+``image``              kind ``image_input``, unit ``per image``
+``web_search``         kind ``web_search``, unit ``per search``
+``request``            kind ``request``, unit ``per request``
+=====================  ===================================================================
+
+(On the 2026-08-19 capture every ``image`` value equals the model's ``prompt`` per-token price, all of them on
+Google models; they are kept as the API documents them, per image.) These fields inside ``overrides`` are
+ignored (no tiered non-token fee has been seen).
+
+Skipped on purpose: ``internal_reasoning`` (reasoning tokens are billed as completion tokens; not a separate
 price), ``discount``; other unknown top-level keys are ignored too.
 
 Values: ``"-1"`` is OpenRouter's sentinel for unknown/variable pricing (routers such as ``openrouter/auto``)
@@ -64,7 +77,13 @@ _KINDS = {
     "input_audio_cache": "cache_read_audio",
     "image_output": "output_image",
 }
-_SKIPPED = frozenset({"image", "web_search", "request", "internal_reasoning", "discount"})
+#: non-token fields -> (price kind, unit); emitted only when non-zero.
+_NON_TOKEN = {
+    "image": ("image_input", "per image"),
+    "web_search": ("web_search", "per search"),
+    "request": ("request", "per request"),
+}
+_SKIPPED = frozenset({"internal_reasoning", "discount", *_NON_TOKEN})
 _TIER_KEYS = frozenset({"min_prompt_tokens", "utc_start", "utc_end"})
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 _SENTINEL = "-1"
@@ -163,6 +182,14 @@ def _model_prices(model: str, name: str, pricing: dict, where: str, url: str) ->
             a = _amount(pricing[field], url, f"{where}.{field}")
             if a is not None:
                 out.append(row(field, a, f"{where}.{field}"))
+    for field, (kind, unit) in _NON_TOKEN.items():
+        if field in pricing:
+            a = _amount(pricing[field], url, f"{where}.{field}")
+            if a:  # None (-1 sentinel) and 0 (no such fee) give no row
+                out.append(
+                    ParsedPrice(provider=PROVIDER, model=model, model_name=name, price_kind=kind, amount=a,
+                                currency=CURRENCY, unit=unit, service_tier=tier, where=f"{where}.{field}")
+                )
     return out
 
 

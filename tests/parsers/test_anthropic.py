@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources import anthropic
-from pipelines.sources.base import ParseError
-from tests.helpers import price
+from pipelines.sources.base import PRICE_KINDS, ParseError
+from tests.helpers import find_price, price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages" / "anthropic"
 HTML_2026 = PAGES / "2026-04-26_platform-claude-docs-pricing.html"
 HTML_URL = "https://platform.claude.com/docs/en/about-claude/pricing"
 MD_2025 = PAGES / "2025-12-20_docs-claude-about-claude-pricing.md"
 MD_URL = "https://docs.claude.com/en/docs/about-claude/pricing.md"
+TEXT_2024 = PAGES / "2024-04-01_anthropic-com-api-pricing_text.txt"
+TEXT_URL = "https://www.anthropic.com/api"
 
 
 
@@ -45,7 +47,7 @@ def test_opus_4_7_standard_and_batch(html_quotes):
 def test_amounts_are_exact_text_and_usd_per_mtok(html_quotes):
     p = next(q for q in html_quotes if q.model == "claude-opus-4-7" and q.price_kind == "cache_read")
     assert str(p.amount) == "0.50"  # as written on the page, not re-formatted
-    assert {(q.currency, q.unit) for q in html_quotes} == {("USD", "per 1M tokens")}
+    assert {(q.currency, q.unit) for q in html_quotes if q.price_kind in PRICE_KINDS} == {("USD", "per 1M tokens")}
     assert {q.provider for q in html_quotes} == {"anthropic"}
     assert p.where == "table 0 ('Model pricing') row 1 col 'Cache Hits & Refreshes'"
 
@@ -84,7 +86,8 @@ def test_model_pricing_table_row_count(html_quotes):
     assert len({q.model for q in model_pricing}) == 13
     assert len(model_pricing) == 13 * 5
     assert len({q.model for q in html_quotes if q.service_tier == "batch"}) == 13
-    assert len(html_quotes) == 13 * 5 + 13 * 2  # no fast-mode, session-hour or long-context rows on this page
+    # no fast-mode or long-context rows on this page; 3 non-token prices (session-hour, web search, code execution)
+    assert len(html_quotes) == 13 * 5 + 13 * 2 + 3
     assert {q.tier_min_tokens for q in html_quotes} == {0}
 
 
@@ -166,3 +169,104 @@ def test_html_long_context_section_uses_prose_above_table():
     # the <= 200K column must repeat the base price of the models the prose names
     with pytest.raises(ParseError, match="differs from 'Claude Sonnet 4.5' base price"):
         anthropic.parse(body.replace(b"<td>Input: $3 / MTok</td>", b"<td>Input: $4 / MTok</td>"), HTML_URL)
+
+
+# ---------------------------------------------------------------- non-token prices (2026 HTML, 2025 Markdown)
+
+
+def test_session_runtime_is_a_non_token_price(html_quotes):
+    p = find_price(html_quotes, "Claude Managed Agents", "session_runtime")
+    assert (p.amount, p.currency, p.unit) == (Decimal("0.08"), "USD", "per session-hour")
+    assert p.where == "table 8 ('Session runtime') row 1 col 'Rate'"
+    assert p.conditions == "metering: running status duration"
+    # the worked examples ("1.0 hour × $0.08", "$0.705") are not prices
+    assert not [q for q in html_quotes if "Worked example" in q.where]
+
+
+def test_tool_prices_from_prose(html_quotes, md_quotes):
+    for q in (html_quotes, md_quotes):
+        ws = find_price(q, "web_search", "web_search")
+        assert (ws.amount, ws.unit) == (Decimal("10"), "per 1K searches")
+        ce = find_price(q, "code_execution", "tool_call")
+        assert (ce.amount, ce.unit) == (Decimal("0.05"), "per hour")
+    # the free allowance is a quota, kept as a condition (it changed between the two captures)
+    assert "1,550 free hours of usage per month" in find_price(html_quotes, "code_execution", "tool_call").conditions
+    assert "50 free hours of usage with the code execution tool per day" in find_price(
+        md_quotes, "code_execution", "tool_call"
+    ).conditions
+    assert {q.unit for q in md_quotes if q.price_kind not in PRICE_KINDS} == {"per 1K searches", "per hour"}
+
+
+def test_session_rate_unreadable_raises():
+    real = HTML_2026.read_bytes()
+    body = real.replace(b">$0.08 per session-hour<", b">$abc per session-hour<", 1)
+    assert body != real
+    with pytest.raises(ParseError, match=r"'\$abc per session-hour'.*table 8 \('Session runtime'\) row 1 col 'Rate'"):
+        anthropic.parse(body, HTML_URL)
+
+
+def test_web_search_sentence_changed_raises():
+    body = MD_2025.read_bytes().replace(b"**$10 per 1,000 searches**", b"**$abc per 1,000 searches**", 1)
+    with pytest.raises(ParseError, match="web search price sentence not understood at prose 'Web search tool'"):
+        anthropic.parse(body, MD_URL)
+
+
+# ---------------------------------------------------------------- 2024 text rendering (anthropic.com/api)
+
+
+@pytest.fixture(scope="module")
+def text_quotes():
+    return anthropic.parse(TEXT_2024.read_bytes(), TEXT_URL)
+
+
+def test_source_urls():
+    s = anthropic.SOURCE
+    assert MD_URL in s.archive_urls and TEXT_URL in s.archive_urls
+    assert "www.anthropic.com" in s.hosts
+
+
+def test_text_2024_claude_3(text_quotes):
+    q = text_quotes
+    assert price(q, "claude-3-haiku-20240307", "input") == Decimal("0.25")
+    assert price(q, "claude-3-haiku-20240307", "output") == Decimal("1.25")
+    assert price(q, "claude-3-sonnet-20240229", "input") == Decimal("3")
+    assert price(q, "claude-3-sonnet-20240229", "output") == Decimal("15")
+    assert price(q, "claude-3-opus-20240229", "input") == Decimal("15")
+    assert price(q, "claude-3-opus-20240229", "output") == Decimal("75")
+    assert {x.model_name for x in q if x.model == "claude-3-opus-20240229"} == {"Claude 3 Opus"}
+
+
+def test_text_2024_legacy(text_quotes):
+    q = text_quotes
+    assert price(q, "claude-2.1", "input") == Decimal("8")
+    assert price(q, "claude-2.1", "output") == Decimal("24")
+    assert price(q, "claude-2.0", "output") == Decimal("24")
+    assert price(q, "claude-instant-1.2", "input") == Decimal("0.80")
+    assert price(q, "claude-instant-1.2", "output") == Decimal("2.40")
+    assert find_price(q, "claude-instant-1.2", "input").where == "table 1 ('LEGACY MODEL PRICING') row 3 col 'Input'"
+
+
+def test_text_2024_counts(text_quotes):
+    assert len({x.model for x in text_quotes}) == 6
+    assert len(text_quotes) == 12
+    assert {(x.currency, x.unit, x.service_tier, x.tier_min_tokens) for x in text_quotes} == {
+        ("USD", "per 1M tokens", "standard", 0)
+    }
+
+
+def test_text_2024_broken_price_names_table_row_col():
+    real = TEXT_2024.read_bytes()
+    body = real.replace(b"Output: $75 / MTok", b"Output: $abc / MTok", 1)
+    assert body != real
+    with pytest.raises(ParseError) as exc:
+        anthropic.parse(body, TEXT_URL)
+    msg = str(exc.value)
+    assert "'$abc / MTok'" in msg
+    assert "table 0 ('CLAUDE 3 PRICING') row 3 col 'Output'" in msg
+    assert TEXT_URL in msg
+
+
+def test_text_2024_unknown_legacy_name_raises():
+    body = TEXT_2024.read_bytes().replace(b" * CLAUDE INSTANT", b" * CLAUDE INSTANT 2", 1)
+    with pytest.raises(ParseError, match=r"unknown Anthropic model name 'Claude Instant 2'.*LEGACY MODEL PRICING"):
+        anthropic.parse(body, TEXT_URL)

@@ -7,7 +7,7 @@ import pytest
 
 from pipelines.sources.base import ParseError
 from pipelines.sources.google import SOURCE, parse
-from tests.helpers import price
+from tests.helpers import find_price, price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages"
 CAPTURE = PAGES / "gemini" / "2026-04-27_ai-google-dev-gemini-api-pricing.html"
@@ -86,18 +86,67 @@ def test_other_models(quotes):
 
 
 def test_skipped(quotes):
-    models = {q.model for q in quotes}
+    tokens = [q for q in quotes if q.unit == "per 1M tokens"]
+    models = {q.model for q in tokens}
     assert len(models) == 23
     assert not any(m.startswith(("imagen", "veo", "lyria", "gemma")) for m in models)
     # 2.5 Flash Image output is only "$0.039 per image": no token row
-    assert not [q for q in quotes if q.model == "gemini-2.5-flash-image" and q.price_kind.startswith("output")]
-    # 3 Pro Image batch "$0.0006 (image)*" is per image (footnote): no input_image row
+    assert not [q for q in tokens if q.model == "gemini-2.5-flash-image" and q.price_kind.startswith("output")]
+    # 3 Pro Image batch "$0.0006 (image)*" is per image (footnote): no input_image token row
     assert not [q for q in quotes if q.model == "gemini-3-pro-image-preview" and q.price_kind == "input_image"]
     # Free Tier column never read, "Not available" never a 0
     assert all(q.amount > 0 for q in quotes)
     assert {q.service_tier for q in quotes} == {"standard", "batch", "flex", "priority"}
-    assert {(q.currency, q.unit, q.provider) for q in quotes} == {("USD", "per 1M tokens", "google")}
-    assert len(quotes) == 235
+    assert {(q.currency, q.unit, q.provider) for q in tokens} == {("USD", "per 1M tokens", "google")}
+    assert len(tokens) == 235
+
+
+def test_non_token_counts(quotes):
+    others = [q for q in quotes if q.unit != "per 1M tokens"]
+    assert len(others) == 89 and len(quotes) == 235 + 89
+    assert {q.unit for q in others} == {"per image", "per second", "per song", "per 1K search queries",
+                                         "per 1K grounded prompts"}
+    assert len({q.model for q in quotes}) == 34  # + imagen x3, veo x6, lyria x2
+    assert {q.currency for q in others} == {"USD"}
+
+
+def test_per_image_outputs(quotes):
+    q = find_price(quotes, "gemini-2.5-flash-image", "image_output")
+    assert (q.amount, q.unit) == (Decimal("0.039"), "per image")
+    assert price(quotes, "gemini-2.5-flash-image", "image_output", "priority") == Decimal("0.0702")
+    # batch lists per-image prices by resolution (not "equivalent to" a token price): one kind per resolution
+    assert price(quotes, "gemini-3-pro-image-preview", "image_output_1k_2k", "batch") == Decimal("0.067")
+    assert price(quotes, "gemini-3-pro-image-preview", "image_output_4k", "batch") == Decimal("0.12")
+    assert price(quotes, "gemini-3-pro-image-preview", "image_input", "batch") == Decimal("0.0006")
+    # "Equivalent to $0.045 per 0.5K image*" lines restate the token price: no rows
+    assert not [q for q in quotes if q.model == "gemini-3.1-flash-image-preview" and q.unit == "per image"]
+    assert not [q for q in quotes if q.model == "gemini-3-pro-image-preview" and q.service_tier == "standard"
+                and q.unit == "per image"]
+
+
+def test_grounding(quotes):
+    q = find_price(quotes, "gemini-3.1-pro-preview", "web_search")
+    assert (q.amount, q.unit) == (Decimal("14"), "per 1K search queries")
+    assert q.conditions == "after 5,000 prompts per month (free, shared across Gemini 3)"
+    g = find_price(quotes, "gemini-2.0-flash", "maps_grounding")
+    assert (g.amount, g.unit, g.conditions) == (Decimal("25"), "per 1K grounded prompts", "after 1,500 RPD (free)")
+    assert price(quotes, "gemini-2.5-flash", "web_search", "batch") == Decimal("35")
+    assert not [q for q in quotes if q.model == "gemini-2.0-flash" and q.price_kind == "maps_grounding"
+                and q.service_tier == "batch"]  # "Not available"
+
+
+def test_imagen_veo_lyria(quotes):
+    assert price(quotes, "imagen-4.0-fast-generate-001", "image_output") == Decimal("0.02")
+    assert price(quotes, "imagen-4.0-ultra-generate-001", "image_output") == Decimal("0.06")
+    v = find_price(quotes, "veo-3.1-generate-preview", "video_output_1080p")
+    assert (v.amount, v.unit) == (Decimal("0.40"), "per second")
+    assert price(quotes, "veo-3.1-generate-preview", "video_output_4k") == Decimal("0.60")
+    assert price(quotes, "veo-3.1-lite-generate-preview", "video_output_1080p") == Decimal("0.08")
+    assert not [q for q in quotes if q.model == "veo-3.1-lite-generate-preview" and q.price_kind.endswith("4k")]
+    assert price(quotes, "veo-3.0-generate-001", "video_output") == Decimal("0.40")
+    assert price(quotes, "veo-2.0-generate-001", "video_output") == Decimal("0.35")
+    s = find_price(quotes, "lyria-3-pro-preview", "music_output")
+    assert (s.amount, s.unit) == (Decimal("0.08"), "per song")
 
 
 def test_broken_price_raises():
@@ -108,6 +157,34 @@ def test_broken_price_raises():
         parse(bad, URL)
     msg = str(e.value)
     assert "gemini-3.1-pro-preview" in msg and "Output price" in msg and "line 0" in msg and "table 0" in msg
+
+
+def test_broken_grounding_price_raises():
+    body = CAPTURE.read_bytes()
+    bad = body.replace(b"then $35 / 1,000 grounded prompts", b"then $abc / 1,000 grounded prompts", 1)
+    assert bad != body
+    with pytest.raises(ParseError) as e:
+        parse(bad, URL)
+    assert "Grounding with Google Search" in str(e.value) and "$abc" in str(e.value)
+
+
+def test_broken_veo_price_raises():
+    body = CAPTURE.read_bytes()
+    old = b"<td>Video price</td>\n      <td>Not available</td>\n      <td>$0.35</td>"
+    bad = body.replace(old, old.replace(b"$0.35", b"$abc"), 1)
+    assert bad != body
+    with pytest.raises(ParseError) as e:
+        parse(bad, URL)
+    assert "veo-2" in str(e.value) and "Video price" in str(e.value)
+
+
+def test_unknown_variant_raises():
+    body = CAPTURE.read_bytes()
+    bad = body.replace(b"Imagen 4 Fast image price", b"Imagen 4 Turbo image price", 1)
+    assert bad != body
+    # "Turbo" is no variant word, so the label names the standard id, which the Standard row names too
+    with pytest.raises(ParseError, match="given twice"):
+        parse(bad, URL)
 
 
 def test_page_without_prices_raises():

@@ -11,11 +11,15 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipelines.sources import openai
-from pipelines.sources.base import ParseError
-from tests.helpers import price
+from pipelines.sources.base import PRICE_KINDS, ParseError
+from tests.helpers import find_price, price
 
 PAGE = Path(__file__).parents[2] / "seed" / "pages" / "openai" / "2026-04-27_developers-openai-api-docs-pricing.html"
 URL = "https://developers.openai.com/api/docs/pricing"
+MD = PAGE.parent / "2025-12-20_platform-openai-docs-pricing.md"
+MD_URL = "https://platform.openai.com/docs/pricing"
+TEXT = PAGE.parent / "2024-04-01_openai-com-pricing_text.txt"
+TEXT_URL = "https://openai.com/pricing"
 
 
 
@@ -77,7 +81,10 @@ def test_where_names_table_row_col(quotes):
     p = next(x for x in quotes if x.model == "gpt-5.5" and x.price_kind == "output" and x.tier_min_tokens)
     assert p.where == "table 0 ('Flagship models') row 1 col 'Long context / Output'"
     assert str(p.amount) == "45.00"
-    assert {(x.currency, x.unit) for x in quotes} == {("USD", "per 1M tokens")}
+    assert {(x.currency, x.unit) for x in quotes if x.price_kind in PRICE_KINDS} == {("USD", "per 1M tokens")}
+    assert {x.unit for x in quotes if x.price_kind not in PRICE_KINDS} == {
+        "per second", "per minute", "per 1K calls", "per 1M characters"
+    }
 
 
 def test_standard_model_counts(quotes):
@@ -106,12 +113,49 @@ def test_modality_and_specialized_tables(quotes):
     assert price(q, "o3-deep-research", "input", tier="batch") == Decimal("5.00")
 
 
-def test_non_token_tables_skipped(quotes):
-    models = {q.model for q in quotes}
-    for m in ("sora-2", "sora-2-pro", "gpt-4o-transcribe", "o4-mini-2025-04-16", "tts-1", "tts-1-hd", "Web search"):
+def test_non_token_prices(quotes):
+    q = quotes
+    models = {x.model for x in q}
+    for m in ("o4-mini-2025-04-16", "Web search", "Containers"):  # fine-tuning, display names, containers: not read
         assert m not in models
-    keys = [(q.model, q.price_kind, q.service_tier, q.tier_min_tokens) for q in quotes]
+    # video: per second, by resolution (conditions), Standard and Batch tabs
+    sora = [x for x in q if x.model == "sora-2-pro" and x.service_tier == "standard"]
+    assert {(x.conditions, x.amount) for x in sora} == {
+        ("720p, Portrait 720x1280, Landscape 1280x720", Decimal("0.30")),
+        ("1024p, Portrait 1024x1792, Landscape 1792x1024", Decimal("0.50")),
+        ("1080p, Portrait 1080x1920, Landscape 1920x1080", Decimal("0.70")),
+    }
+    assert {(x.price_kind, x.unit) for x in sora} == {("video_output", "per second")}
+    assert price(q, "sora-2", "video_output") == Decimal("0.10")
+    assert price(q, "sora-2", "video_output", tier="batch") == Decimal("0.05")
+    # transcription: the per-minute estimate only (the "Input" token column does not say audio or text)
+    t = find_price(q, "gpt-4o-transcribe", "audio_transcription")
+    assert (t.amount, t.unit, t.conditions) == (Decimal("0.006"), "per minute", "estimated cost")
+    assert price(q, "gpt-4o-mini-transcribe", "audio_transcription") == Decimal("0.003")
+    assert price(q, "whisper-1", "audio_transcription") == Decimal("0.006")  # "Whisper" row, props only
+    assert absent(q, "gpt-4o-transcribe", "input")
+    # tools per 1k calls; the variant of web search preview is in conditions
+    ws = find_price(q, "web_search", "web_search")
+    assert (ws.amount, ws.unit) == (Decimal("10.00"), "per 1K calls")
+    preview = {x.conditions.split(";")[0]: x.amount for x in q if x.model == "web_search_preview"}
+    assert preview == {"reasoning models, including gpt-5, o-series": Decimal("10.00"), "non-reasoning models": Decimal("25.00")}
+    assert price(q, "file_search", "tool_call") == Decimal("2.50")
+    # TTS per 1M characters (realtime table, "Text" row, props only)
+    tts = find_price(q, "tts-1-hd", "speech_output")
+    assert (tts.amount, tts.unit) == (Decimal("30.00"), "per 1M characters")
+    keys = [(x.model, x.price_kind, x.service_tier, x.tier_min_tokens, x.unit, x.conditions) for x in q]
     assert len(keys) == len(set(keys))  # SSR and props rows merged, no duplicates
+    token_keys = [(x.model, x.price_kind, x.service_tier, x.tier_min_tokens) for x in q if x.price_kind in PRICE_KINDS]
+    assert len(token_keys) == len(set(token_keys))
+
+
+def test_broken_video_price_names_table_row_cell():
+    real = PAGE.read_bytes()
+    body = real.replace(b'1792x1024&quot;],[0,&quot;$0.50&quot;]', b'1792x1024&quot;],[0,&quot;$abc&quot;]', 1)
+    assert body != real  # the astro-island props of the Standard video table (sora-2-pro 1024p)
+    where = r"table \d+ \('Video generation models, astro-island \w+ props'\) row 3 col 'Price per second'"
+    with pytest.raises(ParseError, match=r"'\$abc'.*" + where):
+        openai.parse(body, URL)
 
 
 def _island_rows(body: bytes, tier: str) -> list:
@@ -161,6 +205,179 @@ def test_long_context_without_stated_threshold_raises():
         openai.parse(body, URL)
 
 
-def test_markdown_is_refused():
-    with pytest.raises(ParseError, match="not an HTML page"):
-        openai.parse(b"# Pricing\n\n| Model | Input |\n| --- | --- |\n| gpt-x | $1 |\n", URL)
+def test_tiny_markdown_table_reads_as_standard():
+    q = openai.parse(b"# Pricing\n\n| Model | Input |\n| --- | --- |\n| gpt-x | $1 |\n", URL)
+    assert price(q, "gpt-x", "input") == Decimal("1")
+
+
+# ---------------------------------------------------------------- 2025 crawler Markdown (platform.openai.com)
+
+
+@pytest.fixture(scope="module")
+def md():
+    return openai.parse(MD.read_bytes(), MD_URL)
+
+
+def test_source_urls():
+    assert MD_URL in openai.SOURCE.archive_urls and TEXT_URL in openai.SOURCE.archive_urls
+    assert {"platform.openai.com", "openai.com"} <= set(openai.SOURCE.hosts)
+
+
+def test_md_text_tokens_per_tier(md):
+    # the tier is the bare label line before each table ("Batch", "Flex", "Standard", "Priority")
+    assert price(md, "gpt-5.2", "input") == Decimal("1.75")
+    assert price(md, "gpt-5.2", "cache_read") == Decimal("0.175")
+    assert price(md, "gpt-5.2", "output") == Decimal("14.00")
+    assert price(md, "gpt-5.2", "input", tier="batch") == Decimal("0.875")
+    assert price(md, "gpt-5.2", "output", tier="priority") == Decimal("28.00")
+    assert price(md, "o4-mini", "cache_read", tier="flex") == Decimal("0.138")
+    assert price(md, "gpt-4o", "cache_read", tier="priority") == Decimal("2.125")
+    assert price(md, "gpt-4.1-nano", "input") == Decimal("0.10")
+    assert absent(md, "gpt-5.2-pro", "cache_read")  # "-"
+    assert absent(md, "gpt-4o", "cache_read", tier="batch")
+    assert {x.service_tier for x in md} == {"standard", "batch", "flex", "priority"}
+    assert find_price(md, "gpt-5.2", "input", tier="flex").where == "table 1 ('Text tokens') row 1 col 'Input'"
+
+
+def test_md_counts(md):
+    text_tokens = {x.model for x in md if x.where.startswith(("table 0 ", "table 1 ", "table 2 ", "table 3 "))}
+    assert len(text_tokens) == 46
+    assert len({x.model for x in md if x.service_tier == "standard" and "'Text tokens'" in x.where}) == 46
+    assert len({x.model for x in md if x.service_tier == "flex"}) == 7
+    assert {x.tier_min_tokens for x in md} == {0}
+    assert "o4-mini-2025-04-16" not in {x.model for x in md}  # fine-tuning not read
+
+
+def test_md_modality_sections(md):
+    assert price(md, "gpt-image-1", "input_image") == Decimal("10.00")
+    assert price(md, "gpt-image-1", "output_image") == Decimal("40.00")
+    assert price(md, "gpt-realtime", "input_audio") == Decimal("32.00")
+    assert price(md, "gpt-realtime", "cache_read_audio") == Decimal("0.40")
+    assert price(md, "gpt-realtime", "input") == Decimal("4.00")  # the text-token row of the same model
+    assert price(md, "gpt-4o-transcribe", "input") == Decimal("2.50")  # Transcription / Text tokens
+    assert price(md, "gpt-4o-transcribe", "input_audio") == Decimal("6.00")  # Transcription / Audio tokens
+    assert price(md, "gpt-4o-mini-tts", "output_audio") == Decimal("12.00")
+
+
+def test_md_legacy_and_embeddings(md):
+    assert price(md, "gpt-4-0125-preview", "input") == Decimal("10.00")
+    assert price(md, "gpt-4-0125-preview", "output") == Decimal("30.00")
+    assert price(md, "gpt-3.5-turbo", "input") == Decimal("0.50")
+    assert price(md, "gpt-4-32k", "output", tier="batch") == Decimal("60.00")
+    assert price(md, "text-embedding-3-large", "input") == Decimal("0.13")
+    assert price(md, "text-embedding-3-large", "input", tier="batch") == Decimal("0.065")
+
+
+def test_md_non_token_prices(md):
+    v = [x for x in md if x.model == "sora-2-pro"]
+    assert {(x.amount, x.unit, x.conditions) for x in v} == {
+        (Decimal("0.30"), "per second", "Portrait: 720x1280 Landscape: 1280x720"),
+        (Decimal("0.50"), "per second", "Portrait: 1024x1792 Landscape: 1792x1024"),
+    }
+    # per-minute estimate shown in both the text- and audio-token tables: one row
+    tts = find_price(md, "gpt-4o-mini-tts", "speech_output")
+    assert (tts.amount, tts.unit) == (Decimal("0.015"), "per minute")
+    assert price(md, "whisper-1", "audio_transcription") == Decimal("0.006")
+    assert (find_price(md, "tts-1", "speech_output").unit, price(md, "tts-1", "speech_output")) == (
+        "per 1M characters", Decimal("15.00"))
+    assert price(md, "file_search", "tool_call") == Decimal("2.50")
+    images = [x for x in md if x.model == "gpt-image-1" and x.price_kind == "image_output" and x.unit == "per image"]
+    assert len(images) == 9
+    assert {x.amount for x in images if x.conditions == "quality medium, 1024 x 1536"} == {Decimal("0.063")}
+    assert {x.amount for x in md if x.model == "dall-e-3" and x.conditions == "quality hd, 1792 x 1024"} == {Decimal("0.12")}
+
+
+def test_md_broken_price_names_table_row_cell():
+    real = MD.read_bytes()
+    body = real.replace(b"| o4-mini | $0.55 | $0.138 | $2.20 |", b"| o4-mini | $0.55 | $abc | $2.20 |", 1)
+    assert body != real
+    with pytest.raises(ParseError) as exc:
+        openai.parse(body, MD_URL)
+    msg = str(exc.value)
+    assert "'$abc'" in msg and "table 1 ('Text tokens') row 7 col 'Cached input'" in msg and MD_URL in msg
+
+
+def test_md_table_without_tier_label_raises():
+    body = MD.read_bytes().replace(b"\nFlex\n\n| Model |", b"\n\n| Model |", 1)
+    with pytest.raises(ParseError, match=r"without a tier label line at table 1 \('Text tokens'\)"):
+        openai.parse(body, MD_URL)
+
+
+# ---------------------------------------------------------------- 2024 text rendering (openai.com/pricing)
+
+
+@pytest.fixture(scope="module")
+def text24():
+    return openai.parse(TEXT.read_bytes(), TEXT_URL)
+
+
+def test_text_2024_gpt_4_turbo_and_3_5(text24):
+    q = text24
+    assert price(q, "gpt-4-0125-preview", "input") == Decimal("10.00")
+    assert price(q, "gpt-4-0125-preview", "output") == Decimal("30.00")  # "$30.00 / 1M" + newline + "tokens"
+    assert price(q, "gpt-4-1106-vision-preview", "output") == Decimal("30.00")
+    assert price(q, "gpt-4-32k", "output") == Decimal("120.00")
+    assert price(q, "gpt-3.5-turbo-0125", "input") == Decimal("0.50")
+    assert price(q, "gpt-3.5-turbo-0125", "output") == Decimal("1.50")
+    assert price(q, "gpt-3.5-turbo-instruct", "output") == Decimal("2.00")
+    assert price(q, "gpt-3.5-turbo-16k-0613", "input") == Decimal("3.00")  # OLDER MODELS
+    p = find_price(q, "gpt-4-1106-preview", "output")
+    assert p.where == "table 0 ('GPT-4 TURBO') row 2 col 'Output'"
+    assert (p.currency, p.unit) == ("USD", "per 1M tokens")
+
+
+def test_text_2024_usage_tables(text24):
+    q = text24
+    assert price(q, "text-embedding-ada-002", "input") == Decimal("0.10")  # "ada v2"
+    assert absent(q, "text-embedding-3-small", "output")
+    assert price(q, "davinci-002", "input") == Decimal("2.00")  # base model: one usage price, input and output
+    assert price(q, "davinci-002", "output") == Decimal("2.00")
+    w = find_price(q, "whisper-1", "audio_transcription")
+    assert (w.amount, w.unit, w.conditions) == (Decimal("0.006"), "per minute", "rounded to the nearest second")
+    assert price(q, "tts-1-hd", "speech_output") == Decimal("30.00")
+    ci = find_price(q, "code_interpreter", "tool_call")
+    assert (ci.amount, ci.unit) == (Decimal("0.03"), "per session")
+    d3 = {x.conditions: x.amount for x in q if x.model == "dall-e-3"}
+    assert d3 == {
+        "quality standard, 1024×1024": Decimal("0.040"),
+        "quality standard, 1024×1792, 1792×1024": Decimal("0.080"),
+        "quality hd, 1024×1024": Decimal("0.080"),
+        "quality hd, 1024×1792, 1792×1024": Decimal("0.120"),
+    }
+    assert {x.conditions: x.amount for x in q if x.model == "dall-e-2"}["512×512"] == Decimal("0.018")
+
+
+def test_text_2024_counts(text24):
+    models = {x.model for x in text24}
+    assert len(models) == 22
+    assert len([x for x in text24 if x.price_kind in PRICE_KINDS]) == 29
+    assert len(text24) == 40
+    assert "gpt-3.5-turbo" not in models  # only in the fine-tuning table (training / fine-tuned usage): not read
+    assert {x.service_tier for x in text24} == {"standard"}
+
+
+def test_text_2024_per_1k_view_not_double_counted():
+    view = b"\n\nModelInputOutputgpt-4-0125-preview$0.01 / 1K tokens$0.03 / 1K\ntokens\n"
+    q = openai.parse(TEXT.read_bytes() + view, TEXT_URL)
+    p = find_price(q, "gpt-4-0125-preview", "output")
+    assert (p.amount, p.unit) == (Decimal("30.00"), "per 1M tokens")
+    bad = view.replace(b"$0.03 / 1K", b"$0.04 / 1K")
+    with pytest.raises(ParseError, match=r"gpt-4-0125-preview output: 30.00 per 1M tokens vs 0.04 per 1K tokens"):
+        openai.parse(TEXT.read_bytes() + bad, TEXT_URL)
+
+
+def test_text_2024_broken_price_names_table_row_cell():
+    real = TEXT.read_bytes()
+    body = real.replace(b"tokensgpt-3.5-turbo-instruct$1.50", b"tokensgpt-3.5-turbo-instruct$abc", 1)
+    assert body != real
+    with pytest.raises(ParseError) as exc:
+        openai.parse(body, TEXT_URL)
+    msg = str(exc.value)
+    assert "gpt-3.5-turbo-instruct$abc" in msg
+    assert "table 2 ('GPT-3.5 TURBO') row 2 col 'Input'" in msg and TEXT_URL in msg
+
+
+def test_text_2024_mid_row_price_broken():
+    body = TEXT.read_bytes().replace(b"tokens$120.00", b"tokens$abc", 1)
+    with pytest.raises(ParseError, match=r"cannot read price cell '\$abc.*table 1 \('GPT-4'\) row 2 col 'Output'"):
+        openai.parse(body, TEXT_URL)

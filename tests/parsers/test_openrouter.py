@@ -41,8 +41,10 @@ def test_anthropic_two_cache_writes(quotes):
     assert price(quotes, m, "cache_read") == Decimal("0.0000005")
     assert price(quotes, m, "cache_write_5m") == Decimal("0.00000625")
     assert price(quotes, m, "cache_write_1h") == Decimal("0.00001")
-    # web_search (per search) is not a token price
-    assert len([q for q in quotes if q.model == m]) == 5
+    # web_search (per search) is a non-token price of its own, never folded into the token prices
+    assert len([q for q in quotes if q.model == m and q.unit == "per token"]) == 5
+    ws = [q for q in quotes if q.model == m and q.unit != "per token"]
+    assert [(q.price_kind, q.unit, q.amount) for q in ws] == [("web_search", "per search", Decimal("0.01"))]
 
 
 def test_single_cache_write_and_long_context_tiers(quotes):
@@ -82,8 +84,35 @@ def test_sentinel_and_counts(quotes):
     assert not [q for q in quotes if q.model in sentinel]
     assert all(q.amount >= 0 for q in quotes)
     assert len({q.model for q in quotes}) == 409
-    assert len(quotes) == 1459
-    assert {(q.provider, q.currency, q.unit) for q in quotes} == {("openrouter", "USD", "per token")}
+    assert len([q for q in quotes if q.unit == "per token"]) == 1459
+    assert len(quotes) == 1459 + 157 + 29  # + web_search and image rows
+    assert {(q.provider, q.currency) for q in quotes} == {("openrouter", "USD")}
+    assert {q.unit for q in quotes} == {"per token", "per search", "per image"}
+
+
+def test_non_token_fields(quotes):
+    q = [x for x in quotes if x.model == "google/gemini-2.5-pro" and x.price_kind == "image_input"]
+    assert [(x.amount, x.unit, x.service_tier) for x in q] == [(Decimal("0.00000125"), "per image", "standard")]
+    b = [x for x in quotes if x.model == "google/gemini-2.5-pro:batch" and x.price_kind == "image_input"]
+    assert [(x.amount, x.service_tier) for x in b] == [(Decimal("0.000000625"), "batch")]
+    assert price(quotes, "google/gemini-2.5-pro", "web_search") == Decimal("0.014")
+    # zero / absent non-token fees give no row
+    assert not [x for x in quotes if x.price_kind == "request"]
+    assert not [x for x in quotes if x.model == "openai/gpt-4o" and x.unit != "per token"]
+
+
+def test_request_fee_and_zero_image():
+    pricing = {"prompt": "0.000001", "completion": "0.000002", "request": "0.005", "image": "0", "web_search": "-1"}
+    doc = {"data": [{"id": "x/y", "name": "Y", "pricing": pricing}]}
+    quotes = parse(json.dumps(doc).encode(), URL)
+    assert [(q.price_kind, q.unit, q.amount) for q in quotes if q.unit != "per token"] == [
+        ("request", "per request", Decimal("0.005"))]
+
+
+def test_bad_non_token_value_raises():
+    doc = {"data": [{"id": "x/y", "name": "Y", "pricing": {"prompt": "0.1", "completion": "0.2", "image": "abc"}}]}
+    with pytest.raises(ParseError, match=r"x/y.*pricing\.image"):
+        parse(json.dumps(doc).encode(), URL)
 
 
 def test_bad_price_string_raises():

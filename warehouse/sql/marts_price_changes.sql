@@ -8,10 +8,10 @@ WITH ordered AS (
            lag(original_amount) OVER w AS old_amount,
            lag(usd_per_mtok) OVER w AS old_usd_per_mtok
     FROM marts.price_history
-    WINDOW w AS (PARTITION BY provider, model, price_kind, service_tier, tier_min_tokens, region, currency, source
+    WINDOW w AS (PARTITION BY provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions, source
                  ORDER BY valid_from)
 )
-SELECT provider, model, price_kind, service_tier, tier_min_tokens, region, currency, source,
+SELECT provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions, source,
        valid_from AS changed_at,
        old_amount, original_amount AS new_amount,
        old_usd_per_mtok AS old_usd_per_mtok, usd_per_mtok AS new_usd_per_mtok,

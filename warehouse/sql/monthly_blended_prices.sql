@@ -13,6 +13,7 @@ in_force AS (
     JOIN marts.price_history h
       ON h.valid_from <= m.month_end AND (h.valid_to IS NULL OR h.valid_to > m.month_end)
     WHERE h.service_tier = 'standard' AND h.tier_min_tokens = 0 AND h.region = 'global' AND h.currency = 'USD'
+      AND h.conditions = ''
       AND h.price_kind IN ('input', 'output')
       AND list_contains($providers, h.provider)
 ),

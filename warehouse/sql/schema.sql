@@ -72,6 +72,28 @@ CREATE TABLE IF NOT EXISTS staging.unit_prices (
     location         VARCHAR
 );
 
+-- Quotes held back because they are not believable (out of range, or a unit-sized jump), with the reason.
+-- Nothing is silently dropped: the raw value and where it came from stay here.
+CREATE TABLE IF NOT EXISTS staging.quarantine (
+    partition_date   DATE NOT NULL,
+    observed_at      TIMESTAMP NOT NULL,
+    source           VARCHAR NOT NULL,
+    provider         VARCHAR NOT NULL,
+    model            VARCHAR NOT NULL,
+    price_kind       VARCHAR NOT NULL,
+    service_tier     VARCHAR NOT NULL,
+    tier_min_tokens  BIGINT NOT NULL,
+    region           VARCHAR NOT NULL,
+    usd_per_mtok     DECIMAL(38, 12),
+    original_amount  DECIMAL(38, 12),
+    original_currency VARCHAR,
+    original_unit    VARCHAR,
+    reason           VARCHAR NOT NULL,
+    source_url       VARCHAR NOT NULL,
+    snapshot_sha256  VARCHAR,
+    location         VARCHAR
+);
+
 -- One row per parse of a snapshot: what came out, or why it was rejected (parse error or layout drift).
 CREATE TABLE IF NOT EXISTS staging.parse_runs (
     partition_date   DATE NOT NULL,

@@ -1,0 +1,570 @@
+"""Alibaba Cloud Model Studio (阿里云百炼) price pages -> prices.
+
+Pages: 模型调用价格 https://help.aliyun.com/zh/model-studio/model-pricing and 模型列表
+https://help.aliyun.com/zh/model-studio/models, as crawler (Firecrawl) Markdown. Both carry one section per
+model family (``### **千问Max**``), the deployment-region **tab labels as bare lines** (``中国内地`` ``全球`` ``国际``
+``美国`` ``金融云``) and then one pipe table per region tab.
+
+Document -> blocks (:func:`_blocks`): headings, text lines and tables. A table is a run of ``|`` lines; a
+``| --- |`` separator after data rows starts a new table at the line before it (the crawler writes tables
+back to back). Header rows are the rows whose first cell is bold (``**模型名称**``); a second header row
+splits price columns (``**非思考模式** | **思考模式**``, ``**文本** | **音频** | **图片/视频** …``,
+``**输入：音频** …``). Cells: ``<br>`` -> new line, links ``[text](url "")`` -> text, ``**``, ``>`` dropped.
+If the document does not end with a newline its last line may be cut off (the models capture stops mid-table):
+a table line there is dropped, never read.
+
+Region of a table (``region``): the intro sentence ``在 [中国内地部署模式](…) 下 …`` / ``仅支持[…部署模式]`` /
+a note starting with the region (``全球部署模式的模型无免费额度``) / a region heading (``#### 国际``) sets it;
+``##### 更多模型`` or other text between tables (notes, nested model tabs) keeps it; a table that follows a
+table of the same section with nothing at all in between is the **next tab** in the section's tab-label list
+(the 金融云 tab has no intro sentence). On the models page the tabs are headings (``#### 国际``), which win
+over the intro sentence (its QVQ 国际 tab says 美国部署模式 above 国际 prices); its bold ``**更多模型**`` line is read like the
+``##### 更多模型`` heading (same tab). Labels: 中国内地 -> ``cn-mainland``, 全球 -> ``global``, 国际 -> ``intl``,
+美国 -> ``us``, 金融云 -> ``cn-finance`` (:data:`REGIONS`). A price table whose region cannot be told raises
+:class:`ParseError`.
+
+Tables -> prices (tables with a ``模型名称`` column and at least one ``单价``/``价格`` column):
+
+- ``模型名称``: the first line of the cell is the API model id exactly as written (``qwen3-max``,
+  ``MiniMax/MiniMax-M2.5``; the page writes ids, no alias table is needed); the following lines are badges
+  (``Batch调用 半价``, ``上下文缓存 享有折扣``): Batch is *not* emitted, because the page gives no batch prices,
+  only "50% of the real-time price", and prices are never computed here.
+- ``单次请求的输入Token数`` / ``…范围``: ``0<Token≤32K`` -> tier 0, ``32K<Token≤128K`` -> 32000,
+  ``256K<Token≤1M`` -> 256000 (K = 1000, M = 1,000,000); ``无阶梯计价`` -> 0.
+- ``输入单价（每百万Token）`` -> ``input``; ``输出单价（每百万Token）`` -> ``output`` (``思维链+回答``: reasoning
+  included); split output ``非思考模式`` / ``思考模式`` -> two ``output`` rows told apart by ``conditions``;
+  modality sub-columns: input ``文本`` / ``音频`` / ``图片`` (``图片/视频``) -> ``input`` / ``input_audio`` /
+  ``input_image``; output ``文本`` -> ``output`` (the note, e.g. ``仅纯文本输入``, in ``conditions``),
+  ``文本+音频`` / ``音频`` -> ``output_audio``. CNY (``元``) ``per 1M tokens``.
+- non-token columns: ``输入单价（每万字符）`` (TTS, billed by input characters) -> ``speech_output``
+  ``per 10K characters``; ``单价（每个音色）`` ->
+  ``voice_clone`` ``per voice``; unit-less ``输出单价`` / ``输入单价`` / ``单价`` / ``输入和输出单价`` take the
+  unit from the cell: ``0.2元/张`` -> ``image_output`` ``per image`` (``输入图像：…元/张`` -> ``image_input``),
+  ``0.6元/秒`` -> ``video_output`` ``per second`` (input columns: ``audio_input``), ``元/万字符``,
+  ``2.5元/次`` -> ``request`` ``per request``. Variant columns (``输出视频分辨率`` …) and cell-level variants
+  (``关闭提示词改写…：0.1元/张``, ``- 720P：0.9元/秒``) go to ``conditions``.
+- ``不计费`` -> 0. ``限时免费`` (a limited-time promotion), ``目前仅供免费体验`` (free trial quota), ``-``,
+  empty -> no row. ``免费额度`` columns (free quotas, e.g. ``各100万Token``) are not prices and are never read.
+- flattened rowspans: a row whose first price cell is in the first price column is a full row (model id
+  in the ``模型名称`` column); a row whose first cell is a tier / variant value continues the model above (its
+  cells end-aligned on the price columns, the leading columns carried down); a row holding only a model id
+  shares the merged price cells of the row above (the crawler keeps merged cells on the first row only),
+  allowed only when that model has a single row. A model row whose price cells sit elsewhere (the models page
+  drops merged spec cells mid-row, e.g. ``qwen-vl-max-2025-08-13 | 快照版 | 1.6元 | 4元``) cannot be placed by
+  position and is skipped with its continuation rows -- never guessed.
+- a model cell ``参见 模型列表`` (Sambert: "see the model list", a link to another page) names no model: the
+  row is skipped.
+- anything in a price column that is none of the above raises :class:`ParseError` naming the table (its line
+  in the document), row and column.
+
+Skipped tables: no ``模型名称`` or no price column (spec tables, the models page's flagship comparison
+``旗舰模型`` with display names and "lowest price" rows, tier tables that name their models only in a header
+note, ``输入计费项`` tables), volume-discount tables (``折扣`` / ``阶梯层级``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+
+PROVIDER = "alibaba"
+
+#: region tab labels as the page writes them -> region slug.
+REGIONS: dict[str, str] = {"中国内地": "cn-mainland", "全球": "global", "国际": "intl", "美国": "us", "金融云": "cn-finance"}
+
+_INTRO = re.compile(r"^(?:在\s*|仅支持\s*)\[?(?P<r>" + "|".join(REGIONS) + r")部署模式\]?")
+# a note naming the tab's region ("全球部署模式的模型无免费额度。") where the intro sentence is missing
+_MENTION = re.compile(r"^(?P<r>" + "|".join(REGIONS) + r")部署模式")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*$")
+_TIER = re.compile(r"^(?P<lo>\d+(?:\.\d+)?)(?P<lu>[KM])?<Token≤(?P<hi>\d+(?:\.\d+)?)(?P<hu>[KM])$", re.I)
+_NO_TIER = "无阶梯计价"
+_RESOLUTION = re.compile(r"^\d+P$", re.I)
+_MULT = {None: 1, "": 1, "K": 1000, "M": 1_000_000}
+_PRICE = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*元(?:\s*/\s*(?P<unit>张|秒|次|万字符|个|分钟))?$")
+_CELL_UNITS = {"张": "per image", "秒": "per second", "次": "per request", "万字符": "per 10K characters",
+               "分钟": "per minute"}
+_FREE = {"不计费"}
+_NO_PRICE = re.compile(r"^(?:-|—|限时免费|目前仅供免费体验|阶梯计价|请参见)")
+# notes that span the price cells of a row: no price on the row (free trial, promotion, "see the tiers below")
+_FREE_TRIAL = re.compile(r"^(?:限时免费|目前仅供免费体验|阶梯计价|请参见)")
+_SKIP_TABLE = {"折扣", "阶梯层级"}
+
+
+@dataclass
+class _Table:
+    line: int  # 1-based line of the table's first row
+    header: list[list[str]]  # header rows (cleaned cells)
+    rows: list[tuple[int, list[str]]]  # (line, cells)
+    section: str = ""
+    region: str | None = None
+    where: str = field(default="")
+
+
+def parse(body: bytes, url: str) -> list[ParsedPrice]:
+    """CNY prices of a Model Studio price page (Markdown copy)."""
+    text = body.decode("utf-8", errors="replace")
+    if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+        raise ParseError("HTML copy of the page: only the Markdown rendering is read so far", url=url)
+    out: list[ParsedPrice] = []
+    for t in _tables(text, url):
+        out += _read_table(t, url)
+    seen: dict[tuple, ParsedPrice] = {}
+    for p in out:
+        key = (p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.region, p.unit, p.conditions)
+        if key in seen:
+            if seen[key].amount != p.amount:
+                raise ParseError(f"{p.model} {p.price_kind} priced {seen[key].amount} and {p.amount} "
+                                 f"(also at {seen[key].where})", url=url, where=p.where)
+            continue
+        seen[key] = p
+    if not seen:
+        raise ParseError("no price tables (模型名称 + 单价 columns) found", url=url)
+    return list(seen.values())
+
+
+# --- document -> tables -----------------------------------------------------------------------------------
+
+
+def _cell(raw: str) -> str:
+    s = re.sub(r"<br\s*/?>", "\n", raw)
+    s = _LINK.sub(r"\1", s).replace("**", "").replace("`", "")
+    lines = [clean_text(re.sub(r"^\s*>\s?", "", x)) for x in s.split("\n")]
+    return "\n".join(x for x in lines if x)
+
+
+def _split(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [x for x in re.split(r"(?<!\\)\|", s)]
+
+
+def _tables(text: str, url: str) -> list[_Table]:
+    lines = text.split("\n")
+    if not text.endswith("\n") and lines and lines[-1].lstrip().startswith("|"):
+        lines = lines[:-1]  # cut off by the crawler/origin: never read a row from it
+    out: list[_Table] = []
+    section, tabs, region = "", [], None
+    by_heading = False  # the region came from a region heading (models page): intro sentences do not override it
+    since: list[str] = []  # events since the previous table of the section: intro / more / line
+    prev_table_in_section = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _HEADING.match(line)
+        if m:
+            level, title = len(m.group(1)), _cell(m.group(2))
+            if title in REGIONS:  # a region tab written as a heading (models page)
+                region, by_heading = REGIONS[title], True
+                since.append("intro")
+            elif level <= 4:
+                section, tabs, region, since, prev_table_in_section = title, [], None, [], False
+                by_heading = False
+            else:
+                since.append("more")
+            i += 1
+            continue
+        if line.lstrip().startswith("|"):
+            j = i
+            while j < len(lines) and lines[j].lstrip().startswith("|"):
+                j += 1
+            for t in _split_tables(lines, i, j):
+                if since:
+                    pass  # an intro / region mention set the region; "更多模型" or notes keep it
+                elif prev_table_in_section and region is not None and tabs:
+                    labels = [REGIONS[x] for x in tabs]
+                    k = labels.index(region) + 1 if region in labels else len(labels)
+                    region = labels[k] if k < len(labels) else None
+                elif not prev_table_in_section and len(tabs) == 1:
+                    region = REGIONS[tabs[0]]
+                t.section, t.region = section, region
+                out.append(t)
+                since, prev_table_in_section = [], True
+            i = j
+            continue
+        s = clean_text(_LINK.sub(r"\1", line).replace("**", ""))
+        if s in REGIONS and not prev_table_in_section:
+            tabs.append(s)
+        elif (mi := _INTRO.match(s)) or (mi := _MENTION.search(s)):
+            if not by_heading:
+                region = REGIONS[mi.group("r")]
+            since.append("intro")
+        elif s == "更多模型":
+            since.append("more")  # bold-text variant of "##### 更多模型" (models page): same tab
+        elif s:
+            since.append("line")
+        i += 1
+    return out
+
+
+def _split_tables(lines: list[str], start: int, end: int) -> list[_Table]:
+    """A run of ``|`` lines -> tables (a separator after data rows starts a new table)."""
+    out: list[_Table] = []
+    cur: _Table | None = None
+    k = start
+    while k < end:
+        raw = lines[k]
+        nxt = lines[k + 1] if k + 1 < end else ""
+        if _SEP.match(raw):
+            k += 1
+            continue
+        if _SEP.match(nxt) and (cur is None or cur.rows):
+            cur = _Table(line=k + 1, header=[], rows=[])
+            out.append(cur)
+        if cur is None:
+            cur = _Table(line=k + 1, header=[], rows=[])
+            out.append(cur)
+        cells = _split(raw)
+        cleaned = [_cell(c) for c in cells]
+        if not any(cleaned):
+            k += 1
+            continue
+        first = next((c for c in cells if c.strip()), "")
+        first_clean = next((c for c in cleaned if c), "").split("\n")[0]
+        if not cur.rows and first.strip().startswith("**") and not _MODEL_ID.match(first_clean):
+            cur.header.append(cleaned)
+        else:
+            cur.rows.append((k + 1, cleaned))
+        k += 1
+    return [t for t in out if t.header and t.rows]
+
+
+# --- tables -> prices -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Col:
+    role: str  # model, tier, variant, price, skip
+    label: str
+    kind: str | None = None  # price kind for token columns / fixed non-token kind
+    unit: str | None = None  # unit when the header gives it
+    family: str = ""  # input / output / any
+    conditions: str | None = None
+
+
+def _top_label(cell: str) -> tuple[str, str]:
+    lines = cell.split("\n")
+    return clean_text(lines[0].replace(" ", "")), " ".join(lines[1:])
+
+
+def _columns(t: _Table, url: str) -> list[_Col] | None:
+    top = t.header[0]
+    sub = t.header[1] if len(t.header) > 1 else None
+    labels = [_top_label(c) for c in top]
+    names = [lab for lab, _ in labels]
+    if "模型名称" not in names or not any(_is_price_col(n) for n in names):
+        return None
+    if any(n in _SKIP_TABLE for n in names):
+        return None
+    cols: list[_Col] = []
+    price_idx = [k for k, n in enumerate(names) if _is_price_col(n)]
+    spans: dict[int, list[str]] = {}
+    unit_row = sub is not None and all(re.fullmatch(r"[（(][^)）]*[)）]", x) for x in sub if x)
+    if unit_row:
+        # models page: "(Token数) | (每百万Token)" -- units of the spec columns and of the price columns
+        if not any("每百万Token" in x.replace(" ", "") for x in sub):
+            raise ParseError(f"unknown unit row {sub!r}", url=url, where=f"table at line {t.line}")
+        labels = [(n + "(每百万Token)" if k in price_idx else n, note) for k, (n, note) in enumerate(labels)]
+        names = [lab for lab, _ in labels]
+        sub = None
+    if sub is not None:
+        spans = _assign_sub(sub, [names[k] for k in price_idx], t, url)
+        spans = {price_idx[k]: v for k, v in spans.items()}
+    for k, (name, note) in enumerate(labels):
+        if name == "模型名称":
+            cols.append(_Col("model", name))
+        elif name in ("单次请求的输入Token数", "单次请求的输入Token范围"):
+            cols.append(_Col("tier", name))
+        elif name.startswith("免费额度") or name in ("模型服务", "模式", "版本", "上下文长度", "最大输入", "最大输出",
+                                                  "最大思维链长度", "最长思维链", "说明"):
+            cols.append(_Col("skip", name))
+        elif name.startswith(("输出视频", "输入视频", "输出图像", "规格")):
+            cols.append(_Col("variant", name))
+        elif k in price_idx:
+            family = "input" if name.startswith("输入") and not name.startswith("输入和输出") else (
+                "output" if name.startswith("输出") else "any")
+            unit = None
+            if "每百万Token" in name.replace(" ", ""):
+                unit = "per 1M tokens"
+            elif "每万字符" in name:
+                unit = "per 10K characters"
+            elif "每个音色" in name:
+                unit = "per voice"
+            elif re.search(r"[（(]", name):
+                raise ParseError(f"unknown unit in column {name!r}", url=url, where=f"table at line {t.line}")
+            subs = spans.get(k)
+            if not subs:
+                cols.append(_Col("price", name, unit=unit, family=family))
+            else:
+                for s in subs:
+                    kind, cond = _sub_kind(family, s, t, url)
+                    cols.append(_Col("price", f"{name}/{s}", kind=kind, unit=unit, family=family, conditions=cond))
+        else:
+            cols.append(_Col("skip", name))  # descriptive spec columns (上下文长度, 最大回复长度, 版本 …)
+    return cols
+
+
+def _is_price_col(name: str) -> bool:
+    return ("单价" in name or "价格" in name or "成本" in name) and not name.startswith("免费")
+
+
+def _assign_sub(sub: list[str], price_names: list[str], t: _Table, url: str) -> dict[int, list[str]]:
+    """Second header row -> the sub-columns of each price column (index into price_names)."""
+    subs = [s for s in sub if s]
+    first = [s.split("\n")[0] for s in subs]
+    if any(f.startswith(("输入:", "输出:")) for f in first):
+        out: dict[int, list[str]] = {}
+        for s in subs:
+            fam = "输入" if s.startswith("输入") else "输出"
+            idx = next((k for k, n in enumerate(price_names) if n.startswith(fam)), None)
+            if idx is None:
+                raise ParseError(f"sub-column {s!r} has no {fam} column", url=url, where=f"table at line {t.line}")
+            out.setdefault(idx, []).append(s.split(":", 1)[1])
+        return out
+    if first and all("思考模式" in f for f in first):
+        idx = next(k for k in range(len(price_names) - 1, -1, -1) if price_names[k].startswith("输出"))
+        return {idx: subs}
+    if len(price_names) == 1:
+        return {0: subs}
+    if len(price_names) == 2 and price_names[0].startswith("输入") and price_names[1].startswith("输出"):
+        # input modalities first; the output columns start at the second "文本"
+        texts = [k for k, f in enumerate(first) if f.startswith("文本")]
+        if len(texts) >= 2:
+            return {0: subs[: texts[1]], 1: subs[texts[1]:]}
+    raise ParseError(f"cannot assign sub-columns {subs!r} to {price_names!r}", url=url, where=f"table at line {t.line}")
+
+
+def _sub_kind(family: str, sub: str, t: _Table, url: str) -> tuple[str, str | None]:
+    lines = sub.split("\n")
+    head, note = lines[0].replace(" ", ""), " ".join(lines[1:]) or None
+    if "思考模式" in head:
+        return "output", head + (f" {note}" if note else "")
+    table = {
+        "input": {"文本": "input", "音频": "input_audio", "图片": "input_image", "图片/视频": "input_image",
+                  "视频": "input_image"},
+        "output": {"文本": "output", "文本+音频": "output_audio", "音频": "output_audio"},
+    }
+    kind = table.get(family, {}).get(head)
+    if kind is None:
+        raise ParseError(f"unknown sub-column {sub!r} under {family}", url=url, where=f"table at line {t.line}")
+    cond = None
+    if head == "图片/视频":
+        cond = "图片/视频"
+    if note:
+        cond = f"{head} {note}" if kind == "output_audio" or family == "output" else note
+    return kind, cond
+
+
+def _read_table(t: _Table, url: str) -> list[ParsedPrice]:
+    cols = _columns(t, url)
+    if cols is None:
+        return []
+    t.where = f"table at line {t.line} ({t.section!r}, {t.region or '?'})"
+    if t.region is None:
+        raise ParseError("cannot tell the deployment region of the table", url=url, where=t.where)
+    model_col = next(k for k, c in enumerate(cols) if c.role == "model")
+    first_price = next(k for k, c in enumerate(cols) if c.role == "price")
+    last_price = max(k for k, c in enumerate(cols) if c.role == "price")
+    if any(c.role != "price" for c in cols[first_price : last_price + 1]):
+        raise ParseError("price columns are not contiguous", url=url, where=t.where)
+    out: list[ParsedPrice] = []
+    model, name, group_rows = "", "", 0
+    prev_cells: list[str] | None = None
+    skipping = False  # inside a model whose row could not be aligned to the columns
+    for line, cells in t.rows:
+        lw = f"{t.where} line {line}"
+        first = cells[0].split("\n")[0]
+        price_pos = [k for k, x in enumerate(cells) if _price_like(x)]
+        aligned = bool(price_pos) and price_pos[0] == first_price and len(cells) > model_col
+        if aligned:
+            first = cells[model_col].split("\n")[0]
+        if first.startswith("参见"):
+            model, prev_cells, skipping = "", None, False  # "参见 模型列表": models listed on another page
+            continue
+        is_model = bool(_MODEL_ID.match(first)) and not (_TIER.match(first) or _RESOLUTION.match(first))
+        if aligned and not is_model:
+            raise ParseError(f"model cell {first!r} is not a model id", url=url, where=lw)
+        if not is_model:
+            if not price_pos or skipping:
+                continue  # spec rows without prices ("非思考 | - | 65,536"), or rows of a skipped model
+            # continuation of the model above (flattened rowspan): the leading columns are carried down
+            start = first_price - price_pos[0]
+            if start <= model_col or not model or prev_cells is None:
+                raise ParseError(f"row {first!r} continues no model", url=url, where=lw)
+            role = cols[start].role
+            tier_like = bool(_TIER.match(first.replace(" ", ""))) or first == _NO_TIER
+            if (role == "tier") != tier_like or role not in ("tier", "variant", "skip"):
+                bad = [x for x in cells[1 : price_pos[0]] if x]
+                raise ParseError(f"cannot read price {bad[0] if bad else first!r} (row {cells!r} does not fit the "
+                                 f"columns)", url=url, where=lw)
+            full = prev_cells[:start] + cells
+            group_rows += 1
+        else:
+            model_only = not price_pos and len([c for c in cells if c]) == 1
+            if model_only and skipping:
+                continue  # shares the merged cells of a skipped row
+            model, name, skipping = first, (cells[model_col] if aligned else cells[0]).replace("\n", " "), False
+            if model_only:
+                # only a model id: it shares the merged price cells of the row above
+                if prev_cells is None or group_rows != 1:
+                    raise ParseError(f"model-only row {model!r} not under a single-row model", url=url, where=lw)
+                full = prev_cells[:model_col] + [cells[0]] + prev_cells[model_col + 1:]
+            elif aligned or not price_pos:
+                full = cells  # aligned row (or a row without prices: nothing to read)
+            elif len(cells) > first_price and cells[first_price] and not _price_like(cells[first_price]):
+                c = cols[first_price]
+                raise ParseError(f"cannot read price {cells[first_price]!r}", url=url,
+                                 where=f"{lw} ({model}) col {c.label!r}")
+            else:
+                # merged spec cells dropped mid-row (models page): the price cells cannot be placed by position.
+                # Skipped with the rows that continue it -- never guessed.
+                model, prev_cells, skipping = "", None, True
+                continue
+            group_rows = 1
+        if len(full) > len(cols):
+            raise ParseError(f"{len(full)} cells for {len(cols)} columns", url=url, where=f"{t.where} line {line}")
+        full = full + [""] * (len(cols) - len(full))
+        prev_cells = full
+        min_tokens = 0
+        variant: list[str] = []
+        for k, c in enumerate(cols):
+            if c.role == "tier" and full[k]:
+                min_tokens = _tier(full[k], url, f"{t.where} line {line} col {c.label!r}")
+            elif c.role == "variant" and full[k]:
+                variant.append(full[k].replace("\n", " "))
+        if any(c.role == "price" and _FREE_TRIAL.match(clean_text(full[k])) for k, c in enumerate(cols)):
+            continue  # free trial / limited-time free: the note spans the price columns, no price on this row
+        for k, c in enumerate(cols):
+            if c.role != "price":
+                continue
+            where = f"{t.where} line {line} ({model}) col {c.label!r}"
+            for kind, amount, unit, cond in _read_price(full[k], c, url, where):
+                conds = [x for x in (c.conditions, *variant, cond) if x]
+                token = unit in ("per 1M tokens",)
+                out.append(
+                    ParsedPrice(
+                        provider=PROVIDER,
+                        model=model,
+                        model_name=name,
+                        price_kind=kind,
+                        amount=amount,
+                        currency="CNY",
+                        unit=unit,
+                        tier_min_tokens=min_tokens if token else 0,
+                        region=t.region,
+                        where=where,
+                        conditions="; ".join(conds) or None,
+                    )
+                )
+    return out
+
+
+def _price_like(cell: str) -> bool:
+    """A cell that belongs in a price column (a price, a free note, or absent)."""
+    c = clean_text(cell.replace("\n", " "))
+    return "元" in c or c in _FREE or bool(_FREE_TRIAL.match(c))
+
+
+def _tier(cell: str, url: str, where: str) -> int:
+    c = cell.replace(" ", "")
+    if c == _NO_TIER:
+        return 0
+    m = _TIER.match(c)
+    if not m:
+        raise ParseError(f"cannot read tier {cell!r}", url=url, where=where)
+    lo = Decimal(m.group("lo")) * _MULT[(m.group("lu") or "").upper()]
+    return int(lo)
+
+
+def _read_price(cell: str, c: _Col, url: str, where: str) -> list[tuple[str, Decimal, str, str | None]]:
+    """A price cell -> [(kind, amount, unit, conditions)]."""
+    text = clean_text(cell.replace("\n", " "))
+    if not text or _NO_PRICE.match(text):
+        return []
+    if text in _FREE:
+        return [(_kind(c, None, url, where), Decimal(0), c.unit or "per 1M tokens", "不计费")] if c.unit else []
+    out = []
+    lines = [x.lstrip("- ").strip() for x in cell.split("\n") if x.strip(" -")]
+    prefix = None
+    pending = None  # a label line ("思考模式") naming the price on the next line
+    for ln in lines:
+        ln = clean_text(ln)
+        cond = None
+        if ":" in ln:
+            head, _, rest = ln.rpartition(":")
+            if not rest:
+                prefix = head  # "输出视频:" then the variants on the next lines
+                continue
+            ln, cond = rest.strip(), head.strip()
+        elif "元" not in ln and not re.search(r"\d", ln) and pending is None:
+            pending = ln
+            continue
+        m = _PRICE.match(ln)
+        if not m:
+            raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
+        if pending is not None:
+            cond, pending = pending, None
+        unit = c.unit
+        if m.group("unit"):
+            cell_unit = _CELL_UNITS.get(m.group("unit"))
+            if cell_unit is None or (unit and unit != cell_unit):
+                raise ParseError(f"unit {m.group('unit')!r} in {cell!r} does not fit the column", url=url, where=where)
+            unit = cell_unit
+        if unit is None:
+            raise ParseError(f"price {cell!r} without a unit", url=url, where=where)
+        label = cond
+        if cond and (cond.startswith(("输出视频", "输入图像", "输出图像")) or prefix):
+            label = None if cond.startswith(("输出视频", "输入图像", "输出图像")) else cond
+        kind = _kind(c, cond or prefix, url, where, unit)
+        out.append((kind, Decimal(m.group("num")), unit, label))
+    if pending is not None:
+        raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
+    return out
+
+
+def _kind(c: _Col, prefix: str | None, url: str, where: str, unit: str | None = None) -> str:
+    if c.kind:
+        return c.kind
+    unit = unit or c.unit
+    if unit == "per 1M tokens":
+        if c.family == "input":
+            return "input"
+        if c.family == "output":
+            return "output"
+        raise ParseError(f"token price column {c.label!r} is neither input nor output", url=url, where=where)
+    if prefix and prefix.startswith("输入图像"):
+        return "image_input"
+    if unit == "per image":
+        return "image_input" if c.family == "input" else "image_output"
+    if unit == "per second":
+        return {"input": "audio_input"}.get(c.family, "video_output")
+    if unit == "per 10K characters":
+        return "speech_output"  # speech synthesis, billed by the characters of the input text
+    if unit == "per voice":
+        return "voice_clone"
+    if unit == "per request":
+        return "request"
+    if unit == "per minute":
+        return {"input": "audio_input"}.get(c.family, "audio_output")
+    raise ParseError(f"no price kind for {c.label!r} ({unit})", url=url, where=where)
+
+
+SOURCE = Source(
+    name="alibaba_model_studio_pricing",
+    provider=PROVIDER,
+    urls=("https://help.aliyun.com/zh/model-studio/model-pricing", "https://help.aliyun.com/zh/model-studio/models"),
+    fmt="markdown",
+    parse=parse,
+    hosts=("help.aliyun.com",),
+    description="Alibaba Cloud Model Studio (百炼) 模型调用价格 and 模型列表 pages (crawler Markdown): Qwen and "
+    "third-party models, CNY per 1M tokens per deployment region (中国内地/全球/国际/美国/金融云), input-length "
+    "tiers, thinking/non-thinking output, modality prices; image/video/speech per image/second/character.",
+)

@@ -1,0 +1,308 @@
+"""Volcengine Ark (火山方舟) model service prices (https://www.volcengine.com/docs/82379/1544106) -> prices.
+
+Document -> tables (this module, :func:`doc_tables`): the docs page renders a **provider document JSON**
+client-side (the capture: line 1 ``# 模型服务价格``, line 2 ``{"version": …, "data": {…}}``). ``data["0"].ops``
+is the body as Quill-style ops: a ``*`` op with ``attributes.heading = "h1"/"h2"/"h3"`` marks the next line as
+a heading; an op with ``attributes.aceTable = "<rowsZoneId> <colsZoneId>"`` is a table whose rows / columns
+are the ids listed (in order) by those two zones, and each cell is the zone ``"x" + rowId + "x" + colId``
+whose ops hold the cell text, one line per ``*``-marked line (the ``*`` markers are dropped). Merged cells
+leave the continuation cells empty. An HTML copy of the page is read with
+:func:`pipelines.extract.html_tables` and a Markdown copy with :func:`pipelines.extract.markdown_tables`
+(same interpretation below; their headings come from the nearest ``h1``/``h2`` before the table).
+
+Tables -> prices:
+
+- the section headings decide what a table is: h1 ``深度思考模型`` / ``大语言模型`` / ``视觉理解模型`` /
+  ``文本向量模型`` / ``图文向量模型`` / ``图片生成模型`` / ``3D生成模型`` are read; h2 ``在线推理`` ->
+  ``standard``, ``批量推理`` -> ``batch`` (no h2: ``standard``).
+- header cells are ``<label>\\n<unit>``: ``输入`` / ``文本输入`` -> ``input``, ``图片输入`` -> ``input_image``,
+  ``缓存命中`` -> ``cache_read``, ``输出`` -> ``output`` (unit ``元/百万 token``: CNY ``per 1M tokens``);
+  ``缓存存储`` (``元/百万 token /小时``) -> non-token kind ``cache_storage``, unit ``per 1M token-hours``;
+  ``定价`` (``元/张``) -> ``image_output`` ``per image``; ``3D文件单价`` (``元/个``) -> ``model3d_output``
+  ``per file``; the 3D table's ``按token单价`` has no price kind for 3D output tokens and is skipped.
+- the model column (``模型名称`` / ``模型``) holds the model name as the page writes it (``doubao-seed-1.6``:
+  the page shows model family names, not the dated endpoint ids such as ``doubao-seed-1-6-250615``, and gives
+  no mapping; the name is used as written, lowercase, and must look like an id). Extra lines in the cell
+  (``含m-250415、m-250428版本``) are notes, kept in ``model_name``. An empty model cell continues the model of
+  the row above (merged cell).
+- the ``条件`` column (unit ``千 token``): ``输入长度 [0, 32]`` -> ``tier_min_tokens`` 0, ``(32, 128]`` -> 32000,
+  ``(128, 256]`` -> 128000 (K = 1000); a second line ``且输出长度 [0, 0.2]`` is kept in ``conditions``. When
+  the output-length band does not change a price (the input price of both bands), one row without the
+  condition is emitted.
+- ``-``, ``不支持``, empty -> no row. Any other unreadable price cell raises :class:`ParseError`.
+
+Skipped on purpose (not per-token list prices): ``视频生成模型`` (priced per video-output token, a kind the
+price vocabulary does not have yet; its second table is worked examples per video), ``TPM 保障包`` (hourly /
+daily throughput packs), ``模型精调`` (training prices and inference of *fine-tuned* endpoints, which have no
+public model id) and ``模型单元`` (provisioned model units). An unknown h1 whose table has price columns raises
+:class:`ParseError` so a new section is looked at, not silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+from pipelines.extract import Table, html_tables, markdown_tables
+from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+
+PROVIDER = "volcengine"
+
+_READ = {"深度思考模型", "大语言模型", "视觉理解模型", "文本向量模型", "图文向量模型", "图片生成模型", "3D生成模型"}
+_SKIP = {"视频生成模型", "TPM 保障包", "模型精调", "模型单元"}
+_TIERS = {"": "standard", "在线推理": "standard", "批量推理": "batch"}
+_MODEL_COLS = {"模型名称", "模型"}
+_TIER_COL = "条件"
+# (label, unit without spaces) -> (kind, unit); unit None: any unit (checked below)
+_COLS: dict[tuple[str, str], tuple[str, str] | None] = {
+    ("输入", "元/百万token"): ("input", "per 1M tokens"),
+    ("文本输入", "元/百万token"): ("input", "per 1M tokens"),
+    ("图片输入", "元/百万token"): ("input_image", "per 1M tokens"),
+    ("缓存命中", "元/百万token"): ("cache_read", "per 1M tokens"),
+    ("输出", "元/百万token"): ("output", "per 1M tokens"),
+    ("缓存存储", "元/百万token/小时"): ("cache_storage", "per 1M token-hours"),
+    ("定价", "元/张"): ("image_output", "per image"),
+    ("3D文件单价", "元/个"): ("model3d_output", "per file"),
+    ("按token单价", "元/百万token"): None,  # 3D output tokens: no price kind yet
+    ("生成模式", ""): None,
+    ("消耗token", ""): None,
+}
+_ABSENT = {"", "-", "—", "不支持"}
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_INPUT_BAND = re.compile(r"^输入长度\s*(?P<open>[\[(])\s*(?P<lo>\d+(?:\.\d+)?)\s*,\s*(?P<hi>\d+(?:\.\d+)?|\+∞)\s*[\])]$")
+_OUTPUT_BAND = re.compile(r"^且?(?P<band>输出长度\s*[\[(]\s*\d+(?:\.\d+)?\s*,\s*(?:\d+(?:\.\d+)?|\+∞)\s*[\])])$")
+
+
+def parse(body: bytes, url: str) -> list[ParsedPrice]:
+    """CNY prices of the Ark model price page (provider document JSON, HTML or Markdown copy)."""
+    text = body.decode("utf-8", errors="replace")
+    doc = _doc_json(text)
+    if doc is not None:
+        tables = doc_tables(doc, url)
+    elif "<table" in text.lower():
+        tables = [(_html_path(t), t) for t in html_tables(body)]
+    else:
+        tables = [(_md_path(text, t), t) for t in markdown_tables(text)]
+    out: list[ParsedPrice] = []
+    for path, table in tables:
+        out += _read_table(path, table, url)
+    out = _merge(out, url)
+    if not any(p.unit == "per 1M tokens" for p in out):
+        raise ParseError("no token price tables found", url=url)
+    return out
+
+
+# --- document -> tables -----------------------------------------------------------------------------------
+
+
+def _doc_json(text: str) -> dict | None:
+    """The document data of a capture (``# title`` line + JSON line) or of the bare JSON, else None."""
+    for chunk in (text, text.split("\n", 1)[-1]):
+        s = chunk.lstrip()
+        if s.startswith("{"):
+            try:
+                doc = json.loads(s)
+            except ValueError:
+                continue
+            if isinstance(doc, dict) and isinstance(doc.get("data"), dict) and "0" in doc["data"]:
+                return doc["data"]
+    return None
+
+
+def doc_tables(data: dict, url: str) -> list[tuple[tuple[str, str, str], Table]]:
+    """Tables of the document JSON with their (h1, h2, h3) heading path, in document order."""
+    out: list[tuple[tuple[str, str, str], Table]] = []
+    path = ["", "", ""]
+    pending: str | None = None  # heading level of the line being read
+    line = ""
+    for op in data["0"].get("ops", []):
+        ins, attrs = op.get("insert"), op.get("attributes") or {}
+        if "aceTable" in attrs:
+            rows_id, cols_id = str(attrs["aceTable"]).split()[:2]
+            heading = " / ".join(p for p in path if p)
+            grid = _grid(data, rows_id, cols_id, url, heading)
+            out.append(((path[0], path[1], path[2]), Table(index=len(out), heading=heading, rows=grid, header_rows=1)))
+            continue
+        if not isinstance(ins, str):
+            continue
+        if ins == "*" and "lmkr" in attrs:
+            pending = attrs.get("heading")
+            line = ""
+            continue
+        line += ins
+        if "\n" in ins:
+            if pending in ("h1", "h2", "h3"):
+                level = int(pending[1]) - 1
+                path[level] = clean_text(line)
+                for k in range(level + 1, 3):
+                    path[k] = ""
+            pending, line = None, ""
+    return out
+
+
+def _grid(data: dict, rows_id: str, cols_id: str, url: str, heading: str) -> list[list[str]]:
+    try:
+        rows = [o["insert"]["id"] for o in data[rows_id]["ops"]]
+        cols = [o["insert"]["id"] for o in data[cols_id]["ops"]]
+    except (KeyError, TypeError) as exc:
+        raise ParseError(f"table zones {rows_id!r}/{cols_id!r} unreadable: {exc!r}", url=url, where=heading) from exc
+    grid = []
+    for r in rows:
+        row = []
+        for c in cols:
+            zone = data.get(f"x{r}x{c}")
+            row.append(_zone_text(zone) if zone else "")
+        grid.append(row)
+    return grid
+
+
+def _zone_text(zone: dict) -> str:
+    parts = []
+    for o in zone.get("ops", []):
+        ins, attrs = o.get("insert"), o.get("attributes") or {}
+        if not isinstance(ins, str) or (ins == "*" and "lmkr" in attrs):
+            continue
+        parts.append(ins)
+    lines = [clean_text(x) for x in "".join(parts).split("\n")]
+    return "\n".join(x for x in lines if x)
+
+
+def _html_path(t: Table) -> tuple[str, str, str]:
+    h1 = t.element.find_previous("h1") if t.element is not None else None
+    h2 = t.element.find_previous("h2") if t.element is not None else None
+    h1t = clean_text(h1.get_text(" ")) if h1 else ""
+    h2t = clean_text(h2.get_text(" ")) if h2 and (h1 is None or h2 in h1.find_all_next("h2")) else ""
+    return (h1t, h2t, "")
+
+
+def _md_path(text: str, t: Table) -> tuple[str, str, str]:
+    # markdown_tables keeps only the nearest heading; use it as h1 unless it is a tier heading
+    return ("", t.heading, "") if t.heading in _TIERS else (t.heading, "", "")
+
+
+# --- tables -> prices -------------------------------------------------------------------------------------
+
+
+def _read_table(path: tuple[str, str, str], table: Table, url: str) -> list[ParsedPrice]:
+    h1, h2, _ = path
+    if h1 in _SKIP:
+        return []
+    header = [_label_unit(c) for c in table.header]
+    if h1 not in _READ:
+        if any("元" in u for _, u in header):
+            raise ParseError(f"price table under unknown section {h1!r}", url=url, where=table.where())
+        return []
+    tier = _TIERS.get(h2)
+    if tier is None:
+        raise ParseError(f"unknown service heading {h2!r}", url=url, where=table.where())
+    model_col = next((j for j, (lab, _) in enumerate(header) if lab in _MODEL_COLS), None)
+    if model_col is None:
+        raise ParseError("no model column", url=url, where=table.where(0))
+    tier_col = next((j for j, (lab, _) in enumerate(header) if lab == _TIER_COL), None)
+    price_cols: list[tuple[int, str, str]] = []
+    for j, (lab, unit) in enumerate(header):
+        if j in (model_col, tier_col) or (not lab and not unit):
+            continue
+        if (lab, unit) not in _COLS:
+            raise ParseError(f"unknown column {lab!r} ({unit!r})", url=url, where=table.where(0, j))
+        spec = _COLS[(lab, unit)]
+        if spec is not None:
+            price_cols.append((j, *spec))
+    out: list[ParsedPrice] = []
+    model, name = "", ""
+    for r in range(table.header_rows, len(table.rows)):
+        row = table.rows[r]
+        cell = row[model_col]
+        if cell:
+            lines = cell.split("\n")
+            model, name = lines[0], " ".join(lines)
+            if not _MODEL_ID.match(model):
+                raise ParseError(f"model name {model!r} is not an id", url=url, where=table.where(r, model_col))
+        elif not model:
+            raise ParseError("row without a model", url=url, where=table.where(r, model_col))
+        min_tokens, conditions = _tier(row[tier_col] if tier_col is not None else "", url, table.where(r, _TIER_COL))
+        for j, kind, unit in price_cols:
+            text = clean_text(row[j])
+            where = f"{table.where(r, table.header[j].replace(chr(10), ' '))} ({model})"
+            if text in _ABSENT:
+                continue
+            if not _NUMBER.match(text):
+                raise ParseError(f"cannot read price {text!r}", url=url, where=where)
+            token = unit.endswith("tokens")
+            out.append(
+                ParsedPrice(
+                    provider=PROVIDER,
+                    model=model,
+                    model_name=name,
+                    price_kind=kind,
+                    amount=Decimal(text),
+                    currency="CNY",
+                    unit=unit,
+                    service_tier=tier,
+                    tier_min_tokens=min_tokens if token else 0,
+                    where=where,
+                    conditions=conditions if token else None,
+                )
+            )
+    return out
+
+
+def _label_unit(cell: str) -> tuple[str, str]:
+    lines = [x for x in cell.split("\n") if x]
+    label = lines[0] if lines else ""
+    unit = "".join(lines[1:]).replace(" ", "")
+    return label, unit
+
+
+def _tier(cell: str, url: str, where: str) -> tuple[int, str | None]:
+    lines = [clean_text(x) for x in cell.split("\n") if clean_text(x)]
+    if not lines or lines == ["-"]:
+        return 0, None
+    m = _INPUT_BAND.match(lines[0])
+    if not m:
+        raise ParseError(f"cannot read tier {cell!r}", url=url, where=where)
+    lo = Decimal(m.group("lo")) * 1000
+    if lo != lo.to_integral_value():
+        raise ParseError(f"tier bound {m.group('lo')!r}K is not whole tokens", url=url, where=where)
+    conditions = None
+    if len(lines) > 1:
+        o = _OUTPUT_BAND.match(lines[1])
+        if not o or len(lines) > 2:
+            raise ParseError(f"cannot read tier {cell!r}", url=url, where=where)
+        conditions = f"{o.group('band')} (千 token)"
+    return int(lo), conditions
+
+
+def _merge(prices: list[ParsedPrice], url: str) -> list[ParsedPrice]:
+    """Rows that differ only in ``conditions`` (output-length band) or repeat a non-token price per tier row
+    collapse to one row when the amount is the same; different amounts keep their conditions."""
+    groups: dict[tuple, list[ParsedPrice]] = {}
+    for p in prices:
+        groups.setdefault((p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.region, p.unit), []).append(p)
+    out = []
+    for ps in groups.values():
+        if len({p.amount for p in ps}) == 1:
+            p = ps[0]
+            out.append(p if len(ps) == 1 else ParsedPrice(**{**p.__dict__, "conditions": None}))
+            continue
+        conds = [p.conditions for p in ps]
+        if None in conds or len(set(conds)) != len(conds):
+            raise ParseError(f"{ps[0].model} {ps[0].price_kind} priced {[str(p.amount) for p in ps]} "
+                             f"without distinguishing conditions", url=url, where=ps[-1].where)
+        out.extend(ps)
+    return out
+
+
+SOURCE = Source(
+    name="volcengine_ark_pricing",
+    provider=PROVIDER,
+    urls=("https://www.volcengine.com/docs/82379/1544106",),
+    fmt="json",
+    parse=parse,
+    hosts=("www.volcengine.com",),
+    description="Volcengine Ark model service prices (provider document JSON of the docs page): Doubao / "
+    "DeepSeek / Kimi CNY per 1M tokens, 在线推理 (standard) / 批量推理 (batch), input-length tiers with "
+    "output-length conditions, cache hits, cache storage, image generation per image.",
+)

@@ -1,0 +1,133 @@
+"""Groq pricing parser against the bundled captures (seed/pages/groq): 2024 wow.groq.com text, models page Markdown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipelines.sources import groq
+from pipelines.sources.base import ParseError
+from tests.helpers import find_price, price
+
+PAGES = Path(__file__).parents[2] / "seed" / "pages" / "groq"
+WOW = PAGES / "2024-04-01_groq-pricing_text.txt"
+WOW_URL = "https://wow.groq.com/"
+MD = PAGES / "undated-8629b627_console-groq-docs-models.md"
+MD_URL = "https://console.groq.com/docs/models"
+
+
+@pytest.fixture(scope="module")
+def wow():
+    return groq.parse(WOW.read_bytes(), WOW_URL)
+
+
+@pytest.fixture(scope="module")
+def md():
+    return groq.parse(MD.read_bytes(), MD_URL)
+
+
+def test_source():
+    s = groq.SOURCE
+    assert s.urls == (MD_URL,) and WOW_URL in s.archive_urls
+    assert set(s.hosts) == {"console.groq.com", "wow.groq.com"} and s.parse is groq.parse
+
+
+def test_wow_2024_prices(wow):
+    assert price(wow, "llama2-70b-4096", "input") == Decimal("0.70")
+    assert price(wow, "llama2-70b-4096", "output") == Decimal("0.80")
+    assert price(wow, "llama2-7b-2048", "input") == Decimal("0.10")
+    assert price(wow, "mixtral-8x7b-32768", "input") == Decimal("0.27")
+    assert price(wow, "mixtral-8x7b-32768", "output") == Decimal("0.27")
+    assert price(wow, "gemma-7b-it", "output") == Decimal("0.10")
+    assert len({q.model for q in wow}) == 4 and len(wow) == 8
+    p = find_price(wow, "mixtral-8x7b-32768", "input")
+    assert p.model_name == "Mixtral, 8x7B SMoE (32K Context Length)"
+    assert {(q.currency, q.unit, q.provider) for q in wow} == {("USD", "per 1M tokens", "groq")}
+
+
+def test_wow_unknown_display_name_raises():
+    body = WOW.read_bytes().replace(b"Gemma 7B (8K Context Length)", b"Gemma 9B (8K Context Length)", 1)
+    with pytest.raises(ParseError, match=r"unknown Groq model name 'Gemma 9B \(8K Context Length\)'.*row 4"):
+        groq.parse(body, WOW_URL)
+
+
+def test_wow_broken_price_names_row():
+    real = WOW.read_bytes()
+    body = real.replace(b"$0.27/$0.27", b"$abc/$0.27", 1)
+    assert body != real
+    with pytest.raises(ParseError) as exc:
+        groq.parse(body, WOW_URL)
+    msg = str(exc.value)
+    assert "'$abc/$0.27'" in msg
+    assert "table 0 ('PRICE') row 3 col 'Price per 1M Tokens (Input/Output)'" in msg
+    assert WOW_URL in msg
+
+
+def test_md_token_prices(md):
+    assert price(md, "openai/gpt-oss-120b", "input") == Decimal("0.15")
+    assert price(md, "openai/gpt-oss-120b", "output") == Decimal("0.60")
+    assert price(md, "openai/gpt-oss-20b", "input") == Decimal("0.075")
+    assert price(md, "openai/gpt-oss-20b", "output") == Decimal("0.30")
+    assert price(md, "qwen/qwen3.6-27b", "output") == Decimal("3.00")
+    assert price(md, "qwen/qwen3.8-27b", "input") == Decimal("0.80")
+    assert price(md, "meta-llama/llama-prompt-guard-2-86m", "input") == Decimal("0.04")
+    assert find_price(md, "openai/gpt-oss-120b", "input").model_name == "GPT OSS 120B"
+
+
+def test_md_non_token_prices(md):
+    w = find_price(md, "whisper-large-v3", "audio_transcription")
+    assert (w.amount, w.unit, w.currency) == (Decimal("0.111"), "per hour", "USD")
+    assert price(md, "whisper-large-v3-turbo", "audio_transcription") == Decimal("0.04")
+    tts = find_price(md, "canopylabs/orpheus-arabic-saudi", "speech_output")
+    assert (tts.amount, tts.unit) == (Decimal("40.00"), "per 1M characters")
+    assert price(md, "canopylabs/orpheus-v1-english", "speech_output") == Decimal("22.00")
+
+
+def test_md_contact_sales_and_dash_are_no_rows(md):
+    models = {q.model for q in md}
+    # ContactSales ("Enterprise" badge between link and id) and "\-" (systems) give no price
+    for m in ("llama-3.1-8b-instant", "llama-3.3-70b-versatile", "minimaxai/minimax-m2.7", "groq/compound"):
+        assert m not in models
+    assert len(models) == 11  # 7 token-priced models + 2 Whisper (per hour) + 2 TTS (per 1M characters)
+    assert len(md) == 7 * 2 + 4
+    p = find_price(md, "openai/gpt-oss-120b", "output")
+    assert p.where == "table 0 ('Production Models') row 3 col 'PRICE PER 1M TOKENS'"
+
+
+def test_md_broken_price_names_table_row_col():
+    real = MD.read_bytes()
+    body = real.replace(b"$0.60 input$3.00 output", b"$0.60 input$abc output", 1)
+    assert body != real
+    with pytest.raises(ParseError) as exc:
+        groq.parse(body, MD_URL)
+    msg = str(exc.value)
+    assert "'$0.60 input$abc output'" in msg
+    assert "table 2 ('Preview Models') row 7 col 'PRICE PER 1M TOKENS'" in msg
+    assert MD_URL in msg
+
+
+def test_md_link_and_id_must_agree():
+    link = b"(/docs/model/openai/gpt-oss-20b)"
+    body = MD.read_bytes().replace(link + b"openai/gpt-oss-20b", link + b"Open AI gpt-oss", 1)
+    with pytest.raises(ParseError, match=r"disagrees with link.*row 4 col 'MODEL ID'"):
+        groq.parse(body, MD_URL)
+
+
+def test_html_layout_same_interpreter():
+    html = b"""<!DOCTYPE html><html><body><h2>Production Models</h2><table><thead><tr><th>MODEL ID</th>
+    <th>SPEED (T/SEC)</th><th>PRICE PER 1M TOKENS</th></tr></thead><tbody>
+    <tr><td><a href="/docs/model/llama-3.1-8b-instant"><img alt="Meta">Llama 3.1 8B</a><span>Enterprise</span>
+    <span>llama-3.1-8b-instant</span></td><td>560</td><td>$0.05 input$0.08 output</td></tr>
+    <tr><td><a href="/docs/model/whisper-large-v3">Whisper</a>whisper-large-v3</td><td>-</td>
+    <td>$0.111 per hour</td></tr></tbody></table></body></html>"""
+    q = groq.parse(html, MD_URL)
+    assert price(q, "llama-3.1-8b-instant", "output") == Decimal("0.08")
+    assert find_price(q, "llama-3.1-8b-instant", "input").model_name == "Llama 3.1 8B"
+    assert price(q, "whisper-large-v3", "audio_transcription") == Decimal("0.111")
+
+
+def test_page_without_prices_raises():
+    with pytest.raises(ParseError, match="no prices found"):
+        groq.parse(b"# Supported Models\n\nNothing here.\n", MD_URL)

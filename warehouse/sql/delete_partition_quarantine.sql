@@ -1,0 +1,1 @@
+DELETE FROM staging.quarantine WHERE partition_date = $partition_date AND source = $source;
