@@ -291,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     sp.set_defaults(func=cmd_demo)
     sp = sub.add_parser("run", help="live scrape of today (UTC), then marts and forecasts")
     sp.set_defaults(func=cmd_run)
+    from pipelines import commands
+
+    commands.register_all(sub)
     args = p.parse_args(argv)
     return args.func(args)
 

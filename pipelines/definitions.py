@@ -3,7 +3,8 @@
 Jobs:
 - ``scrape_job`` (daily partitioned): ``raw/page_snapshots`` -> ``staging/price_quotes`` with one blocking
   check per source.
-- ``warehouse_job``: LiteLLM history import -> marts -> forecasts (unpartitioned; rebuilt from staging).
+- ``warehouse_job``: every other asset: dataset importers -> marts -> forecasts (unpartitioned; rebuilt from
+  staging).
 Schedule ``nightly_scrape`` runs ``scrape_job`` live at 02:00 UTC for that day's partition; the sensor
 ``warehouse_after_scrape`` runs ``warehouse_job`` after each successful scrape.
 """
@@ -23,10 +24,13 @@ scrape_job = dg.define_asset_job(
     description="Fetch every source for one UTC day, store raw snapshots, parse them into staging.price_quotes.",
 )
 
+#: every asset of the layer modules; a new asset in one of them is picked up without touching this file.
+ALL_ASSETS = dg.load_assets_from_modules([raw, staging, marts, forecasts])
+
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
-    selection=dg.AssetSelection.groups("marts", "forecasts")
-    | dg.AssetSelection.assets(staging.litellm_price_history),
+    # everything that is not the daily scrape: importers, marts, forecasts (unpartitioned, rebuilt from staging)
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(raw.page_snapshots, staging.price_quotes),
     executor_def=dg.in_process_executor,
     description="Import LiteLLM history, rebuild the marts and Parquet copies, refit the forecasts.",
 )
@@ -59,18 +63,7 @@ def warehouse_after_scrape(context: dg.RunStatusSensorContext):
 
 
 defs = dg.Definitions(
-    assets=[
-        raw.page_snapshots,
-        staging.price_quotes,
-        staging.litellm_price_history,
-        marts.price_history,
-        marts.latest_prices,
-        marts.price_changes,
-        marts.model_delistings,
-        forecasts.market_index,
-        forecasts.price_decline,
-        forecasts.price_forecast,
-    ],
+    assets=ALL_ASSETS,
     jobs=[scrape_job, warehouse_job],
     schedules=[nightly_scrape],
     sensors=[warehouse_after_scrape],

@@ -1,0 +1,17 @@
+"""Further ``tokenprices`` subcommands, each in its own module with ``register(subparsers)``.
+
+A module here adds its parser with ``sub.add_parser(...)`` and ``set_defaults(func=...)``; ``pipelines.cli``
+calls :func:`register_all`. Keeps the CLI open to new commands without every change touching ``cli.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+#: modules that contribute subcommands (each has ``register(sub)``).
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def register_all(sub) -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
