@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions
 from pipelines import config, warehouse
-from pipelines.importers import litellm
+from pipelines.importers import litellm, sanity
 from pipelines import drift
 from pipelines.normalise import FxError, quote_rows, unit_price_rows
 from pipelines.registry import SOURCES
@@ -214,6 +214,43 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
     return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held}
 
 
+def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) -> dg.MaterializeResult:
+    """Load one dataset's runs: sanity rules first (quarantined runs kept with their reason), then replace the
+    dataset's rows in ``staging.imported_price_runs`` / ``staging.quarantined_runs`` in one transaction."""
+    kept, held = sanity.clean_runs(rows)
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        con.execute("BEGIN TRANSACTION")
+        warehouse.run(con, "replace_imported_runs", {"source": source})
+        if kept:
+            con.executemany(warehouse.sql("insert_imported_run"), kept)
+        if held:
+            con.executemany(warehouse.sql("insert_quarantined_run"), held)
+        con.execute("COMMIT")
+        n, models, first, last = con.execute(
+            """SELECT count(*), count(DISTINCT provider || '/' || model), min(valid_from), max(valid_from)
+               FROM staging.imported_price_runs WHERE source = $s""",
+            {"s": source},
+        ).fetchone()
+        reasons = con.execute(
+            """SELECT split_part(reason, ':', 1) AS reason, count(*) AS runs FROM staging.quarantined_runs
+               WHERE source = $s GROUP BY 1 ORDER BY 2 DESC""",
+            {"s": source},
+        ).fetchdf()
+    context.log.info(f"{source}: {n} runs for {models} models ({first}..{last}); {len(held)} quarantined")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            "models": models,
+            "runs_read": len(rows),
+            "quarantined": len(held),
+            "quarantine_reasons": dg.MetadataValue.md(reasons.to_markdown(index=False) if len(reasons) else "(none)"),
+            "first_valid_from": str(first),
+            "last_valid_from": str(last),
+        }
+    )
+
+
 @dg.asset(
     key=dg.AssetKey(["staging", "litellm_price_history"]),
     group_name="staging",
@@ -224,26 +261,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
 def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """LiteLLM's price-map history (2024-03 -> 2026-07, MIT) as effective-dated runs in
     ``staging.imported_price_runs`` (source ``litellm``): text-generation entries only, USD per token rescaled
-    exactly to USD per 1M tokens, provider/model mapped by ``pipelines.importers.litellm.canonical``.
-    Re-import replaces the source's rows in one transaction (idempotent).
+    exactly to USD per 1M tokens, provider/model mapped by ``pipelines.importers.litellm.canonical``. The
+    dataset's known mistakes (hour-long unit errors, per-character spikes, bulk removals that came back) are
+    quarantined or merged by ``pipelines.importers.sanity``. Re-import replaces the source's rows (idempotent).
     """
-    runs = litellm.read_runs(config.litellm_dir())
-    with duckdb.get_connection() as con:
-        warehouse.ensure_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM staging.imported_price_runs WHERE source = 'litellm'")
-        con.executemany(
-            """INSERT INTO staging.imported_price_runs VALUES ($source, $provider, $model, $source_key, $price_kind,
-               $service_tier, $tier_min_tokens, $region, $currency, $usd_per_mtok, $original_amount, $original_unit,
-               $valid_from, $valid_to, $source_url, $source_ref)""",
-            runs,
-        )
-        con.execute("COMMIT")
-        n, models, first, last = con.execute(
-            """SELECT count(*), count(DISTINCT provider || '/' || model), min(valid_from), max(valid_from)
-               FROM staging.imported_price_runs WHERE source = 'litellm'"""
-        ).fetchone()
-    context.log.info(f"litellm: {n} runs for {models} models, {first}..{last}")
-    return dg.MaterializeResult(
-        metadata={"dagster/row_count": n, "models": models, "first_valid_from": str(first), "last_valid_from": str(last)}
-    )
+    return import_runs(context, duckdb, "litellm", litellm.read_runs(config.litellm_dir()))

@@ -13,8 +13,8 @@
 --     currency) ends its run on the first of those days: the model was taken off the page. Absent from fewer
 --     (one bad day, a page that briefly hid a table) it is not delisted: the run continues. Seen again after a
 --     real absence with the same value, it starts a new run (the gap is real).
--- Imported runs (staging.imported_price_runs) are runs already; zero-length runs (valid_to = valid_from,
--- e.g. LiteLLM's hour-long unit mistakes) are left out here and stay in staging. Where several dataset keys
+-- Imported runs (staging.imported_price_runs) are runs already, cleaned on import (zero-length runs, spikes,
+-- implausible values quarantined; flaps merged: pipelines/importers/sanity.py). Where several dataset keys
 -- map to one model (LiteLLM `deepseek-chat` and `deepseek/deepseek-chat`) the key whose runs cover the most
 -- days is used (ties: the one seen first), so two keys never give overlapping runs for one price.
 CREATE OR REPLACE TABLE marts.price_history AS
@@ -120,7 +120,6 @@ imported AS (
            CAST(NULL AS BIGINT) AS n_observations, CAST(NULL AS DATE) AS last_observed
     FROM staging.imported_price_runs r
     JOIN chosen_keys c USING (provider, model, source, source_key)
-    WHERE r.valid_to IS NULL OR r.valid_to > r.valid_from
 )
 SELECT provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions, source,
        valid_from, valid_to, usd_per_mtok, original_amount, original_unit, source_url, snapshot_sha256,

@@ -128,6 +128,28 @@ CREATE TABLE IF NOT EXISTS staging.imported_price_runs (
     source_ref       VARCHAR               -- commit sha / dataset version
 );
 
+-- Imported runs held back by the sanity rules (pipelines/importers/sanity.py), as imported, with the reason.
+-- For reason 'rounded: ...' the run is in the history with its evident value; this row keeps the raw one.
+CREATE TABLE IF NOT EXISTS staging.quarantined_runs (
+    source           VARCHAR NOT NULL,
+    provider         VARCHAR NOT NULL,
+    model            VARCHAR NOT NULL,
+    source_key       VARCHAR NOT NULL,
+    price_kind       VARCHAR NOT NULL,
+    service_tier     VARCHAR NOT NULL,
+    tier_min_tokens  BIGINT NOT NULL,
+    region           VARCHAR NOT NULL,
+    currency         VARCHAR NOT NULL,
+    usd_per_mtok     DECIMAL(38, 12) NOT NULL,
+    original_amount  DECIMAL(38, 18) NOT NULL,
+    original_unit    VARCHAR NOT NULL,
+    valid_from       DATE NOT NULL,
+    valid_to         DATE,
+    source_url       VARCHAR NOT NULL,
+    source_ref       VARCHAR,
+    reason           VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS forecasts.market_index (
     series      VARCHAR NOT NULL,
     month       DATE NOT NULL,             -- first day of the month; prices in force on its last day

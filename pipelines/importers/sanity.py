@@ -1,0 +1,136 @@
+"""Sanity rules for imported price runs: what is held back in ``staging.quarantined_runs``, and what is mended.
+
+Public price datasets carry real mistakes (the LiteLLM history README lists them): per-1K or per-1M values typed
+into per-token fields for a few hours, per-character prices typed as per-token, entries removed in bulk and
+restored days later, float noise. None of them is a price change. Rules, applied per series (one dataset key, one
+price kind, service tier, context tier, region and currency), runs in date order:
+
+1. **Implausible values** (negative, or above :data:`MAX_USD_PER_MTOK`) are quarantined.
+2. **Zero-length runs** (valid_to = valid_from: a value that lived for hours) are quarantined, unless they
+   continue a run of the same value (a flap, rule 5).
+3. **Spikes**: a run at least :data:`SPIKE_FACTOR` x away from both its neighbours, in the same direction, is a
+   unit mistake that was reverted (gemini-2.0-flash 1000x for 5 hours; gemini-1.5-pro per-character 64x) and is
+   quarantined.
+4. **Float noise**: a value with 5+ significant digits within :data:`NOISE_TOLERANCE` (relative) of a value with
+   at most 3 (0.24999 -> 0.25 USD per 1M tokens) is rounded to that value; the raw value is kept in quarantine
+   with reason ``rounded``. Exact fractions such as 0.546875 (= 35/64) are 2e-4 away and stay as they are.
+5. **Flaps**: two runs of the same value separated by a gap of at most :data:`MAX_FLAP_GAP_DAYS` days (a bulk
+   removal that came back) are one run. The same happens across a quarantined run between equal neighbours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+MAX_USD_PER_MTOK = Decimal(10_000)
+SPIKE_FACTOR = Decimal(10)
+NOISE_TOLERANCE = Decimal("0.0001")
+MAX_FLAP_GAP_DAYS = 14
+
+SERIES_KEY = ("source", "source_key", "price_kind", "service_tier", "tier_min_tokens", "region", "currency")
+
+
+def _evident(v: Decimal) -> Decimal | None:
+    """The nearest value with at most 3 significant digits if ``v`` has 5+ and is within NOISE_TOLERANCE of it."""
+    if v <= 0:
+        return None
+    digits = len(v.normalize().as_tuple().digits)
+    if digits < 5:
+        return None
+    exp = v.adjusted() - 2  # keep 3 significant digits
+    rounded = v.quantize(Decimal(1).scaleb(exp))
+    if rounded and abs(v - rounded) / rounded <= NOISE_TOLERANCE:
+        return rounded.normalize()
+    return None
+
+
+def _far(a: Decimal, b: Decimal) -> int:
+    """+1 if a >= SPIKE_FACTOR * b, -1 if a * SPIKE_FACTOR <= b, else 0 (0 prices are never far)."""
+    if a <= 0 or b <= 0:
+        return 0
+    if a >= SPIKE_FACTOR * b:
+        return 1
+    if a * SPIKE_FACTOR <= b:
+        return -1
+    return 0
+
+
+def _merge_flaps(runs: list[dict]) -> list[dict]:
+    """Join consecutive runs of the same value whose gap is at most MAX_FLAP_GAP_DAYS days."""
+    merged: list[dict] = []
+    for r in runs:
+        if merged:
+            last = merged[-1]
+            gap = (r["valid_from"] - last["valid_to"]).days if last["valid_to"] is not None else None
+            if last["usd_per_mtok"] == r["usd_per_mtok"] and gap is not None and gap <= MAX_FLAP_GAP_DAYS:
+                last["valid_to"] = r["valid_to"]
+                continue
+        merged.append(r)
+    return merged
+
+
+def clean_runs(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Apply the rules above to rows of ``staging.imported_price_runs``.
+
+    Returns ``(kept, quarantined)``: ``kept`` are rows for the history (possibly merged or rounded);
+    ``quarantined`` are rows of ``staging.quarantined_runs`` (the row as imported plus ``reason``).
+    Pure; the input is not modified.
+    """
+    series: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        series[tuple(r[k] for k in SERIES_KEY)].append(dict(r))
+    kept: list[dict] = []
+    held: list[dict] = []
+    for runs in series.values():
+        runs.sort(key=lambda r: (r["valid_from"], r["valid_to"] or dt.date.max))
+        ok = []
+        for r in runs:
+            v = r["usd_per_mtok"]
+            if v < 0 or v > MAX_USD_PER_MTOK:
+                held.append({**r, "reason": f"implausible value {v} USD per 1M tokens"})
+            else:
+                ok.append(r)
+        # a value that came back the next day after a bulk removal continues its run (flap), even when the
+        # comeback itself lasted only hours
+        ok = _merge_flaps(ok)
+        lasting = []
+        for r in ok:
+            if r["valid_to"] is not None and r["valid_to"] <= r["valid_from"]:
+                held.append({**r, "reason": "zero-length run (a value that lived for hours)"})
+            else:
+                lasting.append(r)
+        ok = lasting
+        # spikes: far from both neighbours in the same direction; removed one at a time, the most extreme
+        # first (ties: the shorter run, as unit mistakes are short-lived), since removing one changes the
+        # neighbours of the next
+        while True:
+            cands = []
+            for i in range(1, len(ok) - 1):
+                v, a, b = ok[i]["usd_per_mtok"], ok[i - 1]["usd_per_mtok"], ok[i + 1]["usd_per_mtok"]
+                d1, d2 = _far(v, a), _far(v, b)
+                if d1 and d1 == d2:
+                    ratio = min(max(v / a, a / v), max(v / b, b / v))
+                    cands.append((ratio, -_days(ok[i]), i))
+            if not cands:
+                break
+            _, _, i = max(cands)
+            held.append({**ok[i], "reason": (
+                f"spike: {ok[i]['usd_per_mtok']} between {ok[i - 1]['usd_per_mtok']} and "
+                f"{ok[i + 1]['usd_per_mtok']} USD per 1M tokens (unit mistake that was reverted)")})
+            del ok[i]
+        for r in ok:
+            ev = _evident(r["usd_per_mtok"])
+            if ev is not None and ev != r["usd_per_mtok"]:
+                held.append({**r, "reason": f"rounded: float noise {r['usd_per_mtok']} -> {ev}"})
+                factor = ev / r["usd_per_mtok"]
+                r["usd_per_mtok"] = ev
+                r["original_amount"] = r["original_amount"] * factor
+        kept += _merge_flaps(ok)
+    return kept, held
+
+
+def _days(r: dict) -> int:
+    """Days a run covers (an open run counts up to today)."""
+    return ((r["valid_to"] or dt.date.today()) - r["valid_from"]).days
