@@ -6,7 +6,7 @@ import os
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines import warehouse
+from pipelines import models, warehouse
 from pipelines.resources import DataDirResource
 
 HISTORY_COLUMNS = dg.TableSchema(
@@ -131,3 +131,81 @@ def model_delistings(context, duckdb: DuckDBResource, data_dir: DataDirResource)
            ORDER BY delisted_at DESC LIMIT 12""",
         {"delist_after": delist_after()},
     )
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "model_aliases"]),
+    group_name="marts",
+    kinds={"python", "duckdb"},
+    owners=["team:tokenprices"],
+    deps=[price_history, model_delistings],
+    pool="duckdb_warehouse",
+)
+def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """One model, many names. ``marts.model_aliases`` (alias, alias_kind, source, provider, model, creator,
+    canonical_model): every name a source uses — seller ids, page display names, dataset keys such as
+    ``gemini/gemini-2.5-pro``, OpenRouter ids such as ``openai/gpt-4o``, dated snapshots such as
+    ``claude-3-5-haiku-20241022`` — joined to the model's identity (creator, model) by the exact rules of
+    ``pipelines.models.resolve``. Names no rule places go to ``marts.unmatched_aliases``, never guessed.
+    ``marts.models`` has one row per identity: display names, sellers, first/last seen, deprecation (LiteLLM's
+    ``deprecation_date``) and removal (taken off the creator's page) dates."""
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        cands = warehouse.run(con, "model_alias_candidates").fetchdf()
+        ids = cands[["provider", "model"]].drop_duplicates()
+        placed = {(p, m): models.resolve(p, m) for p, m in ids.itertuples(index=False)}
+        cands["creator"] = [(placed[(p, m)] or (None, None))[0] for p, m in zip(cands.provider, cands.model)]
+        cands["canonical_model"] = [(placed[(p, m)] or (None, None))[1] for p, m in zip(cands.provider, cands.model)]
+        matched = cands[cands.creator.notna()].reset_index(drop=True)
+        unmatched = cands[cands.creator.isna()][["alias", "alias_kind", "source", "provider", "model"]].copy()
+        unmatched["reason"] = "no rule of pipelines.models places this id (no creator organisation, vendor or family)"
+        deprecations = _deprecations()
+        con.register("aliases_df", matched)
+        con.register("unmatched_df", unmatched.reset_index(drop=True))
+        con.register("deprecations", deprecations)
+        con.execute("CREATE OR REPLACE TABLE marts.model_aliases AS SELECT * FROM aliases_df")
+        con.execute("CREATE OR REPLACE TABLE marts.unmatched_aliases AS SELECT * FROM unmatched_df")
+        warehouse.run(con, "marts_models")
+        for v in ("aliases_df", "unmatched_df", "deprecations"):
+            con.unregister(v)
+        n_models = con.table("marts.models").aggregate("count(*)").fetchall()[0][0]
+        preview = con.execute(
+            """SELECT creator, model, len(sellers) AS sellers, n_aliases, first_seen, deprecation_date
+               FROM marts.models ORDER BY len(sellers) DESC NULLS LAST LIMIT 10"""
+        ).fetchdf()
+        for t in ("marts.model_aliases", "marts.unmatched_aliases", "marts.models"):
+            warehouse.export_parquet(con, t, data_dir.root() / "lake")
+    context.log.info(f"{len(matched)} aliases of {n_models} models; {len(unmatched)} unmatched")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(matched),
+            "models": n_models,
+            "unmatched_aliases": len(unmatched),
+            "preview": dg.MetadataValue.md(preview.to_markdown(index=False)),
+        }
+    )
+
+
+def _deprecations():
+    """(creator, canonical_model, deprecation_date) from LiteLLM's price map ``deprecation_date`` fields, first-party
+    entries only (a reseller's date is about its own offer). Empty if the map is absent."""
+    import json
+
+    import pandas as pd
+
+    from pipelines import config
+    from pipelines.importers.litellm import canonical
+
+    path = config.litellm_dir() / "model_prices_latest.json"
+    rows = []
+    if path.is_file():
+        for key, entry in json.loads(path.read_text(encoding="utf-8")).items():
+            if not isinstance(entry, dict) or not entry.get("deprecation_date"):
+                continue
+            provider, model = canonical(key, entry.get("litellm_provider", ""))
+            placed = models.resolve(provider, model)
+            if placed and placed[0] == provider:
+                rows.append((*placed, str(entry["deprecation_date"])[:10]))
+    df = pd.DataFrame(rows, columns=["creator", "canonical_model", "deprecation_date"])
+    df["deprecation_date"] = pd.to_datetime(df["deprecation_date"], errors="coerce").dt.date
+    return df.dropna().groupby(["creator", "canonical_model"], as_index=False)["deprecation_date"].min()

@@ -222,6 +222,7 @@ def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) 
         warehouse.ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         warehouse.run(con, "replace_imported_runs", {"source": source})
+        warehouse.run(con, "replace_quarantined_runs", {"source": source})
         if kept:
             con.executemany(warehouse.sql("insert_imported_run"), kept)
         if held:

@@ -69,13 +69,13 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _connect_ro():
+def _connect_ro(read_only: bool = True):
     import duckdb
 
     db = config.warehouse_path()
     if not db.exists():
         raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
-    return duckdb.connect(str(db), read_only=True)
+    return duckdb.connect(str(db), read_only=read_only)
 
 
 def _fmt(v) -> str:
@@ -190,7 +190,8 @@ def cmd_demo(args) -> int:
         status = "ok" if res.success and not failed else f"FAILED {failed or ''}"
         print(f"  [{i}/{len(days)}] scrape {day}: {status} ({time.monotonic() - t:.1f}s)")
     ok &= _run_warehouse(defs, instance)
-    _summary()
+    if not _summary():
+        ok = False
     return 0 if ok else 1
 
 
@@ -206,12 +207,28 @@ def cmd_run(args) -> int:
     )
     print(f"  scrape {day}: {'ok' if res.success else 'FAILED (see the log above)'}")
     ok = _run_warehouse(defs, instance) and res.success
-    _summary()
-    return 0 if ok else 1
+    return 0 if _summary() and ok else 1
 
 
-def _summary() -> None:
-    con = _connect_ro()
+def _summary() -> bool:
+    """Print the warehouse summary; False (with a message) when a table it reads is missing."""
+    import duckdb
+
+    # Same process as the runs, whose DuckDB database may still be open: DuckDB wants one configuration per
+    # file in a process, so read through the same resource the assets use.
+    from pipelines.resources import default_resources
+
+    with default_resources()["duckdb"].get_connection() as con:
+        try:
+            _print_summary(con)
+        except duckdb.CatalogException as exc:
+            print(f"\ntokenprices: no summary, the warehouse is incomplete ({exc.args[0].splitlines()[0]}); "
+                  "see the errors above", file=sys.stderr)
+            return False
+    return True
+
+
+def _print_summary(con) -> None:
     q = lambda s: con.execute(s).fetchone()  # noqa: E731
     providers, models, quotes = q(
         "SELECT count(DISTINCT provider), count(DISTINCT provider || '/' || model), count(*) FROM staging.price_quotes"

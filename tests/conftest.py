@@ -25,7 +25,7 @@ def replay_resources(db: Path, data_dir: Path) -> dict:
 
 def build_warehouse(db: Path, data_dir: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInJobResult]:
     """Run the real pipeline on the bundled captures: scrape every replay day, then history/marts/forecasts."""
-    from assets import forecasts, marts, raw, staging
+    from assets import raw, staging
     from pipelines.fetch import ReplayFetcher
     from pipelines.registry import SOURCES
 
@@ -40,22 +40,11 @@ def build_warehouse(db: Path, data_dir: Path, instance: dg.DagsterInstance) -> l
                 instance=instance,
             )
         )
-    results.append(
-        dg.materialize(
-            [
-                staging.litellm_price_history,
-                marts.price_history,
-                marts.latest_prices,
-                marts.price_changes,
-                marts.model_delistings,
-                forecasts.market_index,
-                forecasts.price_decline,
-                forecasts.price_forecast,
-            ],
-            resources=res,
-            instance=instance,
-        )
-    )
+    # everything else: importers, marts, forecasts (what warehouse_job runs)
+    from pipelines.definitions import ALL_ASSETS
+
+    rest = [a for a in ALL_ASSETS if a.partitions_def is None]
+    results.append(dg.materialize(rest, resources=res, instance=instance))
     return results
 
 

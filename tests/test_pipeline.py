@@ -168,3 +168,35 @@ def test_rerun_adds_no_duplicates(tmp_path):
     build_warehouse(db, data, instance)
     assert counts() == first
     assert all(first[t] > 0 for t in tables)
+
+
+@pytest.mark.parametrize(
+    "creator,model,names",
+    [
+        ("openai", "gpt-4o", {"litellm": "gpt-4o", "openrouter_models_api": "openai/gpt-4o", "openai_pricing": "gpt-4o"}),
+        ("anthropic", "claude-sonnet-4-5", {"litellm": "claude-sonnet-4-5",
+                                            "openrouter_models_api": "anthropic/claude-sonnet-4.5",
+                                            "anthropic_pricing": "Claude Sonnet 4.5"}),
+        ("google", "gemini-2.5-pro", {"litellm": "gemini/gemini-2.5-pro", "openrouter_models_api": "google/gemini-2.5-pro",
+                                      "google_gemini_pricing": "gemini-2.5-pro"}),
+        ("deepseek", "deepseek-chat", {"litellm": "deepseek-chat", "openrouter_models_api": "deepseek/deepseek-chat",
+                                       "deepseek_pricing": "deepseek-chat"}),
+    ],
+)
+def test_model_aliases_join_every_source(wh, creator, model, names):
+    for source, alias in names.items():
+        rows = wh.execute(
+            "SELECT DISTINCT creator, canonical_model FROM marts.model_aliases WHERE source = $s AND alias = $a",
+            {"s": source, "a": alias},
+        ).fetchall()
+        assert rows == [(creator, model)], (source, alias, rows)
+    sellers = wh.execute("SELECT sellers FROM marts.models WHERE creator = $c AND model = $m",
+                         {"c": creator, "m": model}).fetchone()[0]
+    assert creator in sellers and "openrouter" in sellers
+
+
+def test_unmatched_aliases_are_listed_not_guessed(wh):
+    n, example = wh.execute(
+        """SELECT count(*), min(model) FILTER (WHERE provider = 'databricks') FROM marts.unmatched_aliases"""
+    ).fetchone()
+    assert n > 0 and example.startswith("databricks-")

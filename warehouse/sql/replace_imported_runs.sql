@@ -1,3 +1,2 @@
--- Re-import of one dataset, step 1 (in the caller's transaction): drop its earlier rows everywhere.
+-- Re-import of one dataset (in the caller's transaction): drop its earlier runs.
 DELETE FROM staging.imported_price_runs WHERE source = $source;
-DELETE FROM staging.quarantined_runs WHERE source = $source;
