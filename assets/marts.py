@@ -1,6 +1,7 @@
 """Marts: the public SQL interface (effective-dated history, latest prices, price changes), plus Parquet copies."""
 
 
+import datetime as dt
 import os
 
 import dagster as dg
@@ -59,7 +60,9 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
     group_name="marts",
     kinds={"duckdb", "parquet"},
     owners=["team:tokenprices"],
-    deps=[dg.AssetKey(["staging", "price_quotes"]), dg.AssetKey(["staging", "litellm_price_history"])],
+    deps=[dg.AssetKey(["staging", "price_quotes"]), dg.AssetKey(["staging", "litellm_price_history"]),
+          dg.AssetKey(["staging", "genai_prices_history"]), dg.AssetKey(["staging", "simonw_llm_prices_history"]),
+          dg.AssetKey(["staging", "openrouter_snapshots_history"]), dg.AssetKey(["staging", "price_overrides"])],
     pool="duckdb_warehouse",
     metadata={"dagster/column_schema": HISTORY_COLUMNS},
 )
@@ -85,13 +88,15 @@ def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     pool="duckdb_warehouse",
 )
 def latest_prices(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
-    """The price in force now per (provider, model, price_kind, service_tier, tier_min_tokens, region, currency),
-    with its source, source_url and valid_from; the provider's own page wins over public datasets."""
+    """The price in force today per (provider, model, price_kind, service_tier, tier_min_tokens, region, currency,
+    conditions), with its source, source_url and valid_from; precedence: override > the seller's own page or API >
+    curated dataset > aggregator (``staging.source_precedence``). Announced future prices are not current yet."""
     return _build(
         context, duckdb, data_dir, "marts.latest_prices", "marts_latest_prices",
         """SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok, source
-           FROM marts.latest_prices WHERE source <> 'litellm' AND service_tier = 'standard' AND price_kind = 'input'
+           FROM marts.latest_prices WHERE source_rank <= 1 AND service_tier = 'standard' AND price_kind = 'input'
            ORDER BY usd_per_mtok DESC LIMIT 12""",
+        {"as_of": dt.datetime.now(dt.UTC).date()},
     )
 
 
@@ -209,3 +214,46 @@ def _deprecations():
     df = pd.DataFrame(rows, columns=["creator", "canonical_model", "deprecation_date"])
     df["deprecation_date"] = pd.to_datetime(df["deprecation_date"], errors="coerce").dt.date
     return df.dropna().groupby(["creator", "canonical_model"], as_index=False)["deprecation_date"].min()
+
+
+#: relative difference below which two sources' prices count as agreeing (rounding on pages, ECB rate days).
+DISCREPANCY_TOLERANCE = 0.005
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "price_discrepancies"]),
+    group_name="marts",
+    kinds={"duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[price_history],
+    pool="duckdb_warehouse",
+)
+def price_discrepancies(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """Where sources disagree on the same price on the same day (a page vs a dataset, or a seller's CNY list vs its
+    USD list after ECB conversion), with both values and the ratio; differences under 0.5% are agreement."""
+    return _build(
+        context, duckdb, data_dir, "marts.price_discrepancies", "marts_price_discrepancies",
+        """SELECT day, provider, model, price_kind, source_a, currency_a, usd_a, source_b, currency_b, usd_b, ratio
+           FROM marts.price_discrepancies ORDER BY abs(ln(ratio)) DESC LIMIT 12""",
+        {"tolerance": DISCREPANCY_TOLERANCE},
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "price_structure"]),
+    group_name="marts",
+    kinds={"duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[latest_prices],
+    pool="duckdb_warehouse",
+)
+def price_structure(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """How sellers structure a model's current prices: output/input ratio, cache-read discount, batch discount,
+    long-context premium (and its threshold), and the CNY-vs-USD list gap after ECB conversion."""
+    return _build(
+        context, duckdb, data_dir, "marts.price_structure", "marts_price_structure",
+        """SELECT provider, model, currency, output_input_ratio, cache_read_discount, batch_discount,
+                  long_context_premium, cny_usd_gap
+           FROM marts.price_structure WHERE provider IN ('openai', 'anthropic', 'google', 'deepseek')
+           ORDER BY provider, model LIMIT 12""",
+    )

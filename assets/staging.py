@@ -2,13 +2,15 @@
 
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions
 from pipelines import config, warehouse
-from pipelines.importers import litellm, sanity
+from pipelines.importers import genai_prices, litellm, openrouter_snapshots, overrides, sanity, simonw
 from pipelines import drift
 from pipelines.normalise import FxError, quote_rows, unit_price_rows
 from pipelines.registry import SOURCES
@@ -267,3 +269,86 @@ def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     quarantined or merged by ``pipelines.importers.sanity``. Re-import replaces the source's rows (idempotent).
     """
     return import_runs(context, duckdb, "litellm", litellm.read_runs(config.litellm_dir()))
+
+
+def _dataset_dir(env: str) -> Path | None:
+    value = os.environ.get(env)
+    return Path(value).expanduser() if value else None
+
+
+@dg.asset(
+    key=dg.AssetKey(["staging", "genai_prices_history"]),
+    group_name="staging",
+    kinds={"python", "duckdb"},
+    owners=["team:tokenprices"],
+    pool="duckdb_warehouse",
+)
+def genai_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """pydantic/genai-prices v2 feed (MIT; ``seed/genai_prices/``, or ``TOKENPRICES_GENAI_PRICES_DIR``) as runs of
+    source ``genai_prices``: USD per 1M tokens, dated ``start_date`` variants, tiers, DeepSeek off-peak
+    (rules: ``pipelines.importers.genai_prices``). Idempotent."""
+    folder = _dataset_dir("TOKENPRICES_GENAI_PRICES_DIR") or config.ROOT / "seed" / "genai_prices"
+    return import_runs(context, duckdb, genai_prices.SOURCE, genai_prices.read_runs(folder))
+
+
+def _optional_import(context, duckdb, env: str, module, what: str) -> dg.MaterializeResult:
+    folder = _dataset_dir(env)
+    if folder is None:
+        note = (f"skipped: {what} has no licence to ship it, so it is read from a folder given at run time; "
+                f"set {env} to the dataset folder to import it (rows already imported are kept)")
+        context.log.info(note)
+        return dg.MaterializeResult(metadata={"skipped": note})
+    return import_runs(context, duckdb, module.SOURCE, module.read_runs(folder))
+
+
+@dg.asset(
+    key=dg.AssetKey(["staging", "simonw_llm_prices_history"]),
+    group_name="staging",
+    kinds={"python", "duckdb"},
+    owners=["team:tokenprices"],
+    pool="duckdb_warehouse",
+)
+def simonw_llm_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """simonw/llm-prices (USD per 1M tokens, from_date/to_date) as runs of source ``simonw_llm_prices``, read from
+    the folder in ``TOKENPRICES_SIMONW_DIR`` (the dataset has no licence and is not shipped); skipped, with a note,
+    when it is not set. Rules: ``pipelines.importers.simonw``."""
+    return _optional_import(context, duckdb, "TOKENPRICES_SIMONW_DIR", simonw, "simonw/llm-prices")
+
+
+@dg.asset(
+    key=dg.AssetKey(["staging", "openrouter_snapshots_history"]),
+    group_name="staging",
+    kinds={"python", "duckdb"},
+    owners=["team:tokenprices"],
+    pool="duckdb_warehouse",
+)
+def openrouter_snapshots_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """OpenRouter ``/api/v1/models`` snapshots 2024-03 -> 2025-02 (USD per token decimal strings, ``-1`` sentinel
+    skipped) as runs of source ``openrouter_snapshots``, read from the folder in
+    ``TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR`` (no licence, not shipped); skipped, with a note, when it is not set."""
+    return _optional_import(
+        context, duckdb, "TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR", openrouter_snapshots, "the OpenRouter snapshot set"
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["staging", "price_overrides"]),
+    group_name="staging",
+    kinds={"python", "duckdb"},
+    owners=["team:tokenprices"],
+    pool="duckdb_warehouse",
+)
+def price_overrides(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """A person's price corrections, ``overrides/price_overrides.csv`` (versioned; or ``TOKENPRICES_OVERRIDES``),
+    as runs of source ``override``: they outrank every other source and survive every re-import. Not passed
+    through the sanity rules: an override is deliberate."""
+    path = Path(os.environ.get("TOKENPRICES_OVERRIDES") or config.ROOT / "overrides" / "price_overrides.csv")
+    rows = overrides.read_runs(path)
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        con.execute("BEGIN TRANSACTION")
+        warehouse.run(con, "replace_imported_runs", {"source": overrides.SOURCE})
+        if rows:
+            con.executemany(warehouse.sql("insert_imported_run"), rows)
+        con.execute("COMMIT")
+    return dg.MaterializeResult(metadata={"dagster/row_count": len(rows), "file": dg.MetadataValue.path(str(path))})

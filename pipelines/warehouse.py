@@ -26,8 +26,9 @@ def sql(name: str) -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schemas and tables that do not exist yet (idempotent)."""
+    """Create schemas and tables that do not exist yet, and (re)write the source precedence table (idempotent)."""
     con.execute(sql("schema"))
+    con.execute(sql("source_precedence"))
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:

@@ -1,17 +1,18 @@
 -- Blended price (3 input : 1 output, the Artificial Analysis / Epoch AI weighting) per (provider, model)
 -- in force on the last day of each month, USD per 1M tokens, standard tier, base context tier, global
 -- region, USD price lists, for the sellers in $providers. Per model the best-ranked source in force that
--- day is used (provider page > LiteLLM). Months run from $first_month to $last_month (first days).
+-- day is used (staging.source_precedence: override > provider page > curated dataset > aggregator). Months run from $first_month to $last_month (first days).
 WITH months AS (
     SELECT CAST(m AS DATE) AS month, CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS month_end
     FROM range(CAST($first_month AS DATE), CAST($last_month AS DATE) + INTERVAL 1 DAY, INTERVAL 1 MONTH) t(m)
 ),
 in_force AS (
     SELECT m.month, h.provider, h.model, h.price_kind, h.usd_per_mtok,
-           CASE WHEN h.source = 'litellm' THEN 2 ELSE 1 END AS source_rank, h.source
+           coalesce(p.rank, 1) AS source_rank, h.source
     FROM months m
     JOIN marts.price_history h
       ON h.valid_from <= m.month_end AND (h.valid_to IS NULL OR h.valid_to > m.month_end)
+    LEFT JOIN staging.source_precedence p ON p.source = h.source
     WHERE h.service_tier = 'standard' AND h.tier_min_tokens = 0 AND h.region = 'global' AND h.currency = 'USD'
       AND h.conditions = ''
       AND h.price_kind IN ('input', 'output')

@@ -1,0 +1,148 @@
+"""History marts on the warehouse built from the bundled real data: discrepancies, price structure, the CLI's
+`price` and `export`, overrides."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from tests.conftest import ROOT
+
+ECB_CNY_PER_USD_2025_12_19 = Decimal("8.2465") / Decimal("1.1712")
+
+
+def cli(built, *args, env=None):
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "TOKENPRICES_WAREHOUSE": str(built[0]), **(env or {})})
+
+
+def test_price_at_a_date(built):
+    out = cli(built, "price", "gpt-4o", "--at", "2024-06-01")
+    assert out.returncode == 0, out.stderr
+    lines = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines()[1:]}
+    assert lines == {"input": "5", "output": "15"}
+    # an OpenRouter id is an alias of the same model; the creator's own price answers
+    out = cli(built, "price", "openai/gpt-4o", "--at", "2025-01-01", "--provider", "openai")
+    assert "input" in out.stdout and " 2.5 " in out.stdout
+
+
+def test_price_of_unknown_model_is_a_clear_error(built):
+    out = cli(built, "price", "no-such-model")
+    assert out.returncode == 1 and "no model or alias 'no-such-model'" in out.stderr
+
+
+def test_export_litellm_map_round_trips_latest_prices(built, tmp_path):
+    path = tmp_path / "map.json"
+    out = cli(built, "export", "--format", "litellm", "--out", str(path))
+    assert out.returncode == 0, out.stderr
+    m = json.loads(path.read_text())
+    # Anthropic's page: claude-opus-4-7 input $5 / MTok, output $25, 5m cache write $6.25, batch input $2.50
+    opus = m["claude-opus-4-7"]
+    assert opus["litellm_provider"] == "anthropic"
+    assert (opus["input_cost_per_token"], opus["output_cost_per_token"]) == (5e-06, 2.5e-05)
+    assert (opus["cache_creation_input_token_cost"], opus["input_cost_per_token_batches"]) == (6.25e-06, 2.5e-06)
+    assert m["openrouter/openai/gpt-4o"]["litellm_provider"] == "openrouter"
+    csv_out = cli(built, "export", "--format", "csv")
+    header = csv_out.stdout.splitlines()[0].split(",")
+    assert header[:3] == ["provider", "model", "price_kind"] and len(csv_out.stdout.splitlines()) > 1000
+
+
+def test_cny_and_usd_pages_compared_after_fx(wh):
+    rows = wh.execute(
+        """SELECT currency_a, usd_a, currency_b, usd_b, ratio FROM marts.price_discrepancies
+           WHERE provider = 'deepseek' AND model = 'deepseek-chat' AND price_kind = 'input'
+             AND source_a = 'deepseek_pricing' AND source_b = 'deepseek_pricing'"""
+    ).fetchall()
+    assert len(rows) == 1
+    cur_a, usd_a, cur_b, usd_b, ratio = rows[0]
+    assert (cur_a, cur_b) == ("CNY", "USD")
+    assert usd_a == (Decimal(2) / ECB_CNY_PER_USD_2025_12_19).quantize(Decimal("1e-12")) and usd_b == Decimal("0.28")
+    assert abs(ratio - float(Decimal("0.28") / usd_a)) < 1e-6
+
+
+def test_aggregator_lag_is_a_discrepancy(wh):
+    # DeepSeek's page of 2025-12-20 says 0.28 USD input; LiteLLM still had 0.27 until 2026-01-13
+    ratio = wh.execute(
+        """SELECT ratio FROM marts.price_discrepancies WHERE provider = 'deepseek' AND model = 'deepseek-chat'
+           AND price_kind = 'input' AND currency_a = 'USD' AND source_b = 'litellm'"""
+    ).fetchone()[0]
+    assert abs(ratio - 0.27 / 0.28) < 1e-6
+
+
+def test_price_structure(wh):
+    def row(provider, model, currency="USD"):
+        return wh.execute(
+            """SELECT output_input_ratio, cache_read_discount, batch_discount, long_context_tier,
+                      long_context_premium, cny_usd_gap FROM marts.price_structure
+               WHERE provider = $p AND model = $m AND currency = $c""",
+            {"p": provider, "m": model, "c": currency},
+        ).fetchone()
+
+    assert row("anthropic", "claude-opus-4-7") == (5.0, 0.9, 0.5, None, None, None)
+    # Gemini 3.1 Pro: $2 / $4 over 200k prompts, output $12, context caching $0.20, batch $1
+    assert row("google", "gemini-3.1-pro-preview") == (6.0, 0.9, 0.5, 200000, 2.0, None)
+    gap = row("deepseek", "deepseek-chat", "CNY")[5]
+    assert abs(gap - float(Decimal(2) / ECB_CNY_PER_USD_2025_12_19 / Decimal("0.28") - 1)) < 1e-4
+
+
+def test_history_has_four_sources_and_real_cuts(wh):
+    sources = {r[0] for r in wh.execute("SELECT DISTINCT source FROM marts.price_history").fetchall()}
+    assert {"litellm", "genai_prices", "openai_pricing", "anthropic_pricing"} <= sources
+
+    def on(model, kind, day):
+        return wh.execute(
+            """SELECT usd_per_mtok FROM marts.price_history h LEFT JOIN staging.source_precedence p USING (source)
+               WHERE provider = 'openai' AND model = $m AND price_kind = $k AND service_tier = 'standard'
+               AND tier_min_tokens = 0 AND currency = 'USD' AND valid_from <= $d AND (valid_to IS NULL OR valid_to > $d)
+               ORDER BY coalesce(p.rank, 1) LIMIT 1""",
+            {"m": model, "k": kind, "d": day},
+        ).fetchone()[0]
+
+    assert (on("o3", "input", "2025-06-01"), on("o3", "input", "2025-07-01")) == (Decimal(10), Decimal(2))
+
+
+def test_unit_errors_are_quarantined_not_in_history(wh):
+    assert wh.execute(
+        """SELECT count(*) FROM marts.price_history WHERE provider = 'google' AND model = 'gemini-2.0-flash'
+           AND price_kind = 'input' AND usd_per_mtok >= 100"""
+    ).fetchone()[0] == 0
+    assert wh.execute(
+        """SELECT count(*) FROM staging.quarantined_runs WHERE source = 'litellm' AND model = 'gemini-2.0-flash'
+           AND provider = 'google'"""
+    ).fetchone()[0] == 2
+
+
+def test_override_outranks_every_source_and_survives_reimport(tmp_path, monkeypatch):
+    from assets import marts, staging
+    from pipelines.resources import DataDirResource
+
+    path = tmp_path / "overrides.csv"
+    path.write_text(
+        "provider,model,price_kind,service_tier,tier_min_tokens,region,currency,valid_from,valid_to,usd_per_mtok,"
+        "reason,author\n"
+        "openai,gpt-4o,input,standard,0,global,USD,2024-08-06,,2.5,cut announced before LiteLLM caught up,test\n"
+    )
+    monkeypatch.setenv("TOKENPRICES_OVERRIDES", str(path))
+    db = tmp_path / "w.duckdb"
+    res = {"duckdb": DuckDBResource(database=str(db)), "data_dir": DataDirResource(path=str(tmp_path / "d"))}
+    assets = [staging.price_overrides, staging.litellm_price_history, marts.price_history, marts.latest_prices]
+    dg.materialize(assets, resources=res, selection=assets)
+    dg.materialize([staging.litellm_price_history], resources=res)  # a re-import of another dataset
+    dg.materialize([marts.price_history], resources=res)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            """SELECT source, valid_from, valid_to, usd_per_mtok FROM marts.price_history h
+               LEFT JOIN staging.source_precedence p USING (source)
+               WHERE provider = 'openai' AND model = 'gpt-4o' AND price_kind = 'input' AND service_tier = 'standard'
+               AND tier_min_tokens = 0 AND valid_from <= DATE '2024-09-01'
+               AND (valid_to IS NULL OR valid_to > DATE '2024-09-01') ORDER BY coalesce(p.rank, 1)"""
+        ).fetchall()
+    # on 2024-09-01 LiteLLM still said 5; the override (rank 0) says 2.5 and comes first
+    assert [(r[0], r[3]) for r in rows] == [("override", Decimal("2.5")), ("litellm", Decimal(5))]
