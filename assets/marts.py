@@ -38,13 +38,13 @@ def delist_after() -> int:
 
 
 def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: str, sql_name: str, preview_sql: str,
-           params: dict | None = None):
+           params: dict | None = None, partition_by: tuple[str, ...] = ()):
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         warehouse.run(con, sql_name, params)
         n = con.table(table).aggregate("count(*)").fetchall()[0][0]
         preview = con.execute(preview_sql).fetchdf()
-        path = warehouse.export_parquet(con, table, data_dir.root() / "lake")
+        path = warehouse.export_parquet(con, table, data_dir.root() / "lake", partition_by)
     context.log.info(f"{table}: {n} rows, exported to {path}")
     return dg.MaterializeResult(
         metadata={
@@ -76,6 +76,7 @@ def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
            WHERE provider = 'openai' AND model = 'gpt-4o' AND service_tier = 'standard' AND tier_min_tokens = 0
            ORDER BY price_kind, valid_from LIMIT 12""",
         {"delist_after": delist_after()},
+        partition_by=("provider",),  # the largest mart; most questions are about one seller
     )
 
 

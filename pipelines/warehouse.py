@@ -66,13 +66,20 @@ def read_blob(data_dir: Path, sha256: str) -> bytes:
     return body
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -> Path:
-    """Write ``table`` (e.g. ``marts.price_history``) to ``<lake_dir>/<schema>/<name>.parquet`` atomically.
+def export_parquet(
+    con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path, partition_by: tuple[str, ...] = ()
+) -> Path:
+    """Write ``table`` (e.g. ``marts.price_history``) to the Parquet lake, atomically.
 
-    The file is written to a temp file in the same folder and renamed into place, so a reader never sees a
-    half-written file. Returns the path.
+    Without ``partition_by``: one file ``<lake_dir>/<schema>/<name>.parquet``, written to a temp file in the same
+    folder and renamed into place, so a reader never sees a half-written file. With ``partition_by`` (e.g.
+    ``("provider",)``): a hive-partitioned folder ``<lake_dir>/<schema>/<name>/provider=<p>/part-0.parquet``
+    (readable as one dataset by DuckDB ``read_parquet('.../**/*.parquet', hive_partitioning=true)``, pandas and
+    polars), written to a temp folder and swapped in by two renames. Returns the file or folder path.
     """
     schema, name = table.split(".")
+    if partition_by:
+        return _export_partitioned(con, table, Path(lake_dir) / schema / name, partition_by)
     out = Path(lake_dir) / schema / f"{name}.parquet"
     out.parent.mkdir(parents=True, exist_ok=True)
     arrow = con.table(table).to_arrow_table()
@@ -85,4 +92,34 @@ def export_parquet(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    return out
+
+
+def _export_partitioned(con, table: str, out: Path, partition_by: tuple[str, ...]) -> Path:
+    import shutil
+
+    import pyarrow.dataset as ds
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
+    try:
+        ds.write_dataset(
+            con.table(table).to_arrow_table(),
+            tmp,
+            format="parquet",
+            partitioning=list(partition_by),
+            partitioning_flavor="hive",
+            basename_template="part-{i}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
+        )
+        for p in [tmp, *tmp.rglob("*")]:
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        old = out.parent / f".{out.name}-old"
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
     return out

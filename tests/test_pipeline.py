@@ -145,8 +145,17 @@ def test_forecast_tables(wh):
 
 def test_parquet_exports_match_marts(built, wh):
     lake = built[1] / "lake" / "marts"
-    for table in ("price_history", "latest_prices", "price_changes"):
-        n_parquet = duckdb.execute("SELECT count(*) FROM read_parquet($p)", {"p": str(lake / f"{table}.parquet")}).fetchone()[0]
+    # price_history is hive-partitioned by provider
+    n_hist = duckdb.connect().execute(
+        "SELECT count(*), count(DISTINCT provider) FROM read_parquet($p, hive_partitioning = true)",
+        {"p": str(lake / "price_history" / "**" / "*.parquet")},
+    ).fetchall()[0]
+    assert n_hist == wh.execute("SELECT count(*), count(DISTINCT provider) FROM marts.price_history").fetchall()[0]
+    assert (lake / "price_history" / "provider=openai" / "part-0.parquet").is_file()
+    for table in ("latest_prices", "price_changes", "price_structure", "price_discrepancies", "models"):
+        n_parquet = duckdb.connect().execute(
+            "SELECT count(*) FROM read_parquet($p)", {"p": str(lake / f"{table}.parquet")}
+        ).fetchall()[0][0]
         assert n_parquet == wh.table(f"marts.{table}").aggregate("count(*)").fetchall()[0][0] > 0
         assert (lake / f"{table}.parquet").stat().st_mode & 0o044 == 0o044  # readable by group and others
     assert not list(lake.glob(".*"))  # no temp files left behind
