@@ -10,7 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions
 from pipelines import config, warehouse
-from pipelines.importers import genai_prices, litellm, openrouter_snapshots, overrides, sanity, simonw
+from pipelines.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines import drift
 from pipelines.normalise import FxError, quote_rows, unit_price_rows
 from pipelines.registry import SOURCES
@@ -284,14 +284,27 @@ def _dataset_dir(env: str) -> Path | None:
     pool="duckdb_warehouse",
 )
 def genai_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """pydantic/genai-prices v2 feed (MIT; ``seed/genai_prices/``, or ``TOKENPRICES_GENAI_PRICES_DIR``) as runs of
-    source ``genai_prices``: USD per 1M tokens, dated ``start_date`` variants, tiers, DeepSeek off-peak
+    """pydantic/genai-prices v2 feed (MIT; ``seed/genai_prices/``, or ``TOKENPRICES_GENAI_PRICES_DIR``, or live from
+    its public URL with ``TOKENPRICES_IMPORT_LIVE=1``) as runs of source ``genai_prices``: USD per 1M tokens, dated ``start_date`` variants, tiers, DeepSeek off-peak
     (rules: ``pipelines.importers.genai_prices``). Idempotent."""
+    if _live():
+        folder, today = live.genai_prices_live()
+        context.log.info(f"genai_prices: fetched {live.GENAI_PRICES_URL}")
+        return import_runs(context, duckdb, genai_prices.SOURCE,
+                           genai_prices.read_runs(folder, as_of=today, commit="main"))
     folder = _dataset_dir("TOKENPRICES_GENAI_PRICES_DIR") or config.ROOT / "seed" / "genai_prices"
     return import_runs(context, duckdb, genai_prices.SOURCE, genai_prices.read_runs(folder))
 
 
+def _live() -> bool:
+    """``TOKENPRICES_IMPORT_LIVE=1``: importers fetch the datasets' current files from their public URLs."""
+    return os.environ.get("TOKENPRICES_IMPORT_LIVE", "") in ("1", "true", "yes")
+
+
 def _optional_import(context, duckdb, env: str, module, what: str) -> dg.MaterializeResult:
+    if _live() and module is simonw:
+        folder, today = live.simonw_live()
+        return import_runs(context, duckdb, module.SOURCE, module.read_runs(folder, as_of=today, commit="main"))
     folder = _dataset_dir(env)
     if folder is None:
         note = (f"skipped: {what} has no licence to ship it, so it is read from a folder given at run time; "

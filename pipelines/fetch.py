@@ -12,7 +12,9 @@ No Dagster here; :mod:`pipelines.resources` wraps these as a configurable resour
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import json
 import email.utils
 import mimetypes
 import threading
@@ -239,10 +241,17 @@ class LiveFetcher(Fetcher):
                 f"live fetch can only fill today's partition ({today} UTC), not {on}; "
                 "use the replay fetcher for past days"
             )
+        return self.get_urls(source, source.urls, validators)
+
+    def get_urls(
+        self, source: Source, urls, validators: dict[str, Validators] | None = None
+    ) -> list[FetchResult]:
+        """Fetch ``urls`` now, politely, only within ``source.hosts`` (no date check: for archive clients that
+        fetch old captures of a page). Raises FetchError."""
         headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"}
         out = []
         with httpx.Client(timeout=self.policy.timeout_s, headers=headers, follow_redirects=False) as client:
-            for url in source.urls:
+            for url in urls:
                 out.append(self._get(client, source, url, (validators or {}).get(url)))
         return out
 
@@ -368,3 +377,72 @@ class LiveFetcher(Fetcher):
                 return (resp.status_code, resp.headers, str(resp.url)), b"".join(chunks)
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class ArchivedCapture:
+    """One Internet Archive capture of a page: ``timestamp`` (UTC), the ``original`` URL, its content ``digest``."""
+
+    timestamp: dt.datetime
+    original: str
+    digest: str
+
+
+class WaybackFetcher(Fetcher):
+    """Archive backfill from the Internet Archive: lists a source's captures with the CDX API and fetches a day's
+    capture as the original bytes (``/web/<timestamp>id_/<url>``), observed at the capture time.
+
+    Requests go through :class:`LiveFetcher`'s polite client (robots.txt, delay, retries, size caps) and only to
+    the archive's host. ``base`` is configurable (tests use a local server).
+    CDX API: https://github.com/internetarchive/wayback/tree/master/wayback-cdx-server
+    """
+
+    mode = "wayback"
+
+    def __init__(self, base: str = "https://web.archive.org", policy: PolitePolicy | None = None, sleep=time.sleep):
+        self.base = base.rstrip("/")
+        self.live = LiveFetcher(policy, sleep=sleep)
+        self.host = urlsplit(self.base).hostname or ""
+
+    def _archive_source(self, source: Source) -> Source:
+        return Source(name=source.name, provider=source.provider, urls=(), fmt=source.fmt, parse=source.parse,
+                      hosts=(self.host,))
+
+    def captures(self, source: Source, start: dt.date, end: dt.date) -> list[ArchivedCapture]:
+        """Distinct captures (by content digest) with HTTP 200 of the source's live and archived URLs between
+        ``start`` and ``end`` inclusive, oldest first. Raises FetchError."""
+        out = []
+        for url in (*source.urls, *source.archive_urls):
+            query = httpx.QueryParams(
+                {"url": url, "output": "json", "from": f"{start:%Y%m%d}", "to": f"{end:%Y%m%d}",
+                 "filter": "statuscode:200", "collapse": "digest"}
+            )
+            [r] = self.live.get_urls(self._archive_source(source), [f"{self.base}/cdx/search/cdx?{query}"])
+            try:
+                rows = json.loads(r.body or b"[]")
+            except ValueError as exc:
+                raise FetchError(f"CDX answer for {url} is not JSON: {exc}") from exc
+            if not rows:
+                continue
+            header, *data = rows
+            col = {name: i for i, name in enumerate(header)}
+            for row in data:
+                ts = dt.datetime.strptime(row[col["timestamp"]], "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+                out.append(ArchivedCapture(timestamp=ts, original=row[col["original"]], digest=row[col["digest"]]))
+        return sorted(out, key=lambda c: c.timestamp)
+
+    def fetch(self, source: Source, on: dt.date, validators: dict | None = None) -> list[FetchResult]:
+        """The last capture of each of the source's URLs taken on UTC day ``on`` (none: an empty list)."""
+        latest: dict[str, ArchivedCapture] = {}
+        for c in self.captures(source, on, on):
+            latest[c.original] = c
+        out = []
+        for c in latest.values():
+            raw_url = f"{self.base}/web/{c.timestamp:%Y%m%d%H%M%S}id_/{c.original}"
+            [r] = self.live.get_urls(self._archive_source(source), [raw_url])
+            out.append(dataclasses.replace(
+                # fetched_at is the archive's capture time: the moment these bytes were fetched from the page
+                r, source=source.name, url=c.original, fetched_at=c.timestamp, observed_at=c.timestamp,
+                mode=self.mode, capture=raw_url,
+            ))
+        return out
