@@ -4,8 +4,10 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+DEV_HOST ?= 127.0.0.1
+DEV_PORT ?= 3000
 
-.PHONY: demo test run dev venv clean bench
+.PHONY: demo test test-e2e chromium run dev dev-tmp dagster-home venv clean bench
 
 $(BIN)/tokenprices: pyproject.toml
 	@command -v uv >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
@@ -15,30 +17,52 @@ $(BIN)/tokenprices: pyproject.toml
 
 venv: $(BIN)/tokenprices
 
-## Offline: replay the bundled real captures + LiteLLM history into warehouse/tokenprices.duckdb, print a summary.
-demo: venv
+# $(DAGSTER_HOME) with the project's instance settings; an existing dagster.yaml there is kept, with a note
+# when it differs from ./dagster.yaml (e.g. after an upgrade added settings).
+dagster-home:
 	@mkdir -p $(DAGSTER_HOME)
-	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
-	$(BIN)/tokenprices demo
+	@if [ ! -f $(DAGSTER_HOME)/dagster.yaml ]; then cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml; \
+	elif ! cmp -s dagster.yaml $(DAGSTER_HOME)/dagster.yaml; then \
+	  echo "note: $(DAGSTER_HOME)/dagster.yaml differs from ./dagster.yaml (kept yours; diff them to pick up new settings)"; fi
+
+# Unlicensed public datasets (never shipped) are imported when a copy is given: SHARED_DATA=/path/to/shared/data
+# (default: ../shared/data beside the checkout, if it exists).
+SHARED_DATA ?= $(wildcard $(CURDIR)/../shared/data)
+
+## Offline: replay the bundled real captures + LiteLLM history into warehouse/tokenprices.duckdb, print a summary.
+demo: venv dagster-home
+	$(if $(SHARED_DATA),@echo "importing the unlicensed datasets from $(SHARED_DATA) (not shipped)")
+	$(if $(SHARED_DATA),TOKENPRICES_SIMONW_DIR=$(SHARED_DATA)/llm_prices_simonw TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR=$(SHARED_DATA)/openrouter TOKENPRICES_CAPABILITY_DIR=$(SHARED_DATA)/capability) $(BIN)/tokenprices demo
 
 ## The test suite (offline; real captures, real HTTP on 127.0.0.1, real DuckDB files).
 test: venv
 	$(BIN)/python -m pytest -q
 
+## Debian's chromium for the end-to-end test (apt-get, as root), unless it is there already.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## End to end: the demo warehouse in a temp dir, `dagster dev` on 127.0.0.1, headless Chromium on the forecast
+## page, a broken capture through the UI, Ctrl-C. Screenshots in test-artifacts/e2e/.
+test-e2e: venv chromium
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
 ## Live: scrape today's pages now, then rebuild marts and forecasts.
-run: venv
-	@mkdir -p $(DAGSTER_HOME)
-	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+run: venv dagster-home
 	$(BIN)/tokenprices run
 
-## Dagster UI + daemon on http://127.0.0.1:3000 (nightly schedule available; Ctrl-C stops it).
-dev: venv
-	@mkdir -p $(DAGSTER_HOME)
-	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+## Dagster UI + daemon on http://127.0.0.1:3000 (nightly schedule on; Ctrl-C stops it). DEV_PORT=3001 to move it.
+dev: venv dagster-home
+	$(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
 
+## The same with a throw-away DAGSTER_HOME (removed on Ctrl-C): a clean UI, no runs, no history.
+dev-tmp: venv
+	@home=$$(mktemp -d -t tokenprices-dagster-XXXXXX); cp dagster.yaml $$home/; trap 'rm -rf "$$home"' EXIT; \
+	echo "DAGSTER_HOME=$$home (throw-away)"; DAGSTER_HOME=$$home $(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
+
+## Figures: demo wall time by stage, unchanged re-run, parse time per capture, 5M-row history build (bench/run).
 bench: venv
-	$(BIN)/python bench/parse_bench.py
+	bench/run
 
 clean:
 	rm -rf warehouse/tokenprices.duckdb warehouse/tokenprices.duckdb.wal warehouse/raw warehouse/lake warehouse/plots $(DAGSTER_HOME)

@@ -1,66 +1,159 @@
-"""Forecasts: a monthly market price index, its annual decline factor and a 12-month forecast (statsmodels).
+"""Forecasts: monthly price series, their annual decline, rolling-origin backtests and 12-month forecasts.
 
-How the series is built is documented in :mod:`pipelines.forecast` (chained Jevons matched-model index of
-blended 3:1 prices, first-party sellers, standard tier, base context tier, USD).
+Series assets (group ``forecasts``; each writes its rows of ``forecasts.monthly_series``, the matched-model
+indexes also ``forecasts.market_index``):
+
+- ``forecasts/market_index``: the overall matched-model index (``matched_model_blended``).
+- ``forecasts/provider_indexes``: the same index per seller, and for the sellers with a CNY price list that list
+  in CNY and in USD.
+- ``forecasts/cheapest_at_capability``: the cheapest price at or above LMArena capability thresholds (Epoch AI's
+  method), when ``TOKENPRICES_CAPABILITY_DIR`` names the LMArena folder; skipped (and said so) otherwise.
+- ``forecasts/price_tiers``: the median across sellers of each seller's most / least expensive current text model.
+
+Model assets: ``forecasts/price_decline`` (log-linear trend with HAC errors for every series) and
+``forecasts/backtest`` + ``forecasts/price_forecast`` (one computation: backtest every candidate model, choose,
+forecast). How the models are fitted and scored: :mod:`pipelines.forecast`.
+
+Checks: :data:`FORECAST_CHECKS`, one non-blocking check per series asset that warns when a new month's value
+falls outside the 95% interval forecast for it one month earlier. Dagster's ``load_assets_from_modules`` does not
+load asset checks, so a ``Definitions`` must add them (``asset_checks=FORECAST_CHECKS``).
 """
 
 
 import base64
 import datetime as dt
+from collections import Counter
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
-from pipelines import forecast, warehouse
+from pipelines import capability, epoch, forecast, warehouse
 from pipelines.resources import DataDirResource
 
-SERIES = "matched_model_blended"
-#: first month of the market series (LiteLLM history starts 2024-03-26).
-FIRST_MONTH = dt.date(2024, 4, 1)
+SERIES = forecast.SERIES
+#: a16z's "LLMflation" estimate (2024-11): the price of a constant capability fell ~10x per year.
+A16Z_LLMFLATION = 10.0
+OWNERS = ["team:tokenprices"]
+PRICE_HISTORY = dg.AssetKey(["marts", "price_history"])
 
 
-def _last_complete_month(con) -> dt.date:
-    """First day of the last month whose end is covered by the data (latest valid_from or observation)."""
-    last = con.execute(
-        "SELECT max(greatest(valid_from, coalesce(last_observed, valid_from))) FROM marts.price_history"
-    ).fetchone()[0]
-    if last is None:
-        raise ValueError("marts.price_history is empty: run the marts first")
-    month_start = last.replace(day=1)
-    nxt = (month_start + dt.timedelta(days=32)).replace(day=1)
-    return month_start if last == nxt - dt.timedelta(days=1) else (month_start - dt.timedelta(days=1)).replace(day=1)
+class SeriesConfig(dg.Config):
+    """Configuration of a series asset."""
+
+    as_of_month: str = Field(
+        default="", description="YYYY-MM: last month of the series (default: the last month whose end the data cover)"
+    )
+
+
+class CapabilityConfig(SeriesConfig):
+    """Configuration of ``forecasts/cheapest_at_capability``."""
+
+    thresholds: list[str] = Field(
+        default=list(capability.DEFAULT_THRESHOLDS),
+        description="LMArena names of the threshold reference models (within-snapshot comparison)",
+    )
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _as_of(con, config: SeriesConfig) -> dt.date:
+    """The series' last month: ``config.as_of_month`` or the last complete month. Raises ValueError for a bad
+    ``as_of_month`` or an empty history."""
+    if config.as_of_month:
+        return dt.datetime.strptime(config.as_of_month, "%Y-%m").date()
+    return forecast.last_complete_month(con)
+
+
+def _replace(con, delete_sql: str, insert_sql: str, rows: pd.DataFrame, params: dict | None = None,
+             view: str = "new_rows") -> None:
+    """Delete (``delete_sql`` with ``params``) then insert ``rows`` (registered as ``view``), in one transaction."""
+    con.register(view, rows if len(rows.columns) else pd.DataFrame({"_": pd.Series(dtype="object")}))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        warehouse.run(con, delete_sql, params)
+        if len(rows):
+            warehouse.run(con, insert_sql)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister(view)
+
+
+def _write_family(con, family: str, rows: pd.DataFrame) -> None:
+    """Replace the series of ``family`` in ``forecasts.monthly_series`` (and its indexes in
+    ``forecasts.market_index``) by ``rows``, in one transaction."""
+    cols = ["series", "family", "month", "value", "unit", "n_items", "detail"]
+    rows = rows[cols] if len(rows) else pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    con.register("new_series", rows)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        warehouse.run(con, "forecast_delete_index_family", {"family": family})
+        warehouse.run(con, "forecast_delete_series_family", {"family": family})
+        if len(rows):
+            warehouse.run(con, "forecast_insert_series")
+            warehouse.run(con, "forecast_insert_index")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("new_series")
+
+
+def _md(df: pd.DataFrame, floatfmt: str = ".3f") -> dg.MetadataValue:
+    return dg.MetadataValue.md(df.to_markdown(index=False, floatfmt=floatfmt) if len(df) else "(none)")
+
+
+def _png_md(path, alt: str) -> dg.MetadataValue:
+    b64 = base64.b64encode(path.read_bytes()).decode()
+    return dg.MetadataValue.md(f"![{alt}](data:image/png;base64,{b64})")
+
+
+def _series_summary(rows: pd.DataFrame) -> pd.DataFrame:
+    g = rows.groupby("series")
+    return pd.DataFrame({
+        "series": list(g.groups), "months": g.size().to_numpy(),
+        "first": g["month"].min().astype(str).to_numpy(), "last": g["month"].max().astype(str).to_numpy(),
+        "last_value": g["value"].last().to_numpy(), "unit": g["unit"].first().to_numpy(),
+    })
+
+
+# --------------------------------------------------------------------------------------------- series assets
 
 
 @dg.asset(
     key=dg.AssetKey(["forecasts", "market_index"]),
     group_name="forecasts",
     kinds={"python", "duckdb"},
-    owners=["team:tokenprices"],
-    deps=[dg.AssetKey(["marts", "price_history"])],
+    owners=OWNERS,
+    deps=[PRICE_HISTORY],
     pool="duckdb_warehouse",
-    description=forecast.__doc__,
+    description=(
+        "Matched-model index `matched_model_blended` -> forecasts.market_index and forecasts.monthly_series. "
+        "What enters: every (provider, model) of the first-party sellers (OpenAI, Anthropic, Google, DeepSeek, "
+        "Mistral, xAI, Cohere, Moonshot, MiniMax) with an input and an output price in force on the month's last "
+        "day: standard tier, base context tier, global region, USD list, no conditions, per model the best-ranked "
+        "source (staging.source_precedence: override > seller's page > curated dataset > LiteLLM; "
+        "marts.price_history). Weighting: blended price (3 input + 1 output)/4; the index moves by the "
+        "geometric mean, equal weights, of the month-on-month price relatives of the models priced in both "
+        "months (chained Jevons, first month = 100; relatives beyond 20x are data errors and left out). It "
+        "measures how much existing models got cheaper, not the price of a fixed capability."
+    ),
 )
-def market_index(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Monthly chained Jevons matched-model index of blended (3:1) prices -> ``forecasts.market_index``."""
+def market_index(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Monthly chained Jevons matched-model index of blended (3:1) prices (first-party sellers, USD lists)."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
-        last = _last_complete_month(con)
-        prices = warehouse.run(
-            con,
-            "monthly_blended_prices",
-            {"first_month": FIRST_MONTH, "last_month": last, "providers": list(forecast.FIRST_PARTY)},
-        ).fetchdf()
-        idx = forecast.jevons_index(prices)
-        idx.insert(0, "series", SERIES)
-        idx["month"] = pd.to_datetime(idx["month"]).dt.date
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM forecasts.market_index WHERE series = $s", {"s": SERIES})
-        con.executemany(
-            "INSERT INTO forecasts.market_index VALUES ($series, $month, $index_value, $n_models)",
-            idx.to_dict("records"),
-        )
-        con.execute("COMMIT")
+        last = _as_of(con, config)
+        prices = forecast.monthly_prices(con, last)
+        rows = forecast.build_matched_model(con, last, prices)
+        _write_family(con, "matched_model", rows)
+    idx = rows.rename(columns={"value": "index_value", "n_items": "n_models"})[["month", "index_value", "n_models"]]
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(idx),
@@ -72,84 +165,422 @@ def market_index(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
     )
 
 
-def _read_index(con) -> pd.DataFrame:
-    return con.execute(
-        "SELECT month, index_value, n_models FROM forecasts.market_index WHERE series = $s ORDER BY month",
-        {"s": SERIES},
-    ).fetchdf()
+@dg.asset(
+    key=dg.AssetKey(["forecasts", "provider_indexes"]),
+    group_name="forecasts",
+    kinds={"python", "duckdb"},
+    owners=OWNERS,
+    deps=[PRICE_HISTORY],
+    pool="duckdb_warehouse",
+    description=(
+        "Matched-model indexes per seller -> forecasts.market_index and forecasts.monthly_series. "
+        "`matched_model_blended/<provider>`: the overall index's method (blended 3:1, standard tier, base context "
+        "tier, USD list, source precedence, chained Jevons with equal weights) on one first-party seller's models. "
+        "For every seller with a CNY price list (its own page): `matched_model_blended_cny/<provider>` is that "
+        "list's index in CNY (original amounts per 1M tokens; mainland list preferred over global; no "
+        "conditions), and `matched_model_blended_cny_usd/<provider>` the same list in USD at each month-end ECB "
+        "rate (the CNY index times rate_first/rate_month), i.e. what a USD payer saw."
+    ),
+)
+def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Per-seller matched-model indexes (USD lists), and CNY lists in CNY and in USD."""
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        rows, fx_notes = forecast.build_provider_indexes(con, _as_of(con, config))
+        _write_family(con, "matched_model_provider", rows)
+    cny = sorted({x.split("/")[1] for x in rows["series"] if x.startswith(f"{SERIES}_cny/")})
+    summary = _series_summary(rows) if len(rows) else pd.DataFrame()
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(rows),
+            "series": len(summary),
+            "cny_sellers": ", ".join(cny) or "none",
+            "fx_gaps": "; ".join(fx_notes) or "none",
+            "summary": _md(summary, ".2f"),
+        }
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["forecasts", "cheapest_at_capability"]),
+    group_name="forecasts",
+    kinds={"python", "duckdb"},
+    owners=OWNERS,
+    deps=[PRICE_HISTORY],
+    pool="duckdb_warehouse",
+    description=(
+        "Cheapest price at a capability level (Epoch AI's method) -> forecasts.monthly_series "
+        "(`cheapest_at_lmarena/<reference>`), forecasts.capability_matches, forecasts.capability_trend and the "
+        "`epoch_running_min_ols` rows of forecasts.price_decline. What enters: first-party models joined to "
+        "LMArena names by exact rules (unmatched names listed), reasoning models left out, that LMArena rates "
+        "at or above the threshold's reference model in the latest snapshot rating both; their blended 3:1 "
+        "price (standard tier, base context, USD, source precedence). Weighting: none, the cheapest model sets "
+        "the monthly value. The running-minimum trend reruns Epoch AI's regression (log10 price on day, "
+        "records strictly below every earlier one) on our dated prices. Needs TOKENPRICES_CAPABILITY_DIR "
+        "(LMArena data, not shipped); without it the asset clears its series and says it was skipped."
+    ),
+)
+def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Monthly cheapest price among models at or above each capability threshold, and Epoch's trend on it."""
+    folder = capability.capability_dir()
+    reason = None
+    if folder is None:
+        reason = "TOKENPRICES_CAPABILITY_DIR is not set (LMArena ratings are not shipped with tokenprices)"
+    elif not folder.is_dir():
+        reason = f"TOKENPRICES_CAPABILITY_DIR={folder} is not a folder"
+    empty = pd.DataFrame()
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        if reason is not None:
+            _write_family(con, "cheapest_at_capability", empty)
+            _replace(con, "forecast_replace_capability", "forecast_insert_capability", empty)
+            _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", empty)
+            _replace(con, "forecast_delete_decline", "forecast_insert_decline", empty,
+                     {"method": "epoch_running_min_ols"})
+            context.log.warning(f"cheapest_at_capability skipped: {reason}")
+            return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0})
+        b = capability.build(con, _as_of(con, config), folder, config.thresholds)
+        _write_family(con, "cheapest_at_capability", b.rows)
+        _replace(con, "forecast_replace_capability", "forecast_insert_capability", b.matched)
+        _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", b.trends)
+        _replace(con, "forecast_delete_decline", "forecast_insert_decline", b.declines,
+                 {"method": "epoch_running_min_ols"})
+    rows, matched, unmatched = b.rows, b.matched, b.unmatched
+    first_party = unmatched[unmatched["organization"].isin(list(capability.ORG_PROVIDER))]
+    others = unmatched[~unmatched["organization"].isin(list(capability.ORG_PROVIDER))]
+    return dg.MaterializeResult(
+        metadata={
+            "skipped": False,
+            "dagster/row_count": len(rows),
+            "ratings": b.ratings,
+            "thresholds": _md(b.per_threshold, ".4g"),
+            "matched_names": len(matched),
+            "reasoning_excluded": ", ".join(matched[matched["reasoning"]]["model"]) or "none",
+            "unmatched_first_party": _md(first_party),
+            "unmatched_other_organisations": dg.MetadataValue.md(
+                f"{len(others)} names of {others['organization'].nunique()} organisations that are not first-party "
+                f"sellers we price: " + ", ".join(sorted(others["organization"].unique()))
+            ),
+            "matches": _md(matched),
+        }
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["forecasts", "price_tiers"]),
+    group_name="forecasts",
+    kinds={"python", "duckdb"},
+    owners=OWNERS,
+    deps=[PRICE_HISTORY, dg.AssetKey(["staging", "price_quotes"])],
+    pool="duckdb_warehouse",
+    description=(
+        "Frontier and floor prices -> forecasts.monthly_series (`price_tier/most_expensive_median`, "
+        "`price_tier/least_expensive_median`). What enters: each first-party seller's current text models with "
+        "a blended 3:1 price in force on the month's last day (standard tier, base context, USD, source "
+        "precedence); current = on the seller's latest observed price page, or first priced after it (every "
+        "model before a seller's page was first observed); text = not audio/realtime/image/embedding/"
+        "moderation/robotics/computer-use, not a fine-tune. Weighting: per seller its most and its least "
+        "expensive model; the series are the medians across sellers (equal weight per seller)."
+    ),
+)
+def price_tiers(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Median across sellers of their most and least expensive current text model, monthly."""
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        last = _as_of(con, config)
+        prices = forecast.monthly_prices(con, last)
+        rows, current = forecast.build_price_tiers(con, last, prices)
+        _write_family(con, "price_tier", rows)
+    latest = rows[rows["month"] == rows["month"].max()][["series", "value", "n_items", "detail"]]
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(rows),
+            "models_priced": int(prices[["provider", "model"]].drop_duplicates().shape[0]),
+            "current_model_months": len(current),
+            "latest": _md(latest, ".4g"),
+            "summary": _md(_series_summary(rows), ".4g"),
+        }
+    )
+
+
+SERIES_ASSETS = [market_index, provider_indexes, cheapest_at_capability, price_tiers]
+SERIES_KEYS = [a.key for a in SERIES_ASSETS]
+
+
+def _read_series(con) -> dict[str, pd.DataFrame]:
+    df = warehouse.run(con, "forecast_read_series").fetchdf()
+    return {s: g.reset_index(drop=True) for s, g in df.groupby("series", sort=True)}
+
+
+# --------------------------------------------------------------------------------------------- model assets
 
 
 @dg.asset(
     key=dg.AssetKey(["forecasts", "price_decline"]),
     group_name="forecasts",
     kinds={"statsmodels", "duckdb"},
-    owners=["team:tokenprices"],
-    deps=[market_index],
+    owners=OWNERS,
+    deps=SERIES_KEYS,
     pool="duckdb_warehouse",
+    description=(
+        "Annual decline factor of every series of forecasts.monthly_series -> forecasts.price_decline "
+        "(method loglinear_ols_hac): OLS of log(value) on the month number with HAC (Newey-West) errors, "
+        "factor exp(-12*slope) ('prices fall factor-x per year') with its 95% CI and half-life. Series shorter "
+        "than 6 months are listed as short, flat series get factor 1."
+    ),
 )
 def price_decline(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Annual decline factor of the market index: OLS of log(index) on month with HAC (Newey-West) errors,
-    factor = exp(-12*slope) with its 95% CI -> ``forecasts.price_decline``."""
+    """Log-linear decline (HAC) of every monthly series."""
+    rows, short = [], []
     with duckdb.get_connection() as con:
-        d = forecast.loglinear_decline(_read_index(con), SERIES)
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM forecasts.price_decline WHERE series = $s AND method = $m", {"s": d.series, "m": d.method})
-        con.execute(
-            "INSERT INTO forecasts.price_decline VALUES ($series, $method, $factor, $ci_low, $ci_high, $half_life, $n_obs, $window)",
-            {"series": d.series, "method": d.method, "factor": d.factor, "ci_low": d.ci_low, "ci_high": d.ci_high,
-             "half_life": d.half_life_months, "n_obs": d.n_obs, "window": d.window},
-        )
-        con.execute("COMMIT")
-    context.log.info(f"{d.series}: prices fall {d.factor:.3f}x per year (95% CI {d.ci_low:.3f}-{d.ci_high:.3f})")
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": 1,
-            "decline_factor": dg.MetadataValue.float(d.factor),
-            "ci_low": dg.MetadataValue.float(d.ci_low),
-            "ci_high": dg.MetadataValue.float(d.ci_high),
-            "half_life_months": dg.MetadataValue.float(d.half_life_months) if d.half_life_months else dg.MetadataValue.text("n/a (not falling)"),
-            "n_obs": d.n_obs,
-            "window": d.window,
-        }
-    )
+        warehouse.ensure_schema(con)
+        for name, g in _read_series(con).items():
+            if len(g) < forecast.MIN_MONTHS:
+                short.append(f"{name} ({len(g)} months)")
+                continue
+            d = forecast.decline(g["month"], g["value"], name)
+            rows.append({"series": d.series, "method": d.method, "factor": d.factor, "ci_low": d.ci_low,
+                         "ci_high": d.ci_high, "half_life_months": d.half_life_months, "n_obs": d.n_obs,
+                         "window": d.window})
+        table = pd.DataFrame(rows, columns=["series", "method", "factor", "ci_low", "ci_high", "half_life_months",
+                                            "n_obs", "window"])
+        _replace(con, "forecast_delete_decline", "forecast_insert_decline", table,
+                 {"method": forecast.METHOD_LOGLINEAR})
+    head = table[table["series"] == SERIES]
+    meta = {
+        "dagster/row_count": len(table),
+        "declines": _md(table.drop(columns=["method"]), ".3f"),
+        "short_series": ", ".join(short) or "none",
+    }
+    if len(head):
+        h = head.iloc[0]
+        context.log.info(f"{SERIES}: prices fall {h.factor:.3f}x per year (95% CI {h.ci_low:.3f}-{h.ci_high:.3f})")
+        meta.update({
+            "decline_factor": dg.MetadataValue.float(float(h.factor)),
+            "ci_low": dg.MetadataValue.float(float(h.ci_low)),
+            "ci_high": dg.MetadataValue.float(float(h.ci_high)),
+            "half_life_months": dg.MetadataValue.float(float(h.half_life_months))
+            if pd.notna(h.half_life_months) else dg.MetadataValue.text("n/a (not falling)"),
+            "n_obs": int(h.n_obs),
+            "window": h.window,
+        })
+    return dg.MaterializeResult(metadata=meta)
 
 
-@dg.asset(
-    key=dg.AssetKey(["forecasts", "price_forecast"]),
-    group_name="forecasts",
-    kinds={"statsmodels", "duckdb"},
-    owners=["team:tokenprices"],
-    deps=[market_index],
+BACKTEST_KEY = dg.AssetKey(["forecasts", "backtest"])
+FORECAST_KEY = dg.AssetKey(["forecasts", "price_forecast"])
+
+
+def _scores_table(fits: list[forecast.SeriesFit]) -> pd.DataFrame:
+    """Per series: status, chosen model and its scores at each horizon."""
+    rows = []
+    for f in fits:
+        row = {"series": f.series, "status": f.status, "model": f.model or "-"}
+        bt = f.backtest
+        for h in forecast.HORIZONS:
+            r = bt[(bt["model"] == f.model) & (bt["horizon"] == h)] if bt is not None and f.model else pd.DataFrame()
+            ok = len(r) and pd.notna(r["mae_log"].iloc[0])
+            row[f"mase_naive_{h}"] = r["mase_naive"].iloc[0] if ok else None
+            row[f"cov80_{h}"] = r["coverage80"].iloc[0] if ok else None
+            row[f"cov95_{h}"] = r["coverage95"].iloc[0] if ok else None
+            row[f"origins_{h}"] = int(r["n_origins"].iloc[0]) if len(r) else 0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _epoch_comparison(con, fits: list[forecast.SeriesFit]) -> pd.DataFrame:
+    """Our capability thresholds beside Epoch AI's published Arena factors (when TOKENPRICES_EPOCH_DIR is set):
+    Epoch's method on our dated prices (forecasts.capability_trend) and the log-linear decline of our monthly
+    cheapest series, with a16z's LLMflation figure for scale."""
+    trend = warehouse.run(con, "forecast_read_capability_trend").fetchdf()
+    if trend.empty:
+        return trend
+    monthly = pd.DataFrame([
+        {"series": f.series, "factor_y": f.decline.factor, "ci_low": f.decline.ci_low, "ci_high": f.decline.ci_high}
+        for f in fits if f.decline is not None
+    ], columns=["series", "factor_y", "ci_low", "ci_high"])
+    out = trend.merge(monthly, on="series", how="left")
+    folder = epoch.epoch_dir()
+    pub = None
+    if folder is not None and folder.is_dir():
+        try:
+            pub = epoch.published(folder)
+            pub = pub[pub["bench"] == "LMSys Chatbot Arena ELO"]
+        except FileNotFoundError:
+            pub = None
+    rows = []
+    for r in out.itertuples(index=False):
+        p = pub[pub["threshold_model"] == r.epoch_threshold] if pub is not None else None
+        rows.append({
+            "threshold (LMArena)": r.reference,
+            "Epoch AI published (Arena, 2023-25)": (
+                f"{p['factor'].iloc[0]:.1f} (90% CI {p['ci90_low'].iloc[0]:.1f}-{p['ci90_high'].iloc[0]:.1f})"
+                if p is not None and len(p) else ("not configured (TOKENPRICES_EPOCH_DIR)" if pub is None else "-")),
+            "ours, Epoch method": (f"{r.factor:.1f} (90% CI {r.ci90_low:.1f}-{r.ci90_high:.4g}; n={r.n_points})"
+                                   if pd.notna(r.factor) else f"- ({r.note})"),
+            "ours, monthly cheapest, log-linear": (f"{r.factor_y:.2f} (95% CI {r.ci_low:.2f}-{r.ci_high:.2f})"
+                                                   if pd.notna(r.factor_y) else "-"),
+        })
+    table = pd.DataFrame(rows)
+    table["a16z LLMflation"] = f"~{A16Z_LLMFLATION:.0f}x/yr"
+    return table
+
+
+@dg.multi_asset(
+    name="price_forecast",
+    specs=[
+        dg.AssetSpec(
+            BACKTEST_KEY, group_name="forecasts", kinds={"statsmodels", "duckdb"}, owners=OWNERS, deps=SERIES_KEYS,
+            description=(
+                "Rolling-origin backtests -> forecasts.backtest (series x model x horizon) and "
+                "forecasts.model_choice. Expanding window, origins every month once 12 months exist, horizons "
+                "3/6/12; models naive, drift, loglinear, ets_damped, uc_llt on log values; MAE(log), MASE against "
+                "the in-sample one-step naive and drift errors, coverage of the 80%/95% intervals. Fewer than 3 "
+                "origins: no score. The model with the lowest mean MAE(log) is used (naive when nothing scored)."
+            ),
+        ),
+        dg.AssetSpec(
+            FORECAST_KEY, group_name="forecasts", kinds={"statsmodels", "duckdb"}, owners=OWNERS,
+            deps=[*SERIES_KEYS, BACKTEST_KEY],
+            description=(
+                "12-month forecasts of every series by the model its backtest chose -> forecasts.price_forecast "
+                "(median and 80%/95% prediction intervals) and forecasts.forecast_archive (every run, by origin). "
+                "Metadata: decline factors with CIs, plots (history, log-linear fit, forecast, intervals), the "
+                "backtest scores of the chosen models, Epoch AI's published factors beside ours."
+            ),
+        ),
+    ],
     pool="duckdb_warehouse",
 )
-def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
-    """12 monthly forecasts of the market index from the log-linear trend, with 80% and 95% prediction intervals
-    -> ``forecasts.price_forecast``; a PNG of history + forecast in the metadata."""
+def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
+    """Backtest, choose and forecast every monthly series (one computation, two assets). Raises ValueError when
+    there is no series."""
     with duckdb.get_connection() as con:
-        idx = _read_index(con)
-        d = forecast.loglinear_decline(idx, SERIES)
-        fc = forecast.loglinear_forecast(idx, horizon=12)
-        fc.insert(0, "series", SERIES)
-        fc["model"] = d.method
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM forecasts.price_forecast WHERE series = $s", {"s": SERIES})
-        con.executemany(
-            "INSERT INTO forecasts.price_forecast VALUES ($series, $month, $yhat, $lo80, $hi80, $lo95, $hi95, $model)",
-            fc.to_dict("records"),
-        )
-        con.execute("COMMIT")
-    plot = data_dir.root() / "plots" / f"{SERIES}.png"
-    plot.parent.mkdir(parents=True, exist_ok=True)
-    forecast.plot_png(idx, fc, d, plot)
-    b64 = base64.b64encode(plot.read_bytes()).decode()
-    return dg.MaterializeResult(
+        warehouse.ensure_schema(con)
+        series = _read_series(con)
+        if not series:
+            raise ValueError("forecasts.monthly_series is empty: materialize the series assets first")
+        families = {s: g["family"].iloc[0] for s, g in series.items()}
+        units = {s: g["unit"].iloc[0] for s, g in series.items()}
+        fits = forecast.fit_many([(s, list(g["month"]), g["value"].to_numpy()) for s, g in series.items()])
+        bt = pd.concat([f.backtest for f in fits if f.backtest is not None], ignore_index=True)
+        choice = pd.DataFrame([{
+            "series": f.series, "status": f.status, "model": f.model, "criterion": f.model_reason,
+            "score": f.model_score, "n_obs": len(f.values), "window": f.decline.window if f.decline else None,
+            "warnings": sum(f.warnings.values()), "fallbacks": sum(f.fallbacks.values()),
+        } for f in fits])
+        fc = pd.concat([f.forecast.assign(series=f.series) for f in fits if f.forecast is not None], ignore_index=True)
+        archive = pd.concat([f.forecast.assign(series=f.series, origin_month=f.months[-1]) for f in fits
+                             if f.forecast is not None], ignore_index=True)
+        archive["run_id"] = context.run.run_id
+        archive["made_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        _replace(con, "forecast_replace_backtest", "forecast_insert_backtest", bt)
+        _replace(con, "forecast_replace_model_choice", "forecast_insert_model_choice", choice)
+        _replace(con, "forecast_replace_forecast", "forecast_insert_forecast", fc)
+        _replace(con, "forecast_delete_archive", "forecast_insert_archive", archive)
+        comparison = _epoch_comparison(con, fits)
+    plots = data_dir.root() / "plots"
+    plots.mkdir(parents=True, exist_ok=True)
+    fitted = [f for f in fits if f.decline is not None]
+    plot_meta = {}
+    head = next((f for f in fitted if f.series == SERIES), None)
+    if head is not None:
+        forecast.plot_fits([head], plots / f"{SERIES}.png", ylabel="index (first month = 100)", ncols=1)
+        plot_meta["plot"] = _png_md(plots / f"{SERIES}.png", "matched-model index: history, fit, forecast")
+    for fam in sorted({families[f.series] for f in fitted}):
+        group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
+        if group:
+            unit = units[group[0].series]
+            forecast.plot_fits(group, plots / f"{fam}.png", ylabel=unit if unit != "index" else "index (first = 100)")
+            plot_meta[f"plot_{fam}"] = _png_md(plots / f"{fam}.png", f"{fam}: history, fit, forecast")
+    warn = Counter()
+    falls = Counter()
+    for f in fits:
+        warn.update(f.warnings)
+        falls.update(f.fallbacks)
+    scores = _scores_table(fits)
+    floats = {}
+    for f in fitted:
+        floats[f"decline_factor/{f.series}"] = dg.MetadataValue.float(f.decline.factor)
+        floats[f"ci_low/{f.series}"] = dg.MetadataValue.float(f.decline.ci_low)
+        floats[f"ci_high/{f.series}"] = dg.MetadataValue.float(f.decline.ci_high)
+    if head is not None:
+        floats.update({
+            "decline_factor": dg.MetadataValue.float(head.decline.factor),
+            "ci_low": dg.MetadataValue.float(head.decline.ci_low),
+            "ci_high": dg.MetadataValue.float(head.decline.ci_high),
+        })
+    warn_md = pd.DataFrame(sorted(warn.items()), columns=["warning (model: category: message)", "count"])
+    fall_md = pd.DataFrame(sorted(falls.items()), columns=["fallback to naive (model: reason)", "count"])
+    secs = sum(f.seconds for f in fits)
+    context.log.info(f"{len(fits)} series fitted ({secs:.1f} s of fitting); {sum(warn.values())} statsmodels "
+                     f"warnings caught, {sum(falls.values())} fallbacks to naive")
+    h6 = bt[bt["horizon"] == 6]
+    yield dg.MaterializeResult(
+        asset_key=BACKTEST_KEY,
+        metadata={
+            "dagster/row_count": len(bt),
+            "series": len(fits),
+            "chosen_models": _md(choice[["series", "status", "model", "criterion"]]),
+            "scores_6_months": _md(h6.drop(columns=["horizon"]), ".3f"),
+            "statsmodels_warnings": _md(warn_md),
+            "fallbacks": _md(fall_md),
+            "fit_seconds": dg.MetadataValue.float(secs),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=FORECAST_KEY,
         metadata={
             "dagster/row_count": len(fc),
-            "decline_factor": dg.MetadataValue.float(d.factor),
-            "ci_low": dg.MetadataValue.float(d.ci_low),
-            "ci_high": dg.MetadataValue.float(d.ci_high),
-            "forecast": dg.MetadataValue.md(fc.drop(columns=["series"]).to_markdown(index=False, floatfmt=".2f")),
-            "plot": dg.MetadataValue.md(f"![history and forecast](data:image/png;base64,{b64})"),
-            "plot_path": dg.MetadataValue.path(str(plot)),
-        }
+            **floats,
+            **plot_meta,
+            "backtest_scores": _md(scores, ".3f"),
+            "epoch_comparison": _md(comparison) if len(comparison) else dg.MetadataValue.text(
+                "no capability series (cheapest_at_capability skipped or not run)"),
+            "statsmodels_warnings": dg.MetadataValue.int(sum(warn.values())),
+            "not_forecast": ", ".join(f"{f.series} ({f.status})" for f in fits if f.forecast is None) or "none",
+        },
     )
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+
+def _interval_check(asset_def: dg.AssetsDefinition, family: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=asset_def,
+        name=f"{family}_within_last_forecast",
+        blocking=False,
+        description=(
+            f"Warns (non-blocking) when the newest month of a `{family}` series falls outside the 95% prediction "
+            "interval forecast for that month one month earlier (forecasts.forecast_archive). Passes when there "
+            "is nothing to compare yet (first run, or no new month since the last forecast)."
+        ),
+    )
+    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as con:
+            warehouse.ensure_schema(con)
+            rows = warehouse.run(con, "forecast_last_interval", {"family": family}).fetchdf()
+        compared = rows.dropna(subset=["lo95"])
+        outside = compared[(compared["value"] < compared["lo95"]) | (compared["value"] > compared["hi95"])]
+        return dg.AssetCheckResult(
+            passed=outside.empty,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=(f"{len(outside)} of {len(compared)} series outside last month's 95% interval" if len(compared)
+                         else "nothing to compare: no forecast made one month before the newest month"),
+            metadata={
+                "compared": len(compared),
+                "outside": len(outside),
+                "details": _md(compared.drop(columns=["origin_month"]), ".4g"),
+            },
+        )
+
+    return _check
+
+
+FORECAST_CHECKS = [
+    _interval_check(market_index, "matched_model"),
+    _interval_check(provider_indexes, "matched_model_provider"),
+    _interval_check(cheapest_at_capability, "cheapest_at_capability"),
+    _interval_check(price_tiers, "price_tier"),
+]

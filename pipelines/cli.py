@@ -237,8 +237,10 @@ def _print_summary(con) -> None:
     hist, hist_models = q("SELECT count(*), count(DISTINCT provider || '/' || model) FROM marts.price_history")
     latest, changes = q("SELECT (SELECT count(*) FROM marts.latest_prices), (SELECT count(*) FROM marts.price_changes)")
     decline = con.execute(
-        "SELECT series, factor, ci_low, ci_high, n_obs, \"window\" FROM forecasts.price_decline ORDER BY series"
+        """SELECT series, factor, ci_low, ci_high, n_obs, "window" FROM forecasts.price_decline
+           WHERE series = 'matched_model_blended' ORDER BY series"""
     ).fetchall()
+    n_series = con.execute("SELECT count(DISTINCT series) FROM forecasts.price_decline").fetchone()[0]
     print()
     print("tokenprices warehouse summary")
     print(f"  raw snapshots     {snaps} pages, {raw_bytes:,} bytes")
@@ -249,6 +251,7 @@ def _print_summary(con) -> None:
     print(f"  latest prices     {latest}; price changes {changes}")
     for s, f, lo, hi, n, w in decline:
         print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
+    print(f"  forecast series   {n_series} (forecasts.price_decline; see docs/forecasting.md)")
     print(f"  warehouse         {config.warehouse_path()}")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 #: modules that contribute subcommands (each has ``register(sub)``).
-COMMAND_MODULES: tuple[str, ...] = ("pipelines.lookup",)
+COMMAND_MODULES: tuple[str, ...] = ("pipelines.ops", "pipelines.lookup", "pipelines.epoch")
 
 
 def register_all(sub) -> None:

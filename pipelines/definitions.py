@@ -7,20 +7,48 @@ Jobs:
   staging).
 Schedule ``nightly_scrape`` runs ``scrape_job`` live at 02:00 UTC for that day's partition; the sensor
 ``warehouse_after_scrape`` runs ``warehouse_job`` after each successful scrape.
+
+Operations (docs/operations.md): ``marts/latest_prices`` carries a freshness policy (warn after 26 h, fail after
+36 h); the sensors ``run_summary``, ``notify_run_failure`` and ``notify_stale_prices`` (:mod:`pipelines.notify`)
+log each run's summary and post failures to ``TOKENPRICES_WEBHOOK_URL`` when it is set. ``TOKENPRICES_EXECUTOR``
+(``in_process`` default, ``multiprocess``, ``k8s``) picks the executor of both jobs.
 """
 
 
 import datetime as dt
+import os
 
 import dagster as dg
 
 from assets import forecasts, marts, raw, staging
+from pipelines import notify
 from pipelines.resources import default_resources
+
+
+def executor_from_env() -> dg.ExecutorDefinition:
+    """The executor of both jobs, from ``TOKENPRICES_EXECUTOR``: ``in_process`` (default: one process, the
+    fastest on one machine), ``multiprocess`` (a process per step; the pool ``duckdb_warehouse`` still lets one
+    step at a time write the DuckDB file) or ``k8s`` (a Kubernetes job per step; needs ``dagster-k8s`` and a
+    warehouse every pod can reach, see docs/operations.md). Raises ValueError for another value and ImportError
+    for ``k8s`` without ``dagster-k8s``."""
+    name = os.environ.get("TOKENPRICES_EXECUTOR", "in_process").strip().lower()
+    if name == "in_process":
+        return dg.in_process_executor
+    if name == "multiprocess":
+        return dg.multiprocess_executor
+    if name == "k8s":
+        from dagster_k8s import k8s_job_executor  # optional dependency: pip install dagster-k8s
+
+        return k8s_job_executor
+    raise ValueError(f"TOKENPRICES_EXECUTOR must be in_process, multiprocess or k8s, not {name!r}")
+
+
+EXECUTOR = executor_from_env()
 
 scrape_job = dg.define_asset_job(
     "scrape_job",
     selection=dg.AssetSelection.assets(raw.page_snapshots, staging.price_quotes),
-    executor_def=dg.in_process_executor,
+    executor_def=EXECUTOR,
     description="Fetch every source for one UTC day, store raw snapshots, parse them into staging.price_quotes.",
 )
 
@@ -31,7 +59,7 @@ warehouse_job = dg.define_asset_job(
     "warehouse_job",
     # everything that is not the daily scrape: importers, marts, forecasts (unpartitioned, rebuilt from staging)
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets(raw.page_snapshots, staging.price_quotes),
-    executor_def=dg.in_process_executor,
+    executor_def=EXECUTOR,
     description="Import LiteLLM history, rebuild the marts and Parquet copies, refit the forecasts.",
 )
 
@@ -62,10 +90,22 @@ def warehouse_after_scrape(context: dg.RunStatusSensorContext):
     return dg.RunRequest(run_key=context.dagster_run.run_id)
 
 
+LATEST_PRICES = dg.AssetKey(["marts", "latest_prices"])
+#: marts/latest_prices is rebuilt after every nightly scrape (02:00 UTC); one missed night warns, two fail.
+LATEST_PRICES_FAIL_WINDOW = dt.timedelta(hours=36)
+LATEST_PRICES_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=LATEST_PRICES_FAIL_WINDOW, warn_window=dt.timedelta(hours=26)
+)
+
+def _with_freshness(spec: dg.AssetSpec) -> dg.AssetSpec:
+    return dg.apply_freshness_policy(spec, LATEST_PRICES_FRESHNESS) if spec.key == LATEST_PRICES else spec
+
+
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    assets=dg.map_asset_specs(_with_freshness, ALL_ASSETS),
+    asset_checks=forecasts.FORECAST_CHECKS,  # load_assets_from_modules does not collect @asset_check functions
     jobs=[scrape_job, warehouse_job],
     schedules=[nightly_scrape],
-    sensors=[warehouse_after_scrape],
+    sensors=[warehouse_after_scrape, *notify.build_sensors(LATEST_PRICES, LATEST_PRICES_FAIL_WINDOW)],
     resources=default_resources(),
 )

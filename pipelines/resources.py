@@ -1,27 +1,33 @@
 """Dagster resources: the fetch client (live or replay) and the DuckDB warehouse. All configuration here.
 
 Environment (see ``.env.example``): ``TOKENPRICES_FETCH_MODE`` (replay|live, default replay),
-``TOKENPRICES_ARCHIVE``, ``TOKENPRICES_WAREHOUSE``, ``TOKENPRICES_DATA_DIR``, ``TOKENPRICES_LITELLM_DIR``.
+``TOKENPRICES_ARCHIVE``, ``TOKENPRICES_WAREHOUSE``, ``TOKENPRICES_DATA_DIR``, ``TOKENPRICES_LITELLM_DIR``,
+``TOKENPRICES_LOCK_TIMEOUT_S`` (how long a writer waits for the DuckDB file lock, default 60 s).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 from dagster import ConfigurableResource
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines import config
-from pipelines.fetch import USER_AGENT, Fetcher, LiveFetcher, PolitePolicy, ReplayFetcher
+from pipelines.fetch import USER_AGENT, Fetcher, LiveFetcher, PolitePolicy, ReplayFetcher, WaybackFetcher
 
 
 class FetcherResource(ConfigurableResource):
     """Fetch client for the scrape: ``mode="live"`` fetches the sources' URLs over HTTP now; ``mode="replay"``
     serves the real captures in ``archive_dir`` (its ``manifest.csv`` gives each capture's URL and date)."""
 
-    mode: str = Field(default="replay", description="live | replay")
+    mode: str = Field(default="replay", description="live | replay | wayback (Internet Archive backfill)")
+    wayback_base: str = Field(default="https://web.archive.org", description="wayback: the archive's base URL")
     archive_dir: str = Field(default="", description="replay archive folder (default seed/pages)")
     include_estimated: bool = Field(
         default=False, description="replay: also replay captures whose date is an estimate (manifest date_is_estimate)"
@@ -46,12 +52,19 @@ class FetcherResource(ConfigurableResource):
                     respect_robots=self.respect_robots,
                 )
             )
+        if self.mode == "wayback":
+            return WaybackFetcher(
+                self.wayback_base,
+                PolitePolicy(user_agent=self.user_agent, timeout_s=self.timeout_s, min_delay_s=self.min_delay_s,
+                             max_attempts=self.max_attempts, max_bytes=self.max_bytes,
+                             respect_robots=self.respect_robots),
+            )
         if self.mode == "replay":
             return ReplayFetcher(
                 Path(self.archive_dir) if self.archive_dir else config.archive_dir(),
                 include_estimated=self.include_estimated,
             )
-        raise ValueError(f"fetcher mode must be 'live' or 'replay', not {self.mode!r}")
+        raise ValueError(f"fetcher mode must be 'live', 'replay' or 'wayback', not {self.mode!r}")
 
 
 class DataDirResource(ConfigurableResource):
@@ -65,12 +78,105 @@ class DataDirResource(ConfigurableResource):
         return p
 
 
+class WarehouseLockedError(RuntimeError):
+    """The DuckDB file is held by another process (DuckDB allows one read-write process per file).
+
+    ``pid`` and ``command`` name the holder when DuckDB reports it (None otherwise).
+    """
+
+    def __init__(self, message: str, pid: int | None = None, command: str | None = None):
+        super().__init__(message)
+        self.pid = pid
+        self.command = command
+
+
+def _holder(message: str) -> tuple[int | None, str | None]:
+    """(PID, command line) of the lock holder named in a DuckDB lock error; (None, None) when not named."""
+    m = re.search(r"\(PID (\d+)\)", message)
+    if not m:
+        return None, None
+    pid = int(m.group(1))
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmd = " ".join(a.decode(errors="replace") for a in raw.split(b"\0") if a)
+        cmd = " ".join(cmd.split())[:200] or None  # one line, short
+    except OSError:
+        cmd = None
+    return pid, cmd
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def connect_warehouse(
+    database: str | Path,
+    *,
+    read_only: bool = False,
+    timeout_s: float = 60.0,
+    poll_s: float = 0.25,
+    config: dict | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting at most ``timeout_s`` seconds for another process's lock to go away.
+
+    DuckDB lets one process at a time open a file read-write (or several processes read-only); inside Dagster,
+    every writer is in the concurrency pool ``duckdb_warehouse`` so runs wait for each other there. A process
+    outside Dagster (a ``duckdb`` shell, a notebook, ``tokenprices demo`` without the shared DAGSTER_HOME)
+    holding the file makes this retry every ``poll_s`` s and then raise :class:`WarehouseLockedError` naming
+    the file, the holder's PID and command line, and what to do. Never waits longer than ``timeout_s``
+    (0 = fail at once). Other DuckDB errors are raised unchanged.
+    """
+    deadline = time.monotonic() + max(0.0, timeout_s)
+    while True:
+        try:
+            return duckdb.connect(str(database), read_only=read_only, config=config or {})
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                pid, cmd = _holder(str(exc))
+                who = f"process {pid}" + (f" ({cmd})" if cmd else "") if pid else "another process"
+                raise WarehouseLockedError(
+                    f"warehouse {database} is locked by {who}; waited {timeout_s:.0f}s. DuckDB allows one writing "
+                    "process per file: close that process's connection (or stop it) and re-run. Runs of the "
+                    "Dagster instance queue for each other in the pool 'duckdb_warehouse'; set "
+                    "TOKENPRICES_LOCK_TIMEOUT_S to wait longer.",
+                    pid=pid, command=cmd,
+                ) from exc
+            time.sleep(min(poll_s, max(0.0, deadline - time.monotonic())))
+
+
+class WarehouseResource(DuckDBResource):
+    """:class:`dagster_duckdb.DuckDBResource` that fails clearly instead of hanging when the file is locked.
+
+    ``get_connection()`` waits at most ``lock_timeout_s`` for a lock held by another process, then raises
+    :class:`WarehouseLockedError` (the stock resource retries silently for ~100 s and then raises DuckDB's
+    bare IO error). Assets keep their ``duckdb: DuckDBResource`` annotation; this is a drop-in subclass.
+    """
+
+    lock_timeout_s: float = Field(default=60.0, description="seconds to wait for another process's lock")
+
+    @contextmanager
+    def get_connection(self):
+        config = {"custom_user_agent": "dagster", **self.connection_config}
+        con = connect_warehouse(self.database, timeout_s=self.lock_timeout_s, config=config)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def lock_timeout_s() -> float:
+    """``TOKENPRICES_LOCK_TIMEOUT_S`` (default 60): how long a writer waits for the DuckDB file lock."""
+    return float(os.environ.get("TOKENPRICES_LOCK_TIMEOUT_S", "60"))
+
+
 def default_resources() -> dict:
     """Resources for Definitions and the CLI, configured from the environment."""
     db = config.warehouse_path()
     db.parent.mkdir(parents=True, exist_ok=True)
     return {
         "fetcher": FetcherResource(mode=os.environ.get("TOKENPRICES_FETCH_MODE", "replay")),
-        "duckdb": DuckDBResource(database=str(db)),
+        "duckdb": WarehouseResource(database=str(db), lock_timeout_s=lock_timeout_s()),
         "data_dir": DataDirResource(),
     }

@@ -150,6 +150,9 @@ CREATE TABLE IF NOT EXISTS staging.quarantined_runs (
     reason           VARCHAR NOT NULL
 );
 
+-- Matched-model price indexes (chained Jevons, blended 3:1): matched_model_blended (first-party sellers, USD lists),
+-- matched_model_blended/<provider> (one seller, USD list), matched_model_blended_cny/<provider> (its CNY list in
+-- CNY) and matched_model_blended_cny_usd/<provider> (the same CNY list in USD at each month-end ECB rate).
 CREATE TABLE IF NOT EXISTS forecasts.market_index (
     series      VARCHAR NOT NULL,
     month       DATE NOT NULL,             -- first day of the month; prices in force on its last day
@@ -158,23 +161,108 @@ CREATE TABLE IF NOT EXISTS forecasts.market_index (
 );
 
 CREATE TABLE IF NOT EXISTS forecasts.price_decline (
-    series           VARCHAR NOT NULL,
-    method           VARCHAR NOT NULL,
-    factor           DOUBLE NOT NULL,      -- annual decline factor exp(-12*slope): prices fall factor-x per year
-    ci_low           DOUBLE NOT NULL,      -- 95% CI (HAC standard errors)
+    series           VARCHAR NOT NULL,     -- a series of forecasts.monthly_series
+    method           VARCHAR NOT NULL,     -- loglinear_ols_hac (monthly series) | epoch_running_min_ols (Epoch AI's
+                                           -- running-minimum method on dated prices, cheapest_at_lmarena/* only)
+    factor           DOUBLE NOT NULL,      -- annual decline factor: prices fall factor-x per year (exp(-12*slope))
+    ci_low           DOUBLE NOT NULL,      -- 95% CI (HAC standard errors; nonrobust for epoch_running_min_ols)
     ci_high          DOUBLE NOT NULL,
-    half_life_months DOUBLE,
-    n_obs            INTEGER NOT NULL,
-    "window"         VARCHAR NOT NULL      -- first..last month used
+    half_life_months DOUBLE,               -- log(2)/-slope while falling, else NULL
+    n_obs            INTEGER NOT NULL,     -- months (points for epoch_running_min_ols)
+    "window"         VARCHAR NOT NULL      -- first..last month (day) used
 );
 
+-- The current 12-month forecast of every series (model chosen by backtest, forecasts.model_choice).
 CREATE TABLE IF NOT EXISTS forecasts.price_forecast (
     series VARCHAR NOT NULL,
-    month  DATE NOT NULL,
-    yhat   DOUBLE NOT NULL,                -- index level
-    lo80   DOUBLE NOT NULL,
+    month  DATE NOT NULL,                  -- first day of a month after the series' last month
+    yhat   DOUBLE NOT NULL,                -- forecast median, in the series' unit (index level or USD per 1M tokens)
+    lo80   DOUBLE NOT NULL,                -- 80% prediction interval
     hi80   DOUBLE NOT NULL,
-    lo95   DOUBLE NOT NULL,
+    lo95   DOUBLE NOT NULL,                -- 95% prediction interval
     hi95   DOUBLE NOT NULL,
-    model  VARCHAR NOT NULL
+    model  VARCHAR NOT NULL                -- naive | drift | loglinear | ets_damped | uc_llt
+);
+
+-- Every monthly series the forecasts model, one row per (series, month); written by the series assets.
+CREATE TABLE IF NOT EXISTS forecasts.monthly_series (
+    series  VARCHAR NOT NULL,              -- matched_model_blended, cheapest_at_lmarena/gpt-4-0314, price_tier/...
+    family  VARCHAR NOT NULL,              -- the asset writing it: matched_model | matched_model_provider |
+                                           -- cheapest_at_capability | price_tier
+    month   DATE NOT NULL,                 -- first day; prices in force on its last day (UTC)
+    value   DOUBLE NOT NULL,               -- in unit
+    unit    VARCHAR NOT NULL,              -- index (first month = 100) | USD per 1M tokens
+    n_items INTEGER NOT NULL,              -- models matched (index), qualifying models (capability), providers (tiers)
+    detail  VARCHAR                        -- capability: cheapest provider/model; tiers: provider:model=price each
+);
+
+-- Rolling-origin backtest (expanding window, origins monthly from 12 months of data), one row per
+-- (series, model, horizon). Scores are NULL when fewer than 3 origins (note says why).
+CREATE TABLE IF NOT EXISTS forecasts.backtest (
+    series     VARCHAR NOT NULL,
+    model      VARCHAR NOT NULL,           -- naive | drift | loglinear | ets_damped | uc_llt
+    horizon    INTEGER NOT NULL,           -- months ahead: 3, 6, 12
+    mae_log    DOUBLE,                     -- mean |log actual - log forecast|
+    mase_naive DOUBLE,                     -- absolute errors / in-sample one-step naive MAE (pooled over origins)
+    mase_drift DOUBLE,                     -- absolute errors / in-sample one-step drift MAE (pooled over origins)
+    coverage80 DOUBLE,                     -- share of origins whose outcome fell in the 80% interval
+    coverage95 DOUBLE,
+    n_origins  INTEGER NOT NULL,
+    note       VARCHAR
+);
+
+-- The model used for each series and why (lowest mean MAE(log) over the scored horizons; naive by default).
+CREATE TABLE IF NOT EXISTS forecasts.model_choice (
+    series    VARCHAR NOT NULL,
+    status    VARCHAR NOT NULL,            -- ok | no_backtest (too few origins) | flat | short (nothing fitted)
+    model     VARCHAR,
+    criterion VARCHAR NOT NULL,
+    score     DOUBLE,                      -- the chosen model's mean MAE(log), NULL without a backtest
+    n_obs     INTEGER NOT NULL,            -- months
+    "window"  VARCHAR,
+    warnings  INTEGER NOT NULL,            -- statsmodels warnings caught while fitting (counted, not shown)
+    fallbacks INTEGER NOT NULL             -- fits replaced by naive (flat window or failed fit)
+);
+
+-- Every forecast ever made, by origin (the last month of data it saw): what the asset check compares a new
+-- month with. A rerun for the same origin replaces it.
+CREATE TABLE IF NOT EXISTS forecasts.forecast_archive (
+    series       VARCHAR NOT NULL,
+    origin_month DATE NOT NULL,
+    month        DATE NOT NULL,
+    yhat         DOUBLE NOT NULL,
+    lo80         DOUBLE NOT NULL,
+    hi80         DOUBLE NOT NULL,
+    lo95         DOUBLE NOT NULL,
+    hi95         DOUBLE NOT NULL,
+    model        VARCHAR NOT NULL,
+    run_id       VARCHAR NOT NULL,         -- Dagster run that made it
+    made_at      TIMESTAMP NOT NULL        -- UTC
+);
+
+-- LMArena names joined to our (provider, model) by the exact rules of pipelines.capability (no data copied:
+-- names only, from the folder given at run time).
+CREATE TABLE IF NOT EXISTS forecasts.capability_matches (
+    lmarena_model VARCHAR NOT NULL,
+    organization  VARCHAR NOT NULL,
+    provider      VARCHAR NOT NULL,
+    model         VARCHAR NOT NULL,
+    rule          VARCHAR NOT NULL,        -- lower-cased name | Claude ... (date) | Command ... | hand-checked alias
+    reasoning     BOOLEAN NOT NULL         -- left out of the capability series, as Epoch AI does
+);
+
+-- Epoch AI's running-minimum method on our own dated prices, per capability threshold (90% CI, as Epoch reports).
+CREATE TABLE IF NOT EXISTS forecasts.capability_trend (
+    series          VARCHAR NOT NULL,      -- cheapest_at_lmarena/<reference>
+    reference       VARCHAR NOT NULL,      -- LMArena name of the threshold model
+    epoch_threshold VARCHAR,               -- the same threshold in Epoch AI's published results
+    n_points        INTEGER NOT NULL,
+    start_date      DATE,
+    end_date        DATE,
+    factor          DOUBLE,                -- 10^(-365*slope); NULL when fewer than 4 points
+    ci90_low        DOUBLE,
+    ci90_high       DOUBLE,
+    r_squared       DOUBLE,
+    points          VARCHAR,               -- day provider/model price, in order
+    note            VARCHAR
 );

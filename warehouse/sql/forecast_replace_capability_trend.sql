@@ -1,0 +1,1 @@
+DELETE FROM forecasts.capability_trend;
