@@ -57,7 +57,7 @@ def _counts(db: Path) -> dict[str, int]:
     with duckdb.connect(str(db), read_only=True) as con:
         tables = [f"{s}.{t}" for s, t in con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables ORDER BY 1, 2").fetchall()]
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        return {t: con.table(t).aggregate("count(*)").fetchall()[0][0] for t in tables}
 
 
 def _step_times(home: Path, since: float) -> tuple[dict[str, float], float, int, dict[str, set]]:

@@ -33,12 +33,12 @@ def _rss_mib() -> float:
 def _connect(db: str, args):
     import duckdb
 
-    con = duckdb.connect(db)
+    settings = {}
     if args.memory_limit:
-        con.execute(f"SET memory_limit = '{args.memory_limit}'")
+        settings["memory_limit"] = str(args.memory_limit)
     if args.threads:
-        con.execute(f"SET threads = {int(args.threads)}")
-    return con
+        settings["threads"] = int(args.threads)
+    return duckdb.connect(db, config=settings)  # settings as connection config, not SQL text
 
 
 def step_generate(db: str, args) -> dict:

@@ -42,7 +42,7 @@ def counts(db: Path, tables: list[str] | None = None) -> dict[str, int]:
         present = {f"{s}.{t}" for s, t in con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
         wanted = [t for t in tables if t in present] if tables else sorted(present - {"staging.parse_runs"})
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in wanted}
+        return {t: con.table(t).aggregate("count(*)").fetchall()[0][0] for t in wanted}
 
 
 # -- planning ---------------------------------------------------------------------------------------------------
