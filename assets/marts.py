@@ -19,6 +19,7 @@ HISTORY_COLUMNS = dg.TableSchema(
         dg.TableColumn("tier_min_tokens", "bigint"),
         dg.TableColumn("region", "varchar"),
         dg.TableColumn("currency", "varchar", description="currency of the price list"),
+        dg.TableColumn("conditions", "varchar", description="e.g. an off-peak UTC window; '' when none"),
         dg.TableColumn("source", "varchar"),
         dg.TableColumn("valid_from", "date", description="inclusive, UTC"),
         dg.TableColumn("valid_to", "date", description="exclusive, NULL while current"),
@@ -27,6 +28,8 @@ HISTORY_COLUMNS = dg.TableSchema(
         dg.TableColumn("original_unit", "varchar"),
         dg.TableColumn("source_url", "varchar"),
         dg.TableColumn("snapshot_sha256", "varchar"),
+        dg.TableColumn("n_observations", "bigint", description="days a page observed the run; NULL if imported"),
+        dg.TableColumn("last_observed", "date", description="last day a page observed it (UTC); NULL if imported"),
     ]
 )
 
@@ -44,7 +47,7 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
         warehouse.run(con, sql_name, params)
         n = con.table(table).aggregate("count(*)").fetchall()[0][0]
         preview = con.execute(preview_sql).fetchdf()
-        path = warehouse.export_parquet(con, table, data_dir.root() / "lake", partition_by)
+        path = warehouse.export_parquet(con, table, data_dir.lake(), partition_by)
     context.log.info(f"{table}: {n} rows, exported to {path}")
     return dg.MaterializeResult(
         metadata={
@@ -180,7 +183,7 @@ def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
                FROM marts.models ORDER BY len(sellers) DESC NULLS LAST LIMIT 10"""
         ).fetchdf()
         for t in ("marts.model_aliases", "marts.unmatched_aliases", "marts.models"):
-            warehouse.export_parquet(con, t, data_dir.root() / "lake")
+            warehouse.export_parquet(con, t, data_dir.lake())
     context.log.info(f"{len(matched)} aliases of {n_models} models; {len(unmatched)} unmatched")
     return dg.MaterializeResult(
         metadata={

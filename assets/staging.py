@@ -45,8 +45,10 @@ QUOTE_COLUMNS = dg.TableSchema(
         dg.TableColumn("original_unit", "varchar"),
         dg.TableColumn("fx_rate", "decimal(38,18)", description="original currency per USD (ECB)"),
         dg.TableColumn("fx_date", "date"),
+        dg.TableColumn("conditions", "varchar", description="e.g. an off-peak UTC window; NULL when none"),
         dg.TableColumn("source_url", "varchar"),
         dg.TableColumn("snapshot_sha256", "varchar"),
+        dg.TableColumn("location", "varchar", description="table/row/cell on the page"),
     ]
 )
 
@@ -121,15 +123,11 @@ def price_quotes(
                 warehouse.run(con, "delete_partition_quotes", {"partition_date": day, "source": name})
                 warehouse.run(con, "delete_partition_unit_prices", {"partition_date": day, "source": name})
                 warehouse.run(con, "delete_partition_quarantine", {"partition_date": day, "source": name})
-                if outcome["quarantine"]:
-                    con.executemany(
-                        warehouse.sql("insert_quarantine"),
-                        [{"partition_date": day, **{k: r[k] for k in QUARANTINE_FIELDS}} for r in outcome["quarantine"]],
-                    )
-                if outcome["quotes"]:
-                    con.executemany(warehouse.sql("insert_price_quote"), [{"partition_date": day, **r} for r in outcome["quotes"]])
-                if outcome["units"]:
-                    con.executemany(warehouse.sql("insert_unit_price"), [{"partition_date": day, **r} for r in outcome["units"]])
+                warehouse.insert_rows(con, "insert_quarantine",
+                                      [{k: r[k] for k in QUARANTINE_FIELDS} for r in outcome["quarantine"]],
+                                      partition_date=day)
+                warehouse.insert_rows(con, "insert_price_quote", outcome["quotes"], partition_date=day)
+                warehouse.insert_rows(con, "insert_unit_price", outcome["units"], partition_date=day)
                 con.execute("COMMIT")
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
@@ -225,10 +223,8 @@ def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) 
         con.execute("BEGIN TRANSACTION")
         warehouse.run(con, "replace_imported_runs", {"source": source})
         warehouse.run(con, "replace_quarantined_runs", {"source": source})
-        if kept:
-            con.executemany(warehouse.sql("insert_imported_run"), kept)
-        if held:
-            con.executemany(warehouse.sql("insert_quarantined_run"), held)
+        warehouse.insert_rows(con, "insert_imported_run", kept)
+        warehouse.insert_rows(con, "insert_quarantined_run", held)
         con.execute("COMMIT")
         n, models, first, last = con.execute(
             """SELECT count(*), count(DISTINCT provider || '/' || model), min(valid_from), max(valid_from)
@@ -310,7 +306,11 @@ def _optional_import(context, duckdb, env: str, module, what: str) -> dg.Materia
         note = (f"skipped: {what} has no licence to ship it, so it is read from a folder given at run time; "
                 f"set {env} to the dataset folder to import it (rows already imported are kept)")
         context.log.info(note)
-        return dg.MaterializeResult(metadata={"skipped": note})
+        with duckdb.get_connection() as con:  # the source's rows already in the table (0 if never imported)
+            warehouse.ensure_schema(con)
+            n = con.execute("SELECT count(*) FROM staging.imported_price_runs WHERE source = $s",
+                            {"s": module.SOURCE}).fetchall()[0][0]
+        return dg.MaterializeResult(metadata={"skipped": note, "dagster/row_count": n})
     return import_runs(context, duckdb, module.SOURCE, module.read_runs(folder))
 
 
@@ -361,7 +361,6 @@ def price_overrides(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -
         warehouse.ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         warehouse.run(con, "replace_imported_runs", {"source": overrides.SOURCE})
-        if rows:
-            con.executemany(warehouse.sql("insert_imported_run"), rows)
+        warehouse.insert_rows(con, "insert_imported_run", rows)
         con.execute("COMMIT")
     return dg.MaterializeResult(metadata={"dagster/row_count": len(rows), "file": dg.MetadataValue.path(str(path))})

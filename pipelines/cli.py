@@ -72,10 +72,10 @@ def cmd_parse(args) -> int:
 def _connect_ro(read_only: bool = True):
     import duckdb
 
-    db = config.warehouse_path()
-    if not db.exists():
+    db = config.warehouse_database()
+    if not config.is_remote(db) and not Path(db).exists():
         raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
-    return duckdb.connect(str(db), read_only=read_only)
+    return duckdb.connect(db, read_only=read_only)
 
 
 def _fmt(v) -> str:
@@ -151,10 +151,41 @@ def _instance():
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def _run_warehouse(defs, instance) -> bool:
+def _warehouse_con():
+    """A connection to the warehouse through the assets' own resource (DuckDB wants one configuration per file
+    in a process, and the runs of this process open it that way)."""
+    from pipelines.resources import default_resources
+
+    return default_resources()["duckdb"].get_connection()
+
+
+def replay_unchanged(instance, archive: Path, day, include_estimated: bool = False) -> tuple[bool, str]:
+    """(skip?, version) for a replayed scrape of ``day``: skip when a successful scrape_job run of that partition
+    had the same input version (:mod:`pipelines.incremental`) and the warehouse still holds its parse."""
+    from pipelines import incremental
+
+    version = incremental.replay_day_version(archive, day, include_estimated)
+    if not incremental.done_before(instance, "scrape_job", version, day.isoformat()):
+        return False, version
+    with _warehouse_con() as con:
+        return incremental.day_is_loaded(con, day), version
+
+
+def _run_warehouse(defs, instance, force: bool = False, tags: dict | None = None) -> bool:
+    """Run warehouse_job, unless (without ``force``) a successful run already had the same input version."""
+    from pipelines import incremental
+
     t = time.monotonic()
+    with _warehouse_con() as con:
+        version = incremental.warehouse_version(con)
+        unchanged = version is not None and incremental.marts_exist(con)
+    if not force and unchanged and incremental.done_before(instance, "warehouse_job", version):
+        print(f"  warehouse_job: unchanged inputs and code since its last successful run, skipped "
+              f"({time.monotonic() - t:.1f}s; --force runs it)")
+        return True
     res = defs.resolve_job_def("warehouse_job").execute_in_process(
-        instance=instance, run_config=QUIET, raise_on_error=False
+        instance=instance, run_config=QUIET, raise_on_error=False,
+        tags={**(tags or {}), **({incremental.VERSION_TAG: version} if version else {})},
     )
     print(f"  warehouse_job: {'ok' if res.success else 'FAILED'} ({time.monotonic() - t:.1f}s)")
     return res.success
@@ -162,13 +193,14 @@ def _run_warehouse(defs, instance) -> bool:
 
 def cmd_demo(args) -> int:
     """Replay every capture date of the bundled archive through scrape_job, then warehouse_job."""
+    from pipelines import incremental
     from pipelines.definitions import defs
     from pipelines.fetch import ReplayFetcher
     from pipelines.registry import SOURCES
 
     archive = Path(args.archive) if args.archive else config.archive_dir()
     days = ReplayFetcher(archive).capture_dates(list(SOURCES.values()))
-    print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into {config.warehouse_path()}")
+    print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into {config.warehouse_database()}")
     instance = _instance()
     job = defs.resolve_job_def("scrape_job")
     run_config = {
@@ -176,10 +208,17 @@ def cmd_demo(args) -> int:
         **QUIET,
     }
     ok = True
+    skipped = 0
     for i, day in enumerate(days, 1):
         t = time.monotonic()
+        unchanged, version = replay_unchanged(instance, archive, day)
+        if unchanged and not args.force:
+            skipped += 1
+            print(f"  [{i}/{len(days)}] scrape {day}: unchanged captures and code, skipped ({time.monotonic() - t:.1f}s)")
+            continue
         res = job.execute_in_process(
-            partition_key=day.isoformat(), instance=instance, run_config=run_config, raise_on_error=False
+            partition_key=day.isoformat(), instance=instance, run_config=run_config, raise_on_error=False,
+            tags={incremental.VERSION_TAG: version},
         )
         failed = [
             e.asset_check_evaluation_data.check_name
@@ -189,7 +228,9 @@ def cmd_demo(args) -> int:
         ok &= res.success and not failed
         status = "ok" if res.success and not failed else f"FAILED {failed or ''}"
         print(f"  [{i}/{len(days)}] scrape {day}: {status} ({time.monotonic() - t:.1f}s)")
-    ok &= _run_warehouse(defs, instance)
+    if skipped:
+        print(f"  {skipped} of {len(days)} days unchanged since their last successful scrape (--force replays them)")
+    ok &= _run_warehouse(defs, instance, force=args.force)
     if not _summary():
         ok = False
     return 0 if ok else 1
@@ -201,7 +242,7 @@ def cmd_run(args) -> int:
 
     day = dt.datetime.now(dt.UTC).date().isoformat()
     instance = _instance()
-    print(f"tokenprices run: live scrape for {day} into {config.warehouse_path()}")
+    print(f"tokenprices run: live scrape for {day} into {config.warehouse_database()}")
     res = defs.resolve_job_def("scrape_job").execute_in_process(
         partition_key=day, instance=instance, run_config=LIVE_RUN_CONFIG, raise_on_error=False
     )
@@ -214,11 +255,8 @@ def _summary() -> bool:
     """Print the warehouse summary; False (with a message) when a table it reads is missing."""
     import duckdb
 
-    # Same process as the runs, whose DuckDB database may still be open: DuckDB wants one configuration per
-    # file in a process, so read through the same resource the assets use.
-    from pipelines.resources import default_resources
-
-    with default_resources()["duckdb"].get_connection() as con:
+    # Same process as the runs, whose DuckDB database may still be open: read through the assets' resource.
+    with _warehouse_con() as con:
         try:
             _print_summary(con)
         except duckdb.CatalogException as exc:
@@ -252,7 +290,7 @@ def _print_summary(con) -> None:
     for s, f, lo, hi, n, w in decline:
         print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
     print(f"  forecast series   {n_series} (forecasts.price_decline; see docs/forecasting.md)")
-    print(f"  warehouse         {config.warehouse_path()}")
+    print(f"  warehouse         {config.warehouse_database()}")
 
 
 def sources_markdown() -> str:
@@ -308,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     sp.set_defaults(func=cmd_sources)
     sp = sub.add_parser("demo", help="replay the bundled captures offline and build the warehouse")
     sp.add_argument("--archive", help="replay archive folder (default seed/pages)")
+    sp.add_argument("--force", action="store_true",
+                    help="replay every day and rebuild the marts even when inputs and code are unchanged")
     sp.set_defaults(func=cmd_demo)
     sp = sub.add_parser("run", help="live scrape of today (UTC), then marts and forecasts")
     sp.set_defaults(func=cmd_run)

@@ -39,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression import linear_model as _lm  # not statsmodels.api: it imports all of statsmodels (~3 s)
+from statsmodels.tools.tools import add_constant
 
 #: benchmark columns of the pooled data (percent 0-100, except the Arena Elo).
 BENCHMARKS = ("MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval", "LMSys Chatbot Arena ELO")
@@ -146,7 +147,7 @@ def trend(dates, prices, ci_level: float = 0.90) -> TrendFit:
         raise ValueError(f"{len(d)} points; a trend needs at least {MIN_POINTS}")
     x = np.array([t.toordinal() for t in d], dtype=float)
     y = np.log10(np.asarray(prices, dtype=float))
-    res = sm.OLS(y, sm.add_constant(x)).fit()
+    res = _lm.OLS(y, add_constant(x)).fit()
     slope = float(res.params[1])
     lo, hi = res.conf_int(alpha=1 - ci_level)[1]
     return TrendFit(

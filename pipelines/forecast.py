@@ -54,7 +54,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression import linear_model as _lm  # not statsmodels.api: it imports all of statsmodels (~3 s)
+from statsmodels.tools.tools import add_constant
 from scipy.stats import norm
 
 from pipelines import warehouse
@@ -170,7 +171,7 @@ def jevons_index(prices: pd.DataFrame) -> pd.DataFrame:
 def _hac_trend(y: np.ndarray):
     n = len(y)
     maxlags = max(1, int(4 * (n / 100) ** (2 / 9)))  # Newey-West rule of thumb
-    return sm.OLS(y, sm.add_constant(np.arange(n, dtype=float))).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
+    return _lm.OLS(y, add_constant(np.arange(n, dtype=float))).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
 
 
 def _window(months) -> str:
@@ -242,7 +243,7 @@ def _drift(y: np.ndarray, h: int, start=None):
 def _loglinear(y: np.ndarray, h: int, start=None):
     res = _hac_trend(y)
     n = len(y)
-    x_new = sm.add_constant(np.arange(n, n + h, dtype=float), has_constant="add")
+    x_new = add_constant(np.arange(n, n + h, dtype=float), has_constant="add")
     pred = res.get_prediction(x_new)
     mean = np.asarray(pred.predicted_mean, dtype=float)
     sd = np.sqrt(np.asarray(pred.var_pred_mean, dtype=float) + res.scale)
@@ -601,7 +602,13 @@ def plot_fits(fits: list[SeriesFit], path, ylabel: str = "level (log scale)", nc
         for ax in list(axes.flat)[len(fits):]:
             ax.set_visible(False)
         axes.flat[0].legend(loc="lower left", fontsize=7)
-        fig.tight_layout()
+        # fixed margins instead of tight_layout(), which draws the whole figure once more just to measure it
+        # (a third of the time of a 21-panel figure)
+        if single:
+            fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.86)
+        else:
+            fig.subplots_adjust(left=0.06, right=0.99, bottom=0.05, top=1 - 0.5 / nrows / 3.1 * 1.6,
+                                hspace=0.62, wspace=0.28)
         fig.savefig(path)
     plt.close(fig)
 

@@ -65,6 +65,9 @@ def register(sub) -> None:
                     help="also replay captures whose date is an estimate (manifest date_is_estimate=true)")
     sp.add_argument("--no-warehouse", action="store_true", help="scrape only; do not run warehouse_job after")
     sp.add_argument("--verbose", action="store_true", help="show Dagster's INFO log (per-source fetch/parse lines)")
+    sp.add_argument("--force", action="store_true", help="replay days (and rebuild the marts) even when their "
+                                                         "captures and the code are unchanged since their last "
+                                                         "successful run")
     sp.set_defaults(func=cmd_backfill)
     sp = sub.add_parser("lineage", help="print the asset graph as a Mermaid flowchart (docs/architecture.md)")
     sp.set_defaults(func=cmd_lineage)
@@ -210,8 +213,9 @@ def cmd_backfill(args) -> int:
         print(f"tokenprices backfill: {exc}", file=sys.stderr)
         return 2
 
-    db = config.warehouse_path()
-    db.parent.mkdir(parents=True, exist_ok=True)
+    db = config.warehouse_database()
+    if not config.is_remote(db):
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
     try:  # fail at once, clearly, rather than fail every day one after the other
         connect_warehouse(db, timeout_s=lock_timeout_s(), config={"custom_user_agent": "dagster"}).close()
     except WarehouseLockedError as exc:
@@ -222,7 +226,10 @@ def cmd_backfill(args) -> int:
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
 
+    from pipelines import incremental
+    from pipelines.cli import _warehouse_con, replay_unchanged
     from pipelines.definitions import LIVE_RUN_CONFIG, defs
+    from pipelines.incremental import VERSION_TAG
     from pipelines.notify import run_report
 
     quiet = {} if args.verbose else QUIET
@@ -242,8 +249,17 @@ def cmd_backfill(args) -> int:
             progress.update(task, description=f"scrape {day}")
             live = day == plan.live_day
             t = time.monotonic()
+            version = None
+            if not live:
+                unchanged, version = replay_unchanged(instance, archive, day, bool(args.include_estimated))
+                if unchanged and not args.force:
+                    progress.console.print(f"  [{i}/{len(plan.days)}] {day} replay: unchanged captures and code "
+                                           f"since its last successful run, skipped", markup=False)
+                    progress.advance(task)
+                    continue
             res = job.execute_in_process(
-                partition_key=day.isoformat(), instance=instance, raise_on_error=False, tags=tags,
+                partition_key=day.isoformat(), instance=instance, raise_on_error=False,
+                tags={**tags, **({VERSION_TAG: version} if version else {})},
                 run_config={**LIVE_RUN_CONFIG, **quiet} if live else replay_config,
             )
             rep = run_report(instance, res.run_id)
@@ -259,14 +275,22 @@ def cmd_backfill(args) -> int:
         if not args.no_warehouse and not locked:
             progress.update(task, description="warehouse_job")
             t = time.monotonic()
-            res = defs.resolve_job_def("warehouse_job").execute_in_process(
-                instance=instance, run_config=quiet, raise_on_error=False, tags=tags)
-            rep = run_report(instance, res.run_id)
-            wh_ok = rep.succeeded
-            rows = ", ".join(f"{k} {v:,}" for k, v in rep.rows.items())
-            progress.console.print(
-                f"  warehouse_job {'ok' if wh_ok else 'FAILED'} ({time.monotonic() - t:.1f}s): {rows}"
-                + "".join(f"\n    {e}" for e in rep.step_errors), markup=False)
+            with _warehouse_con() as con:
+                version = incremental.warehouse_version(con)
+                unchanged = version is not None and incremental.marts_exist(con)
+            if not args.force and unchanged and incremental.done_before(instance, "warehouse_job", version):
+                progress.console.print("  warehouse_job: unchanged inputs and code since its last successful run, "
+                                       "skipped", markup=False)
+            else:
+                res = defs.resolve_job_def("warehouse_job").execute_in_process(
+                    instance=instance, run_config=quiet, raise_on_error=False,
+                    tags={**tags, **({VERSION_TAG: version} if version else {})})
+                rep = run_report(instance, res.run_id)
+                wh_ok = rep.succeeded
+                rows = ", ".join(f"{k} {v:,}" for k, v in rep.rows.items())
+                progress.console.print(
+                    f"  warehouse_job {'ok' if wh_ok else 'FAILED'} ({time.monotonic() - t:.1f}s): {rows}"
+                    + "".join(f"\n    {e}" for e in rep.step_errors), markup=False)
             progress.advance(task)
 
     ran = len(plan.days)

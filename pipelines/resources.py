@@ -72,10 +72,21 @@ class DataDirResource(ConfigurableResource):
 
     path: str = Field(default="", description="default: warehouse/ of the checkout")
 
+    lake_uri: str = Field(default="", description="Parquet lake: a folder or s3:// / gs:// URI "
+                                                  "(default TOKENPRICES_LAKE_URI, else <path>/lake)")
+
     def root(self) -> Path:
         p = Path(self.path) if self.path else config.data_dir()
         p.mkdir(parents=True, exist_ok=True)
         return p
+
+    def lake(self) -> str:
+        """The Parquet lake's folder or object-store URI (see :func:`pipelines.config.lake_uri`)."""
+        if self.lake_uri:
+            return self.lake_uri
+        if os.environ.get("TOKENPRICES_LAKE_URI"):
+            return config.lake_uri()
+        return str(self.root() / "lake")
 
 
 class WarehouseLockedError(RuntimeError):
@@ -172,11 +183,15 @@ def lock_timeout_s() -> float:
 
 
 def default_resources() -> dict:
-    """Resources for Definitions and the CLI, configured from the environment."""
-    db = config.warehouse_path()
-    db.parent.mkdir(parents=True, exist_ok=True)
+    """Resources for Definitions and the CLI, configured from the environment (``TOKENPRICES_WAREHOUSE``, a local
+    file or ``md:<name>`` on MotherDuck; ``TOKENPRICES_DUCKDB_MEMORY_LIMIT``; ``TOKENPRICES_LOCK_TIMEOUT_S``)."""
+    db = config.warehouse_database()
+    if not config.is_remote(db):
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    limit = config.duckdb_memory_limit()
     return {
         "fetcher": FetcherResource(mode=os.environ.get("TOKENPRICES_FETCH_MODE", "replay")),
-        "duckdb": WarehouseResource(database=str(db), lock_timeout_s=lock_timeout_s()),
+        "duckdb": WarehouseResource(database=db, lock_timeout_s=lock_timeout_s(),
+                                    connection_config={"memory_limit": limit} if limit else {}),
         "data_dir": DataDirResource(),
     }
