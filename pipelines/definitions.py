@@ -20,7 +20,7 @@ import os
 
 import dagster as dg
 
-from assets import forecasts, marts, raw, staging
+from assets import columns, forecasts, marts, raw, staging
 from pipelines import notify
 from pipelines.resources import default_resources
 
@@ -97,12 +97,15 @@ LATEST_PRICES_FRESHNESS = dg.FreshnessPolicy.time_window(
     fail_window=LATEST_PRICES_FAIL_WINDOW, warn_window=dt.timedelta(hours=26)
 )
 
-def _with_freshness(spec: dg.AssetSpec) -> dg.AssetSpec:
-    return dg.apply_freshness_policy(spec, LATEST_PRICES_FRESHNESS) if spec.key == LATEST_PRICES else spec
+def _catalog_spec(spec: dg.AssetSpec) -> dg.AssetSpec:
+    """The freshness policy of marts/latest_prices, and every asset's column schema (:mod:`assets.columns`)."""
+    if spec.key == LATEST_PRICES:
+        spec = dg.apply_freshness_policy(spec, LATEST_PRICES_FRESHNESS)
+    return columns.with_column_schema(spec)
 
 
 defs = dg.Definitions(
-    assets=dg.map_asset_specs(_with_freshness, ALL_ASSETS),
+    assets=dg.map_asset_specs(_catalog_spec, ALL_ASSETS),
     asset_checks=forecasts.FORECAST_CHECKS,  # load_assets_from_modules does not collect @asset_check functions
     jobs=[scrape_job, warehouse_job],
     schedules=[nightly_scrape],

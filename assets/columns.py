@@ -1,0 +1,291 @@
+"""Column schemas of the assets' warehouse tables, in one place, for the Dagster catalog.
+
+:data:`COLUMN_SCHEMAS` maps an asset key (``"layer/name"``) to a ``dg.TableSchema`` listing every column of the
+asset's table, in table order, with its DuckDB type exactly as ``information_schema.columns`` reports it and a
+short description (units and semantics: docs/price-semantics.md, warehouse/sql/*.sql). :data:`TABLE_OF` names the
+table where it is not the asset key with ``/`` -> ``.``. :func:`with_column_schema` attaches both
+(``dagster/column_schema``, ``dagster/table_name``) to an asset's spec; ``pipelines/definitions.py`` maps it over
+every asset.
+
+- An asset declaring ``dagster/column_schema`` in its decorator keeps it (``staging/price_quotes``,
+  ``marts/price_history``); it is not repeated here.
+- An asset writing several tables is described by its main one (:data:`TABLE_OF` says which, and what else it
+  writes); the importer assets share ``staging.imported_price_runs``, each owning the rows of its ``source``.
+- tests/test_ops_catalog.py checks every declared schema against a built warehouse, column for column: a new
+  asset, or a new column, needs its entry here.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+#: asset key -> its main warehouse table, where the table is not named like the key.
+TABLE_OF: dict[str, str] = {
+    # the dataset importers each replace their source's rows of one shared table (their quarantined runs go to
+    # staging.quarantined_runs, same columns plus `reason`)
+    "staging/litellm_price_history": "staging.imported_price_runs",
+    "staging/genai_prices_history": "staging.imported_price_runs",
+    "staging/simonw_llm_prices_history": "staging.imported_price_runs",
+    "staging/openrouter_snapshots_history": "staging.imported_price_runs",
+    "staging/price_overrides": "staging.imported_price_runs",
+    # marts/model_aliases also writes marts.unmatched_aliases and marts.models
+    # forecasts/market_index also writes its series to forecasts.monthly_series (main table: its own name)
+    # forecasts/provider_indexes: its series' rows (family matched_model_provider); the indexes also go to
+    # forecasts.market_index
+    "forecasts/provider_indexes": "forecasts.monthly_series",
+    # forecasts/cheapest_at_capability: its series' rows (family cheapest_at_capability); also writes
+    # forecasts.capability_matches, forecasts.capability_trend and the epoch_running_min_ols rows of
+    # forecasts.price_decline
+    "forecasts/cheapest_at_capability": "forecasts.monthly_series",
+    # forecasts/price_tiers: its series' rows (family price_tier)
+    "forecasts/price_tiers": "forecasts.monthly_series",
+    # forecasts/backtest also writes forecasts.model_choice; forecasts/price_forecast forecasts.forecast_archive
+}
+
+
+def table_of(key: str) -> str:
+    """The warehouse table (``schema.table``) whose columns ``COLUMN_SCHEMAS[key]`` lists."""
+    return TABLE_OF.get(key, key.replace("/", "."))
+
+
+# --------------------------------------------------------------------------------------------- shared columns
+
+#: descriptions of the columns several tables share (docs/price-semantics.md: the key of a price, the value, time).
+_SHARED = {
+    "provider": "seller slug: who sells the API call and bills it (openai, anthropic, openrouter, ...)",
+    "model": "model id as the seller spells it in the API request",
+    "price_kind": "input | output | cache_read | cache_write_5m | cache_write_1h | cache_write | modality kinds "
+                  "(input_audio, ...)",
+    "service_tier": "standard (undiscounted list price) | batch | flex | priority | off_peak",
+    "tier_min_tokens": "long-context tier threshold in tokens; 0 = base price (cliff: past it the whole request "
+                       "is billed at the tier price)",
+    "region": "where the request is served: global (default) or the seller's region (cn-mainland, intl, us, ...)",
+    "currency": "ISO 4217 currency of the price list (a seller's USD and CNY lists are separate series)",
+    "conditions": "stated conditions telling apart prices of one key (off-peak UTC window, output-length band, "
+                  "thinking output); '' when none",
+    "source": "source id: a scraped page (anthropic_pricing, ...) or an imported dataset (litellm, genai_prices, "
+              "simonw_llm_prices, openrouter_snapshots, override)",
+    "usd_per_mtok": "USD per 1M tokens, exact decimal; a CNY/EUR list at the ECB rate of its first observation",
+    "original_amount": "the price as the source wrote it, in the list's currency and original_unit",
+    "original_unit": "unit of original_amount: per 1M tokens | per 1K tokens | per token",
+    "valid_from": "first day the price is in force, inclusive (UTC date)",
+    "valid_to": "day the price stopped being in force, exclusive (UTC date); NULL while current",
+    "source_url": "where the price was read: the page URL, or the dataset file at its commit (overrides: file#Lline)",
+    "series": "series name: matched_model_blended[...], cheapest_at_lmarena/<reference>, price_tier/...",
+    "month": "first day of the month (UTC); prices in force on its last day",
+    "forecast_model": "naive | drift | loglinear | ets_damped | uc_llt",
+}
+
+
+def _schema(*cols: tuple[str, str] | tuple[str, str, str]) -> dg.TableSchema:
+    """A TableSchema from ``(name, duckdb type[, description])``; without a description the shared one is used."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(c[0], c[1], description=c[2] if len(c) > 2 else _SHARED[c[0]]) for c in cols
+    ])
+
+
+_IMPORTED_RUNS = _schema(
+    ("source", "VARCHAR", "dataset of the run: litellm | genai_prices | simonw_llm_prices | openrouter_snapshots | "
+                          "override; each importer asset replaces the rows of its own source"),
+    ("provider", "VARCHAR"),
+    ("model", "VARCHAR", "model id as the dataset gives it (aliases are resolved in marts.model_aliases)"),
+    ("source_key", "VARCHAR", "the dataset's own key of the entry (LiteLLM model_key|litellm_provider, "
+                              "genai-prices provider|model, simonw vendor|id, OpenRouter id, overrides file name)"),
+    ("price_kind", "VARCHAR"),
+    ("service_tier", "VARCHAR"),
+    ("tier_min_tokens", "BIGINT"),
+    ("region", "VARCHAR"),
+    ("currency", "VARCHAR", "currency of the price list: USD for every dataset; an override may name another"),
+    ("usd_per_mtok", "DECIMAL(38,12)", "USD per 1M tokens, exact decimal (per-token values rescaled exactly)"),
+    ("original_amount", "DECIMAL(38,18)", "the value as the dataset wrote it, in original_unit"),
+    ("original_unit", "VARCHAR", "per token (LiteLLM, OpenRouter) | per 1M tokens (genai-prices, simonw, overrides)"),
+    ("valid_from", "DATE"),
+    ("valid_to", "DATE"),
+    ("source_url", "VARCHAR", "dataset file at the commit the value was read from (overrides: file#Lline)"),
+    ("source_ref", "VARCHAR", "dataset commit sha or version; for an override its author and reason"),
+)
+
+_MONTHLY_SERIES = _schema(
+    ("series", "VARCHAR"),
+    ("family", "VARCHAR", "the asset writing the series: matched_model | matched_model_provider | "
+                          "cheapest_at_capability | price_tier"),
+    ("month", "DATE"),
+    ("value", "DOUBLE", "the month's value, in unit"),
+    ("unit", "VARCHAR", "index (first month = 100) | USD per 1M tokens"),
+    ("n_items", "INTEGER", "models matched (index), qualifying models (capability) or sellers (tiers)"),
+    ("detail", "VARCHAR", "capability: the cheapest provider/model; tiers: provider:model=price per seller; "
+                          "NULL for indexes"),
+)
+
+#: asset key -> every column of its table (:func:`table_of`), in table order.
+COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
+    "raw/page_snapshots": _schema(
+        ("partition_date", "DATE", "daily partition the fetch belongs to (UTC day)"),
+        ("source", "VARCHAR", "source id of the page, e.g. anthropic_pricing"),
+        ("url", "VARCHAR", "the URL asked for"),
+        ("final_url", "VARCHAR", "the URL after (allowed) redirects"),
+        ("fetched_at", "TIMESTAMP", "when it was fetched, UTC; for a replayed capture, its capture date"),
+        ("fetch_mode", "VARCHAR", "live | replay"),
+        ("http_status", "INTEGER", "200, or 304 when unchanged since the previous fetch (same sha256 reused)"),
+        ("content_type", "VARCHAR", "Content-Type of the response"),
+        ("bytes", "BIGINT", "body size in bytes"),
+        ("sha256", "VARCHAR", "SHA-256 of the body; names the blob <data_dir>/raw/<sha[:2]>/<sha>"),
+        ("capture_file", "VARCHAR", "archive file a replayed body came from; NULL for a live fetch"),
+        ("etag", "VARCHAR", "ETag of a live response, sent back (If-None-Match) on the next fetch"),
+        ("last_modified", "VARCHAR", "Last-Modified of a live response, sent back (If-Modified-Since) next time"),
+        ("ingested_at", "TIMESTAMP", "when this row was written, UTC"),
+    ),
+    "staging/litellm_price_history": _IMPORTED_RUNS,
+    "staging/genai_prices_history": _IMPORTED_RUNS,
+    "staging/simonw_llm_prices_history": _IMPORTED_RUNS,
+    "staging/openrouter_snapshots_history": _IMPORTED_RUNS,
+    "staging/price_overrides": _IMPORTED_RUNS,
+    "marts/latest_prices": _schema(
+        ("provider", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("price_kind", "VARCHAR"),
+        ("service_tier", "VARCHAR"),
+        ("tier_min_tokens", "BIGINT"),
+        ("region", "VARCHAR"),
+        ("currency", "VARCHAR"),
+        ("conditions", "VARCHAR"),
+        ("usd_per_mtok", "DECIMAL(38,12)"),
+        ("original_amount", "DECIMAL(38,12)"),
+        ("original_unit", "VARCHAR"),
+        ("source", "VARCHAR", "the winning source: lowest source_rank, then the run that started last"),
+        ("source_url", "VARCHAR"),
+        ("valid_from", "DATE", "first day of the run in force today, inclusive (UTC date)"),
+        ("last_observed", "DATE", "last day a page observed this run (UTC); NULL for imported runs"),
+        ("source_rank", "INTEGER", "precedence of the source (staging.source_precedence): 0 override, 1 seller's "
+                                   "page or API, 2 curated dataset, 3 aggregator"),
+    ),
+    "marts/price_changes": _schema(
+        ("provider", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("price_kind", "VARCHAR"),
+        ("service_tier", "VARCHAR"),
+        ("tier_min_tokens", "BIGINT"),
+        ("region", "VARCHAR"),
+        ("currency", "VARCHAR"),
+        ("conditions", "VARCHAR"),
+        ("source", "VARCHAR", "the source whose history changed (changes are within one source)"),
+        ("changed_at", "DATE", "first day of the new price: valid_from of the new run (UTC date)"),
+        ("old_amount", "DECIMAL(38,12)", "price before, in the list's currency and original unit"),
+        ("new_amount", "DECIMAL(38,12)", "price after, in the list's currency and original unit"),
+        ("old_usd_per_mtok", "DECIMAL(38,12)", "price before, USD per 1M tokens"),
+        ("new_usd_per_mtok", "DECIMAL(38,12)", "price after, USD per 1M tokens"),
+        ("pct_change", "DOUBLE", "(new_amount / old_amount - 1) * 100 on the original amounts (FX moves are no "
+                                 "change); NULL when old is 0"),
+        ("source_url", "VARCHAR", "where the new price was read"),
+    ),
+    "marts/model_delistings": _schema(
+        ("provider", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("source", "VARCHAR", "the page the model was taken off"),
+        ("currency", "VARCHAR", "currency of the page's price list (a seller's CNY and USD pages count apart)"),
+        ("last_seen", "DATE", "last day the model was on the page before it went missing (UTC)"),
+        ("delisted_at", "DATE", "first observed day it was missing (UTC)"),
+        ("absent_observations", "BIGINT", "consecutive observations of the page without it (at least "
+                                          "TOKENPRICES_DELIST_AFTER, default 3)"),
+        ("relisted_at", "DATE", "first day it was back on the page (UTC); NULL if it has not come back"),
+    ),
+    "marts/model_aliases": _schema(
+        ("source", "VARCHAR", "the source using the name"),
+        ("provider", "VARCHAR"),
+        ("model", "VARCHAR", "the seller's or dataset's model id the name belongs to"),
+        ("alias", "VARCHAR", "the name: a model id, a page display name or a dataset key (gemini/gemini-2.5-pro)"),
+        ("alias_kind", "VARCHAR", "model id | display name | dataset key"),
+        ("creator", "VARCHAR", "who made the model (organisation slug), by the exact rules of "
+                               "pipelines.models.resolve"),
+        ("canonical_model", "VARCHAR", "the model's id under its creator: with creator, its identity in "
+                                       "marts.models"),
+    ),
+    "marts/price_discrepancies": _schema(
+        ("day", "DATE", "UTC day a page observed side a"),
+        ("provider", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("price_kind", "VARCHAR"),
+        ("service_tier", "VARCHAR"),
+        ("tier_min_tokens", "BIGINT"),
+        ("region", "VARCHAR"),
+        ("conditions", "VARCHAR"),
+        ("source_a", "VARCHAR", "source of the page observation"),
+        ("currency_a", "VARCHAR", "currency of side a's price list"),
+        ("amount_a", "DECIMAL(38,12)", "side a's price in currency_a, in the page's original unit"),
+        ("usd_a", "DECIMAL(38,12)", "side a's price, USD per 1M tokens (ECB rate of the day)"),
+        ("source_b", "VARCHAR", "the other source, or the same source's list in another currency"),
+        ("currency_b", "VARCHAR", "currency of side b's price list"),
+        ("amount_b", "DECIMAL(38,12)", "side b's price in currency_b, in its original unit"),
+        ("usd_b", "DECIMAL(38,12)", "side b's price, USD per 1M tokens (a CNY/EUR list at that day's ECB rate)"),
+        ("ratio", "DOUBLE", "usd_b / usd_a; listed only when it is more than 0.5% away from 1"),
+    ),
+    "marts/price_structure": _schema(
+        ("provider", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("currency", "VARCHAR", "currency of the price list (one row per list)"),
+        ("input_usd_per_mtok", "DOUBLE", "current standard input price, base context tier, USD per 1M tokens"),
+        ("output_usd_per_mtok", "DOUBLE", "current standard output price, base context tier, USD per 1M tokens"),
+        ("output_input_ratio", "DOUBLE", "output / input price"),
+        ("cache_read_discount", "DOUBLE", "1 - cache_read / input; NULL without a cache-read price"),
+        ("batch_discount", "DOUBLE", "1 - batch input / standard input; NULL without a batch price"),
+        ("long_context_tier", "BIGINT", "lowest long-context threshold (tokens) with its own input price; NULL "
+                                        "if none"),
+        ("long_context_premium", "DOUBLE", "input price at long_context_tier / base input price"),
+        ("cny_usd_gap", "DOUBLE", "for a non-USD list: its input in USD (ECB) / the seller's USD list input - 1; "
+                                  "NULL for a USD list"),
+    ),
+    "forecasts/market_index": _schema(
+        ("series", "VARCHAR", "matched_model_blended (this asset); forecasts/provider_indexes adds "
+                              "matched_model_blended[_cny|_cny_usd]/<provider>"),
+        ("month", "DATE"),
+        ("index_value", "DOUBLE", "chained Jevons index of blended 3:1 prices, first month = 100"),
+        ("n_models", "INTEGER", "models priced both this month and the month before"),
+    ),
+    "forecasts/provider_indexes": _MONTHLY_SERIES,
+    "forecasts/cheapest_at_capability": _MONTHLY_SERIES,
+    "forecasts/price_tiers": _MONTHLY_SERIES,
+    "forecasts/price_decline": _schema(
+        ("series", "VARCHAR", "a series of forecasts.monthly_series"),
+        ("method", "VARCHAR", "loglinear_ols_hac (this asset) | epoch_running_min_ols (Epoch AI's running "
+                              "minimum, written by forecasts/cheapest_at_capability)"),
+        ("factor", "DOUBLE", "annual decline factor exp(-12 * slope): prices fall factor-x per year"),
+        ("ci_low", "DOUBLE", "95% CI low of factor (HAC errors; nonrobust for epoch_running_min_ols)"),
+        ("ci_high", "DOUBLE", "95% CI high of factor"),
+        ("half_life_months", "DOUBLE", "log(2) / -slope while falling, else NULL"),
+        ("n_obs", "INTEGER", "months used (points for epoch_running_min_ols)"),
+        ("window", "VARCHAR", "first..last month (day) used"),
+    ),
+    "forecasts/backtest": _schema(
+        ("series", "VARCHAR"),
+        ("model", "VARCHAR", _SHARED["forecast_model"]),
+        ("horizon", "INTEGER", "months ahead: 3, 6, 12"),
+        ("mae_log", "DOUBLE", "mean |log actual - log forecast|; NULL with fewer than 3 origins"),
+        ("mase_naive", "DOUBLE", "absolute errors / in-sample one-step naive MAE (pooled over origins)"),
+        ("mase_drift", "DOUBLE", "absolute errors / in-sample one-step drift MAE (pooled over origins)"),
+        ("coverage80", "DOUBLE", "share of origins whose outcome fell in the 80% interval"),
+        ("coverage95", "DOUBLE", "share of origins whose outcome fell in the 95% interval"),
+        ("n_origins", "INTEGER", "forecast origins scored (expanding window, monthly from 12 months of data)"),
+        ("note", "VARCHAR", "why the scores are NULL, when they are"),
+    ),
+    "forecasts/price_forecast": _schema(
+        ("series", "VARCHAR"),
+        ("month", "DATE", "first day of a forecast month, after the series' last month"),
+        ("yhat", "DOUBLE", "forecast median, in the series' unit (index level or USD per 1M tokens)"),
+        ("lo80", "DOUBLE", "80% prediction interval, low"),
+        ("hi80", "DOUBLE", "80% prediction interval, high"),
+        ("lo95", "DOUBLE", "95% prediction interval, low"),
+        ("hi95", "DOUBLE", "95% prediction interval, high"),
+        ("model", "VARCHAR", "the model the backtest chose: " + _SHARED["forecast_model"]),
+    ),
+}
+
+
+def with_column_schema(spec: dg.AssetSpec) -> dg.AssetSpec:
+    """``spec`` with ``dagster/column_schema`` and ``dagster/table_name`` from :data:`COLUMN_SCHEMAS`; unchanged
+    when it declares a schema itself or has no entry here (the catalog test then names it)."""
+    key = spec.key.to_user_string()
+    if "dagster/column_schema" in spec.metadata or key not in COLUMN_SCHEMAS:
+        return spec
+    return spec.merge_attributes(
+        metadata={"dagster/column_schema": COLUMN_SCHEMAS[key], "dagster/table_name": table_of(key)}
+    )
