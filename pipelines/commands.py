@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 #: modules that contribute subcommands (each has ``register(sub)``).
-COMMAND_MODULES: tuple[str, ...] = ("pipelines.ops", "pipelines.lookup", "pipelines.epoch")
+COMMAND_MODULES: tuple[str, ...] = ("pipelines.ops", "pipelines.lookup", "pipelines.epoch", "pipelines.workload_cli")
 
 
 def register_all(sub) -> None:

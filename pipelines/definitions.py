@@ -21,6 +21,7 @@ import os
 import dagster as dg
 
 from assets import columns, forecasts, marts, raw, staging
+from assets import offers, workload  # billing offers and workload costs (issue 7)
 from pipelines import notify
 from pipelines.resources import default_resources
 
@@ -53,7 +54,7 @@ scrape_job = dg.define_asset_job(
 )
 
 #: every asset of the layer modules; a new asset in one of them is picked up without touching this file.
-ALL_ASSETS = dg.load_assets_from_modules([raw, staging, marts, forecasts])
+ALL_ASSETS = dg.load_assets_from_modules([raw, staging, marts, forecasts, offers, workload])
 
 warehouse_job = dg.define_asset_job(
     "warehouse_job",

@@ -31,6 +31,7 @@ def sql(name: str) -> str:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas and tables that do not exist yet, and (re)write the source precedence table (idempotent)."""
     con.execute(sql("schema"))
+    con.execute(sql("schema_offers"))
     con.execute(sql("source_precedence"))
 
 

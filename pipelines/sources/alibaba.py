@@ -44,7 +44,8 @@ Tables -> prices (tables with a ``模型名称`` column and at least one ``单�
   ``2.5元/次`` -> ``request`` ``per request``. Variant columns (``输出视频分辨率`` …) and cell-level variants
   (``关闭提示词改写…：0.1元/张``, ``- 720P：0.9元/秒``) go to ``conditions``.
 - ``不计费`` -> 0. ``限时免费`` (a limited-time promotion), ``目前仅供免费体验`` (free trial quota), ``-``,
-  empty -> no row. ``免费额度`` columns (free quotas, e.g. ``各100万Token``) are not prices and are never read.
+  empty -> no row. ``免费额度`` columns (free quotas, e.g. ``各100万Token``) are not prices: ``parse`` never reads
+  them; :func:`parse_offers` does (offers, :mod:`pipelines.offers`).
 - flattened rowspans: a row whose first price cell is in the first price column is a full row (model id
   in the ``模型名称`` column); a row whose first cell is a tier / variant value continues the model above (its
   cells end-aligned on the price columns, the leading columns carried down); a row holding only a model id
@@ -60,6 +61,10 @@ Tables -> prices (tables with a ``模型名称`` column and at least one ``单�
 Skipped tables: no ``模型名称`` or no price column (spec tables, the models page's flagship comparison
 ``旗舰模型`` with display names and "lowest price" rows, tier tables that name their models only in a header
 note, ``输入计费项`` tables), volume-discount tables (``折扣`` / ``阶梯层级``).
+
+Offers (:func:`parse_offers`, rules in the comment above it): the ``免费额度`` column -> ``free_quota`` rows
+(``各100万Token``, valid 90 days after activation; per model and deployment region) and the ``Batch调用 半价``
+badge -> ``batch_discount`` rows (50 percent off the real-time price).
 """
 
 from __future__ import annotations
@@ -568,3 +573,148 @@ SOURCE = Source(
     "third-party models, CNY per 1M tokens per deployment region (中国内地/全球/国际/美国/金融云), input-length "
     "tiers, thinking/non-thinking output, modality prices; image/video/speech per image/second/character.",
 )
+
+
+# --- offers (free quotas, batch discounts) -------------------------------------------------------------------
+#
+# ``parse_offers`` reads what ``parse`` leaves out on purpose (price-semantics.md: offers are not token prices):
+#
+# - the ``免费额度`` column (always the last column of a price table): ``各100万Token`` / ``100万Token(不区分模态)`` /
+#   ``500张`` / ``36,000秒(10小时)`` / ``1万字符`` -> a ``free_quota`` of that quantity (万 = 10,000, 亿 = 10^8) in
+#   ``tokens`` / ``images`` / ``seconds`` / ``characters`` / ``requests`` (次), per model and deployment region.
+#   Validity: ``有效期:阿里云百炼开通后90天内`` in the cell, or in the column header for the whole table ->
+#   ``valid_days`` 90 (the last ``N天`` stated, the page's current rule; the whole text stays in ``conditions``),
+#   granted once (unit ``one-off``); ``每月…发放`` / ``每月N字符`` -> granted every month (unit ``per month``).
+#   Lines ``<condition>:<quota>`` (``2025年11月13日0点后开通阿里云百炼:1万字符``) give one offer per line with the
+#   condition kept. ``无`` / ``无免费额度`` / ``-`` -> no offer.
+# - merged quota cells: the crawler keeps a merged (rowspan) cell on its first row only. A quota written ``各…``
+#   ("each") on a model's row also covers the model rows below it whose row is one cell shorter and ends with a
+#   price (their quota cell is the merged one), and so does a model-only row (a single cell: it shares the merged
+#   cells of the row above, as the price parser reads its prices). A merged quota without ``各`` is not shared (it
+#   could be one quota for several models): only its first row gets it.
+# - the model-cell badge ``Batch调用 半价`` -> a ``batch_discount`` of 50 percent off the real-time price, per
+#   model and region (the page: "若模型支持Batch调用，其输入和输出Token单价均按实时推理价格的50%计费"; batch and
+#   context cache cannot both apply). The page gives no batch price table, so no batch price is emitted.
+#
+# Rows of models that are not API ids (``人物形象训练``) are skipped like the price parser skips them. The 模型列表
+# page (``…/models``) gives no offers: its spec tables drop merged cells mid-row, so a row's last cell is not its
+# quota (it is ``32,768`` or ``快照版`` there); the same quotas and badges are read from the price page.
+
+_QUOTA = re.compile(
+    r"^(?:(?P<cond>[^:]+):)?\s*(?P<each>各)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>万|亿)?\s*"
+    r"(?P<what>Token|张|秒|字符|次|个音色)(?P<note>.*)$",
+    re.I,
+)
+_QUOTA_UNITS = {"token": "tokens", "张": "images", "秒": "seconds", "字符": "characters", "次": "requests",
+                "个音色": "voices"}
+_QUOTA_MULT = {None: 1, "万": 10_000, "亿": 100_000_000}
+_MONTHLY_QUOTA = re.compile(r"^每主账号每模型每月(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>万|亿)?\s*(?P<what>Token|张|秒|字符|次)")
+_NO_QUOTA = re.compile(r"^(?:无|无免费额度|-|—|限时免费|目前仅供免费体验)")
+_DAYS = re.compile(r"(\d+)\s*天")
+_BATCH_BADGE = "Batch调用 半价"
+BATCH_RULE = "若模型支持Batch调用，其输入和输出Token单价均按实时推理价格的50%计费；与上下文缓存不能同时生效"
+
+
+def parse_offers(body: bytes, url: str) -> list:
+    """Free quotas and batch discounts of a Model Studio price page (see the comment above), as
+    :class:`pipelines.offers.ParsedOffer`. Raises :class:`ParseError` for a quota cell it cannot read."""
+    from pipelines.offers import dedupe
+
+    if url.rstrip("/").split("?")[0].endswith("/models"):
+        return []  # the model list: see the comment above
+    text = body.decode("utf-8", errors="replace")
+    if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+        raise ParseError("HTML copy of the page: only the Markdown rendering is read so far", url=url)
+    out = []
+    for t in _tables(text, url):
+        out += _table_offers(t, url)
+    return dedupe(out, url)
+
+
+def _table_offers(t: _Table, url: str) -> list:
+    from pipelines.offers import ParsedOffer
+
+    top = t.header[0]
+    if not any(_top_label(c)[0] == "模型名称" for c in top):
+        return []
+    quota_col = top[-1].split("\n")[0].startswith("免费额度")
+    header_note = " ".join(top[-1].split("\n")[1:]) if quota_col else ""
+    where0 = f"table at line {t.line} ({t.section!r}, {t.region or '?'})"
+    out: list = []
+    merged: tuple[int, list] | None = None  # (length of the row that set it, its offers' fields) for 各… quotas
+    above: list | None = None  # quota fields of the previous model row (model-only rows share them)
+    for line, cells in t.rows:
+        lines = cells[0].split("\n")
+        model = lines[0]
+        if not _MODEL_ID.match(model) or _TIER.match(model.replace(" ", "")) or _RESOLUTION.match(model):
+            continue  # tier / variant continuation rows, display names
+        if t.region is None:
+            raise ParseError("cannot tell the deployment region of the table", url=url, where=where0)
+        where = f"{where0} line {line} ({model})"
+        name = " ".join(lines)
+        if _BATCH_BADGE in lines[1:]:
+            out.append(ParsedOffer(
+                provider=PROVIDER, model=model, model_name=name, offer_kind="batch_discount", amount=Decimal(50),
+                currency=None, unit="percent off", region=t.region, conditions=f"{_BATCH_BADGE}: {BATCH_RULE}",
+                where=where,
+            ))
+        if not quota_col:
+            continue
+        last = cells[-1] if len(cells) > 1 else ""
+        fields = _quota_fields(last, header_note, url, f"{where} col '免费额度'") if last else None
+        if len(cells) == 1:
+            # a model-only row shares the merged cells of the row above: a "各…" quota covers it too
+            fields = above if above and all(f["each"] for f in above) else []
+        elif fields is None and merged is not None and len(cells) == merged[0] - 1 and (
+                "元" in last or clean_text(last) in ("-", "—")):
+            fields = merged[1]  # its quota cell is the merged "各…" cell of a row above
+        elif fields is not None:
+            merged = (len(cells), fields) if fields and fields[0]["each"] else None
+        above = fields
+        for f in fields or []:
+            out.append(ParsedOffer(
+                provider=PROVIDER, model=model, model_name=name, offer_kind="free_quota", amount=Decimal(0),
+                currency="CNY", unit=f["unit"], quantity=f["quantity"], quantity_unit=f["quantity_unit"],
+                region=t.region, valid_days=f["valid_days"], conditions=f["conditions"], where=where,
+            ))
+    return out
+
+
+def _quota_fields(cell: str, header_note: str, url: str, where: str) -> list[dict] | None:
+    """A ``免费额度`` cell -> the quotas it states (a list of field dicts), [] for "no quota", None when the cell is
+    not a quota cell at all (a price: the row's quota cell is merged into a row above)."""
+    text = clean_text(cell.replace("\n", " "))
+    if "元" in text or text in _FREE:
+        return None  # a price ("不计费" = free of charge) in the last column
+    if not text or _NO_QUOTA.match(text):
+        return []
+    lines = [clean_text(x) for x in cell.split("\n") if clean_text(x)]
+    quotas, notes = [], []
+    for ln in lines:
+        m = _QUOTA.match(ln)
+        mm = _MONTHLY_QUOTA.match(ln)
+        if mm:
+            quotas.append((None, False, mm.group("num"), mm.group("mult"), mm.group("what"), "", True))
+        elif m and not ln.startswith("有效期"):
+            quotas.append((m.group("cond"), bool(m.group("each")), m.group("num"), m.group("mult"), m.group("what"),
+                           m.group("note").strip(), False))
+        else:
+            notes.append(ln)
+    if not quotas:
+        raise ParseError(f"cannot read free quota {cell!r}", url=url, where=where)
+    validity = [x for x in (*notes, header_note) if x]
+    monthly = any(x.startswith("每月") or "有效期1个月" in x for x in notes)
+    days = [int(d) for x in validity for d in _DAYS.findall(x)]
+    out = []
+    for cond, each, num, mult, what, note, per_month in quotas:
+        quantity = Decimal(num.replace(",", "")) * _QUOTA_MULT[mult]
+        conds = [x for x in (cond, note.strip("()（）") if note else None, *validity) if x]
+        out.append({
+            "each": each,
+            "quantity": quantity,
+            "quantity_unit": _QUOTA_UNITS[what.lower()],
+            "unit": "per month" if (per_month or monthly) else "one-off",
+            "valid_days": None if (per_month or monthly) else (days[-1] if days else None),
+            "conditions": "; ".join(conds) or None,
+        })
+    return out

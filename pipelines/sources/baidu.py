@@ -36,7 +36,14 @@ repeated in several tables (ERNIE-5.0 in 文本生成, 视觉理解 and 深度�
 raises :class:`ParseError`.
 
 Not read (not per-model list prices): 百度AI搜索API (a search product priced per call, no model id), 组件价格
-(annual qps subscription), 向量数据库 (instance / storage billing), free quotas (语音 免费额度).
+(annual qps subscription), 向量数据库 (instance / storage billing), free quotas (语音 免费额度, the search API's
+100 free calls a day: not LLM token offers).
+
+Offers (:func:`parse_offers`): the promotional columns ``批量推理 （N月活动价）`` -> ``promotion`` rows: the token
+price (per 1K tokens, CNY) of that batch price for month N, valid within the table's note ``活动时间为2月2日00:00:00-
+3月31日23:59:59`` (2月 price: 2月2日 to the end of February; 3月 price: 3月1日 to 3月31日). The page gives no year; it is
+the latest such window that ends on or before the page's ``更新时间`` (2026-07-09 on the capture: 2026), said so in
+``conditions``. Without an ``更新时间`` the dates are left open (NULL) and the note kept in ``conditions``.
 """
 
 from __future__ import annotations
@@ -127,7 +134,9 @@ def _columns(spec: str, url: str, where: str) -> list[str | None]:
     return cols
 
 
-def _llm_table(text: str, header: re.Match, n: int, url: str) -> list[ParsedPrice]:
+def _llm_table(text: str, header: re.Match, n: int, url: str, promotions: list | None = None) -> list[ParsedPrice]:
+    """Prices of one LLM table; with ``promotions`` (a list), the cells of its promotional columns are appended to it
+    as ``(version, display, kind, amount, unit, min_tokens, column label, where)`` (for :func:`parse_offers`)."""
     section = _section_title(text, header.start())
     twhere = f"table {n} ({section!r})"
     cols = _columns(header.group("cols"), url, twhere)
@@ -170,6 +179,10 @@ def _llm_table(text: str, header: re.Match, n: int, url: str) -> list[ParsedPric
             kind, unit_name, min_tokens = _kind(service, sub, unit, url, where)
             for j, cell in enumerate(cells):
                 tier = cols[j]
+                if tier is None and promotions is not None and cell not in _ABSENT:
+                    for v in versions:
+                        promotions.append((v, display, kind, Decimal(cell), unit_name, min_tokens, labels[j],
+                                           f"{where} col {j} ({labels[j]})"))
                 if tier is None or cell in _ABSENT:
                     continue
                 for v in versions:
@@ -312,6 +325,65 @@ def _dedupe(prices: list[ParsedPrice], url: str) -> list[ParsedPrice]:
         seen[key] = p
         out.append(p)
     return out
+
+
+_UPDATED = re.compile(r"更新时间:\s*(\d{4})-(\d{2})-(\d{2})")
+_WINDOW = re.compile(r"活动时间为\s*(\d{1,2})月(\d{1,2})日[\d:]*\s*-\s*(\d{1,2})月(\d{1,2})日[\d:]*")
+_PROMO_MONTH = re.compile(r"^(\d{1,2})月活动价$")
+
+
+def parse_offers(body: bytes, url: str) -> list:
+    """Time-limited promotional batch prices of the Qianfan price page (see the module doc), as
+    :class:`pipelines.offers.ParsedOffer`. Raises :class:`ParseError` for a promotional column without a readable
+    month or a table without its activity window."""
+    import datetime as dt
+
+    from pipelines.offers import ParsedOffer, dedupe
+
+    text = body.decode("utf-8", errors="replace")
+    if "<table" in text[:200000].lower():
+        text = _html_words(body)
+    text = " " + clean_text(text) + " "
+    upd = _UPDATED.search(text)
+    updated = dt.date(int(upd.group(1)), int(upd.group(2)), int(upd.group(3))) if upd else None
+    out = []
+    for n, m in enumerate(_LLM_HEADER.finditer(text)):
+        promos: list = []
+        _llm_table(text, m, n, url, promos)
+        if not promos:
+            continue
+        note_at = text.find(" 注:", m.end())
+        note_end = text.find("。", note_at) if note_at >= 0 else -1
+        note = text[note_at + 1: note_end + 1] if note_at >= 0 else ""
+        w = _WINDOW.search(note)
+        if not w:
+            raise ParseError("promotional prices without an activity window (活动时间为…)", url=url,
+                             where=f"table {n} ({_section_title(text, m.start())!r})")
+        m1, d1, m2, d2 = (int(x) for x in w.groups())
+        year = None
+        if updated is not None:
+            year = updated.year if (m2, d2) <= (updated.month, updated.day) else updated.year - 1
+        for version, display, kind, amount, unit, min_tokens, label, where in promos:
+            pm = _PROMO_MONTH.match(label.split("(")[-1].rstrip(")").strip())
+            if not pm:
+                raise ParseError(f"promotional column {label!r} names no month", url=url, where=where)
+            month = int(pm.group(1))
+            start = end = None
+            if year is not None:
+                start = max(dt.date(year, m1, d1), dt.date(year, month, 1))
+                nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+                end = min(dt.date(year, m2, d2), nxt - dt.timedelta(days=1))
+                if end < start:
+                    raise ParseError(f"{label!r} lies outside the activity window {w.group(0)!r}", url=url, where=where)
+            year_note = (f"year not on the page: the latest window ending on or before its 更新时间 {updated}"
+                         if updated else "year not on the page and no 更新时间: dates left open")
+            out.append(ParsedOffer(
+                provider=PROVIDER, model=version, model_name=display, offer_kind="promotion", amount=amount,
+                currency="CNY", unit=unit, price_kind=kind, service_tier="batch", tier_min_tokens=min_tokens,
+                valid_from=start, valid_until=end,
+                conditions=f"{label}; {note.strip()}; {year_note}", where=where,
+            ))
+    return dedupe(out, url)
 
 
 SOURCE = Source(

@@ -9,7 +9,8 @@ Page shape (Google devsite HTML):
 - then either one ``<table class="pricing-table">`` or a ``<div class="ds-selector-tabs">`` whose direct
   ``<section>`` children each hold an ``<h3>`` tab label (``Standard`` / ``Batch`` / ``Flex`` / ``Priority``)
   and one table. A table outside tabs is the standard tier.
-- columns ``Free Tier`` (a free quota, ignored entirely) and ``Paid Tier, per 1M tokens in USD`` (read).
+- columns ``Free Tier`` (a free quota: not a price, read by :func:`parse_offers` only) and ``Paid Tier, per 1M
+  tokens in USD`` (read).
 - rows ``Input price``, ``Output price (including thinking tokens)``, ``Context caching price`` (and, for
   embeddings, ``Text/Image/Audio input price``). Tools, storage, tuning and "used to improve" rows are
   skipped. ``Video input price`` (embeddings) has no price kind yet and is skipped.
@@ -395,6 +396,80 @@ def _modality_kind(family: str, mod: str | None) -> str | None:
     if "image" in words and words <= {"image", "video"}:
         return {"input": "input_image", "output": "output_image"}.get(family)
     return None
+
+
+# --- offers (free tier, free grounding allowances) -----------------------------------------------------------
+
+_FREE_GROUNDING = re.compile(r"^free of charge,\s*up to\s*(?P<n>\d[\d,]*)\s*RPD\s*(?:\((?P<note>[^)]*)\))?\.?$", re.I)
+_PAID_ALLOWANCE = re.compile(
+    r"^(?P<n>\d[\d,]*)\s*(?P<what>prompts per month|RPD)\s*\((?P<note>free[^)]*)\)", re.I)
+
+
+def parse_offers(body: bytes, url: str) -> list:
+    """The free tier and free grounding allowances of the Gemini pricing page, as
+    :class:`pipelines.offers.ParsedOffer` (one per API model id of the section, per tab):
+
+    - ``Free Tier`` cell ``Free of charge`` of an input / output / context-caching row -> ``free_tier`` of that
+      ``price_kind``: 0 USD per 1M tokens, no quantity (the page states none; the free tier is rate-limited and,
+      per the page's ``Used to improve our products`` row, its content is used to improve Google's products).
+    - ``Free Tier`` grounding cell ``Free of charge, up to 500 RPD (limit shared with Flash RPD)`` -> ``free_quota``
+      of 500 ``requests`` ``per day``.
+    - ``Paid Tier`` grounding cell ``5,000 prompts per month (free, shared across Gemini 3), then $14 / 1,000 search
+      queries`` -> ``free_quota`` of 5,000 ``grounded prompts`` ``per month`` (``RPD``: ``requests`` ``per day``);
+      the paid price itself is a unit price of :func:`parse`.
+    ``Not available`` and other cells give nothing; a ``Free of charge, up to …`` cell that cannot be read raises
+    :class:`ParseError`.
+    """
+    from pipelines.offers import ParsedOffer, dedupe
+
+    out = []
+    for table in html_tables(body):
+        header = [c.lower() for c in table.header]
+        free = [i for i, c in enumerate(header) if c.startswith("free tier")]
+        paid = [i for i, c in enumerate(header) if c.startswith("paid tier")]
+        if not free or not paid or "per 1m tokens" not in header[paid[0]]:
+            continue
+        anchor, ids, name = _model_section(table)
+        if not ids:
+            continue
+        tier = _service_tier(table, url)
+        labels = {clean_text(row[0]).replace("*", "").strip().lower(): row for row in table.rows[table.header_rows:]}
+        improve = next((clean_text(r[free[0]]) for lab, r in labels.items() if _NON_PRICE_ROW.match(lab)), "")
+        for r in range(table.header_rows, len(table.rows)):
+            row = table.rows[r]
+            label = clean_text(row[0])
+            family = _row_kind(label)
+            if family is None:
+                continue
+            where = f"{anchor or '?'} [{tier}] " + table.where(r, table.header[free[0]]) + f" ({label!r})"
+            cell = clean_text(row[free[0]].replace("\n", " "))
+            offers = []
+            if family in ("web_search", "maps_grounding"):
+                m = _FREE_GROUNDING.match(cell)
+                if m:
+                    offers.append(dict(offer_kind="free_quota", quantity=Decimal(m.group("n").replace(",", "")),
+                                       quantity_unit="requests", unit="per day",
+                                       conditions=f"Free Tier: {label}" + (f"; {m.group('note')}" if m.group("note") else "")))
+                elif cell.lower().startswith("free of charge, up to"):
+                    raise ParseError(f"cannot read free allowance {cell!r}", url=url, where=where)
+                pcell = clean_text(row[paid[0]].replace("\n", " "))
+                pm = _PAID_ALLOWANCE.match(pcell)
+                if pm:
+                    per_month = pm.group("what").lower() == "prompts per month"
+                    offers.append(dict(offer_kind="free_quota", quantity=Decimal(pm.group("n").replace(",", "")),
+                                       quantity_unit="grounded prompts" if per_month else "requests",
+                                       unit="per month" if per_month else "per day",
+                                       conditions=f"Paid Tier: {label}; {pm.group('note')}; {pcell[pm.end():].strip(' ,')}"))
+            elif _FREE.match(cell):
+                offers.append(dict(offer_kind="free_tier", quantity=None, quantity_unit=None, unit=UNIT,
+                                   price_kind=family,
+                                   conditions="Free Tier (rate-limited)" + (
+                                       f"; used to improve Google's products: {improve}" if improve else "")))
+            for o in offers:
+                for model_id in ids:
+                    out.append(ParsedOffer(provider=PROVIDER, model=model_id, model_name=name, amount=Decimal(0),
+                                           currency="USD", service_tier=tier, where=where, **o))
+    return dedupe(out, url)
 
 
 SOURCE = Source(

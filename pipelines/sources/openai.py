@@ -34,6 +34,9 @@ the key so rows of one model priced apart stay apart): Video generation -> ``vid
 characters`` (tts-1 rows) -> ``speech_output`` ``per 1M characters``. Display names (Whisper, DALL·E 3, …) map to
 ids through :data:`MODEL_NAME_IDS`.
 
+Offers (:func:`parse_offers`): the footnote "Regional processing (data residency) endpoints are charged a 10% uplift
+for …" -> one ``regional_uplift`` offer per model named (not a price: the page gives the percentage only).
+
 Skipped: Fine-tuning (training per hour and inference prices of fine-tuned snapshots, which are not the base
 model's prices), the Transcription table's "Input"/"Output" token columns on the 2026 page (they do not say
 whether audio or text tokens), cached *image* input (no price_kind for it), tool storage (per GB-day after a free
@@ -899,6 +902,52 @@ def _text_cell(cell: str, url: str, where: str) -> tuple[str, str, str | None]:
     if m is None or m.group("unit") not in _TEXT_UNITS:
         raise ParseError(f"cannot read price cell {cell!r}", url=url, where=where)
     return m.group(1), _TEXT_UNITS[m.group("unit")], m.group("note")
+
+
+# --- offers (regional processing uplift) ----------------------------------------------------------------------
+
+_UPLIFT = re.compile(
+    r"Regional processing \(data residency\) endpoints are charged an? (?P<pct>\d+(?:\.\d+)?)% uplift for "
+    r"(?P<models>.+?)\.\s", re.S)
+_UPLIFT_TIER = re.compile(r'"tier":\[0,"(?P<tier>standard|batch|flex|priority)"\][^<>]{0,400}?"allModelsFootnote"')
+#: region slug of OpenAI's regional-processing (data residency) endpoints: the page names no region, it links to
+#: its data guide for the supported ones.
+UPLIFT_REGION = "data-residency"
+
+
+def parse_offers(body: bytes, url: str) -> list:
+    """The regional-processing uplift the page states, as :class:`pipelines.offers.ParsedOffer`: the footnote
+    "Regional processing (data residency) endpoints are charged a 10% uplift for gpt-5.5, …, and gpt-5.4-pro" ->
+    one ``regional_uplift`` per model named: 10 ``percent uplift`` in region ``data-residency`` (the page names no
+    region; it points to its data-residency guide). The footnote sits under the text-token table of each tab
+    (Standard / Batch / Flex / Priority): the tabs it appears in are listed in ``conditions``; the uplift is not
+    tied to one tier (``service_tier`` NULL). Pages without the footnote (the 2024 and 2025 layouts) give [].
+    """
+    import html as _html
+
+    from pipelines.offers import ParsedOffer, dedupe
+
+    raw = body.decode("utf-8", errors="replace")
+    unescaped = _html.unescape(raw)
+    tiers = sorted({m.group("tier") for m in _UPLIFT_TIER.finditer(unescaped)
+                    if "Regional processing (data residency)" in unescaped[m.end(): m.end() + 400]},
+                   key=["standard", "batch", "flex", "priority"].index)
+    text = clean_text(re.sub(r"<[^>]+>", " ", _html.unescape(re.sub(r"<[^>]+>", " ", raw)))) + " "
+    out = []
+    for m in _UPLIFT.finditer(text):
+        names = [x for x in re.split(r",\s*|\s+and\s+|\s+", m.group("models")) if x and x != "and"]
+        if not names or not all(re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", x) for x in names):
+            raise ParseError(f"cannot read the models of the regional uplift {m.group(0)!r}", url=url)
+        sentence = re.sub(r"\s+([,.])", r"\1", clean_text(m.group(0)))
+        where = "footnote 'Regional processing (data residency)'"
+        for name in names:
+            out.append(ParsedOffer(
+                provider=PROVIDER, model=name, model_name=name, offer_kind="regional_uplift",
+                amount=Decimal(m.group("pct")), currency=None, unit="percent uplift", region=UPLIFT_REGION,
+                conditions=sentence + (f" (stated under the {'/'.join(tiers)} tables)" if tiers else ""),
+                where=where,
+            ))
+    return dedupe(out, url)
 
 
 SOURCE = Source(

@@ -33,8 +33,9 @@ Tables -> prices:
 
 Skipped on purpose (not per-token list prices): ``视频生成模型`` (priced per video-output token, a kind the
 price vocabulary does not have yet; its second table is worked examples per video), ``TPM 保障包`` (hourly /
-daily throughput packs), ``模型精调`` (training prices and inference of *fine-tuned* endpoints, which have no
-public model id) and ``模型单元`` (provisioned model units). An unknown h1 whose table has price columns raises
+daily throughput packs; offers, read by :func:`parse_offers`), ``模型精调`` (training prices and inference of
+*fine-tuned* endpoints, which have no public model id) and ``模型单元`` (provisioned model units; offers, read by
+:func:`parse_offers`). An unknown h1 whose table has price columns raises
 :class:`ParseError` so a new section is looked at, not silently dropped.
 """
 
@@ -306,3 +307,127 @@ SOURCE = Source(
     "DeepSeek / Kimi CNY per 1M tokens, 在线推理 (standard) / 批量推理 (batch), input-length tiers with "
     "output-length conditions, cache hits, cache storage, image generation per image.",
 )
+
+
+# --- offers (TPM packs, model units) ---------------------------------------------------------------------------
+
+_TPM_CELL = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*元\s*/\s*每\s*(?P<q>\d+(?:\.\d+)?)\s*(?P<m>[KM]?)\s*TPM$", re.I)
+_BILLING = {"小时后付费": "per hour", "按小时后付费": "per hour", "包天预付费": "per day", "包月预付费": "per month"}
+_TPM_KINDS = {"输入": "input", "输出": "output"}
+_UNIT_PRICE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def parse_offers(body: bytes, url: str) -> list:
+    """Provisioned throughput and model units of the Ark price page, as :class:`pipelines.offers.ParsedOffer`.
+
+    - ``TPM 保障包`` (``模型 | 计费方式 | 输入 | 输出``): a cell ``1.920 元/每10K TPM`` under ``输入`` on the row
+      ``小时后付费`` -> ``provisioned_throughput`` of ``price_kind`` ``input``: 1.920 CNY ``per hour`` for
+      ``quantity`` 10,000 ``TPM`` (tokens per minute guaranteed; ``包天预付费`` -> ``per day``). The page: both can be
+      stacked, and the doubao-seed-1.6 family deducts TPM at a per-length coefficient shown only in the console
+      (kept in ``conditions``). Model-cell notes (``0615版本不支持``) go to ``conditions``.
+    - ``模型单元`` (``机型 | 计费方式 | 定价 元/个``): ``model_unit`` with no model (the page: the price does not depend
+      on the model), ``model_name`` the machine type, ``quantity`` 1 ``model units``, ``per hour`` (``按小时后付费``)
+      or ``per month`` (``包月预付费``); the page calls it an invitation-only capability (``邀测能力``).
+    Raises :class:`ParseError` for a cell of those tables it cannot read, or when neither table is found.
+    """
+    from pipelines.offers import dedupe
+
+    text = body.decode("utf-8", errors="replace")
+    doc = _doc_json(text)
+    if doc is not None:
+        tables = doc_tables(doc, url)
+    elif "<table" in text.lower():
+        tables = [(_html_path(t), t) for t in html_tables(body)]
+    else:
+        tables = [(_md_path(text, t), t) for t in markdown_tables(text)]
+    out: list = []
+    for (h1, _, _), table in tables:
+        if h1 == "TPM 保障包":
+            out += _tpm_offers(table, url)
+        elif h1 == "模型单元":
+            out += _unit_offers(table, url)
+    if not out:
+        raise ParseError("no TPM 保障包 or 模型单元 table found", url=url)
+    return dedupe(out, url)
+
+
+_TPM_NOTE = ("「小时后付费」和「包天预付费」可叠加购买; doubao-seed-1.6 系列不同长度请求抵扣 TPM 速度不同 "
+             "(抵扣系数见控制台 TPM 计算器)")
+
+
+def _tpm_offers(table: Table, url: str) -> list:
+    from pipelines.offers import ParsedOffer
+
+    header = [_label_unit(c)[0] for c in table.header]
+    try:
+        model_col, billing_col = header.index("模型"), header.index("计费方式")
+    except ValueError:
+        raise ParseError(f"TPM table without 模型 / 计费方式 columns: {header!r}", url=url, where=table.where(0)) from None
+    kinds = {j: _TPM_KINDS[lab] for j, lab in enumerate(header) if lab in _TPM_KINDS}
+    if not kinds:
+        raise ParseError(f"TPM table without 输入 / 输出 columns: {header!r}", url=url, where=table.where(0))
+    out, model, note = [], "", None
+    for r in range(table.header_rows, len(table.rows)):
+        row = table.rows[r]
+        if row[model_col]:
+            lines = row[model_col].split("\n")
+            model, note = lines[0], " ".join(lines[1:]) or None
+            if not _MODEL_ID.match(model):
+                raise ParseError(f"model name {model!r} is not an id", url=url, where=table.where(r, model_col))
+        elif not model:
+            raise ParseError("row without a model", url=url, where=table.where(r, model_col))
+        billing = clean_text(row[billing_col])
+        unit = _BILLING.get(billing)
+        if unit is None or unit == "per month":
+            raise ParseError(f"unknown billing {billing!r}", url=url, where=table.where(r, billing_col))
+        for j, kind in kinds.items():
+            cell = clean_text(row[j])
+            where = f"{table.where(r, table.header[j].replace(chr(10), ' '))} ({model}, {billing})"
+            if cell in _ABSENT:
+                continue
+            m = _TPM_CELL.match(cell)
+            if not m:
+                raise ParseError(f"cannot read TPM price {cell!r}", url=url, where=where)
+            qty = Decimal(m.group("q")) * {"": 1, "K": 1000, "M": 1_000_000}[m.group("m").upper()]
+            out.append(ParsedOffer(
+                provider=PROVIDER, model=model, model_name=row[model_col].replace("\n", " ") or model,
+                offer_kind="provisioned_throughput", amount=Decimal(m.group("num")), currency="CNY", unit=unit,
+                quantity=qty, quantity_unit="TPM", price_kind=kind,
+                conditions="; ".join(x for x in (billing, note, _TPM_NOTE) if x), where=where,
+            ))
+    return out
+
+
+def _unit_offers(table: Table, url: str) -> list:
+    from pipelines.offers import ParsedOffer
+
+    header = [_label_unit(c) for c in table.header]
+    labels = [lab for lab, _ in header]
+    try:
+        type_col, billing_col = labels.index("机型"), labels.index("计费方式")
+        price_col = labels.index("定价")
+    except ValueError:
+        raise ParseError(f"model-unit table without 机型 / 计费方式 / 定价: {labels!r}", url=url,
+                         where=table.where(0)) from None
+    if header[price_col][1] != "元/个":
+        raise ParseError(f"unknown model-unit price unit {header[price_col][1]!r}", url=url, where=table.where(0, price_col))
+    out, machine = [], ""
+    for r in range(table.header_rows, len(table.rows)):
+        row = table.rows[r]
+        machine = clean_text(row[type_col]) or machine
+        if not machine:
+            raise ParseError("row without a machine type", url=url, where=table.where(r, type_col))
+        billing = clean_text(row[billing_col])
+        unit = _BILLING.get(billing)
+        if unit is None or unit == "per day":
+            raise ParseError(f"unknown billing {billing!r}", url=url, where=table.where(r, billing_col))
+        cell = clean_text(row[price_col])
+        where = f"{table.where(r, '定价')} ({machine}, {billing})"
+        if not _UNIT_PRICE.match(cell):
+            raise ParseError(f"cannot read model-unit price {cell!r}", url=url, where=where)
+        out.append(ParsedOffer(
+            provider=PROVIDER, model=None, model_name=machine, offer_kind="model_unit", amount=Decimal(cell),
+            currency="CNY", unit=unit, quantity=Decimal(1), quantity_unit="model units",
+            conditions=f"{billing}; 价格和模型本身无关; 邀测能力 (invitation only)", where=where,
+        ))
+    return out

@@ -1,0 +1,275 @@
+"""What a workload costs, month by month, and what it will cost in 12 months.
+
+- ``marts/workload_costs``: for each bundled workload profile (``profiles/*.yaml``: chat assistant, RAG with long
+  prompts, offline batch summarisation) the monthly cost of every (provider, model, region) option from 2024-01 to
+  today, with its breakdown (input, cache, output, tier surcharges, discounts, free quota) in the buyer's currency
+  and its rank that month (rank 1 = the cheapest option). Rules: :mod:`pipelines.workload`, docs/workload.md.
+- ``forecasts/workload_cost_forecast``: each profile's cheapest-option cost series (months the data cover) fitted
+  with the models of :mod:`pipelines.forecast` (log-linear HAC decline factor with its CI; rolling-origin backtest
+  choosing among naive, drift, log-linear, damped ETS and a local-linear-trend model; 12-month forecast with 80%/95%
+  prediction intervals).
+"""
+
+
+import base64
+import datetime as dt
+from decimal import Decimal
+
+import dagster as dg
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from pipelines import forecast, warehouse, workload
+from pipelines.resources import DataDirResource
+
+OWNERS = ["team:tokenprices"]
+WORKLOAD_COSTS = dg.AssetKey(["marts", "workload_costs"])
+WORKLOAD_FORECAST = dg.AssetKey(["forecasts", "workload_cost_forecast"])
+#: decimal places kept for the costs (DECIMAL(38,6)): a millionth of the buyer's currency unit.
+COST_PLACES = Decimal("0.000001")
+FX_PLACES = Decimal("0.000000000000000001")
+
+_MONEY = "per month, in the buyer's currency (the profile's buyer.currency)"
+COST_COLUMNS = dg.TableSchema(columns=[
+    dg.TableColumn("profile", "VARCHAR", description="workload profile (profiles/<profile>.yaml)"),
+    dg.TableColumn("month", "DATE", description="first day of the month"),
+    dg.TableColumn("priced_on", "DATE", description="prices in force on this day: the month's last day, today for "
+                                                    "the current month"),
+    dg.TableColumn("covered", "BOOLEAN", description="the month ends within the data (forecast_data_end): the "
+                                                     "forecast uses these months"),
+    dg.TableColumn("rank", "INTEGER", description="1 = the cheapest option that month"),
+    dg.TableColumn("provider", "VARCHAR", description="seller slug"),
+    dg.TableColumn("model", "VARCHAR", description="seller's API model id"),
+    dg.TableColumn("region", "VARCHAR", description="price region of the option (global, cn-mainland, intl, ...)"),
+    dg.TableColumn("list_currency", "VARCHAR", description="currency of the price list the option is priced from"),
+    dg.TableColumn("currency", "VARCHAR", description="the buyer's currency: every amount of the row"),
+    dg.TableColumn("input", "DECIMAL(38,6)", description=f"uncached input at base-tier standard prices, {_MONEY}"),
+    dg.TableColumn("cache", "DECIMAL(38,6)", description=f"cache reads (as input without a cache price), {_MONEY}"),
+    dg.TableColumn("output", "DECIMAL(38,6)", description=f"output at base-tier standard prices, {_MONEY}"),
+    dg.TableColumn("tier_surcharge", "DECIMAL(38,6)", description=f"what long-context tiers add (cliff), {_MONEY}"),
+    dg.TableColumn("discounts", "DECIMAL(38,6)", description=f"batch and off-peak savings (<= 0), {_MONEY}"),
+    dg.TableColumn("free_quota", "DECIMAL(38,6)", description=f"free-quota savings (<= 0), {_MONEY}"),
+    dg.TableColumn("total", "DECIMAL(38,6)", description=f"the month's cost, {_MONEY}"),
+    dg.TableColumn("fx_rate", "DECIMAL(38,18)", description="buyer-currency units per list-currency unit (ECB)"),
+    dg.TableColumn("fx_date", "DATE", description="date of that ECB rate; NULL when the currencies are the same"),
+    dg.TableColumn("free_tokens", "DECIMAL(38,6)", description="free tokens a month counted (free_quotas: true)"),
+    dg.TableColumn("notes", "VARCHAR", description="how the option was priced (no cache price, batch discount, "
+                                                   "promotion, uplift, stale ECB rate)"),
+])
+FORECAST_COLUMNS = dg.TableSchema(columns=[
+    dg.TableColumn("profile", "VARCHAR", description="workload profile"),
+    dg.TableColumn("month", "DATE", description="first day of a forecast month (after the last covered month)"),
+    dg.TableColumn("yhat", "DOUBLE", description="forecast median of the cheapest-option cost, buyer's currency "
+                                                 "per month"),
+    dg.TableColumn("lo80", "DOUBLE", description="80% prediction interval, low"),
+    dg.TableColumn("hi80", "DOUBLE", description="80% prediction interval, high"),
+    dg.TableColumn("lo95", "DOUBLE", description="95% prediction interval, low"),
+    dg.TableColumn("hi95", "DOUBLE", description="95% prediction interval, high"),
+    dg.TableColumn("model", "VARCHAR", description="naive | drift | loglinear | ets_damped | uc_llt (backtest choice)"),
+    dg.TableColumn("currency", "VARCHAR", description="the buyer's currency"),
+])
+
+
+def _md(df: pd.DataFrame, floatfmt: str = ".2f") -> dg.MetadataValue:
+    return dg.MetadataValue.md(df.to_markdown(index=False, floatfmt=floatfmt) if len(df) else "(none)")
+
+
+def _q(v, places=COST_PLACES) -> str | None:
+    """A Decimal rounded to ``places``, as exact text (DuckDB casts it to the column's DECIMAL on insert)."""
+    return None if v is None else str(Decimal(v).quantize(places))
+
+
+@dg.asset(
+    key=WORKLOAD_COSTS,
+    group_name="marts",
+    kinds={"python", "duckdb", "parquet"},
+    owners=OWNERS,
+    deps=[dg.AssetKey(["marts", "price_history"]), dg.AssetKey(["marts", "billing_offers"])],
+    pool="duckdb_warehouse",
+    metadata={"dagster/column_schema": COST_COLUMNS},
+    description=(
+        "Monthly cost of the bundled workload profiles (profiles/chat_assistant.yaml, rag_long_prompts.yaml, "
+        "batch_summarisation.yaml) with every (provider, model, region) option the profile allows, 2024-01 -> "
+        "today -> marts.workload_costs: input, cache reads, output, long-context tier surcharges (cliff), batch and "
+        "off-peak discounts, free quota, total in the buyer's currency (ECB rate), rank 1 = the month's cheapest "
+        "option. Prices in force on each month's last day (marts.price_history, precedence of latest_prices), offers "
+        "of marts.billing_offers. Rules and assumptions: pipelines/workload.py, docs/workload.md."
+    ),
+)
+def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """Price every bundled profile for every month from 2024-01 to today; replace ``marts.workload_costs``."""
+    profiles = workload.bundled_profiles()
+    today = dt.datetime.now(dt.UTC).date()
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        try:
+            last_covered = forecast.last_complete_month(con)
+        except ValueError:
+            last_covered = None
+        rows = workload.history(con, profiles, today)
+        for r in rows:
+            r["covered"] = last_covered is not None and r["month"] <= last_covered
+            for k in (*workload.BREAKDOWN, "free_tokens"):
+                r[k] = _q(r[k])
+            r["fx_rate"] = _q(r["fx_rate"], FX_PLACES)
+        cols = [c.name for c in COST_COLUMNS.columns]
+        df = pd.DataFrame(rows, columns=cols)
+        con.register("new_rows", df)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            warehouse.run(con, "workload_costs_replace")
+            if len(df):
+                warehouse.run(con, "workload_costs_insert")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("new_rows")
+        n = con.table("marts.workload_costs").aggregate("count(*)").fetchall()[0][0]
+        cheapest = warehouse.run(con, "workload_cheapest").fetchdf()
+        path = warehouse.export_parquet(con, "marts.workload_costs", data_dir.lake())
+    summary, floats = [], {}
+    for p in profiles:
+        g = cheapest[cheapest["profile"] == p.name]
+        if g.empty:
+            summary.append({"profile": p.name, "months": 0})
+            continue
+        now = g.iloc[-1]
+        first = g.iloc[0]
+        summary.append({
+            "profile": p.name, "currency": p.currency, "months": len(g),
+            "first": f"{first.month:%Y-%m}", "last": f"{now.month:%Y-%m}",
+            "covered_to": f"{g[g.covered].month.max():%Y-%m}" if g.covered.any() else "-",
+            "cheapest_first": float(first.total), "cheapest_now": float(now.total),
+            "option_now": f"{now.provider}/{now.model} ({now.region})",
+        })
+        floats[f"cheapest_now/{p.name}"] = dg.MetadataValue.float(float(now.total))
+        context.log.info(f"{p.name}: cheapest now {now.provider}/{now.model} ({now.region}) "
+                         f"{float(now.total):,.2f} {p.currency}/month; {len(g)} months from {first.month:%Y-%m}")
+    changes = []
+    for name, g in cheapest.groupby("profile", sort=True):
+        opt = g.provider + "/" + g.model + " (" + g.region + ")"
+        moved = opt != opt.shift()
+        for (_, r), o, prev in zip(g[moved].iterrows(), opt[moved], opt.shift()[moved]):
+            changes.append({"profile": name, "month": f"{r.month:%Y-%m}", "from": prev if isinstance(prev, str) else "-",
+                            "to": o, "total": float(r.total), "currency": r.currency})
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": n,
+        **floats,
+        "parquet": dg.MetadataValue.path(str(path)),
+        # a new cheapest option is a price cut or a seller/model first priced (a page first observed): look here
+        # before reading a step in the series as a price move
+        "cheapest_option_changes": _md(pd.DataFrame(changes)),
+        "profiles": _md(pd.DataFrame(summary)),
+        "cheapest_last_12_months": _md(cheapest.groupby("profile").tail(12).drop(columns=["covered"]).assign(
+            month=lambda d: pd.to_datetime(d["month"]).dt.strftime("%Y-%m"))),
+    })
+
+
+@dg.asset(
+    key=WORKLOAD_FORECAST,
+    group_name="forecasts",
+    kinds={"statsmodels", "duckdb"},
+    owners=OWNERS,
+    deps=[WORKLOAD_COSTS],
+    pool="duckdb_warehouse",
+    metadata={"dagster/column_schema": FORECAST_COLUMNS},
+    description=(
+        "What each bundled workload will cost in 12 months -> forecasts.workload_cost_forecast (median, 80%/95% "
+        "prediction intervals per month) and forecasts.workload_cost_decline. Series: the profile's cheapest-option "
+        "monthly cost (rank 1 of marts.workload_costs, buyer's currency) over the months the data cover. Models: "
+        "those of pipelines/forecast.py -- annual decline factor exp(-12*slope) of a log-linear OLS with HAC errors "
+        "and its 95% CI; naive, drift, log-linear, damped ETS and local-linear-trend compete in rolling-origin "
+        "backtests (3/6/12 months), the best (lowest mean MAE on logs) makes the 12-month forecast. Metadata: "
+        "factors with CIs, the 12-month figures, a table and a plot."
+    ),
+)
+def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """Fit, backtest and forecast each profile's cheapest-option cost series. Raises ValueError when
+    ``marts.workload_costs`` has no covered month."""
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        cheapest = warehouse.run(con, "workload_cheapest").fetchdf()
+        covered = cheapest[cheapest["covered"]]
+        if covered.empty:
+            raise ValueError("marts.workload_costs has no covered month: materialize marts/workload_costs first")
+        items, meta = [], {}
+        for name, g in covered.groupby("profile", sort=True):
+            g = g.sort_values("month")
+            label = f"{name} ({g.currency.iloc[0]}/month)"
+            items.append((label, list(g["month"]), g["total"].astype(float).to_numpy()))
+            last = g.iloc[-1]
+            meta[label] = (name, last.currency, last.month, float(last.total),
+                           f"{last.provider}/{last.model} ({last.region})")
+        fits = forecast.fit_many(items, workers=1)
+        fc_rows, dec_rows = [], []
+        for f in fits:
+            name, currency, last_month, last_value, option = meta[f.series]
+            d = f.decline
+            fc = f.forecast
+            if fc is not None:
+                fc_rows.append(fc.assign(profile=name, currency=currency))
+            dec_rows.append({
+                "profile": name, "currency": currency, "status": f.status, "model": f.model,
+                "factor": d.factor if d else None, "ci_low": d.ci_low if d else None,
+                "ci_high": d.ci_high if d else None, "half_life_months": d.half_life_months if d else None,
+                "n_obs": len(f.values), "window": d.window if d else None, "last_month": last_month,
+                "last_value": last_value, "cheapest": option,
+                "yhat_12": float(fc["yhat"].iloc[-1]) if fc is not None else None,
+                "lo95_12": float(fc["lo95"].iloc[-1]) if fc is not None else None,
+                "hi95_12": float(fc["hi95"].iloc[-1]) if fc is not None else None,
+            })
+        new_fc = (pd.concat(fc_rows, ignore_index=True) if fc_rows else
+                  pd.DataFrame(columns=["month", "yhat", "lo80", "hi80", "lo95", "hi95", "model", "profile", "currency"]))
+        new_dec = pd.DataFrame(dec_rows)
+        con.register("new_forecast", new_fc)
+        con.register("new_decline", new_dec)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            warehouse.run(con, "workload_forecast_replace")
+            warehouse.run(con, "workload_forecast_insert")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("new_forecast")
+            con.unregister("new_decline")
+        n = con.table("forecasts.workload_cost_forecast").aggregate("count(*)").fetchall()[0][0]
+    plots = data_dir.root() / "plots"
+    plots.mkdir(parents=True, exist_ok=True)
+    plot_meta = {}
+    fitted = [f for f in fits if f.decline is not None]
+    if fitted:
+        png = plots / "workload_costs.png"
+        forecast.plot_fits(fitted, png, ylabel="cheapest option, cost per month", ncols=len(fitted))
+        b64 = base64.b64encode(png.read_bytes()).decode()
+        plot_meta["plot"] = dg.MetadataValue.md(
+            f"![cheapest-option monthly cost per profile: history, fit, forecast](data:image/png;base64,{b64})")
+    floats = {}
+    for r in dec_rows:
+        if r["factor"] is None:
+            continue
+        p = r["profile"]
+        context.log.info(f"{p}: cheapest option costs {r['last_value']:,.2f} {r['currency']}/month ({r['cheapest']}); "
+                         f"falls {r['factor']:.2f}x/yr (95% CI {r['ci_low']:.2f}-{r['ci_high']:.2f}); in 12 months "
+                         f"{r['yhat_12']:,.2f} (95% PI {r['lo95_12']:,.2f}-{r['hi95_12']:,.2f}) by {r['model']}")
+        floats.update({
+            f"decline_factor/{p}": dg.MetadataValue.float(float(r["factor"])),
+            f"ci_low/{p}": dg.MetadataValue.float(float(r["ci_low"])),
+            f"ci_high/{p}": dg.MetadataValue.float(float(r["ci_high"])),
+            f"cost_now/{p}": dg.MetadataValue.float(float(r["last_value"])),
+            f"cost_in_12_months/{p}": dg.MetadataValue.float(float(r["yhat_12"])),
+            f"lo95_in_12_months/{p}": dg.MetadataValue.float(float(r["lo95_12"])),
+            f"hi95_in_12_months/{p}": dg.MetadataValue.float(float(r["hi95_12"])),
+        })
+    table = new_dec[["profile", "currency", "last_month", "last_value", "cheapest", "factor", "ci_low", "ci_high",
+                     "model", "yhat_12", "lo95_12", "hi95_12", "status"]].assign(
+        last_month=lambda d: pd.to_datetime(d["last_month"]).dt.strftime("%Y-%m")) if len(new_dec) else new_dec
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": n,
+        **floats,
+        **plot_meta,
+        "forecast_12_months": _md(table, ".3g"),
+    })
