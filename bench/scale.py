@@ -1,6 +1,6 @@
 """Scale benchmark: N models x D days of daily quotes through the history build and the latest-price query.
 
-    python bench/scale.py [--models 5000] [--days 1095] [--memory-limit 1.5GB] [--threads N]
+    python bench/scale.py [--models 5000] [--days 1095] [--memory-limit 1.5GB|''] [--threads N]
 
 Three fresh processes, so each peak RSS is that step's own: (1) generate the synthetic
 ``staging.price_quotes`` (bench/sql/synthetic_quotes.sql) in a temp DuckDB file; (2) build
@@ -120,7 +120,11 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--models", type=int, default=5000)
     p.add_argument("--days", type=int, default=1095)
-    p.add_argument("--memory-limit", default="", help="DuckDB memory_limit for the build, e.g. 1.5GB")
+    from pipelines import config
+
+    p.add_argument("--memory-limit", default=config.duckdb_memory_limit(),
+                   help="DuckDB memory_limit for the build (default: the warehouse's, TOKENPRICES_DUCKDB_MEMORY_LIMIT "
+                        "or 1.5GB); '' for DuckDB's own default (80%% of RAM)")
     p.add_argument("--threads", type=int, default=0, help="DuckDB threads (default: all cores)")
     p.add_argument("--step", choices=["generate", "build", "query"], help=argparse.SUPPRESS)
     p.add_argument("--db", help=argparse.SUPPRESS)
@@ -132,7 +136,7 @@ def main(argv=None) -> int:
 
     def run(step: str, db: str) -> dict:
         cmd = [sys.executable, __file__, "--step", step, "--db", db, "--models", str(args.models),
-               "--days", str(args.days)] + (["--memory-limit", args.memory_limit] if args.memory_limit else []) \
+               "--days", str(args.days), "--memory-limit", args.memory_limit] \
               + (["--threads", str(args.threads)] if args.threads else [])
         t = time.perf_counter()
         out = subprocess.run(cmd, capture_output=True, text=True, check=True)
