@@ -560,9 +560,13 @@ def _panel(ax, fit: SeriesFit, title: str, ylabel: str) -> None:
         lo, hi = min(lo, float(fc["lo95"].min())), max(hi, float(fc["hi95"].max()))
     ax.set_yscale("log")
     ax.set_ylim(lo / 1.15, hi * 1.15)  # also keeps a flat series' axis from collapsing
+    # labelled ticks at 1-2-5 steps (a narrow range still gets a few), no labels on the minor ticks: every tick
+    # label is laid out text, the slowest part of drawing a many-panel figure
+    span = hi / lo
+    subs = tuple(range(1, 10)) if span < 3 else (1.0, 2.0, 5.0) if span < 1000 else (1.0,)
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs))
     ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.3g"))
-    ax.yaxis.set_minor_formatter(matplotlib.ticker.FormatStrFormatter("%.3g") if hi / lo < 20
-                                 else matplotlib.ticker.NullFormatter())
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_ylabel(ylabel, fontsize=8)
