@@ -598,7 +598,7 @@ def plot_fits(fits: list[SeriesFit], path, ylabel: str = "level (log scale)", nc
     nrows = math.ceil(len(fits) / ncols)
     single = len(fits) == 1
     fig, axes = plt.subplots(nrows, ncols, figsize=(8, 4.2) if single else (4.4 * ncols, 3.1 * nrows),
-                             dpi=100 if single else 64, squeeze=False)
+                             dpi=100 if len(fits) <= 3 else 64, squeeze=False)  # a short row stays legible
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for ax, fit in zip(axes.flat, fits):

@@ -244,8 +244,8 @@ def test_forecast_page_in_chromium(ui):
         row.first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "price_forecast_decline_factor.png"))
 
-        flt.fill("backtest")
-        backtest_row = page.locator("tr", has_text=re.compile("backtest", re.I)).first
+        flt.fill("backtest_scores")  # by its exact label: column descriptions mention backtests too
+        backtest_row = page.locator("tr", has=page.get_by_text("backtest_scores", exact=True)).first
         backtest_row.wait_for(timeout=30_000)
         show = backtest_row.get_by_text("[Show Markdown]")
         if show.count():  # long markdown opens in a dialog; short markdown renders inline
@@ -272,6 +272,39 @@ def test_forecast_page_in_chromium(ui):
         assert width >= 400 and height >= 200
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "price_forecast_plot.png"))
+    finally:
+        browser.close()
+        pw.stop()
+
+
+def test_workload_cost_forecast_in_graphql_and_chromium(ui):
+    """Issue 7: what each bundled workload will cost in 12 months, with its interval, on the asset's page."""
+    data = ui.gql("""{ assetOrError(assetKey: {path: ["forecasts", "workload_cost_forecast"]}) { ... on Asset {
+        assetMaterializations(limit: 1) { metadataEntries { label __typename
+          ... on FloatMetadataEntry { floatValue } ... on MarkdownMetadataEntry { mdStr } } } } } }""")
+    (mat,) = data["assetOrError"]["assetMaterializations"]
+    md = {e["label"]: e for e in mat["metadataEntries"]}
+    with duckdb.connect(ui.env["TOKENPRICES_WAREHOUSE"], read_only=True) as con:
+        rows = con.execute("""SELECT profile, factor, yhat_12, lo95_12, hi95_12 FROM forecasts.workload_cost_decline
+                              WHERE status = 'ok' ORDER BY profile""").fetchall()
+    assert [r[0] for r in rows] == ["batch_summarisation", "chat_assistant", "rag_long_prompts"]
+    for profile, factor, yhat, lo, hi in rows:
+        assert md[f"decline_factor/{profile}"]["floatValue"] == pytest.approx(factor, rel=1e-12)
+        assert md[f"cost_in_12_months/{profile}"]["floatValue"] == pytest.approx(yhat, rel=1e-12)
+        assert md[f"lo95_in_12_months/{profile}"]["floatValue"] <= yhat <= md[f"hi95_in_12_months/{profile}"]["floatValue"]
+        assert lo <= yhat <= hi
+    w, h = _png_size(md["plot"]["mdStr"])
+    assert w >= 400 and h >= 200
+
+    pw, browser, page = _browser(ui)
+    try:
+        page.goto(f"{ui.url}/assets/forecasts/workload_cost_forecast", wait_until="networkidle", timeout=90_000)
+        page.get_by_text("Metadata", exact=True).first.wait_for(timeout=60_000)
+        page.get_by_placeholder("Filter metadata keys").fill("cost_in_12_months")
+        row = page.locator("tr", has=page.get_by_text("cost_in_12_months/chat_assistant", exact=True)).first
+        row.wait_for(timeout=30_000)
+        row.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "workload_cost_forecast.png"))
     finally:
         browser.close()
         pw.stop()
