@@ -237,7 +237,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
             _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", empty)
             _replace(con, "forecast_delete_decline", "forecast_insert_decline", empty,
                      {"method": "epoch_running_min_ols"})
-            context.log.warning(f"cheapest_at_capability skipped: {reason}")
+            context.log.info(f"cheapest_at_capability skipped: {reason}")  # expected without the dataset
             return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0})
         b = capability.build(con, _as_of(con, config), folder, config.thresholds)
         _write_family(con, "cheapest_at_capability", b.rows)

@@ -139,11 +139,15 @@ def cmd_latest(args) -> int:
 
 
 def _instance():
+    """The Dagster instance of ``DAGSTER_HOME`` (runs recorded, shown in the UI, unchanged days skipped), or an
+    ephemeral one with a note saying what that means."""
     from dagster import DagsterInstance
 
     if os.environ.get("DAGSTER_HOME"):
         Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
         return DagsterInstance.get()
+    print("note: DAGSTER_HOME is not set, so these runs are not recorded: the UI will not show them and unchanged "
+          "days cannot be skipped next time (`make demo` / `make run` set DAGSTER_HOME=.dagster_home)", file=sys.stderr)
     return DagsterInstance.ephemeral()
 
 

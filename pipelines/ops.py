@@ -157,12 +157,9 @@ def _fmt_ranges(days: list[dt.date], limit: int = 8) -> str:
 
 
 def _instance():
-    from dagster import DagsterInstance
+    from pipelines.cli import _instance as instance
 
-    if os.environ.get("DAGSTER_HOME"):
-        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-        return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
+    return instance()
 
 
 def _n(k: int, noun: str) -> str:

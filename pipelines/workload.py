@@ -164,7 +164,8 @@ def resolve_profile_path(name_or_path: str) -> Path:
     p = Path(name_or_path).expanduser()
     if p.is_file():
         return p
-    bundled = profiles_dir() / f"{name_or_path}.yaml"
+    name = name_or_path[:-5] if name_or_path.endswith(".yaml") else name_or_path
+    bundled = profiles_dir() / f"{name}.yaml"
     if bundled.is_file():
         return bundled
     raise ProfileError(f"no profile file {name_or_path!r} (neither a file nor {bundled})")

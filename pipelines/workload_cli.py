@@ -82,6 +82,11 @@ def cmd_cost(args) -> int:
     except ValueError:
         print(f"tokenprices cost: --at must be a date YYYY-MM-DD, not {args.at!r}", file=sys.stderr)
         return 2
+    today = dt.datetime.now(dt.UTC).date()
+    if day > today:
+        print(f"tokenprices cost: --at {day} is in the future (today is {today} UTC); prices are known up to today",
+              file=sys.stderr)
+        return 2
     if args.top < 0:
         print("tokenprices cost: --top must be 0 (all) or more", file=sys.stderr)
         return 2

@@ -272,7 +272,11 @@ def test_cost_command_ranks_and_fails_clearly(built, monkeypatch, capsys):
     assert totals == sorted(totals) and totals[0] > 0
     assert "chat_assistant: 150,000,000 input + 300,000,000 cached input + 60,000,000 output tokens" in out
     code, _, err = _cost(monkeypatch, capsys, built[0], "no_such_profile.yaml")
-    assert code == 2 and "no profile file 'no_such_profile.yaml'" in err
+    assert code == 2 and "no profile file 'no_such_profile.yaml'" in err and ".yaml.yaml" not in err
+    code, out, _ = _cost(monkeypatch, capsys, built[0], "chat_assistant.yaml", "--at", "2026-08-31", "--top", "3")
+    assert code == 0 and [_num(r["total"]) for r in _table(out).values()] == totals  # the bundled file by name
+    code, _, err = _cost(monkeypatch, capsys, built[0], "chat_assistant", "--at", "2099-01-01")
+    assert code == 2 and "--at 2099-01-01 is in the future" in err
     code, _, err = _cost(monkeypatch, capsys, built[0], "chat_assistant", "--at", "2020-01-01")
     assert code == 1 and "has input and output prices in force on 2020-01-01" in err
     code, _, err = _cost(monkeypatch, capsys, built[0], "chat_assistant", "--at", "31/08/2026")
