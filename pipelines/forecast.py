@@ -39,8 +39,8 @@ never moves is ``flat`` (decline factor exactly 1, no forecast model can learn a
 intervals). Statsmodels warnings (ConvergenceWarning, ...) are caught and counted per model, never printed; a
 fit that raises falls back to ``naive`` for that origin and is counted too.
 
-Many series are fitted in a process pool (:func:`fit_many`, ``TOKENPRICES_FORECAST_WORKERS``, default the CPU
-count); results do not depend on the number of workers.
+Many series are fitted in a process pool (:func:`fit_many`, ``TOKENPRICES_FORECAST_WORKERS``, default the CPU count from
+:data:`POOL_MIN_SERIES` series up, one process below); results do not depend on the number of workers.
 """
 
 from __future__ import annotations
@@ -440,6 +440,11 @@ def _fit_item(item):
     return fit_series(*item)
 
 
+#: fewest series worth a process pool when the worker count is not given: the demo's warehouse_job (17 series
+#: with backtests) took 21.8 s in one process and 24.4 s with a 2-process pool on 2 cores (2026-11-30).
+POOL_MIN_SERIES = 100
+
+
 def default_workers() -> int:
     """Worker processes for :func:`fit_many`: ``TOKENPRICES_FORECAST_WORKERS`` or the CPU count."""
     env = os.environ.get("TOKENPRICES_FORECAST_WORKERS")
@@ -477,13 +482,17 @@ def _process_pool(workers: int):
 def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = None) -> list[SeriesFit]:
     """:func:`fit_series` for each ``(series, months, values)``, in the given order.
 
-    With ``workers > 1`` (default :func:`default_workers`) the series that need a backtest are spread over a
+    With ``workers > 1`` (default: :func:`default_workers` when ``TOKENPRICES_FORECAST_WORKERS`` is set or at least
+    :data:`POOL_MIN_SERIES` series need a backtest, else 1) the series that need a backtest are spread over a
     ``forkserver`` process pool (:func:`_process_pool`), longest first; short series and single-series calls run
     in this process. Results do not depend on ``workers`` (each series is fitted on its own, deterministically).
     The caller's main module must be import-safe (``if __name__ == "__main__":``), as for any process pool.
     """
-    workers = default_workers() if workers is None else max(1, workers)
     heavy = [i for i, it in enumerate(items) if len(it[2]) >= MIN_TRAIN + min(HORIZONS)]
+    if workers is None:  # a pool costs ~2-3 s to start; below POOL_MIN_SERIES it does not pay for itself
+        explicit = bool(os.environ.get("TOKENPRICES_FORECAST_WORKERS"))
+        workers = default_workers() if explicit or len(heavy) >= POOL_MIN_SERIES else 1
+    workers = max(1, workers)
     results: dict[int, SeriesFit] = {}
     if workers > 1 and len(heavy) > 1:
         order = sorted(heavy, key=lambda i: -len(items[i][2]))
