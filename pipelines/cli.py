@@ -175,15 +175,24 @@ def replay_unchanged(instance, archive: Path, day, include_estimated: bool = Fal
         return incremental.day_is_loaded(con, day), version
 
 
+def warehouse_unchanged(instance) -> tuple[bool, str | None]:
+    """(skip?, version) for a warehouse_job run now: skip when a successful run had the same input version
+    (:mod:`pipelines.incremental`; None when it must always run) and the marts it writes still exist."""
+    from pipelines import incremental
+
+    with _warehouse_con() as con:
+        version = incremental.warehouse_version(con)
+        exist = version is not None and incremental.marts_exist(con)
+    return exist and incremental.done_before(instance, "warehouse_job", version), version
+
+
 def _run_warehouse(defs, instance, force: bool = False, tags: dict | None = None) -> bool:
     """Run warehouse_job, unless (without ``force``) a successful run already had the same input version."""
     from pipelines import incremental
 
     t = time.monotonic()
-    with _warehouse_con() as con:
-        version = incremental.warehouse_version(con)
-        unchanged = version is not None and incremental.marts_exist(con)
-    if not force and unchanged and incremental.done_before(instance, "warehouse_job", version):
+    unchanged, version = warehouse_unchanged(instance)
+    if unchanged and not force:
         print(f"  warehouse_job: unchanged inputs and code since its last successful run, skipped "
               f"({time.monotonic() - t:.1f}s; --force runs it)")
         return True

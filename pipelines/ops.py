@@ -223,8 +223,7 @@ def cmd_backfill(args) -> int:
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
 
-    from pipelines import incremental
-    from pipelines.cli import _warehouse_con, replay_unchanged
+    from pipelines.cli import replay_unchanged, warehouse_unchanged
     from pipelines.definitions import LIVE_RUN_CONFIG, defs
     from pipelines.incremental import VERSION_TAG
     from pipelines.notify import run_report
@@ -272,10 +271,8 @@ def cmd_backfill(args) -> int:
         if not args.no_warehouse and not locked:
             progress.update(task, description="warehouse_job")
             t = time.monotonic()
-            with _warehouse_con() as con:
-                version = incremental.warehouse_version(con)
-                unchanged = version is not None and incremental.marts_exist(con)
-            if not args.force and unchanged and incremental.done_before(instance, "warehouse_job", version):
+            unchanged, version = warehouse_unchanged(instance)
+            if unchanged and not args.force:
                 progress.console.print("  warehouse_job: unchanged inputs and code since its last successful run, "
                                        "skipped", markup=False)
             else:

@@ -55,7 +55,7 @@ def _backfill(tmp: Path, archive: Path, *extra: str) -> subprocess.CompletedProc
 
 def _table_rows(db: Path) -> dict[str, list]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()  # noqa: S608 (fixed table names)
+        return {t: sorted(con.table(t).fetchall(), key=repr)
                 for t in ("raw.page_snapshots", "staging.price_quotes", "staging.unit_prices")}
 
 
