@@ -76,16 +76,21 @@ _INPUT_BAND = re.compile(r"^输入长度\s*(?P<open>[\[(])\s*(?P<lo>\d+(?:\.\d+)
 _OUTPUT_BAND = re.compile(r"^且?(?P<band>输出长度\s*[\[(]\s*\d+(?:\.\d+)?\s*,\s*(?:\d+(?:\.\d+)?|\+∞)\s*[\])])$")
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """CNY prices of the Ark model price page (provider document JSON, HTML or Markdown copy)."""
+def _tables(body: bytes, url: str) -> list[tuple]:
+    """``(heading path, table)`` for every table of the page, whichever copy it is (provider document JSON, HTML
+    or Markdown)."""
     text = body.decode("utf-8", errors="replace")
     doc = _doc_json(text)
     if doc is not None:
-        tables = doc_tables(doc, url)
-    elif "<table" in text.lower():
-        tables = [(_html_path(t), t) for t in html_tables(body)]
-    else:
-        tables = [(_md_path(text, t), t) for t in markdown_tables(text)]
+        return doc_tables(doc, url)
+    if "<table" in text.lower():
+        return [(_html_path(t), t) for t in html_tables(body)]
+    return [(_md_path(text, t), t) for t in markdown_tables(text)]
+
+
+def parse(body: bytes, url: str) -> list[ParsedPrice]:
+    """CNY prices of the Ark model price page (provider document JSON, HTML or Markdown copy)."""
+    tables = _tables(body, url)
     out: list[ParsedPrice] = []
     for path, table in tables:
         out += _read_table(path, table, url)
@@ -332,14 +337,7 @@ def parse_offers(body: bytes, url: str) -> list:
     """
     from pipelines.offers import dedupe
 
-    text = body.decode("utf-8", errors="replace")
-    doc = _doc_json(text)
-    if doc is not None:
-        tables = doc_tables(doc, url)
-    elif "<table" in text.lower():
-        tables = [(_html_path(t), t) for t in html_tables(body)]
-    else:
-        tables = [(_md_path(text, t), t) for t in markdown_tables(text)]
+    tables = _tables(body, url)
     out: list = []
     for (h1, _, _), table in tables:
         if h1 == "TPM 保障包":
