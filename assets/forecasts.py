@@ -463,6 +463,21 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         families = {s: g["family"].iloc[0] for s, g in series.items()}
         units = {s: g["unit"].iloc[0] for s, g in series.items()}
         fits = forecast.fit_many([(s, list(g["month"]), g["value"].to_numpy()) for s, g in series.items()])
+        plots = data_dir.root() / "plots"
+        plots.mkdir(parents=True, exist_ok=True)
+        fitted = [f for f in fits if f.decline is not None]
+        head = next((f for f in fitted if f.series == SERIES), None)
+        jobs, plot_meta = [], {}  # the figures are drawn (in the forecast workers, when warm) while the tables are written
+        if head is not None:
+            jobs.append(([head], plots / f"{SERIES}.png", {"ylabel": "index (first month = 100)", "ncols": 1}))
+            plot_meta["plot"] = (plots / f"{SERIES}.png", "matched-model index: history, fit, forecast")
+        for fam in sorted({families[f.series] for f in fitted}):
+            group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
+            if group:
+                unit = units[group[0].series]
+                jobs.append((group, plots / f"{fam}.png", {"ylabel": unit if unit != "index" else "index (first = 100)"}))
+                plot_meta[f"plot_{fam}"] = (plots / f"{fam}.png", f"{fam}: history, fit, forecast")
+        plots_drawn = forecast.plot_many(jobs)
         bt = pd.concat([f.backtest for f in fits if f.backtest is not None], ignore_index=True)
         choice = pd.DataFrame([{
             "series": f.series, "status": f.status, "model": f.model, "criterion": f.model_reason,
@@ -479,20 +494,8 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         _replace(con, "forecast_replace_forecast", "forecast_insert_forecast", fc)
         _replace(con, "forecast_delete_archive", "forecast_insert_archive", archive)
         comparison = _epoch_comparison(con, fits)
-    plots = data_dir.root() / "plots"
-    plots.mkdir(parents=True, exist_ok=True)
-    fitted = [f for f in fits if f.decline is not None]
-    plot_meta = {}
-    head = next((f for f in fitted if f.series == SERIES), None)
-    if head is not None:
-        forecast.plot_fits([head], plots / f"{SERIES}.png", ylabel="index (first month = 100)", ncols=1)
-        plot_meta["plot"] = _png_md(plots / f"{SERIES}.png", "matched-model index: history, fit, forecast")
-    for fam in sorted({families[f.series] for f in fitted}):
-        group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
-        if group:
-            unit = units[group[0].series]
-            forecast.plot_fits(group, plots / f"{fam}.png", ylabel=unit if unit != "index" else "index (first = 100)")
-            plot_meta[f"plot_{fam}"] = _png_md(plots / f"{fam}.png", f"{fam}: history, fit, forecast")
+    plots_drawn()
+    plot_meta = {k: _png_md(path, alt) for k, (path, alt) in plot_meta.items()}
     warn = Counter()
     falls = Counter()
     for f in fits:

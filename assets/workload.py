@@ -202,7 +202,7 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
             last = g.iloc[-1]
             meta[label] = (name, last.currency, last.month, float(last.total),
                            f"{last.provider}/{last.model} ({last.region})")
-        fits = forecast.fit_many(items, workers=1)
+        fits = forecast.fit_many(items)  # in a pool only when one was warmed (forecast.warm_pool)
         fc_rows, dec_rows = [], []
         for f in fits:
             name, currency, last_month, last_value, option = meta[f.series]
@@ -243,7 +243,8 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
     fitted = [f for f in fits if f.decline is not None]
     if fitted:
         png = plots / "workload_costs.png"
-        forecast.plot_fits(fitted, png, ylabel="cheapest option, cost per month", ncols=len(fitted))
+        # drawn in a forecast worker when the pool is warm (which has matplotlib loaded already)
+        forecast.plot_many([(fitted, png, {"ylabel": "cheapest option, cost per month", "ncols": len(fitted)})])()
         b64 = base64.b64encode(png.read_bytes()).decode()
         plot_meta["plot"] = dg.MetadataValue.md(
             f"![cheapest-option monthly cost per profile: history, fit, forecast](data:image/png;base64,{b64})")

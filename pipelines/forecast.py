@@ -40,7 +40,8 @@ intervals). Statsmodels warnings (ConvergenceWarning, ...) are caught and counte
 fit that raises falls back to ``naive`` for that origin and is counted too.
 
 Many series are fitted in a process pool (:func:`fit_many`, ``TOKENPRICES_FORECAST_WORKERS``, default the CPU count from
-:data:`POOL_MIN_SERIES` series up, one process below); results do not depend on the number of workers.
+:data:`POOL_MIN_SERIES` series up, or once :func:`warm_pool` started the pool's server early; one process
+otherwise); results do not depend on the number of workers.
 """
 
 from __future__ import annotations
@@ -453,19 +454,25 @@ def default_workers() -> int:
 
 #: environment of the worker processes: single-threaded BLAS. The matrices are tiny (3x3 states); on a busy
 #: 2-core machine OpenBLAS threads only contend (ETS fits measured 8x slower: 94 ms instead of 12 ms).
-WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
 
 
-def _process_pool(workers: int):
-    """A ``forkserver`` process pool (workers import :mod:`pipelines.forecast` once, never the caller's state)
-    whose server starts with :data:`WORKER_ENV`; this process's environment is restored afterwards."""
+#: modules the forkserver imports once, before it forks any worker.
+_PRELOAD = ["pipelines.forecast", "statsmodels.tsa.statespace.structural", "statsmodels.tsa.exponential_smoothing.ets",
+            "matplotlib.pyplot"]
+#: set by :func:`warm_pool`: this process started the forkserver early, so a pool costs ~0.1 s, not 2-3 s.
+_WARM = False
+
+
+def _forkserver():
+    """The ``forkserver`` multiprocessing context, its server started (with :data:`WORKER_ENV`; this process's
+    environment is restored afterwards). Starting it returns at once: the server imports :data:`_PRELOAD` in
+    its own process, and the first worker waits for that."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import forkserver
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipelines.forecast", "statsmodels.tsa.statespace.structural",
-                                "statsmodels.tsa.exponential_smoothing.ets"])
+    ctx.set_forkserver_preload(_PRELOAD)
     saved = {k: os.environ.get(k) for k in WORKER_ENV}
     os.environ.update(WORKER_ENV)
     try:
@@ -476,22 +483,43 @@ def _process_pool(workers: int):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    return ctx
+
+
+def warm_pool() -> bool:
+    """Start the worker server of :func:`fit_many` now, in the background, so that the fits of a later
+    ``warehouse_job`` in this process spread over the CPUs without paying the pool's start-up (~2-3 s of
+    imports, done meanwhile on another core). ``tokenprices demo`` and ``backfill`` call it before the scrapes.
+    Returns False (and does nothing) with fewer than 2 workers (:func:`default_workers`)."""
+    global _WARM
+    if default_workers() < 2:
+        return False
+    _forkserver()
+    _WARM = True
+    return True
+
+
+def _process_pool(workers: int):
+    """A ``forkserver`` process pool (workers import :mod:`pipelines.forecast` once, never the caller's state)
+    whose server starts with :data:`WORKER_ENV` (:func:`_forkserver`)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver())
 
 
 def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = None) -> list[SeriesFit]:
     """:func:`fit_series` for each ``(series, months, values)``, in the given order.
 
-    With ``workers > 1`` (default: :func:`default_workers` when ``TOKENPRICES_FORECAST_WORKERS`` is set or at least
-    :data:`POOL_MIN_SERIES` series need a backtest, else 1) the series that need a backtest are spread over a
+    With ``workers > 1`` (default: :func:`default_workers` when ``TOKENPRICES_FORECAST_WORKERS`` is set, the pool
+    was warmed (:func:`warm_pool`) or at least :data:`POOL_MIN_SERIES` series need a backtest, else 1) the series that need a backtest are spread over a
     ``forkserver`` process pool (:func:`_process_pool`), longest first; short series and single-series calls run
     in this process. Results do not depend on ``workers`` (each series is fitted on its own, deterministically).
     The caller's main module must be import-safe (``if __name__ == "__main__":``), as for any process pool.
     """
     heavy = [i for i, it in enumerate(items) if len(it[2]) >= MIN_TRAIN + min(HORIZONS)]
-    if workers is None:  # a pool costs ~2-3 s to start; below POOL_MIN_SERIES it does not pay for itself
+    if workers is None:  # a cold pool costs ~2-3 s to start; below POOL_MIN_SERIES it does not pay for itself
         explicit = bool(os.environ.get("TOKENPRICES_FORECAST_WORKERS"))
-        workers = default_workers() if explicit or len(heavy) >= POOL_MIN_SERIES else 1
+        workers = default_workers() if explicit or _WARM or len(heavy) >= POOL_MIN_SERIES else 1
     workers = max(1, workers)
     results: dict[int, SeriesFit] = {}
     if workers > 1 and len(heavy) > 1:
@@ -569,19 +597,31 @@ def _panel(ax, fit: SeriesFit, title: str, ylabel: str) -> None:
         lo, hi = min(lo, float(fc["lo95"].min())), max(hi, float(fc["hi95"].max()))
     ax.set_yscale("log")
     ax.set_ylim(lo / 1.15, hi * 1.15)  # also keeps a flat series' axis from collapsing
-    # labelled ticks at 1-2-5 steps (a narrow range still gets a few), no labels on the minor ticks: every tick
-    # label is laid out text, the slowest part of drawing a many-panel figure
-    span = hi / lo
-    subs = tuple(range(1, 10)) if span < 3 else (1.0, 2.0, 5.0) if span < 1000 else (1.0,)
-    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs))
+    # a few labelled ticks, placed by us (a LogLocator hands matplotlib ticks for the decades around the view too,
+    # and every tick is a Tick of lines and laid-out text built at each draw: most of a 21-panel figure's time);
+    # no minor ticks
+    ax.yaxis.set_major_locator(matplotlib.ticker.FixedLocator(_log_ticks(lo / 1.15, hi * 1.15)))
     ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.3g"))
-    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_ylabel(ylabel, fontsize=8)
-    ax.set_title(title, fontsize=8.5)
-    ax.tick_params(labelsize=7, which="both")
-    ax.grid(alpha=0.3, which="both")
+    ax.set_title(title, fontsize=8.5, y=1.0)  # a fixed y skips matplotlib's title placement (a tick-box layout)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3)
+
+
+def _log_ticks(lo: float, hi: float, most: int = 5) -> list[float]:
+    """Tick values inside [lo, hi] (0 < lo < hi) for a log axis: 1-2-5 steps per decade (every 1..9 when the
+    range is under 3x, decades only above 1000x), every k-th kept so that at most ``most`` remain; the geometric
+    middle when no such value falls inside."""
+    span = hi / lo
+    subs = range(1, 10) if span < 3 else (1, 2, 5) if span < 1000 else (1,)
+    ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1) for m in subs
+             if lo <= m * 10.0 ** e <= hi]
+    if not ticks:
+        return [math.sqrt(lo * hi)]
+    return ticks[:: math.ceil(len(ticks) / most)]
 
 
 def _title(fit: SeriesFit) -> str:
@@ -624,6 +664,32 @@ def plot_fits(fits: list[SeriesFit], path, ylabel: str = "level (log scale)", nc
                                 hspace=0.62, wspace=0.28)
         fig.savefig(path)
     plt.close(fig)
+
+
+def _plot_job(job) -> None:
+    fits, path, kwargs = job
+    plot_fits(fits, path, **kwargs)
+
+
+def plot_many(jobs: list[tuple[list[SeriesFit], Path, dict]]):
+    """Start :func:`plot_fits` ``(fits, path, **kwargs)`` for each job; returns a function that waits until every
+    PNG is written (re-raising the first error). Once :func:`warm_pool` ran, the drawing (~2-3 s for the demo's
+    figures) happens in worker processes while the caller goes on; otherwise here, before this returns."""
+    if not _WARM or len(jobs) == 0:
+        for job in jobs:
+            _plot_job(job)
+        return lambda: None
+    pool = _process_pool(min(default_workers(), len(jobs)))
+    futures = [pool.submit(_plot_job, job) for job in sorted(jobs, key=lambda j: -len(j[0]))]  # largest first
+
+    def wait() -> None:
+        try:
+            for f in futures:
+                f.result()
+        finally:
+            pool.shutdown()
+
+    return wait
 
 
 def plot_png(index: pd.DataFrame, forecast: pd.DataFrame, decline_: Decline, path) -> None:
