@@ -39,6 +39,7 @@ Money is Decimal throughout; amounts are per month in the buyer's currency.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import re
@@ -316,7 +317,7 @@ def bundled_profiles() -> list[Profile]:
 # --------------------------------------------------------------------------------------------- prices and offers
 
 
-@dataclass
+@dataclass(frozen=True)
 class PriceRow:
     """One token price of an option: ``amount`` in the list currency per 1M tokens."""
 
@@ -367,34 +368,44 @@ class Offer:
 def options_from_rows(rows) -> dict[tuple, Option]:
     """Options from price rows ``(provider, model, region, currency, price_kind, service_tier, tier_min_tokens,
     conditions, amount_per_mtok)`` (amount per 1M tokens in ``currency``)."""
+    return _options(((provider, model, region, currency),
+                     PriceRow(kind, tier, int(min_tokens), conditions or "", Decimal(amount)))
+                    for provider, model, region, currency, kind, tier, min_tokens, conditions, amount in rows)
+
+
+def _options(pairs) -> dict[tuple, Option]:
+    """Options from ``(option key, PriceRow)`` pairs, prices in the order given."""
     out: dict[tuple, Option] = {}
-    for provider, model, region, currency, kind, tier, min_tokens, conditions, amount in rows:
-        o = out.get((provider, model, region, currency))
+    for key, price in pairs:
+        o = out.get(key)
         if o is None:
-            o = out[(provider, model, region, currency)] = Option(provider, model, region, currency)
-        o.prices.append(PriceRow(kind, tier, int(min_tokens), conditions or "", Decimal(amount)))
+            o = out[key] = Option(*key)
+        o.prices.append(price)
     return out
 
 
 def prices_on(con, days: list[dt.date]) -> dict[dt.date, dict[tuple, Option]]:
     """``{day: {option key: Option}}``: the input / cache_read / output prices (standard, batch, off_peak) in force on
     each day (SQL ``workload_prices``: ``marts.price_history`` with the precedence of ``marts.latest_prices``),
-    text models only (:func:`is_text_model`)."""
+    text models only (:func:`is_text_model`). The SQL returns each price once with the days it is in force on, so
+    a price unchanged over 35 months is read and converted once (not 35 times)."""
     from pipelines import warehouse
     from pipelines.sources.base import TOKEN_UNITS
 
     raw = warehouse.run(con, "workload_prices", {"days": list(days)}).fetchall()
     by_day: dict[dt.date, list] = {d: [] for d in days}
     text_ok: dict[str, bool] = {}
-    for day, provider, model, region, currency, kind, tier, min_tokens, conditions, amount, unit in raw:
+    for provider, model, region, currency, kind, tier, min_tokens, conditions, amount, unit, in_force in raw:
         ok = text_ok.get(model)
         if ok is None:
             ok = text_ok[model] = is_text_model(model)
         if not ok:
             continue
-        by_day[day].append((provider, model, region, currency, kind, tier, min_tokens, conditions,
-                            Decimal(amount) * TOKEN_UNITS[unit]))
-    return {d: options_from_rows(r) for d, r in by_day.items()}
+        pair = ((provider, model, region, currency),
+                PriceRow(kind, tier, int(min_tokens), conditions or "", Decimal(amount) * TOKEN_UNITS[unit]))
+        for day in in_force:
+            by_day[day].append(pair)
+    return {d: _options(pairs) for d, pairs in by_day.items()}
 
 
 def offers_on(con, day: dt.date) -> list[Offer]:
@@ -535,13 +546,39 @@ def uplift_options(options: dict[tuple, Option], offers: list[Offer], regions: t
 
 
 def option_cost(profile: Profile, option: Option, fx: tuple[Decimal, dt.date | None, bool],
-                offers: list[Offer] = ()) -> Cost | None:
+                offers: list[Offer] = (), memo: dict | None = None) -> Cost | None:
     """The monthly cost of ``option`` for ``profile`` (see the module doc for the rules), or None when the option
     has no positive standard base-tier input and output price (not a priced text option).
 
     ``fx``: (buyer-currency units per list-currency unit, the ECB rate's date, whether that rate is older than the
     day asked for); ``offers``: offers in force (those of other options are ignored). Pure: no warehouse access.
+    ``memo``: a dict kept across calls (e.g. the months of :func:`history`): the cost in the list currency depends
+    only on the profile, the option's prices and notes and its offers, so an option priced the same in another
+    month is not recomputed; the result is the same with or without it.
     """
+    offers = tuple(offers)
+    if memo is None:
+        listed = _list_cost(profile, option, offers)
+    else:
+        key = (profile, option.key, tuple(option.prices), tuple(option.notes), offers)
+        listed = memo[key] if key in memo else memo.setdefault(key, _list_cost(profile, option, offers))
+    if listed is None:
+        return None
+    rate, fx_date, stale = fx
+    notes = listed.notes
+    if stale:
+        notes = "; ".join([n for n in (notes,) if n] + [f"ECB rate of {fx_date} (last in the bundled history)"])
+    return dataclasses.replace(
+        listed, currency=profile.currency,
+        input=listed.input * rate, cache=listed.cache * rate, output=listed.output * rate,
+        tier_surcharge=listed.tier_surcharge * rate, discounts=listed.discounts * rate,
+        free_quota=listed.free_quota * rate, total=listed.list_total * rate, fx_rate=rate, fx_date=fx_date,
+        notes=notes,
+    )
+
+
+def _list_cost(profile: Profile, option: Option, offers: tuple[Offer, ...]) -> Cost | None:
+    """:func:`option_cost` in the option's list currency (rate 1, no FX note)."""
     option, batch_discount, free_month = _apply_offers(option, list(offers))
     book = _Book(option, profile.thinking)
     p_in0 = book.price("input", "standard", 0)
@@ -616,16 +653,13 @@ def option_cost(profile: Profile, option: Option, fx: tuple[Decimal, dt.date | N
         free_tokens = min(free_month, profile.total_tokens)
         free_value = -subtotal * free_tokens / profile.total_tokens
         notes.append(f"free quota {free_tokens.quantize(ONE)} tokens/month")
-    rate, fx_date, stale = fx
-    if stale:
-        notes.append(f"ECB rate of {fx_date} (last in the bundled history)")
     list_total = subtotal + free_value
     return Cost(
         provider=option.provider, model=option.model, region=option.region, list_currency=option.currency,
-        currency=profile.currency,
-        input=base["input"] * rate, cache=base["cache_read"] * rate, output=base["output"] * rate,
-        tier_surcharge=surcharge * rate, discounts=discounts * rate, free_quota=free_value * rate,
-        total=list_total * rate, list_total=list_total, fx_rate=rate, fx_date=fx_date, free_tokens=free_tokens,
+        currency=option.currency,
+        input=base["input"], cache=base["cache_read"], output=base["output"],
+        tier_surcharge=surcharge, discounts=discounts, free_quota=free_value,
+        total=list_total, list_total=list_total, fx_rate=ONE, fx_date=None, free_tokens=free_tokens,
         notes="; ".join(notes),
     )
 
@@ -653,9 +687,11 @@ def fx_between(list_currency: str, buyer_currency: str, day: dt.date) -> tuple[D
     return b / lc, max(bd, ld), stale
 
 
-def rank(profile: Profile, options: dict[tuple, Option], offers: list[Offer], day: dt.date) -> list[Cost]:
-    """Every option the profile allows, priced (:func:`option_cost`) and sorted by monthly total in the buyer's
-    currency (ties: provider, model, region, list currency). Raises :class:`NoPricesError` when none is priced."""
+def rank(profile: Profile, options: dict[tuple, Option], offers: list[Offer], day: dt.date,
+         memo: dict | None = None) -> list[Cost]:
+    """Every option the profile allows, priced (:func:`option_cost`, with ``memo``) and sorted by monthly total in
+    the buyer's currency (ties: provider, model, region, list currency). Raises :class:`NoPricesError` when none is
+    priced."""
     allowed = {k: o for k, o in options.items() if profile.allows(o.provider, o.model, o.region)}
     allowed.update({k: o for k, o in uplift_options(options, offers, profile.regions).items()
                     if profile.allows(o.provider, o.model, o.region)})
@@ -668,7 +704,7 @@ def rank(profile: Profile, options: dict[tuple, Option], offers: list[Offer], da
         fx = fx_cache.get(opt.currency)
         if fx is None:
             fx = fx_cache[opt.currency] = fx_between(opt.currency, profile.currency, day)
-        c = option_cost(profile, opt, fx, mine.get((opt.provider, opt.model, opt.region), ()))
+        c = option_cost(profile, opt, fx, mine.get((opt.provider, opt.model, opt.region), ()), memo)
         if c is not None:
             costs.append(c)
     if not costs:
@@ -706,12 +742,13 @@ def history(con, profiles: list[Profile], today: dt.date, start: dt.date = HISTO
     currency) and its ``rank`` that month (1 = cheapest). Months without any priced option are left out."""
     months = history_days(today, start)
     books = prices_on(con, [d for _, d in months])
+    memo: dict = {}  # an option priced the same in another month is not recomputed
     rows = []
     for month, day in months:
         offers = offers_on(con, day)
         for p in profiles:
             try:
-                costs = rank(p, books[day], offers, day)
+                costs = rank(p, books[day], offers, day, memo)
             except NoPricesError:
                 continue
             for i, c in enumerate(costs, start=1):
