@@ -53,14 +53,36 @@ QUOTE_COLUMNS = dg.TableSchema(
 )
 
 
-@dg.asset(
-    key=PRICE_QUOTES,
-    group_name="staging",
-    kinds={"python", "duckdb"},
-    owners=["team:tokenprices"],
+PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_quotes``, one row per observed price.
+
+    Per source, the latest snapshot of each URL in the partition is parsed and normalised to USD per 1M tokens
+    (CNY/EUR at the ECB rate of the observation day). The source's rows of this partition are replaced in one
+    transaction, so re-running a partition adds no duplicates. A page that fails to parse leaves that source's
+    earlier rows intact and fails that source's check only.
+
+    Each source has its blocking check ``<source>_parsed``. A run may select some of the checks (the asset is
+    subsettable by check): then only those sources are parsed and loaded, and the others' rows are left as they
+    are. ``tokenprices demo`` and ``tokenprices backfill`` select, for a replayed day, the sources with a capture
+    that day; the nightly schedule and the UI select them all.
+    """
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            PRICE_QUOTES,
+            group_name="staging",
+            kinds={"python", "duckdb"},
+            owners=["team:tokenprices"],
+            deps=[dg.AssetKey(["raw", "page_snapshots"])],
+            description=PRICE_QUOTES_DOC,
+            metadata={"dagster/column_schema": QUOTE_COLUMNS},
+        )
+    ],
+    name="staging__price_quotes",
     partitions_def=daily_partitions,
-    deps=[dg.AssetKey(["raw", "page_snapshots"])],
     pool="duckdb_warehouse",
+    can_subset=True,
     check_specs=[
         dg.AssetCheckSpec(
             name=_check_name(name),
@@ -73,7 +95,6 @@ QUOTE_COLUMNS = dg.TableSchema(
         )
         for name in SOURCES
     ],
-    metadata={"dagster/column_schema": QUOTE_COLUMNS},
 )
 def price_quotes(
     context: dg.AssetExecutionContext,
@@ -81,13 +102,6 @@ def price_quotes(
     duckdb: DuckDBResource,
     data_dir: DataDirResource,
 ):
-    """Parse the partition's raw snapshots into ``staging.price_quotes``, one row per observed price.
-
-    Per source, the latest snapshot of each URL in the partition is parsed and normalised to USD per 1M tokens
-    (CNY/EUR at the ECB rate of the observation day). The source's rows of this partition are replaced in one
-    transaction, so re-running a partition adds no duplicates. A page that fails to parse leaves that source's
-    earlier rows intact and fails that source's check only.
-    """
     day = dt.date.fromisoformat(context.partition_key)
     root = data_dir.root()
     check_results, per_source = [], {}
@@ -102,7 +116,7 @@ def price_quotes(
         by_source: dict[str, list] = {}
         for s in snaps:
             by_source.setdefault(s[0], []).append(s)
-        for name, source in SOURCES.items():
+        for name, source in selected_sources(context).items():
             snapshots = by_source.get(name, [])
             if not snapshots:
                 live = fetcher.mode == "live"
@@ -165,6 +179,21 @@ def price_quotes(
         },
         check_results=check_results,
     )
+
+
+def check_keys(names) -> set[dg.AssetCheckKey]:
+    """The check keys of staging/price_quotes for these source names (a run's check selection)."""
+    return {dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) for n in names}
+
+
+def selected_sources(context: dg.AssetExecutionContext) -> dict:
+    """The sources (name -> Source, registry order) whose check the run selected. Raises dg.Failure when the run
+    selected checks without the asset: a source's check is its parse and load, which only the materialization
+    does."""
+    if PRICE_QUOTES not in context.selected_asset_keys:
+        raise dg.Failure(description="the checks of staging/price_quotes run with its materialization: select the asset")
+    selected = context.selected_asset_check_keys
+    return {n: s for n, s in SOURCES.items() if dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) in selected}
 
 
 def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -> dict:

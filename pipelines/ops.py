@@ -223,7 +223,8 @@ def cmd_backfill(args) -> int:
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
 
-    from pipelines.cli import replay_unchanged, warehouse_unchanged
+    from pipelines import forecast
+    from pipelines.cli import replay_job, replay_unchanged, warehouse_unchanged
     from pipelines.definitions import LIVE_RUN_CONFIG, defs
     from pipelines.incremental import VERSION_TAG
     from pipelines.notify import run_report
@@ -239,6 +240,13 @@ def cmd_backfill(args) -> int:
     locked = False
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    # (skip?, input version) of each replayed day; the last day that runs reports every source's check (replay_job)
+    todo = {}
+    for day in plan.days:
+        if day != plan.live_day:
+            unchanged, version = replay_unchanged(instance, archive, day, bool(args.include_estimated))
+            todo[day] = (unchanged and not args.force, version)
+    last = max((d for d in plan.days if d == plan.live_day or not todo[d][0]), default=None)
     with Progress(*columns, console=out, transient=False, disable=not out.is_terminal) as progress:
         task = progress.add_task("backfill", total=len(plan.days) + (0 if args.no_warehouse else 1))
         for i, day in enumerate(plan.days, 1):
@@ -247,13 +255,16 @@ def cmd_backfill(args) -> int:
             t = time.monotonic()
             version = None
             if not live:
-                unchanged, version = replay_unchanged(instance, archive, day, bool(args.include_estimated))
-                if unchanged and not args.force:
+                skip, version = todo[day]
+                if skip:
                     progress.console.print(f"  [{i}/{len(plan.days)}] {day} replay: unchanged captures and code "
                                            f"since its last successful run, skipped", markup=False)
                     progress.advance(task)
                     continue
-            res = job.execute_in_process(
+            if not args.no_warehouse:
+                forecast.warm_pool()  # the forecast workers import statsmodels on another core meanwhile
+            run_job = job if live else replay_job(job, archive, day, bool(args.include_estimated), day == last)
+            res = run_job.execute_in_process(
                 partition_key=day.isoformat(), instance=instance, raise_on_error=False,
                 tags={**tags, **({VERSION_TAG: version} if version else {})},
                 run_config={**LIVE_RUN_CONFIG, **quiet} if live else replay_config,
