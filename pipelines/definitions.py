@@ -28,15 +28,15 @@ from pipelines.resources import default_resources
 
 def executor_from_env() -> dg.ExecutorDefinition:
     """The executor of both jobs, from ``TOKENPRICES_EXECUTOR``: ``in_process`` (default: one process, the
-    fastest on one machine), ``multiprocess`` (a process per step; the pool ``duckdb_warehouse`` still lets one
-    step at a time write the DuckDB file) or ``k8s`` (a Kubernetes job per step; needs ``dagster-k8s`` and a
+    fastest on one machine), ``multiprocess`` (a process per step, one step at a time: every step writes the
+    DuckDB file, which one process at a time may open) or ``k8s`` (a Kubernetes job per step; needs ``dagster-k8s`` and a
     warehouse every pod can reach, see docs/operations.md). Raises ValueError for another value and ImportError
     for ``k8s`` without ``dagster-k8s``."""
     name = os.environ.get("TOKENPRICES_EXECUTOR", "in_process").strip().lower()
     if name == "in_process":
         return dg.in_process_executor
     if name == "multiprocess":
-        return dg.multiprocess_executor
+        return dg.multiprocess_executor.configured({"max_concurrent": 1})
     if name == "k8s":
         from dagster_k8s import k8s_job_executor  # optional dependency: pip install dagster-k8s
 

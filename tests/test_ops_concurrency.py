@@ -105,11 +105,12 @@ def test_backfill_on_a_locked_file_exits_3_at_once(holder, tmp_path):
     assert time.monotonic() - t < 60
 
 
-@pytest.mark.parametrize("shared_instance", [False, True], ids=["file-lock", "dagster-pool"])
+@pytest.mark.parametrize("shared_instance", [False, True], ids=["own-instances", "shared-instance"])
 def test_two_backfills_at_once_match_one_after_the_other(tmp_path, shared_instance):
-    """Two processes scrape different days into one file at the same time. Without a shared Dagster instance
-    only DuckDB's file lock (waited for by WarehouseResource) orders them; with one (DAGSTER_HOME and the
-    project's dagster.yaml) the pool ``duckdb_warehouse`` does."""
+    """Two processes scrape different days into one file at the same time, with their own ephemeral instances or
+    one shared instance (DAGSTER_HOME and the project's dagster.yaml). CLI runs do not go through the run queue
+    (where the pool ``duckdb_warehouse`` admits one writing run at a time), so either way DuckDB's file lock,
+    waited for by WarehouseResource, orders them; a run holds the file from its first step to its end."""
     extra = {"TOKENPRICES_LOCK_TIMEOUT_S": "300"}
     if shared_instance:
         home = tmp_path / "home"
