@@ -13,6 +13,8 @@ $(BIN)/tokenprices: pyproject.toml
 	@command -v uv >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
 	uv venv --quiet --allow-existing --python $(PY) $(VENV)
 	uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
+	@# the editable install leaves the project's own modules uncompiled: compile them once (~1 s off every command)
+	$(BIN)/python -m compileall -q pipelines assets
 	@touch $@
 
 venv: $(BIN)/tokenprices
