@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -400,5 +401,15 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def run() -> None:
+    """The ``tokenprices`` console script: :func:`main`, then exit. ``gc.freeze()`` first moves every object to
+    the permanent generation, so the interpreter's last garbage collection does not walk the millions of objects
+    of the ~2,700 modules dagster, pandas and statsmodels load (~1.1 s of every command here); objects are still
+    released and atexit handlers still run."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
