@@ -23,8 +23,10 @@ load asset checks, so a ``Definitions`` must add them (``asset_checks=FORECAST_C
 import base64
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
@@ -84,9 +86,12 @@ def _replace(con, delete_sql: str, insert_sql: str, rows: pd.DataFrame, params: 
         con.unregister(view)
 
 
-def _write_family(con, family: str, rows: pd.DataFrame) -> None:
+def _write_family(con, family: str, rows: pd.DataFrame, plots: Path | None = None) -> None:
     """Replace the series of ``family`` in ``forecasts.monthly_series`` (and its indexes in
-    ``forecasts.market_index``) by ``rows``, in one transaction."""
+    ``forecasts.market_index``) by ``rows``, in one transaction. Then, when the forecast workers are warm
+    (``tokenprices demo``/``backfill``), start fitting those series as ``price_forecast`` will read them, and
+    drawing their figures into the folder ``plots`` (:func:`pipelines.forecast.prefit`): the fits and figures
+    are made while the marts are built, and ``price_forecast`` collects them."""
     cols = ["series", "family", "month", "value", "unit", "n_items", "detail"]
     rows = rows[cols] if len(rows) else pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     con.register("new_series", rows)
@@ -103,6 +108,20 @@ def _write_family(con, family: str, rows: pd.DataFrame) -> None:
         raise
     finally:
         con.unregister("new_series")
+    if forecast.is_warm():
+        mine = {s: g for s, g in _read_series(con).items() if g["family"].iloc[0] == family}
+        plan = None
+        if plots is not None:
+            plots.mkdir(parents=True, exist_ok=True)
+            families = {s: family for s in mine}
+            units = {s: g["unit"].iloc[0] for s, g in mine.items()}
+            plan = lambda fits: _plot_jobs(fits, families, units, plots)[0]  # noqa: E731
+        forecast.prefit([_series_item(s, g) for s, g in mine.items()], plan)
+
+
+def _series_item(name: str, g: pd.DataFrame) -> tuple[str, list, np.ndarray]:
+    """``(series, months, values)`` of one series as :func:`_read_series` returns it: what the fits take."""
+    return name, list(g["month"]), g["value"].to_numpy()
 
 
 def _md(df: pd.DataFrame, floatfmt: str = ".3f") -> dg.MetadataValue:
@@ -145,14 +164,15 @@ def _series_summary(rows: pd.DataFrame) -> pd.DataFrame:
         "measures how much existing models got cheaper, not the price of a fixed capability."
     ),
 )
-def market_index(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
+                 data_dir: DataDirResource) -> dg.MaterializeResult:
     """Monthly chained Jevons matched-model index of blended (3:1) prices (first-party sellers, USD lists)."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         last = _as_of(con, config)
         prices = forecast.monthly_prices(con, last)
         rows = forecast.build_matched_model(con, last, prices)
-        _write_family(con, "matched_model", rows)
+        _write_family(con, "matched_model", rows, _plots_dir(data_dir))
     idx = rows.rename(columns={"value": "index_value", "n_items": "n_models"})[["month", "index_value", "n_models"]]
     return dg.MaterializeResult(
         metadata={
@@ -182,12 +202,13 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.Ma
         "rate (the CNY index times rate_first/rate_month), i.e. what a USD payer saw."
     ),
 )
-def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
+                     data_dir: DataDirResource) -> dg.MaterializeResult:
     """Per-seller matched-model indexes (USD lists), and CNY lists in CNY and in USD."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         rows, fx_notes = forecast.build_provider_indexes(con, _as_of(con, config))
-        _write_family(con, "matched_model_provider", rows)
+        _write_family(con, "matched_model_provider", rows, _plots_dir(data_dir))
     cny = sorted({x.split("/")[1] for x in rows["series"] if x.startswith(f"{SERIES}_cny/")})
     summary = _series_summary(rows) if len(rows) else pd.DataFrame()
     return dg.MaterializeResult(
@@ -220,7 +241,8 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> d
         "(LMArena data, not shipped); without it the asset clears its series and says it was skipped."
     ),
 )
-def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource,
+                           data_dir: DataDirResource) -> dg.MaterializeResult:
     """Monthly cheapest price among models at or above each capability threshold, and Epoch's trend on it."""
     folder = capability.capability_dir()
     reason = None
@@ -240,7 +262,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
             context.log.info(f"cheapest_at_capability skipped: {reason}")  # expected without the dataset
             return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0})
         b = capability.build(con, _as_of(con, config), folder, config.thresholds)
-        _write_family(con, "cheapest_at_capability", b.rows)
+        _write_family(con, "cheapest_at_capability", b.rows, _plots_dir(data_dir))
         _replace(con, "forecast_replace_capability", "forecast_insert_capability", b.matched)
         _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", b.trends)
         _replace(con, "forecast_delete_decline", "forecast_insert_decline", b.declines,
@@ -283,14 +305,15 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
         "expensive model; the series are the medians across sellers (equal weight per seller)."
     ),
 )
-def price_tiers(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def price_tiers(context, config: SeriesConfig, duckdb: DuckDBResource,
+                data_dir: DataDirResource) -> dg.MaterializeResult:
     """Median across sellers of their most and least expensive current text model, monthly."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         last = _as_of(con, config)
         prices = forecast.monthly_prices(con, last)
         rows, current = forecast.build_price_tiers(con, last, prices)
-        _write_family(con, "price_tier", rows)
+        _write_family(con, "price_tier", rows, _plots_dir(data_dir))
     latest = rows[rows["month"] == rows["month"].max()][["series", "value", "n_items", "detail"]]
     return dg.MaterializeResult(
         metadata={
@@ -334,11 +357,12 @@ def price_decline(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
     rows, short = [], []
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
-        for name, g in _read_series(con).items():
-            if len(g) < forecast.MIN_MONTHS:
+        series = _read_series(con)
+        # the fits prefit started (tokenprices demo/backfill) carry these declines already: collected from there
+        for (name, g), d in zip(series.items(), forecast.declines([_series_item(s, g) for s, g in series.items()])):
+            if d is None:
                 short.append(f"{name} ({len(g)} months)")
                 continue
-            d = forecast.decline(g["month"], g["value"], name)
             rows.append({"series": d.series, "method": d.method, "factor": d.factor, "ci_low": d.ci_low,
                          "ci_high": d.ci_high, "half_life_months": d.half_life_months, "n_obs": d.n_obs,
                          "window": d.window})
@@ -426,6 +450,31 @@ def _epoch_comparison(con, fits: list[forecast.SeriesFit]) -> pd.DataFrame:
     return table
 
 
+def _plots_dir(data_dir: DataDirResource) -> Path:
+    """Folder of the forecast figures: ``<data dir>/plots``."""
+    return data_dir.root() / "plots"
+
+
+def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: dict[str, str],
+               plots: Path) -> tuple[list, dict]:
+    """The figures of ``price_forecast``: ``(jobs for forecast.plot_many, {metadata key: (png path, alt text)})``.
+    The matched-model index :data:`SERIES` gets a figure of its own; every other family (``families``: series
+    -> family) one figure of its fitted series, y axis labelled with their unit (``units``: series -> unit)."""
+    fitted = [f for f in fits if f.decline is not None]
+    head = next((f for f in fitted if f.series == SERIES), None)
+    jobs, plot_meta = [], {}
+    if head is not None:
+        jobs.append(([head], plots / f"{SERIES}.png", {"ylabel": "index (first month = 100)", "ncols": 1}))
+        plot_meta["plot"] = (plots / f"{SERIES}.png", "matched-model index: history, fit, forecast")
+    for fam in sorted({families[f.series] for f in fitted}):
+        group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
+        if group:
+            unit = units[group[0].series]
+            jobs.append((group, plots / f"{fam}.png", {"ylabel": unit if unit != "index" else "index (first = 100)"}))
+            plot_meta[f"plot_{fam}"] = (plots / f"{fam}.png", f"{fam}: history, fit, forecast")
+    return jobs, plot_meta
+
+
 @dg.multi_asset(
     name="price_forecast",
     specs=[
@@ -462,21 +511,13 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
             raise ValueError("forecasts.monthly_series is empty: materialize the series assets first")
         families = {s: g["family"].iloc[0] for s, g in series.items()}
         units = {s: g["unit"].iloc[0] for s, g in series.items()}
-        fits = forecast.fit_many([(s, list(g["month"]), g["value"].to_numpy()) for s, g in series.items()])
-        plots = data_dir.root() / "plots"
+        fits = forecast.fit_many([_series_item(s, g) for s, g in series.items()])
+        plots = _plots_dir(data_dir)
         plots.mkdir(parents=True, exist_ok=True)
         fitted = [f for f in fits if f.decline is not None]
         head = next((f for f in fitted if f.series == SERIES), None)
-        jobs, plot_meta = [], {}  # the figures are drawn (in the forecast workers, when warm) while the tables are written
-        if head is not None:
-            jobs.append(([head], plots / f"{SERIES}.png", {"ylabel": "index (first month = 100)", "ncols": 1}))
-            plot_meta["plot"] = (plots / f"{SERIES}.png", "matched-model index: history, fit, forecast")
-        for fam in sorted({families[f.series] for f in fitted}):
-            group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
-            if group:
-                unit = units[group[0].series]
-                jobs.append((group, plots / f"{fam}.png", {"ylabel": unit if unit != "index" else "index (first = 100)"}))
-                plot_meta[f"plot_{fam}"] = (plots / f"{fam}.png", f"{fam}: history, fit, forecast")
+        # the figures are drawn (in the forecast workers, when warm) while the tables are written
+        jobs, plot_meta = _plot_jobs(fits, families, units, plots)
         plots_drawn = forecast.plot_many(jobs)
         bt = pd.concat([f.backtest for f in fits if f.backtest is not None], ignore_index=True)
         choice = pd.DataFrame([{

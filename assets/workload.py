@@ -14,6 +14,7 @@
 import base64
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -79,6 +80,29 @@ def _q(v, places=COST_PLACES) -> str | None:
     return None if v is None else str(Decimal(v).quantize(places))
 
 
+def _cost_series(covered: pd.DataFrame) -> tuple[list, dict]:
+    """The series ``forecasts/workload_cost_forecast`` fits, from the covered rows of SQL ``workload_cheapest``:
+    ``([(label, months, totals)], {label: (profile, currency, last month, last total, cheapest option)})``,
+    one per profile (by name), totals in the profile's currency per month."""
+    items, meta = [], {}
+    for name, g in covered.groupby("profile", sort=True):
+        g = g.sort_values("month")
+        label = f"{name} ({g.currency.iloc[0]}/month)"
+        items.append((label, list(g["month"]), g["total"].astype(float).to_numpy()))
+        last = g.iloc[-1]
+        meta[label] = (name, last.currency, last.month, float(last.total), f"{last.provider}/{last.model} ({last.region})")
+    return items, meta
+
+
+def _cost_plot_jobs(fits: list, plots: Path) -> list:
+    """The figure of ``forecasts/workload_cost_forecast`` (one panel per fitted profile) as plot jobs for
+    :func:`pipelines.forecast.plot_many`: ``[(fits, plots/workload_costs.png, kwargs)]``, empty without a fit."""
+    fitted = [f for f in fits if f.decline is not None]
+    if not fitted:
+        return []
+    return [(fitted, plots / "workload_costs.png", {"ylabel": "cheapest option, cost per month", "ncols": len(fitted)})]
+
+
 @dg.asset(
     key=WORKLOAD_COSTS,
     group_name="marts",
@@ -128,6 +152,10 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
             con.unregister("new_rows")
         n = con.table("marts.workload_costs").aggregate("count(*)").fetchall()[0][0]
         cheapest = warehouse.run(con, "workload_cheapest").fetchdf()
+        if forecast.is_warm():  # forecasts/workload_cost_forecast fits these series: start them now, on another core
+            plots = data_dir.root() / "plots"
+            plots.mkdir(parents=True, exist_ok=True)
+            forecast.prefit(_cost_series(cheapest[cheapest["covered"]])[0], lambda fits: _cost_plot_jobs(fits, plots))
         path = warehouse.export_parquet(con, "marts.workload_costs", data_dir.lake())
     summary, floats = [], {}
     for p in profiles:
@@ -194,14 +222,7 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
         covered = cheapest[cheapest["covered"]]
         if covered.empty:
             raise ValueError("marts.workload_costs has no covered month: materialize marts/workload_costs first")
-        items, meta = [], {}
-        for name, g in covered.groupby("profile", sort=True):
-            g = g.sort_values("month")
-            label = f"{name} ({g.currency.iloc[0]}/month)"
-            items.append((label, list(g["month"]), g["total"].astype(float).to_numpy()))
-            last = g.iloc[-1]
-            meta[label] = (name, last.currency, last.month, float(last.total),
-                           f"{last.provider}/{last.model} ({last.region})")
+        items, meta = _cost_series(covered)
         fits = forecast.fit_many(items)  # in a pool only when one was warmed (forecast.warm_pool)
         fc_rows, dec_rows = [], []
         for f in fits:
@@ -240,11 +261,12 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
     plots = data_dir.root() / "plots"
     plots.mkdir(parents=True, exist_ok=True)
     plot_meta = {}
-    fitted = [f for f in fits if f.decline is not None]
-    if fitted:
-        png = plots / "workload_costs.png"
-        # drawn in a forecast worker when the pool is warm (which has matplotlib loaded already)
-        forecast.plot_many([(fitted, png, {"ylabel": "cheapest option, cost per month", "ncols": len(fitted)})])()
+    jobs = _cost_plot_jobs(fits, plots)
+    if jobs:
+        png = jobs[0][1]
+        # drawn in a forecast worker when the pool is warm (which has matplotlib loaded already), or started
+        # there already by marts/workload_costs (forecast.prefit)
+        forecast.plot_many(jobs)()
         b64 = base64.b64encode(png.read_bytes()).decode()
         plot_meta["plot"] = dg.MetadataValue.md(
             f"![cheapest-option monthly cost per profile: history, fit, forecast](data:image/png;base64,{b64})")

@@ -39,8 +39,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from statsmodels.regression import linear_model as _lm  # not statsmodels.api: it imports all of statsmodels (~3 s)
-from statsmodels.tools.tools import add_constant
 
 #: benchmark columns of the pooled data (percent 0-100, except the Arena Elo).
 BENCHMARKS = ("MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval", "LMSys Chatbot Arena ELO")
@@ -145,6 +143,10 @@ def trend(dates, prices, ci_level: float = 0.90) -> TrendFit:
     d = pd.to_datetime(pd.Series(list(dates)))
     if len(d) < MIN_POINTS:
         raise ValueError(f"{len(d)} points; a trend needs at least {MIN_POINTS}")
+    # imported here: the CLI imports this module for its command, and statsmodels costs ~1.4 s to import
+    from statsmodels.regression import linear_model as _lm  # not statsmodels.api: it imports all of statsmodels
+    from statsmodels.tools.tools import add_constant
+
     x = np.array([t.toordinal() for t in d], dtype=float)
     y = np.log10(np.asarray(prices, dtype=float))
     res = _lm.OLS(y, add_constant(x)).fit()

@@ -47,6 +47,7 @@ otherwise); results do not depend on the number of workers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 import warnings
@@ -55,9 +56,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from statsmodels.regression import linear_model as _lm  # not statsmodels.api: it imports all of statsmodels (~3 s)
-from statsmodels.tools.tools import add_constant
-from scipy.stats import norm
 
 from pipelines import warehouse
 
@@ -78,7 +76,10 @@ MIN_TRAIN = 12
 MIN_ORIGINS = 3
 #: months forecast after the last observed month.
 FORECAST_HORIZON = 12
-Z80, Z95 = float(norm.ppf(0.90)), float(norm.ppf(0.975))
+#: standard normal quantiles of the 80% and 95% intervals: ``scipy.stats.norm.ppf(0.90)`` and ``(0.975)`` as
+#: scipy computes them (tests/test_forecast_models.py checks), written out so that importing this module does
+#: not import scipy and statsmodels (~1.4 s): a process that only collects fits from the workers never needs them.
+Z80, Z95 = 1.2815515655446004, 1.959963984540054
 #: methods named in ``forecasts.price_decline``.
 METHOD_LOGLINEAR = "loglinear_ols_hac"
 
@@ -170,6 +171,9 @@ def jevons_index(prices: pd.DataFrame) -> pd.DataFrame:
 
 
 def _hac_trend(y: np.ndarray):
+    from statsmodels.regression import linear_model as _lm  # not statsmodels.api: it imports all of statsmodels
+    from statsmodels.tools.tools import add_constant
+
     n = len(y)
     maxlags = max(1, int(4 * (n / 100) ** (2 / 9)))  # Newey-West rule of thumb
     return _lm.OLS(y, add_constant(np.arange(n, dtype=float))).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
@@ -242,6 +246,8 @@ def _drift(y: np.ndarray, h: int, start=None):
 
 
 def _loglinear(y: np.ndarray, h: int, start=None):
+    from statsmodels.tools.tools import add_constant
+
     res = _hac_trend(y)
     n = len(y)
     x_new = add_constant(np.arange(n, n + h, dtype=float), has_constant="add")
@@ -499,6 +505,11 @@ def warm_pool() -> bool:
     return True
 
 
+def is_warm() -> bool:
+    """True once :func:`warm_pool` started the worker server in this process."""
+    return _WARM
+
+
 def _process_pool(workers: int):
     """A ``forkserver`` process pool (workers import :mod:`pipelines.forecast` once, never the caller's state)
     whose server starts with :data:`WORKER_ENV` (:func:`_forkserver`)."""
@@ -507,21 +518,108 @@ def _process_pool(workers: int):
     return ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver())
 
 
+#: fits started ahead by :func:`prefit`, by :func:`_item_key`; :func:`fit_many` takes them out.
+_PREFIT: dict[str, object] = {}
+#: figures started ahead (the ``plan`` of :func:`prefit`), by :func:`_job_key`; :func:`plot_many` takes them out.
+_PREPLOT: dict[str, object] = {}
+#: threads waiting for prefit fits to start their figures; :func:`plot_many` joins them first.
+_PREPLOT_THREADS: list = []
+_AHEAD_POOL: list = []
+
+
+def _item_key(item: tuple[str, list, np.ndarray]) -> str:
+    """A digest of one ``(series, months, values)`` item: its name, its months (ISO dates) and its values
+    (float64 bytes). Two items with the same key are fitted to the same result."""
+    series, months, values = item
+    h = hashlib.sha256(series.encode())
+    h.update(",".join(pd.Timestamp(m).date().isoformat() for m in months).encode())
+    h.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    return h.hexdigest()
+
+
+def _job_key(job: tuple[list[SeriesFit], Path, dict]) -> str:
+    """A digest of one plot job ``(fits, path, kwargs)``: the fitted items (:func:`_item_key`), the path and the
+    keyword arguments. Two jobs with the same key draw the same PNG."""
+    fits, path, kwargs = job
+    h = hashlib.sha256(str(path).encode())
+    h.update(repr(sorted(kwargs.items())).encode())
+    for f in fits:
+        h.update(_item_key((f.series, f.months, f.values)).encode())
+    return h.hexdigest()
+
+
+def _is_heavy(item) -> bool:
+    return len(item[2]) >= MIN_TRAIN + min(HORIZONS)
+
+
+def _ahead_pool():
+    """The pool of :func:`prefit`: one worker fewer than :func:`default_workers` (at least one), since this
+    process goes on building marts meanwhile (on 2 cores, two workers slowed the marts by a third)."""
+    if not _AHEAD_POOL:
+        _AHEAD_POOL.append(_process_pool(max(1, default_workers() - 1)))
+    return _AHEAD_POOL[0]
+
+
+def prefit(items: list[tuple[str, list, np.ndarray]], plan=None) -> int:
+    """Start fitting the ``(series, months, values)`` items in the warm worker pool now, so that a later
+    :func:`fit_many` of the same items only collects the results: the series assets call it as they write, and
+    the fits run on the other core while the marts are built. ``plan``: optional function from the items' fits
+    (:class:`SeriesFit`, in the items' order) to plot jobs ``(fits, path, kwargs)``, called once they are all
+    fitted; its figures are drawn in the pool too and a later :func:`plot_many` of the same jobs only waits.
+    Does nothing (returns 0) unless :func:`warm_pool` ran in this process; returns how many fits it started.
+    An item or a job that differs when :func:`fit_many` / :func:`plot_many` comes is computed again there: the
+    results never depend on prefit."""
+    if not _WARM or not items:
+        return 0
+    pool = _ahead_pool()
+    keys = [_item_key(it) for it in items]
+    started = 0
+    for i in sorted(range(len(items)), key=lambda i: -len(items[i][2])):  # longest first
+        if keys[i] not in _PREFIT:
+            _PREFIT[keys[i]] = pool.submit(_fit_item, items[i])
+            started += 1
+    if plan is not None:
+        import threading
+
+        t = threading.Thread(target=_preplot, args=([_PREFIT[k] for k in keys], plan), daemon=True)
+        t.start()
+        _PREPLOT_THREADS.append(t)
+    return started
+
+
+def _preplot(futures: list, plan) -> None:
+    """Wait for ``futures`` (fits), then start drawing ``plan(fits)`` in the pool. A failed fit or plan starts
+    nothing: :func:`fit_many` and :func:`plot_many` then compute (and raise) as without prefit."""
+    try:
+        jobs = plan([f.result() for f in futures])
+    except Exception:  # noqa: BLE001 - re-raised where the caller computes it itself
+        return
+    for job in jobs:
+        key = _job_key(job)
+        if key not in _PREPLOT:
+            _PREPLOT[key] = _ahead_pool().submit(_plot_job, job)
+
+
 def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = None) -> list[SeriesFit]:
     """:func:`fit_series` for each ``(series, months, values)``, in the given order.
 
-    With ``workers > 1`` (default: :func:`default_workers` when ``TOKENPRICES_FORECAST_WORKERS`` is set, the pool
+    Items started by :func:`prefit` with the same series, months and values are collected from there. With
+    ``workers > 1`` (default: :func:`default_workers` when ``TOKENPRICES_FORECAST_WORKERS`` is set, the pool
     was warmed (:func:`warm_pool`) or at least :data:`POOL_MIN_SERIES` series need a backtest, else 1) the series that need a backtest are spread over a
     ``forkserver`` process pool (:func:`_process_pool`), longest first; short series and single-series calls run
     in this process. Results do not depend on ``workers`` (each series is fitted on its own, deterministically).
     The caller's main module must be import-safe (``if __name__ == "__main__":``), as for any process pool.
     """
-    heavy = [i for i, it in enumerate(items) if len(it[2]) >= MIN_TRAIN + min(HORIZONS)]
+    results: dict[int, SeriesFit] = {}
+    for i, it in enumerate(items):
+        future = _PREFIT.pop(_item_key(it), None) if _PREFIT else None
+        if future is not None:
+            results[i] = future.result()
+    heavy = [i for i, it in enumerate(items) if _is_heavy(it) and i not in results]
     if workers is None:  # a cold pool costs ~2-3 s to start; below POOL_MIN_SERIES it does not pay for itself
         explicit = bool(os.environ.get("TOKENPRICES_FORECAST_WORKERS"))
         workers = default_workers() if explicit or _WARM or len(heavy) >= POOL_MIN_SERIES else 1
     workers = max(1, workers)
-    results: dict[int, SeriesFit] = {}
     if workers > 1 and len(heavy) > 1:
         order = sorted(heavy, key=lambda i: -len(items[i][2]))
         with _process_pool(min(workers, len(heavy))) as pool:
@@ -531,6 +629,20 @@ def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = No
         if i not in results:
             results[i] = _fit_item(it)
     return [results[i] for i in range(len(items))]
+
+
+def declines(items: list[tuple[str, list, np.ndarray]]) -> list[Decline | None]:
+    """:func:`decline` of each ``(series, months, values)``, None for a series shorter than :data:`MIN_MONTHS`.
+    An item :func:`prefit` started gives its fit's decline (:func:`fit_series` computes it with the same
+    function on the same data), left for :func:`fit_many` to collect. Raises ValueError for a non-positive value."""
+    out = []
+    for item in items:
+        if len(item[2]) < MIN_MONTHS:
+            out.append(None)
+            continue
+        ahead = _PREFIT.get(_item_key(item)) if _PREFIT else None
+        out.append(ahead.result().decline if ahead is not None else decline(item[1], item[2], item[0]))
+    return out
 
 
 def fit_candidates(series: str, values, horizon: int = FORECAST_HORIZON) -> tuple[Decline | None, dict, Counter]:
@@ -674,20 +786,31 @@ def _plot_job(job) -> None:
 def plot_many(jobs: list[tuple[list[SeriesFit], Path, dict]]):
     """Start :func:`plot_fits` ``(fits, path, **kwargs)`` for each job; returns a function that waits until every
     PNG is written (re-raising the first error). Once :func:`warm_pool` ran, the drawing (~2-3 s for the demo's
-    figures) happens in worker processes while the caller goes on; otherwise here, before this returns."""
+    figures) happens in worker processes while the caller goes on (a job :func:`prefit` started ahead is only
+    waited for); otherwise here, before this returns."""
     if not _WARM or len(jobs) == 0:
         for job in jobs:
             _plot_job(job)
         return lambda: None
-    pool = _process_pool(min(default_workers(), len(jobs)))
-    futures = [pool.submit(_plot_job, job) for job in sorted(jobs, key=lambda j: -len(j[0]))]  # largest first
+    while _PREPLOT_THREADS:  # figures started ahead by prefit: each thread ends once its fits are done
+        _PREPLOT_THREADS.pop().join()
+    futures, rest = [], []
+    for job in jobs:
+        ahead = _PREPLOT.pop(_job_key(job), None)
+        if ahead is not None:
+            futures.append(ahead)
+        else:
+            rest.append(job)
+    pool = _process_pool(min(default_workers(), len(rest))) if rest else None
+    futures += [pool.submit(_plot_job, job) for job in sorted(rest, key=lambda j: -len(j[0]))]  # largest first
 
     def wait() -> None:
         try:
             for f in futures:
                 f.result()
         finally:
-            pool.shutdown()
+            if pool is not None:
+                pool.shutdown()
 
     return wait
 

@@ -64,6 +64,14 @@ def test_decline_of_flat_and_short_series():
         f.decline(months(6), [1, 2, 0, 4, 5, 6], "zero")
 
 
+def test_interval_quantiles_are_scipys():
+    """Z80 and Z95 are written out (no scipy import in a process that only collects fits): they must be the very
+    doubles scipy's normal quantile function gives, so the intervals do not move by a rounding."""
+    from scipy.stats import norm
+
+    assert (f.Z80, f.Z95) == (float(norm.ppf(0.90)), float(norm.ppf(0.975)))
+
+
 def test_naive_and_drift_paths_and_intervals():
     y = np.array([0.0, 1.0, 2.0, 4.0])  # steps 1, 1, 2
     naive, _ = f.forecast_path("naive", y, 2)
@@ -176,6 +184,42 @@ def test_fit_many_in_processes_equals_in_process():
         assert a.series == b.series and a.model == b.model
         pd.testing.assert_frame_equal(a.backtest, b.backtest)
         pd.testing.assert_frame_equal(a.forecast, b.forecast)
+
+
+def test_prefit_and_preplot_are_collected_not_recomputed(tmp_path, monkeypatch):
+    """prefit (what the series assets start while the marts are built, once the pool is warm) gives fit_many
+    the same fits and declines as fitting in this process, and plot_many only waits for the figure it drew."""
+    rng = np.random.default_rng(8)
+    items = [(f"s{i}", months(n), 100 * np.exp(np.cumsum(rng.normal(-0.02, 0.03, n)))) for i, n in
+             enumerate((26, 20, 8, 4))]  # two with backtests, one too short for them, one too short for a trend
+    here = f.fit_many(items, workers=1)
+    monkeypatch.setattr(f, "_WARM", False)
+    assert f.prefit(items) == 0  # nothing ahead without a warm pool
+    f.warm_pool()
+    assert f._WARM
+    monkeypatch.setattr(f, "_PREFIT", {})
+    monkeypatch.setattr(f, "_PREPLOT", {})
+    monkeypatch.setattr(f, "_PREPLOT_THREADS", [])
+    png = tmp_path / "ahead.png"
+    plan = lambda fits: [([x for x in fits if x.decline is not None], png, {"ylabel": "level"})]  # noqa: E731
+    assert f.prefit(items, plan) == 4
+    assert f.prefit(items) == 0  # already started: not twice
+    assert [d.factor if d else None for d in f.declines(items)] == [x.decline.factor if x.decline else None
+                                                                   for x in here]
+    ahead = f.fit_many(items)
+    assert f._PREFIT == {}  # collected
+    for a, b in zip(here, ahead):
+        assert (a.series, a.status, a.model) == (b.series, b.status, b.model)
+        if a.forecast is not None:
+            pd.testing.assert_frame_equal(a.forecast, b.forecast)
+    for t in list(f._PREPLOT_THREADS):
+        t.join()
+    assert len(f._PREPLOT) == 1  # the figure was started once its fits were done
+    f.plot_many(plan(ahead))()
+    assert f._PREPLOT == {} and png.stat().st_size > 10_000  # the job drawn ahead was the one waited for
+    # a job that differs from the one drawn ahead (another path) is drawn anew
+    f.plot_many([(ahead[:1], tmp_path / "other.png", {"ylabel": "level"})])()
+    assert (tmp_path / "other.png").stat().st_size > 10_000
 
 
 def test_text_models_and_price_tiers():
