@@ -39,7 +39,6 @@ Money is Decimal throughout; amounts are per month in the buyer's currency.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fnmatch
 import re
@@ -343,6 +342,25 @@ class Option:
     def key(self) -> tuple[str, str, str, str]:
         return (self.provider, self.model, self.region, self.currency)
 
+    def content(self) -> tuple:
+        """``(key, prices, notes)``: what the option's cost depends on besides the profile and the offers, as a
+        hashable tuple that keeps its hash (the memo of :func:`option_cost`). Computed once: an option is not
+        changed after it is built."""
+        got = self.__dict__.get("_content")
+        if got is None:
+            got = self.__dict__["_content"] = _HashedTuple((self.key, tuple(self.prices), tuple(self.notes)))
+        return got
+
+
+class _HashedTuple(tuple):
+    """A tuple that computes its hash once (a tuple of dataclasses rehashes every member at every lookup)."""
+
+    def __hash__(self) -> int:
+        h = self.__dict__.get("hash")
+        if h is None:
+            h = self.__dict__["hash"] = tuple.__hash__(self)
+        return h
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -393,7 +411,7 @@ def prices_on(con, days: list[dt.date]) -> dict[dt.date, dict[tuple, Option]]:
     from pipelines.sources.base import TOKEN_UNITS
 
     raw = warehouse.run(con, "workload_prices", {"days": list(days)}).fetchall()
-    by_day: dict[dt.date, list] = {d: [] for d in days}
+    by_key: dict[tuple, dict[dt.date, list[PriceRow]]] = {}  # option key -> day -> its prices, in the SQL's order
     text_ok: dict[str, bool] = {}
     for provider, model, region, currency, kind, tier, min_tokens, conditions, amount, unit, in_force in raw:
         ok = text_ok.get(model)
@@ -401,22 +419,44 @@ def prices_on(con, days: list[dt.date]) -> dict[dt.date, dict[tuple, Option]]:
             ok = text_ok[model] = is_text_model(model)
         if not ok:
             continue
-        pair = ((provider, model, region, currency),
-                PriceRow(kind, tier, int(min_tokens), conditions or "", Decimal(amount) * TOKEN_UNITS[unit]))
+        price = PriceRow(kind, tier, int(min_tokens), conditions or "", Decimal(amount) * TOKEN_UNITS[unit])
+        of_key = by_key.setdefault((provider, model, region, currency), {})
         for day in in_force:
-            by_day[day].append(pair)
-    return {d: _options(pairs) for d, pairs in by_day.items()}
+            of_key.setdefault(day, []).append(price)
+    out: dict[dt.date, dict[tuple, Option]] = {d: {} for d in days}
+    for key, of_key in by_key.items():  # keys in the SQL's (sorted) order, as one day's dict had them
+        same: dict[tuple, Option] = {}  # days with the same prices share one Option (and its cost memo entry)
+        for day, prices in of_key.items():
+            t = tuple(prices)
+            option = same.get(t)
+            if option is None:
+                option = same[t] = Option(*key, prices)
+            out[day][key] = option
+    return out
 
 
 def offers_on(con, day: dt.date) -> list[Offer]:
     """Offers of ``marts.billing_offers`` usable on ``day``: first seen on or before it, and within their stated
     window (``valid_from`` / ``valid_until``, inclusive). Empty when the table does not exist yet."""
+    return offers_by_day(con, [day])[day]
+
+
+def offers_by_day(con, days: list[dt.date]) -> dict[dt.date, list[Offer]]:
+    """:func:`offers_on` for each of ``days`` (UTC dates), in one query (SQL ``workload_offers``): ``{day: offers
+    in the query's order}``. Every day maps to an empty list when ``marts.billing_offers`` does not exist yet."""
     from pipelines import warehouse
 
+    out: dict[dt.date, list[Offer]] = {d: [] for d in days}
     if not warehouse.run(con, "workload_has_offers").fetchone()[0]:
-        return []  # a warehouse built before the offers existed: priced without them
-    rows = warehouse.run(con, "workload_offers", {"day": day}).fetchall()
-    return [Offer(*r[:9], r[9], r[10], r[11], int(r[12] or 0), r[13], r[14]) for r in rows]
+        return out  # a warehouse built before the offers existed: priced without them
+    made: dict[tuple, Offer] = {}  # one Offer per distinct row, shared by the days it is usable on
+    for day, *r in warehouse.run(con, "workload_offers", {"days": list(days)}).fetchall():
+        key = tuple(r)
+        offer = made.get(key)
+        if offer is None:
+            offer = made[key] = Offer(*r[:9], r[9], r[10], r[11], int(r[12] or 0), r[13], r[14])
+        out[day].append(offer)
+    return out
 
 
 # --------------------------------------------------------------------------------------------- the cost
@@ -560,7 +600,7 @@ def option_cost(profile: Profile, option: Option, fx: tuple[Decimal, dt.date | N
     if memo is None:
         listed = _list_cost(profile, option, offers)
     else:
-        key = (profile, option.key, tuple(option.prices), tuple(option.notes), offers)
+        key = (profile, option.content(), offers)
         listed = memo[key] if key in memo else memo.setdefault(key, _list_cost(profile, option, offers))
     if listed is None:
         return None
@@ -568,12 +608,12 @@ def option_cost(profile: Profile, option: Option, fx: tuple[Decimal, dt.date | N
     notes = listed.notes
     if stale:
         notes = "; ".join([n for n in (notes,) if n] + [f"ECB rate of {fx_date} (last in the bundled history)"])
-    return dataclasses.replace(
-        listed, currency=profile.currency,
-        input=listed.input * rate, cache=listed.cache * rate, output=listed.output * rate,
+    return Cost(  # every field, as dataclasses.replace would (which costs 4x more: it inspects the fields each call)
+        provider=listed.provider, model=listed.model, region=listed.region, list_currency=listed.list_currency,
+        currency=profile.currency, input=listed.input * rate, cache=listed.cache * rate, output=listed.output * rate,
         tier_surcharge=listed.tier_surcharge * rate, discounts=listed.discounts * rate,
-        free_quota=listed.free_quota * rate, total=listed.list_total * rate, fx_rate=rate, fx_date=fx_date,
-        notes=notes,
+        free_quota=listed.free_quota * rate, total=listed.list_total * rate, list_total=listed.list_total,
+        fx_rate=rate, fx_date=fx_date, free_tokens=listed.free_tokens, notes=notes,
     )
 
 
@@ -742,10 +782,11 @@ def history(con, profiles: list[Profile], today: dt.date, start: dt.date = HISTO
     currency) and its ``rank`` that month (1 = cheapest). Months without any priced option are left out."""
     months = history_days(today, start)
     books = prices_on(con, [d for _, d in months])
+    offers_of = offers_by_day(con, [d for _, d in months])
     memo: dict = {}  # an option priced the same in another month is not recomputed
     rows = []
     for month, day in months:
-        offers = offers_on(con, day)
+        offers = offers_of[day]
         for p in profiles:
             try:
                 costs = rank(p, books[day], offers, day, memo)

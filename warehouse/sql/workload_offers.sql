@@ -1,9 +1,14 @@
--- Offers of marts.billing_offers usable on $day (pipelines/workload.py): first seen on or before it and within
--- their stated window (valid_from / valid_until, inclusive; NULL = open). Column order = pipelines.workload.Offer.
-SELECT provider, model, region, offer_kind, amount, currency, amount_per_mtok, quantity, quantity_unit, unit,
-       price_kind, service_tier, tier_min_tokens, valid_days, conditions
-FROM marts.billing_offers
-WHERE first_seen <= CAST($day AS DATE)
-  AND (valid_from IS NULL OR valid_from <= CAST($day AS DATE))
-  AND (valid_until IS NULL OR valid_until >= CAST($day AS DATE))
-ORDER BY provider, model, region, offer_kind, price_kind, service_tier;
+-- Offers of marts.billing_offers usable on each day of $days (a list of UTC dates; pipelines/workload.py): first
+-- seen on or before it and within their stated window (valid_from / valid_until, inclusive; NULL = open). One row per
+-- (day, offer): column 1 is the day, the others are in the order of pipelines.workload.Offer.
+WITH days AS (
+    SELECT unnest(CAST($days AS DATE[])) AS day
+)
+SELECT d.day, o.provider, o.model, o.region, o.offer_kind, o.amount, o.currency, o.amount_per_mtok, o.quantity,
+       o.quantity_unit, o.unit, o.price_kind, o.service_tier, o.tier_min_tokens, o.valid_days, o.conditions
+FROM days d
+JOIN marts.billing_offers o
+  ON o.first_seen <= d.day
+ AND (o.valid_from IS NULL OR o.valid_from <= d.day)
+ AND (o.valid_until IS NULL OR o.valid_until >= d.day)
+ORDER BY d.day, o.provider, o.model, o.region, o.offer_kind, o.price_kind, o.service_tier;
