@@ -14,10 +14,9 @@ Model assets: ``forecasts/price_decline`` (log-linear trend with HAC errors for 
 ``forecasts/backtest`` + ``forecasts/price_forecast`` (one computation: backtest every candidate model, choose,
 forecast). How the models are fitted and scored: :mod:`pipelines.forecast`.
 
-Checks: :data:`FORECAST_CHECKS`, one non-blocking check per series asset that warns when a new month's value
-falls outside the 95% interval forecast for it one month earlier. Dagster's ``load_assets_from_modules`` does not
-load asset checks, so a ``Definitions`` must add them (``asset_checks=FORECAST_CHECKS``).
-"""
+Checks: each series asset has one non-blocking check, ``<family>_within_last_forecast`` (:func:`_interval_spec`),
+that warns when a new month's value falls outside the 95% interval forecast for it one month earlier. The asset
+evaluates it right after writing its series, so the check costs no step of its own (~0.1 s of a run each)."""
 
 
 import base64
@@ -142,11 +141,54 @@ def _series_summary(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def _interval_spec(key: dg.AssetKey, family: str) -> dg.AssetCheckSpec:
+    """The check ``<family>_within_last_forecast`` of the series asset ``key`` (evaluated by the asset itself,
+    :func:`_interval_result`, right after it writes its series: no step of its own)."""
+    return dg.AssetCheckSpec(
+        name=f"{family}_within_last_forecast",
+        asset=key,
+        blocking=False,
+        description=(
+            f"Warns (non-blocking) when the newest month of a `{family}` series falls outside the 95% prediction "
+            "interval forecast for that month one month earlier (forecasts.forecast_archive). Passes when there "
+            "is nothing to compare yet (first run, or no new month since the last forecast)."
+        ),
+    )
+
+
+def _interval_result(con, key: dg.AssetKey, family: str) -> dg.AssetCheckResult:
+    """Evaluate :func:`_interval_spec` on the series of ``family`` as written (SQL ``forecast_last_interval``):
+    severity WARN, failed when a series' newest month is outside last month's 95% interval."""
+    rows = warehouse.run(con, "forecast_last_interval", {"family": family}).fetchdf()
+    compared = rows.dropna(subset=["lo95"])
+    outside = compared[(compared["value"] < compared["lo95"]) | (compared["value"] > compared["hi95"])]
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=f"{family}_within_last_forecast",
+        passed=outside.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{len(outside)} of {len(compared)} series outside last month's 95% interval" if len(compared)
+                     else "nothing to compare: no forecast made one month before the newest month"),
+        metadata={
+            "compared": len(compared),
+            "outside": len(outside),
+            "details": _md(compared.drop(columns=["origin_month"]), ".4g"),
+        },
+    )
+
+
+MARKET_INDEX = dg.AssetKey(["forecasts", "market_index"])
+PROVIDER_INDEXES = dg.AssetKey(["forecasts", "provider_indexes"])
+CHEAPEST_AT_CAPABILITY = dg.AssetKey(["forecasts", "cheapest_at_capability"])
+PRICE_TIERS = dg.AssetKey(["forecasts", "price_tiers"])
+
+
 # --------------------------------------------------------------------------------------------- series assets
 
 
 @dg.asset(
-    key=dg.AssetKey(["forecasts", "market_index"]),
+    key=MARKET_INDEX,
+    check_specs=[_interval_spec(MARKET_INDEX, "matched_model")],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -173,8 +215,10 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
         prices = forecast.monthly_prices(con, last)
         rows = forecast.build_matched_model(con, last, prices)
         _write_family(con, "matched_model", rows, _plots_dir(data_dir))
+        check = _interval_result(con, MARKET_INDEX, "matched_model")
     idx = rows.rename(columns={"value": "index_value", "n_items": "n_models"})[["month", "index_value", "n_models"]]
     return dg.MaterializeResult(
+        check_results=[check],
         metadata={
             "dagster/row_count": len(idx),
             "months": f"{idx['month'].iloc[0]:%Y-%m}..{idx['month'].iloc[-1]:%Y-%m}",
@@ -186,7 +230,8 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
 
 
 @dg.asset(
-    key=dg.AssetKey(["forecasts", "provider_indexes"]),
+    key=PROVIDER_INDEXES,
+    check_specs=[_interval_spec(PROVIDER_INDEXES, "matched_model_provider")],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -209,9 +254,11 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
         warehouse.ensure_schema(con)
         rows, fx_notes = forecast.build_provider_indexes(con, _as_of(con, config))
         _write_family(con, "matched_model_provider", rows, _plots_dir(data_dir))
+        check = _interval_result(con, PROVIDER_INDEXES, "matched_model_provider")
     cny = sorted({x.split("/")[1] for x in rows["series"] if x.startswith(f"{SERIES}_cny/")})
     summary = _series_summary(rows) if len(rows) else pd.DataFrame()
     return dg.MaterializeResult(
+        check_results=[check],
         metadata={
             "dagster/row_count": len(rows),
             "series": len(summary),
@@ -223,7 +270,8 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
 
 
 @dg.asset(
-    key=dg.AssetKey(["forecasts", "cheapest_at_capability"]),
+    key=CHEAPEST_AT_CAPABILITY,
+    check_specs=[_interval_spec(CHEAPEST_AT_CAPABILITY, "cheapest_at_capability")],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -255,14 +303,17 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
         warehouse.ensure_schema(con)
         if reason is not None:
             _write_family(con, "cheapest_at_capability", empty)
+            check = _interval_result(con, CHEAPEST_AT_CAPABILITY, "cheapest_at_capability")
             _replace(con, "forecast_replace_capability", "forecast_insert_capability", empty)
             _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", empty)
             _replace(con, "forecast_delete_decline", "forecast_insert_decline", empty,
                      {"method": "epoch_running_min_ols"})
             context.log.info(f"cheapest_at_capability skipped: {reason}")  # expected without the dataset
-            return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0})
+            return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0},
+                                        check_results=[check])
         b = capability.build(con, _as_of(con, config), folder, config.thresholds)
         _write_family(con, "cheapest_at_capability", b.rows, _plots_dir(data_dir))
+        check = _interval_result(con, CHEAPEST_AT_CAPABILITY, "cheapest_at_capability")
         _replace(con, "forecast_replace_capability", "forecast_insert_capability", b.matched)
         _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", b.trends)
         _replace(con, "forecast_delete_decline", "forecast_insert_decline", b.declines,
@@ -271,6 +322,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
     first_party = unmatched[unmatched["organization"].isin(list(capability.ORG_PROVIDER))]
     others = unmatched[~unmatched["organization"].isin(list(capability.ORG_PROVIDER))]
     return dg.MaterializeResult(
+        check_results=[check],
         metadata={
             "skipped": False,
             "dagster/row_count": len(rows),
@@ -289,7 +341,8 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
 
 
 @dg.asset(
-    key=dg.AssetKey(["forecasts", "price_tiers"]),
+    key=PRICE_TIERS,
+    check_specs=[_interval_spec(PRICE_TIERS, "price_tier")],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -314,8 +367,10 @@ def price_tiers(context, config: SeriesConfig, duckdb: DuckDBResource,
         prices = forecast.monthly_prices(con, last)
         rows, current = forecast.build_price_tiers(con, last, prices)
         _write_family(con, "price_tier", rows, _plots_dir(data_dir))
+        check = _interval_result(con, PRICE_TIERS, "price_tier")
     latest = rows[rows["month"] == rows["month"].max()][["series", "value", "n_items", "detail"]]
     return dg.MaterializeResult(
+        check_results=[check],
         metadata={
             "dagster/row_count": len(rows),
             "models_priced": int(prices[["provider", "model"]].drop_duplicates().shape[0]),
@@ -586,45 +641,3 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         },
     )
 
-
-# --------------------------------------------------------------------------------------------- checks
-
-
-def _interval_check(asset_def: dg.AssetsDefinition, family: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=asset_def,
-        name=f"{family}_within_last_forecast",
-        blocking=False,
-        description=(
-            f"Warns (non-blocking) when the newest month of a `{family}` series falls outside the 95% prediction "
-            "interval forecast for that month one month earlier (forecasts.forecast_archive). Passes when there "
-            "is nothing to compare yet (first run, or no new month since the last forecast)."
-        ),
-    )
-    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-        with duckdb.get_connection() as con:
-            warehouse.ensure_schema(con)
-            rows = warehouse.run(con, "forecast_last_interval", {"family": family}).fetchdf()
-        compared = rows.dropna(subset=["lo95"])
-        outside = compared[(compared["value"] < compared["lo95"]) | (compared["value"] > compared["hi95"])]
-        return dg.AssetCheckResult(
-            passed=outside.empty,
-            severity=dg.AssetCheckSeverity.WARN,
-            description=(f"{len(outside)} of {len(compared)} series outside last month's 95% interval" if len(compared)
-                         else "nothing to compare: no forecast made one month before the newest month"),
-            metadata={
-                "compared": len(compared),
-                "outside": len(outside),
-                "details": _md(compared.drop(columns=["origin_month"]), ".4g"),
-            },
-        )
-
-    return _check
-
-
-FORECAST_CHECKS = [
-    _interval_check(market_index, "matched_model"),
-    _interval_check(provider_indexes, "matched_model_provider"),
-    _interval_check(cheapest_at_capability, "cheapest_at_capability"),
-    _interval_check(price_tiers, "price_tier"),
-]

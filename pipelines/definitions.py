@@ -107,7 +107,6 @@ def _catalog_spec(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 defs = dg.Definitions(
     assets=dg.map_asset_specs(_catalog_spec, ALL_ASSETS),
-    asset_checks=forecasts.FORECAST_CHECKS,  # load_assets_from_modules does not collect @asset_check functions
     jobs=[scrape_job, warehouse_job],
     schedules=[nightly_scrape],
     sensors=[warehouse_after_scrape, *notify.build_sensors(LATEST_PRICES, LATEST_PRICES_FAIL_WINDOW)],

@@ -27,7 +27,7 @@ needs_capability = pytest.mark.skipif(
     not CAPABILITY_DIR.is_dir(),
     reason=f"LMArena ratings (not shipped) not found at {CAPABILITY_DIR}; set TOKENPRICES_CAPABILITY_DIR",
 )
-ALL = [*F.SERIES_ASSETS, F.price_decline, F.price_forecast, *F.FORECAST_CHECKS]
+ALL = [*F.SERIES_ASSETS, F.price_decline, F.price_forecast]
 
 
 def _resources(db: Path, data: Path) -> dict:
@@ -174,7 +174,7 @@ def test_check_warns_without_blocking(runs, tmp_path):
         c.execute(
             "INSERT INTO forecasts.forecast_archive VALUES ('matched_model_blended', DATE '2026-06-01', "
             "DATE '2026-07-01', 55, 52, 58, 50, 60, 'test', 'test-run', now()::TIMESTAMP + INTERVAL 1 HOUR)")
-    res = dg.materialize([F.market_index, F.FORECAST_CHECKS[0]], resources=_resources(db, tmp_path / "d"),
+    res = dg.materialize([F.market_index], resources=_resources(db, tmp_path / "d"),
                          instance=dg.DagsterInstance.ephemeral())
     check = _checks(res)["matched_model_within_last_forecast"]
     assert res.success and not check.passed and check.severity == dg.AssetCheckSeverity.WARN
@@ -236,10 +236,12 @@ def test_definitions_with_the_checks_resolve():
     from pipelines.definitions import ALL_ASSETS
     from pipelines.resources import default_resources
 
-    # what pipelines/definitions.py needs to show the checks: load_assets_from_modules skips asset checks
-    defs = dg.Definitions(assets=ALL_ASSETS, asset_checks=F.FORECAST_CHECKS, resources=default_resources())
+    # the checks are check specs of the series assets: loading the assets' modules brings them
+    defs = dg.Definitions(assets=ALL_ASSETS, resources=default_resources())
     graph = defs.resolve_asset_graph()
-    names = {k.name for k in graph.asset_check_keys if k.name.endswith("_within_last_forecast")}
-    families = ("matched_model", "matched_model_provider", "cheapest_at_capability", "price_tier")
-    assert names == {f"{fam}_within_last_forecast" for fam in families}
-    assert all(not spec.blocking for check in F.FORECAST_CHECKS for spec in check.check_specs)
+    names = {(k.asset_key.path[-1], k.name) for k in graph.asset_check_keys if k.name.endswith("_within_last_forecast")}
+    assert names == {("market_index", "matched_model_within_last_forecast"),
+                     ("provider_indexes", "matched_model_provider_within_last_forecast"),
+                     ("cheapest_at_capability", "cheapest_at_capability_within_last_forecast"),
+                     ("price_tiers", "price_tier_within_last_forecast")}
+    assert all(not spec.blocking for a in F.SERIES_ASSETS for spec in a.check_specs)
