@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions
-from pipelines import config, warehouse
+from pipelines import ahead, config, warehouse
 from pipelines.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines import drift
 from pipelines.normalise import FxError, quote_rows, unit_price_rows
@@ -210,7 +210,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
     for _, url, sha, fetched_at in snapshots:
         at = fetched_at.replace(tzinfo=dt.UTC)
         try:
-            prices = source.parse(warehouse.read_blob(root, sha), url)
+            # parsed in a worker ahead of this run when the CLI started it (pipelines.ahead), else here
+            prices = ahead.take(ahead.parse_key(name, sha, url), lambda: source.parse(warehouse.read_blob(root, sha), url))
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
         except (ParseError, FxError) as exc:
@@ -293,7 +294,7 @@ def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     dataset's known mistakes (hour-long unit errors, per-character spikes, bulk removals that came back) are
     quarantined or merged by ``pipelines.importers.sanity``. Re-import replaces the source's rows (idempotent).
     """
-    return import_runs(context, duckdb, "litellm", litellm.read_runs(config.litellm_dir()))
+    return import_runs(context, duckdb, "litellm", ahead.take(_read_key("litellm"), litellm.read_runs, config.litellm_dir()))
 
 
 def _dataset_dir(env: str) -> Path | None:
@@ -317,8 +318,37 @@ def genai_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResour
         context.log.info(f"genai_prices: fetched {live.GENAI_PRICES_URL}")
         return import_runs(context, duckdb, genai_prices.SOURCE,
                            genai_prices.read_runs(folder, as_of=today, commit="main"))
-    folder = _dataset_dir("TOKENPRICES_GENAI_PRICES_DIR") or config.ROOT / "seed" / "genai_prices"
-    return import_runs(context, duckdb, genai_prices.SOURCE, genai_prices.read_runs(folder))
+    return import_runs(context, duckdb, genai_prices.SOURCE,
+                       ahead.take(_read_key("genai_prices"), genai_prices.read_runs, _genai_dir()))
+
+
+def _genai_dir() -> Path:
+    return _dataset_dir("TOKENPRICES_GENAI_PRICES_DIR") or config.ROOT / "seed" / "genai_prices"
+
+
+def _bundled_reads() -> dict[str, tuple]:
+    """The dataset reads of the importers that need no network: ``{name: (read_runs, folder, data file)}``."""
+    return {"litellm": (litellm.read_runs, config.litellm_dir(), config.litellm_dir() / "litellm_price_changes.parquet"),
+            "genai_prices": (genai_prices.read_runs, _genai_dir(), _genai_dir() / genai_prices.FILE_NAME)}
+
+
+def _read_key(name: str) -> tuple | None:
+    """The :mod:`pipelines.ahead` key of importer ``name``'s read: its data file's stamp (None when live or when
+    the file is missing: then it is read, and fails, in the step)."""
+    if _live():
+        return None
+    path = _bundled_reads()[name][2]
+    return ("read_runs", name, *ahead.file_stamp(path)) if path.is_file() else None
+
+
+def start_dataset_reads() -> int:
+    """Start the importers' dataset reads in the warm workers (:mod:`pipelines.ahead`); returns how many started.
+    ``tokenprices demo``/``backfill`` call it while the capture days replay."""
+    started = 0
+    for name, (fn, folder, _) in _bundled_reads().items():
+        key = _read_key(name)
+        started += key is not None and ahead.start(key, fn, folder)
+    return started
 
 
 def _live() -> bool:

@@ -198,6 +198,37 @@ def replay_job(job, archive: Path, day, include_estimated: bool = False, all_che
     return job.get_subset(asset_selection={page_snapshots.key, PRICE_QUOTES}, asset_check_selection=check_keys(names))
 
 
+def start_ahead(archive: Path, days: list, include_estimated: bool = False):
+    """Once the forecast workers are warm (:func:`pipelines.forecast.warm_pool`), start there the parse of every
+    capture of ``days`` in ``archive`` and the reads of the bundled datasets ``warehouse_job`` imports
+    (:mod:`pipelines.ahead`): the replayed days and the importers then collect them instead of computing them in
+    this process. The calls are started from a background thread, which waits for the workers to start (they
+    fork only once the worker server has imported statsmodels, ~3 s) while this thread replays the first days;
+    returns that thread (``join()`` it to wait until every call is started)."""
+    import hashlib
+    import threading
+
+    from assets.staging import start_dataset_reads
+    from pipelines import ahead
+    from pipelines.fetch import ReplayFetcher
+    from pipelines.registry import SOURCES, parse_file
+
+    def submit() -> None:
+        fetcher = ReplayFetcher(archive, include_estimated)
+        wanted = set(days)
+        for name, source in SOURCES.items():
+            for c in fetcher.captures_for(source):
+                if c.captured_on in wanted:
+                    path = archive / c.file
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()  # the raw snapshot's digest, as stored
+                    ahead.start(ahead.parse_key(name, sha, c.url), parse_file, name, str(path), c.url)
+        start_dataset_reads()
+
+    thread = threading.Thread(target=submit, name="tokenprices-ahead", daemon=True)
+    thread.start()
+    return thread
+
+
 def warehouse_unchanged(instance) -> tuple[bool, str | None]:
     """(skip?, version) for a warehouse_job run now: skip when a successful run had the same input version
     (:mod:`pipelines.incremental`; None when it must always run) and the marts it writes still exist."""
@@ -251,6 +282,7 @@ def cmd_demo(args) -> int:
         unchanged, version = replay_unchanged(instance, archive, day)
         todo[day] = (unchanged and not args.force, version, time.monotonic() - t)
     last = max((d for d, (skip, _, _) in todo.items() if not skip), default=None)
+    ahead_started = False
     for i, day in enumerate(days, 1):
         skip, version, secs = todo[day]
         t = time.monotonic() - secs
@@ -258,7 +290,9 @@ def cmd_demo(args) -> int:
             skipped += 1
             print(f"  [{i}/{len(days)}] scrape {day}: unchanged captures and code, skipped ({secs:.1f}s)")
             continue
-        forecast.warm_pool()  # the forecast workers import statsmodels on another core while the days replay
+        if forecast.warm_pool() and not ahead_started:  # the forecast workers import statsmodels on another core
+            ahead_started = True  # and then parse the captures and read the datasets, while the days replay
+            start_ahead(archive, [d for d in days if not todo[d][0]])
         res = replay_job(job, archive, day, all_checks=day == last).execute_in_process(
             partition_key=day.isoformat(), instance=instance, run_config=run_config, raise_on_error=False,
             tags={incremental.VERSION_TAG: version},

@@ -50,6 +50,7 @@ import datetime as dt
 import hashlib
 import math
 import os
+import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -510,12 +511,14 @@ def is_warm() -> bool:
     return _WARM
 
 
-def _process_pool(workers: int):
+def _process_pool(workers: int, nice: int = 0):
     """A ``forkserver`` process pool (workers import :mod:`pipelines.forecast` once, never the caller's state)
-    whose server starts with :data:`WORKER_ENV` (:func:`_forkserver`)."""
+    whose server starts with :data:`WORKER_ENV` (:func:`_forkserver`); its workers lower their CPU priority by
+    ``nice`` (``os.nice``) first."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver(),
+                               initializer=os.nice if nice else None, initargs=(nice,) if nice else ())
 
 
 #: fits started ahead by :func:`prefit`, by :func:`_item_key`; :func:`fit_many` takes them out.
@@ -525,6 +528,7 @@ _PREPLOT: dict[str, object] = {}
 #: threads waiting for prefit fits to start their figures; :func:`plot_many` joins them first.
 _PREPLOT_THREADS: list = []
 _AHEAD_POOL: list = []
+_AHEAD_LOCK = threading.Lock()
 
 
 def _item_key(item: tuple[str, list, np.ndarray]) -> str:
@@ -552,12 +556,25 @@ def _is_heavy(item) -> bool:
     return len(item[2]) >= MIN_TRAIN + min(HORIZONS)
 
 
-def _ahead_pool():
-    """The pool of :func:`prefit`: one worker fewer than :func:`default_workers` (at least one), since this
-    process goes on building marts meanwhile (on 2 cores, two workers slowed the marts by a third)."""
-    if not _AHEAD_POOL:
-        _AHEAD_POOL.append(_process_pool(max(1, default_workers() - 1)))
-    return _AHEAD_POOL[0]
+#: CPU priority the workers of :func:`prefit` give up (``nice``): they use the cores this process leaves idle
+#: and yield to it while it builds the marts (at equal priority, two workers slowed the marts by a third on 2
+#: cores; with one worker the fits and figures were not done in time).
+AHEAD_NICE = 10
+
+
+def ahead_pool():
+    """The pool of work started ahead (:func:`prefit`, :mod:`pipelines.ahead`): :func:`default_workers` workers
+    at lower priority (:data:`AHEAD_NICE`), kept for the life of this process."""
+    with _AHEAD_LOCK:  # pipelines.cli.start_ahead submits from a thread of its own
+        if not _AHEAD_POOL:
+            import atexit
+
+            pool = _process_pool(default_workers(), nice=AHEAD_NICE)
+            # shut down before the interpreter tears its modules down (collected later, the pool's callback fails
+            # noisily); work nobody collected is cancelled, not waited for
+            atexit.register(pool.shutdown, wait=True, cancel_futures=True)
+            _AHEAD_POOL.append(pool)
+        return _AHEAD_POOL[0]
 
 
 def prefit(items: list[tuple[str, list, np.ndarray]], plan=None) -> int:
@@ -571,7 +588,7 @@ def prefit(items: list[tuple[str, list, np.ndarray]], plan=None) -> int:
     results never depend on prefit."""
     if not _WARM or not items:
         return 0
-    pool = _ahead_pool()
+    pool = ahead_pool()
     keys = [_item_key(it) for it in items]
     started = 0
     for i in sorted(range(len(items)), key=lambda i: -len(items[i][2])):  # longest first
@@ -579,8 +596,6 @@ def prefit(items: list[tuple[str, list, np.ndarray]], plan=None) -> int:
             _PREFIT[keys[i]] = pool.submit(_fit_item, items[i])
             started += 1
     if plan is not None:
-        import threading
-
         t = threading.Thread(target=_preplot, args=([_PREFIT[k] for k in keys], plan), daemon=True)
         t.start()
         _PREPLOT_THREADS.append(t)
@@ -597,7 +612,7 @@ def _preplot(futures: list, plan) -> None:
     for job in jobs:
         key = _job_key(job)
         if key not in _PREPLOT:
-            _PREPLOT[key] = _ahead_pool().submit(_plot_job, job)
+            _PREPLOT[key] = ahead_pool().submit(_plot_job, job)
 
 
 def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = None) -> list[SeriesFit]:

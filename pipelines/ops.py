@@ -224,7 +224,7 @@ def cmd_backfill(args) -> int:
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
 
     from pipelines import forecast
-    from pipelines.cli import replay_job, replay_unchanged, warehouse_unchanged
+    from pipelines.cli import replay_job, replay_unchanged, start_ahead, warehouse_unchanged
     from pipelines.definitions import LIVE_RUN_CONFIG, defs
     from pipelines.incremental import VERSION_TAG
     from pipelines.notify import run_report
@@ -247,6 +247,7 @@ def cmd_backfill(args) -> int:
             unchanged, version = replay_unchanged(instance, archive, day, bool(args.include_estimated))
             todo[day] = (unchanged and not args.force, version)
     last = max((d for d in plan.days if d == plan.live_day or not todo[d][0]), default=None)
+    ahead_started = False
     with Progress(*columns, console=out, transient=False, disable=not out.is_terminal) as progress:
         task = progress.add_task("backfill", total=len(plan.days) + (0 if args.no_warehouse else 1))
         for i, day in enumerate(plan.days, 1):
@@ -261,8 +262,12 @@ def cmd_backfill(args) -> int:
                                            f"since its last successful run, skipped", markup=False)
                     progress.advance(task)
                     continue
-            if not args.no_warehouse:
-                forecast.warm_pool()  # the forecast workers import statsmodels on another core meanwhile
+            if not args.no_warehouse and forecast.warm_pool() and not ahead_started:
+                # the forecast workers import statsmodels on another core, then parse the replayed captures and
+                # read the importers' datasets (pipelines.ahead) while the days replay
+                ahead_started = True
+                start_ahead(archive, [d for d in plan.days if d != plan.live_day and not todo[d][0]],
+                            bool(args.include_estimated))
             run_job = job if live else replay_job(job, archive, day, bool(args.include_estimated), day == last)
             res = run_job.execute_in_process(
                 partition_key=day.isoformat(), instance=instance, raise_on_error=False,

@@ -40,6 +40,14 @@ _MODULES = (
 SOURCES: dict[str, Source] = {s.name: s for m in _MODULES for s in getattr(m, "SOURCES", (m.SOURCE,))}
 
 
+def parse_file(source: str, path: str, url: str) -> list:
+    """``SOURCES[source].parse`` of the file at ``path`` fetched from ``url``: what :mod:`pipelines.ahead` runs
+    in a worker for a capture a replayed day will parse. Raises what the parser raises."""
+    from pathlib import Path
+
+    return SOURCES[source].parse(Path(path).read_bytes(), url)
+
+
 def source_for_url(url: str) -> Source:
     """The source whose live URL or allowed host matches ``url``.
 

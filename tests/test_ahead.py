@@ -1,0 +1,63 @@
+"""Work started ahead in the warm workers (pipelines.ahead): collected once, by key; computed here otherwise."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+import pytest
+
+from pipelines import ahead, forecast
+from pipelines.config import ROOT
+from pipelines.fetch import read_manifest
+from pipelines.registry import SOURCES, parse_file, source_for_url
+
+ARCHIVE = ROOT / "seed" / "pages"
+
+
+@pytest.fixture
+def warm(monkeypatch):
+    """A warm pool for this test only (the flag is restored after it; the worker server stays up)."""
+    monkeypatch.setattr(forecast, "_WARM", False)
+    monkeypatch.setattr(ahead, "_FUTURES", {})
+    assert not ahead.start(("pid",), os.getpid)  # nothing is started without a warm pool
+    assert ahead.take(("pid",), os.getpid) == os.getpid()
+    assert forecast.warm_pool()
+    return ahead
+
+
+def test_started_calls_are_collected_once_by_key(warm):
+    assert warm.start(("pid",), os.getpid)
+    assert not warm.start(("pid",), os.getpid)  # one call per key
+    warm._FUTURES[("pid",)].result()  # let it run
+    worker = warm.take(("pid",), os.getpid)
+    assert worker != os.getpid()  # the worker's result
+    assert warm.take(("pid",), os.getpid) == os.getpid()  # taken once: then computed here
+    assert warm.take(None, os.getpid) == os.getpid()
+
+
+def test_a_call_that_raised_or_has_not_begun_is_computed_here(warm):
+    warm.start(("bad",), int, "x")
+    assert isinstance(warm._FUTURES[("bad",)].exception(), ValueError)
+    with pytest.raises(ValueError, match="invalid literal"):  # raised here, as without ahead work
+        warm.take(("bad",), int, "x")
+    # keep the workers busy and the pool's hand-over queue full (it takes one call more than there are workers,
+    # and those count as running), then ask for a call still queued behind them: it is not waited for
+    busy = [warm.start(("sleep", i), time.sleep, 0.5) for i in range(2 * forecast.default_workers() + 2)]
+    warm.start(("queued",), os.getpid)
+    time.sleep(0.3)
+    assert all(busy) and warm.take(("queued",), os.getpid) == os.getpid()
+
+
+def test_a_capture_parsed_ahead_equals_its_parse_here(warm):
+    capture = next(c for c in read_manifest(ARCHIVE) if c.provider == "anthropic")
+    path = ARCHIVE / capture.file
+    name = source_for_url(capture.url).name
+    body = path.read_bytes()
+    key = warm.parse_key(name, hashlib.sha256(body).hexdigest(), capture.url)
+    here = SOURCES[name].parse(body, capture.url)
+    assert warm.start(key, parse_file, name, str(path), capture.url)
+    warm._FUTURES[key].result()
+    got = warm.take(key, lambda: pytest.fail("parsed here although it was parsed ahead"))
+    assert got == here and len(got) > 5
