@@ -44,9 +44,9 @@ def start(key: tuple, fn, *args) -> bool:
 def take(key: tuple | None, fn, *args):
     """``fn(*args)``: the result of the call started under ``key`` when there is one, else (and for ``key``
     None) computed here. A call the workers are running, or that the pool has handed to their queue (which holds
-    one call more than there are workers), is waited for; one still queued (the workers are starting, or busy) is cancelled and
-    computed here, so a step does not wait behind a queue. A call that raised
-    in the worker is computed again here, so its error is raised (or not) as without ahead work."""
+    one call more than there are workers), is waited for; one still queued (the workers are starting, or busy)
+    is cancelled and computed here, so a step does not wait behind a queue. A call that raised in the worker is
+    computed again here, so its error is raised (or not) as without ahead work."""
     future = _FUTURES.pop(key, None) if _FUTURES and key is not None else None
     if future is not None and not future.cancel():  # cancel() succeeds only for a call not begun yet
         try:

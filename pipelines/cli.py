@@ -176,50 +176,47 @@ def replay_unchanged(instance, archive: Path, day, include_estimated: bool = Fal
         return incremental.day_is_loaded(con, day), version
 
 
-def replay_job(job, archive: Path, day, include_estimated: bool = False, all_checks: bool = False):
-    """``scrape_job`` narrowed to the sources with a capture of ``day`` in ``archive``: the run parses and checks
-    those sources only (their ``<source>_parsed`` checks), instead of recording a "no capture" check result for
-    every other source. Each check result is an event in the Dagster instance (~15 ms each on SQLite), so a
-    replayed day with 3 captured sources writes ~22 events instead of ~80. Returns ``job`` itself when every
-    source has a capture that day, or with ``all_checks``: the CLI's last run of a replay reports every source,
-    because the UI shows the checks of an asset's latest materialization (a source without a capture that day
-    passes, saying so)."""
+def replay_job(job, fetcher, day, all_checks: bool = False):
+    """``scrape_job`` narrowed to the sources with a capture of ``day`` in the archive of ``fetcher`` (a
+    :class:`pipelines.fetch.ReplayFetcher`): the run parses and checks those sources only (their
+    ``<source>_parsed`` checks), instead of recording a "no capture" check result for every other source. Each
+    check result is an event in the Dagster instance (~15 ms each on SQLite), so a replayed day with 3 captured
+    sources writes ~22 events instead of ~80. Returns ``job`` itself when every source has a capture that day,
+    or with ``all_checks``: the last run of a replay reports every source (:class:`ReplayPlan`), because the UI
+    shows the checks of an asset's latest materialization (a source without a capture that day passes, saying
+    so)."""
     from assets.raw import page_snapshots
     from assets.staging import PRICE_QUOTES, check_keys
-    from pipelines.fetch import ReplayFetcher
     from pipelines.registry import SOURCES
 
     if all_checks:
         return job
-    fetcher = ReplayFetcher(archive, include_estimated)
     names = [n for n, s in SOURCES.items() if any(c.captured_on == day for c in fetcher.captures_for(s))]
     if len(names) == len(SOURCES):
         return job
     return job.get_subset(asset_selection={page_snapshots.key, PRICE_QUOTES}, asset_check_selection=check_keys(names))
 
 
-def start_ahead(archive: Path, days: list, include_estimated: bool = False):
+def start_ahead(fetcher, days: list):
     """Once the forecast workers are warm (:func:`pipelines.forecast.warm_pool`), start there the parse of every
-    capture of ``days`` in ``archive`` and the reads of the bundled datasets ``warehouse_job`` imports
-    (:mod:`pipelines.ahead`): the replayed days and the importers then collect them instead of computing them in
-    this process. The calls are started from a background thread, which waits for the workers to start (they
-    fork only once the worker server has imported statsmodels, ~3 s) while this thread replays the first days;
-    returns that thread (``join()`` it to wait until every call is started)."""
-    import hashlib
+    capture of ``days`` in the archive of ``fetcher`` (a :class:`pipelines.fetch.ReplayFetcher`) and the reads of
+    the bundled datasets ``warehouse_job`` imports (:mod:`pipelines.ahead`): the replayed days and the importers
+    then collect them instead of computing them in this process. The calls are started from a background
+    thread, which waits for the workers to start (they fork only once the worker server has imported
+    statsmodels, ~3 s) while this thread replays the first days; returns that thread (``join()`` it to wait
+    until every call is started)."""
     import threading
 
     from assets.staging import start_dataset_reads
     from pipelines import ahead
-    from pipelines.fetch import ReplayFetcher
     from pipelines.registry import SOURCES, parse_file
 
     def submit() -> None:
-        fetcher = ReplayFetcher(archive, include_estimated)
         wanted = set(days)
         for name, source in SOURCES.items():
             for c in fetcher.captures_for(source):
                 if c.captured_on in wanted:
-                    path = archive / c.file
+                    path = fetcher.archive / c.file
                     sha = hashlib.sha256(path.read_bytes()).hexdigest()  # the raw snapshot's digest, as stored
                     ahead.start(ahead.parse_key(name, sha, c.url), parse_file, name, str(path), c.url)
         start_dataset_reads()
@@ -227,6 +224,41 @@ def start_ahead(archive: Path, days: list, include_estimated: bool = False):
     thread = threading.Thread(target=submit, name="tokenprices-ahead", daemon=True)
     thread.start()
     return thread
+
+
+class ReplayPlan:
+    """A replay of capture days (``tokenprices demo`` and ``backfill``), worked out once before its first run.
+
+    ``todo``: per day ``(skip?, input version, seconds the check took)``, skip when :func:`replay_unchanged`
+    (unless ``force``); ``runs``: the days that run, in order; ``last``: the last run, which reports every
+    source's check (:func:`replay_job`); a ``live_day`` (backfill ``--live``, not replayed) counts for that.
+    ``fetcher``: the :class:`pipelines.fetch.ReplayFetcher` of the archive (its manifest read once, by the caller
+    that listed the days).
+    """
+
+    def __init__(self, instance, fetcher, days: list, force: bool = False, live_day=None):
+        self.fetcher = fetcher
+        self.todo: dict = {}
+        for day in days:
+            t = time.monotonic()
+            unchanged, version = replay_unchanged(instance, fetcher.archive, day, fetcher.include_estimated)
+            self.todo[day] = (unchanged and not force, version, time.monotonic() - t)
+        self.runs = [d for d in days if not self.todo[d][0]]
+        self.last = max([*self.runs, *([live_day] if live_day else [])], default=None)
+        self._ahead_started = False
+
+    def job(self, job, day):
+        """:func:`replay_job` of ``day``: its captured sources' checks, or all of them on the last run."""
+        return replay_job(job, self.fetcher, day, all_checks=day == self.last)
+
+    def start_ahead(self) -> None:
+        """Warm the forecast workers (:func:`pipelines.forecast.warm_pool`) and, the first time they are,
+        :func:`start_ahead` the days that run. Call it before each run: the later calls do nothing."""
+        from pipelines import forecast
+
+        if not self._ahead_started and forecast.warm_pool():
+            self._ahead_started = True
+            start_ahead(self.fetcher, self.runs)
 
 
 def warehouse_unchanged(instance) -> tuple[bool, str | None]:
@@ -260,13 +292,14 @@ def _run_warehouse(defs, instance, force: bool = False, tags: dict | None = None
 
 def cmd_demo(args) -> int:
     """Replay every capture date of the bundled archive through scrape_job, then warehouse_job."""
-    from pipelines import forecast, incremental
+    from pipelines import incremental
     from pipelines.definitions import defs
     from pipelines.fetch import ReplayFetcher
     from pipelines.registry import SOURCES
 
     archive = Path(args.archive) if args.archive else config.archive_dir()
-    days = ReplayFetcher(archive).capture_dates(list(SOURCES.values()))
+    fetcher = ReplayFetcher(archive)
+    days = fetcher.capture_dates(list(SOURCES.values()))
     print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into {config.warehouse_database()}")
     instance = _instance()
     job = defs.resolve_job_def("scrape_job")
@@ -276,24 +309,17 @@ def cmd_demo(args) -> int:
     }
     ok = True
     skipped = 0
-    todo = {}  # day -> (skip?, input version, seconds the check took)
-    for day in days:
-        t = time.monotonic()
-        unchanged, version = replay_unchanged(instance, archive, day)
-        todo[day] = (unchanged and not args.force, version, time.monotonic() - t)
-    last = max((d for d, (skip, _, _) in todo.items() if not skip), default=None)
-    ahead_started = False
+    plan = ReplayPlan(instance, fetcher, days, force=args.force)
     for i, day in enumerate(days, 1):
-        skip, version, secs = todo[day]
+        skip, version, secs = plan.todo[day]
         t = time.monotonic() - secs
         if skip:
             skipped += 1
             print(f"  [{i}/{len(days)}] scrape {day}: unchanged captures and code, skipped ({secs:.1f}s)")
             continue
-        if forecast.warm_pool() and not ahead_started:  # the forecast workers import statsmodels on another core
-            ahead_started = True  # and then parse the captures and read the datasets, while the days replay
-            start_ahead(archive, [d for d in days if not todo[d][0]])
-        res = replay_job(job, archive, day, all_checks=day == last).execute_in_process(
+        # the forecast workers import statsmodels on another core, then parse the captures and read the datasets
+        plan.start_ahead()
+        res = plan.job(job, day).execute_in_process(
             partition_key=day.isoformat(), instance=instance, run_config=run_config, raise_on_error=False,
             tags={incremental.VERSION_TAG: version},
         )

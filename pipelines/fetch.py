@@ -111,6 +111,7 @@ class ReplayFetcher(Fetcher):
 
     def __init__(self, archive: Path, include_estimated: bool = False):
         self.archive = Path(archive)
+        self.include_estimated = include_estimated
         self.captures = [c for c in read_manifest(self.archive) if include_estimated or not c.date_is_estimate]
 
     def captures_for(self, source: Source) -> list[Capture]:

@@ -223,8 +223,7 @@ def cmd_backfill(args) -> int:
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
 
-    from pipelines import forecast
-    from pipelines.cli import replay_job, replay_unchanged, start_ahead, warehouse_unchanged
+    from pipelines.cli import ReplayPlan, warehouse_unchanged
     from pipelines.definitions import LIVE_RUN_CONFIG, defs
     from pipelines.incremental import VERSION_TAG
     from pipelines.notify import run_report
@@ -240,14 +239,7 @@ def cmd_backfill(args) -> int:
     locked = False
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    # (skip?, input version) of each replayed day; the last day that runs reports every source's check (replay_job)
-    todo = {}
-    for day in plan.days:
-        if day != plan.live_day:
-            unchanged, version = replay_unchanged(instance, archive, day, bool(args.include_estimated))
-            todo[day] = (unchanged and not args.force, version)
-    last = max((d for d in plan.days if d == plan.live_day or not todo[d][0]), default=None)
-    ahead_started = False
+    replay = ReplayPlan(instance, fetcher, [d for d in plan.days if d != plan.live_day], args.force, plan.live_day)
     with Progress(*columns, console=out, transient=False, disable=not out.is_terminal) as progress:
         task = progress.add_task("backfill", total=len(plan.days) + (0 if args.no_warehouse else 1))
         for i, day in enumerate(plan.days, 1):
@@ -256,19 +248,17 @@ def cmd_backfill(args) -> int:
             t = time.monotonic()
             version = None
             if not live:
-                skip, version = todo[day]
+                skip, version, _ = replay.todo[day]
                 if skip:
                     progress.console.print(f"  [{i}/{len(plan.days)}] {day} replay: unchanged captures and code "
                                            f"since its last successful run, skipped", markup=False)
                     progress.advance(task)
                     continue
-            if not args.no_warehouse and forecast.warm_pool() and not ahead_started:
+            if not args.no_warehouse:
                 # the forecast workers import statsmodels on another core, then parse the replayed captures and
                 # read the importers' datasets (pipelines.ahead) while the days replay
-                ahead_started = True
-                start_ahead(archive, [d for d in plan.days if d != plan.live_day and not todo[d][0]],
-                            bool(args.include_estimated))
-            run_job = job if live else replay_job(job, archive, day, bool(args.include_estimated), day == last)
+                replay.start_ahead()
+            run_job = job if live else replay.job(job, day)
             res = run_job.execute_in_process(
                 partition_key=day.isoformat(), instance=instance, raise_on_error=False,
                 tags={**tags, **({VERSION_TAG: version} if version else {})},

@@ -6,6 +6,7 @@ add it to :data:`SOURCES` in ``pipelines/registry.py``, and add its parser test.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipelines.sources import (
@@ -43,8 +44,6 @@ SOURCES: dict[str, Source] = {s.name: s for m in _MODULES for s in getattr(m, "S
 def parse_file(source: str, path: str, url: str) -> list:
     """``SOURCES[source].parse`` of the file at ``path`` fetched from ``url``: what :mod:`pipelines.ahead` runs
     in a worker for a capture a replayed day will parse. Raises what the parser raises."""
-    from pathlib import Path
-
     return SOURCES[source].parse(Path(path).read_bytes(), url)
 
 
