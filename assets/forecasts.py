@@ -85,12 +85,23 @@ def _replace(con, delete_sql: str, insert_sql: str, rows: pd.DataFrame, params: 
         con.unregister(view)
 
 
-def _write_family(con, family: str, rows: pd.DataFrame, plots: Path | None = None) -> None:
-    """Replace the series of ``family`` in ``forecasts.monthly_series`` (and its indexes in
-    ``forecasts.market_index``) by ``rows``, in one transaction. Then, when the forecast workers are warm
-    (``tokenprices demo``/``backfill``), start fitting those series as ``price_forecast`` will read them, and
-    drawing their figures into the folder ``plots`` (:func:`pipelines.forecast.prefit`): the fits and figures
-    are made while the marts are built, and ``price_forecast`` collects them."""
+MARKET_INDEX = dg.AssetKey(["forecasts", "market_index"])
+PROVIDER_INDEXES = dg.AssetKey(["forecasts", "provider_indexes"])
+CHEAPEST_AT_CAPABILITY = dg.AssetKey(["forecasts", "cheapest_at_capability"])
+PRICE_TIERS = dg.AssetKey(["forecasts", "price_tiers"])
+#: the family of ``forecasts.monthly_series`` each series asset writes, and names its interval check after.
+FAMILIES = {MARKET_INDEX: "matched_model", PROVIDER_INDEXES: "matched_model_provider",
+            CHEAPEST_AT_CAPABILITY: "cheapest_at_capability", PRICE_TIERS: "price_tier"}
+
+
+def _write_family(con, key: dg.AssetKey, rows: pd.DataFrame, plots: Path | None = None) -> dg.AssetCheckResult:
+    """Replace the series of the series asset ``key``'s family (:data:`FAMILIES`) in ``forecasts.monthly_series``
+    (and its indexes in ``forecasts.market_index``) by ``rows``, in one transaction, and return the asset's
+    interval check on them (:func:`_interval_result`). When the forecast workers are warm (``tokenprices
+    demo``/``backfill``), also start fitting those series as ``price_forecast`` will read them, and drawing their
+    figures into the folder ``plots`` (:func:`pipelines.forecast.prefit`): the fits and figures are made while
+    the marts are built, and ``price_forecast`` collects them."""
+    family = FAMILIES[key]
     cols = ["series", "family", "month", "value", "unit", "n_items", "detail"]
     rows = rows[cols] if len(rows) else pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     con.register("new_series", rows)
@@ -116,6 +127,7 @@ def _write_family(con, family: str, rows: pd.DataFrame, plots: Path | None = Non
             units = {s: g["unit"].iloc[0] for s, g in mine.items()}
             plan = lambda fits: _plot_jobs(fits, families, units, plots)[0]  # noqa: E731
         forecast.prefit([_series_item(s, g) for s, g in mine.items()], plan)
+    return _interval_result(con, key)
 
 
 def _series_item(name: str, g: pd.DataFrame) -> tuple[str, list, np.ndarray]:
@@ -141,9 +153,10 @@ def _series_summary(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _interval_spec(key: dg.AssetKey, family: str) -> dg.AssetCheckSpec:
+def _interval_spec(key: dg.AssetKey) -> dg.AssetCheckSpec:
     """The check ``<family>_within_last_forecast`` of the series asset ``key`` (evaluated by the asset itself,
     :func:`_interval_result`, right after it writes its series: no step of its own)."""
+    family = FAMILIES[key]
     return dg.AssetCheckSpec(
         name=f"{family}_within_last_forecast",
         asset=key,
@@ -156,9 +169,11 @@ def _interval_spec(key: dg.AssetKey, family: str) -> dg.AssetCheckSpec:
     )
 
 
-def _interval_result(con, key: dg.AssetKey, family: str) -> dg.AssetCheckResult:
-    """Evaluate :func:`_interval_spec` on the series of ``family`` as written (SQL ``forecast_last_interval``):
-    severity WARN, failed when a series' newest month is outside last month's 95% interval."""
+def _interval_result(con, key: dg.AssetKey) -> dg.AssetCheckResult:
+    """Evaluate :func:`_interval_spec` on the series of ``key``'s family as written (SQL
+    ``forecast_last_interval``): severity WARN, failed when a series' newest month is outside last month's 95%
+    interval."""
+    family = FAMILIES[key]
     rows = warehouse.run(con, "forecast_last_interval", {"family": family}).fetchdf()
     compared = rows.dropna(subset=["lo95"])
     outside = compared[(compared["value"] < compared["lo95"]) | (compared["value"] > compared["hi95"])]
@@ -177,18 +192,12 @@ def _interval_result(con, key: dg.AssetKey, family: str) -> dg.AssetCheckResult:
     )
 
 
-MARKET_INDEX = dg.AssetKey(["forecasts", "market_index"])
-PROVIDER_INDEXES = dg.AssetKey(["forecasts", "provider_indexes"])
-CHEAPEST_AT_CAPABILITY = dg.AssetKey(["forecasts", "cheapest_at_capability"])
-PRICE_TIERS = dg.AssetKey(["forecasts", "price_tiers"])
-
-
 # --------------------------------------------------------------------------------------------- series assets
 
 
 @dg.asset(
     key=MARKET_INDEX,
-    check_specs=[_interval_spec(MARKET_INDEX, "matched_model")],
+    check_specs=[_interval_spec(MARKET_INDEX)],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -214,8 +223,7 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
         last = _as_of(con, config)
         prices = forecast.monthly_prices(con, last)
         rows = forecast.build_matched_model(con, last, prices)
-        _write_family(con, "matched_model", rows, _plots_dir(data_dir))
-        check = _interval_result(con, MARKET_INDEX, "matched_model")
+        check = _write_family(con, MARKET_INDEX, rows, _plots_dir(data_dir))
     idx = rows.rename(columns={"value": "index_value", "n_items": "n_models"})[["month", "index_value", "n_models"]]
     return dg.MaterializeResult(
         check_results=[check],
@@ -231,7 +239,7 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
 
 @dg.asset(
     key=PROVIDER_INDEXES,
-    check_specs=[_interval_spec(PROVIDER_INDEXES, "matched_model_provider")],
+    check_specs=[_interval_spec(PROVIDER_INDEXES)],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -253,8 +261,7 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         rows, fx_notes = forecast.build_provider_indexes(con, _as_of(con, config))
-        _write_family(con, "matched_model_provider", rows, _plots_dir(data_dir))
-        check = _interval_result(con, PROVIDER_INDEXES, "matched_model_provider")
+        check = _write_family(con, PROVIDER_INDEXES, rows, _plots_dir(data_dir))
     cny = sorted({x.split("/")[1] for x in rows["series"] if x.startswith(f"{SERIES}_cny/")})
     summary = _series_summary(rows) if len(rows) else pd.DataFrame()
     return dg.MaterializeResult(
@@ -271,7 +278,7 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
 
 @dg.asset(
     key=CHEAPEST_AT_CAPABILITY,
-    check_specs=[_interval_spec(CHEAPEST_AT_CAPABILITY, "cheapest_at_capability")],
+    check_specs=[_interval_spec(CHEAPEST_AT_CAPABILITY)],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -302,8 +309,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         if reason is not None:
-            _write_family(con, "cheapest_at_capability", empty)
-            check = _interval_result(con, CHEAPEST_AT_CAPABILITY, "cheapest_at_capability")
+            check = _write_family(con, CHEAPEST_AT_CAPABILITY, empty)
             _replace(con, "forecast_replace_capability", "forecast_insert_capability", empty)
             _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", empty)
             _replace(con, "forecast_delete_decline", "forecast_insert_decline", empty,
@@ -312,8 +318,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
             return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0},
                                         check_results=[check])
         b = capability.build(con, _as_of(con, config), folder, config.thresholds)
-        _write_family(con, "cheapest_at_capability", b.rows, _plots_dir(data_dir))
-        check = _interval_result(con, CHEAPEST_AT_CAPABILITY, "cheapest_at_capability")
+        check = _write_family(con, CHEAPEST_AT_CAPABILITY, b.rows, _plots_dir(data_dir))
         _replace(con, "forecast_replace_capability", "forecast_insert_capability", b.matched)
         _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", b.trends)
         _replace(con, "forecast_delete_decline", "forecast_insert_decline", b.declines,
@@ -342,7 +347,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
 
 @dg.asset(
     key=PRICE_TIERS,
-    check_specs=[_interval_spec(PRICE_TIERS, "price_tier")],
+    check_specs=[_interval_spec(PRICE_TIERS)],
     group_name="forecasts",
     kinds={"python", "duckdb"},
     owners=OWNERS,
@@ -366,8 +371,7 @@ def price_tiers(context, config: SeriesConfig, duckdb: DuckDBResource,
         last = _as_of(con, config)
         prices = forecast.monthly_prices(con, last)
         rows, current = forecast.build_price_tiers(con, last, prices)
-        _write_family(con, "price_tier", rows, _plots_dir(data_dir))
-        check = _interval_result(con, PRICE_TIERS, "price_tier")
+        check = _write_family(con, PRICE_TIERS, rows, _plots_dir(data_dir))
     latest = rows[rows["month"] == rows["month"].max()][["series", "value", "n_items", "detail"]]
     return dg.MaterializeResult(
         check_results=[check],

@@ -386,19 +386,12 @@ class Offer:
 def options_from_rows(rows) -> dict[tuple, Option]:
     """Options from price rows ``(provider, model, region, currency, price_kind, service_tier, tier_min_tokens,
     conditions, amount_per_mtok)`` (amount per 1M tokens in ``currency``)."""
-    return _options(((provider, model, region, currency),
-                     PriceRow(kind, tier, int(min_tokens), conditions or "", Decimal(amount)))
-                    for provider, model, region, currency, kind, tier, min_tokens, conditions, amount in rows)
-
-
-def _options(pairs) -> dict[tuple, Option]:
-    """Options from ``(option key, PriceRow)`` pairs, prices in the order given."""
     out: dict[tuple, Option] = {}
-    for key, price in pairs:
-        o = out.get(key)
+    for provider, model, region, currency, kind, tier, min_tokens, conditions, amount in rows:
+        o = out.get((provider, model, region, currency))
         if o is None:
-            o = out[key] = Option(*key)
-        o.prices.append(price)
+            o = out[(provider, model, region, currency)] = Option(provider, model, region, currency)
+        o.prices.append(PriceRow(kind, tier, int(min_tokens), conditions or "", Decimal(amount)))
     return out
 
 
