@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -137,6 +138,24 @@ def cmd_latest(args) -> int:
     title = "latest prices, USD per 1M tokens" + ("" if args.all_sources else " (provider pages; --all-sources adds LiteLLM)")
     _print_table(cur, title=title, max_rows=args.max_rows)
     return 0
+
+
+@contextmanager
+def long_lived():
+    """Run the block (the imports of the definitions, opening the Dagster instance) with the garbage collector
+    off, then ``gc.freeze()`` every object made so far: the collections during the runs that follow no longer walk
+    the millions of long-lived objects of dagster, pandas and the definitions. ``tokenprices demo``, measured with
+    ``gc.callbacks``: the main thread's collections took 2.0-2.2 s (1.2-1.4 s of them full collections), and
+    0.75-0.95 s (0.2-0.3 s) with this. Objects are still freed by reference counting; only cyclic garbage made
+    before the freeze stays, and :func:`main` unfreezes at its end. The collector's on/off state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _instance():
@@ -292,16 +311,18 @@ def _run_warehouse(defs, instance, force: bool = False, tags: dict | None = None
 
 def cmd_demo(args) -> int:
     """Replay every capture date of the bundled archive through scrape_job, then warehouse_job."""
-    from pipelines import incremental
-    from pipelines.definitions import defs
-    from pipelines.fetch import ReplayFetcher
-    from pipelines.registry import SOURCES
+    with long_lived():
+        from pipelines import incremental
+        from pipelines.definitions import defs
+        from pipelines.fetch import ReplayFetcher
+        from pipelines.registry import SOURCES
 
-    archive = Path(args.archive) if args.archive else config.archive_dir()
-    fetcher = ReplayFetcher(archive)
-    days = fetcher.capture_dates(list(SOURCES.values()))
-    print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into {config.warehouse_database()}")
-    instance = _instance()
+        archive = Path(args.archive) if args.archive else config.archive_dir()
+        fetcher = ReplayFetcher(archive)
+        days = fetcher.capture_dates(list(SOURCES.values()))
+        print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into "
+              f"{config.warehouse_database()}")
+        instance = _instance()
     job = defs.resolve_job_def("scrape_job")
     run_config = {
         "resources": {"fetcher": {"config": {"mode": "replay", "archive_dir": str(archive)}}},
@@ -341,10 +362,11 @@ def cmd_demo(args) -> int:
 
 def cmd_run(args) -> int:
     """Live scrape of today's UTC partition, then marts and forecasts."""
-    from pipelines.definitions import LIVE_RUN_CONFIG, defs
+    with long_lived():
+        from pipelines.definitions import LIVE_RUN_CONFIG, defs
 
+        instance = _instance()
     day = dt.datetime.now(dt.UTC).date().isoformat()
-    instance = _instance()
     print(f"tokenprices run: live scrape for {day} into {config.warehouse_database()}")
     res = defs.resolve_job_def("scrape_job").execute_in_process(
         partition_key=day, instance=instance, run_config=LIVE_RUN_CONFIG, raise_on_error=False
@@ -458,7 +480,10 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.register_all(sub)
     args = p.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    finally:
+        gc.unfreeze()  # in-process callers (tests) get their collector back as it was; run() freezes before exit
 
 
 def run() -> None:

@@ -223,15 +223,17 @@ def cmd_backfill(args) -> int:
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
 
-    from pipelines.cli import ReplayPlan, warehouse_unchanged
-    from pipelines.definitions import LIVE_RUN_CONFIG, defs
-    from pipelines.incremental import VERSION_TAG
-    from pipelines.notify import run_report
+    from pipelines.cli import ReplayPlan, long_lived, warehouse_unchanged
 
+    with long_lived():
+        from pipelines.definitions import LIVE_RUN_CONFIG, defs
+        from pipelines.incremental import VERSION_TAG
+        from pipelines.notify import run_report
+
+        instance = _instance()
     quiet = {} if args.verbose else QUIET
     replay_config = {"resources": {"fetcher": {"config": {
         "mode": "replay", "archive_dir": str(archive), "include_estimated": bool(args.include_estimated)}}}, **quiet}
-    instance = _instance()
     job = defs.resolve_job_def("scrape_job")
     tags = {"tokenprices/backfill": f"{plan.start}..{plan.end}"}
     out = Console(file=sys.stdout, highlight=False, soft_wrap=True)

@@ -73,3 +73,46 @@ def test_docs_sources_is_up_to_date():
 
     committed = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
     assert committed.strip() == sources_markdown().strip(), "regenerate: tokenprices sources > docs/sources.md"
+
+
+def test_long_lived_freezes_what_the_block_made_and_restores_the_collector():
+    import gc
+
+    from pipelines import cli
+
+    gc.unfreeze()
+    assert gc.isenabled()
+    with cli.long_lived():
+        assert not gc.isenabled()  # no collection walks the heap while the block imports
+        made = [[i] for i in range(5000)]  # 5001 container objects the collector tracks
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= 5001  # moved to the permanent generation, with everything made before
+    assert made[4999] == [4999]
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+    gc.disable()  # a caller that had the collector off keeps it off
+    try:
+        with cli.long_lived():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_main_unfreezes_at_its_end(tmp_path, monkeypatch):
+    """An in-process caller (these tests) gets its collector back: the freeze of long_lived ends with main(), also
+    when the command exits with an error."""
+    import gc
+
+    import pytest
+
+    from pipelines import cli
+
+    monkeypatch.setenv("TOKENPRICES_WAREHOUSE", str(tmp_path / "none.duckdb"))
+    gc.freeze()
+    assert gc.get_freeze_count() > 0
+    with pytest.raises(SystemExit, match="no warehouse at"):
+        cli.main(["sql", "SELECT 1"])
+    assert gc.get_freeze_count() == 0
