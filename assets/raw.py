@@ -42,11 +42,11 @@ def page_snapshots(
     stored, failed, rows = 0, {}, []
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
+        latest: dict[str, dict] = {}  # source -> url -> its latest stored snapshot (read once, for every source)
+        for name, url, sha, n, etag, lm, ctype in warehouse.run(con, "last_snapshots").fetchall():
+            latest.setdefault(name, {})[url] = (sha, n, etag, lm, ctype)
         for source in SOURCES.values():
-            last = {
-                url: (sha, n, etag, lm, ctype)
-                for url, sha, n, etag, lm, ctype in warehouse.run(con, "last_snapshots", {"source": source.name}).fetchall()
-            }
+            last = latest.get(source.name, {})
             validators = {u: Validators(etag=v[2], last_modified=v[3]) for u, v in last.items() if v[2] or v[3]}
             try:
                 results = client.fetch(source, day, validators)
