@@ -122,6 +122,7 @@ def price_quotes(
                 live = fetcher.mode == "live"
                 check_results.append(
                     dg.AssetCheckResult(
+                        asset_key=PRICE_QUOTES,
                         check_name=_check_name(name),
                         passed=not live,
                         metadata={"reason": "not fetched (see the raw.page_snapshots run log)" if live
@@ -149,6 +150,7 @@ def price_quotes(
             per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models))
             check_results.append(
                 dg.AssetCheckResult(
+                    asset_key=PRICE_QUOTES,
                     check_name=_check_name(name),
                     passed=not outcome["problems"],
                     metadata={
@@ -177,8 +179,10 @@ def price_quotes(
             ),
             "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(no quotes)"),
         },
-        check_results=check_results,
     )
+    # after the materialization, each with its asset key and name: Dagster then reads the materialization they
+    # target once per check, not twice as for check results inside the MaterializeResult (~8 ms a read on SQLite)
+    yield from check_results
 
 
 def check_keys(names) -> set[dg.AssetCheckKey]:
