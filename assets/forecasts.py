@@ -30,6 +30,7 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+from assets.priority import EARLY, FIRST, LAST
 from pipelines import capability, epoch, forecast, warehouse
 from pipelines.resources import DataDirResource
 
@@ -199,6 +200,7 @@ def _interval_result(con, key: dg.AssetKey) -> dg.AssetCheckResult:
     key=MARKET_INDEX,
     check_specs=[_interval_spec(MARKET_INDEX)],
     group_name="forecasts",
+    op_tags=EARLY,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY],
@@ -241,6 +243,7 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
     key=PROVIDER_INDEXES,
     check_specs=[_interval_spec(PROVIDER_INDEXES)],
     group_name="forecasts",
+    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY],
@@ -280,6 +283,7 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
     key=CHEAPEST_AT_CAPABILITY,
     check_specs=[_interval_spec(CHEAPEST_AT_CAPABILITY)],
     group_name="forecasts",
+    op_tags=EARLY,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY],
@@ -349,6 +353,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
     key=PRICE_TIERS,
     check_specs=[_interval_spec(PRICE_TIERS)],
     group_name="forecasts",
+    op_tags=EARLY,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY, dg.AssetKey(["staging", "price_quotes"])],
@@ -400,6 +405,7 @@ def _read_series(con) -> dict[str, pd.DataFrame]:
 @dg.asset(
     key=dg.AssetKey(["forecasts", "price_decline"]),
     group_name="forecasts",
+    op_tags=LAST,
     kinds={"statsmodels", "duckdb"},
     owners=OWNERS,
     deps=SERIES_KEYS,
@@ -536,6 +542,7 @@ def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: 
 
 @dg.multi_asset(
     name="price_forecast",
+    op_tags=LAST,
     specs=[
         dg.AssetSpec(
             BACKTEST_KEY, group_name="forecasts", kinds={"statsmodels", "duckdb"}, owners=OWNERS, deps=SERIES_KEYS,

@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions
+from assets.priority import FIRST
 from pipelines import ahead, config, warehouse
 from pipelines.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines import drift
@@ -287,6 +288,7 @@ def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) 
 @dg.asset(
     key=dg.AssetKey(["staging", "litellm_price_history"]),
     group_name="staging",
+    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -309,6 +311,7 @@ def _dataset_dir(env: str) -> Path | None:
 @dg.asset(
     key=dg.AssetKey(["staging", "genai_prices_history"]),
     group_name="staging",
+    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -380,6 +383,7 @@ def _optional_import(context, duckdb, env: str, module, what: str) -> dg.Materia
 @dg.asset(
     key=dg.AssetKey(["staging", "simonw_llm_prices_history"]),
     group_name="staging",
+    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -394,6 +398,7 @@ def simonw_llm_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBR
 @dg.asset(
     key=dg.AssetKey(["staging", "openrouter_snapshots_history"]),
     group_name="staging",
+    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -410,6 +415,7 @@ def openrouter_snapshots_history(context: dg.AssetExecutionContext, duckdb: Duck
 @dg.asset(
     key=dg.AssetKey(["staging", "price_overrides"]),
     group_name="staging",
+    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",

@@ -20,6 +20,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.priority import EARLY, LAST
 from pipelines import forecast, warehouse, workload
 from pipelines.resources import DataDirResource
 
@@ -106,6 +107,7 @@ def _cost_plot_jobs(fits: list, plots: Path) -> list:
 @dg.asset(
     key=WORKLOAD_COSTS,
     group_name="marts",
+    op_tags=EARLY,
     kinds={"python", "duckdb", "parquet"},
     owners=OWNERS,
     deps=[dg.AssetKey(["marts", "price_history"]), dg.AssetKey(["marts", "billing_offers"])],
@@ -198,6 +200,7 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
 @dg.asset(
     key=WORKLOAD_FORECAST,
     group_name="forecasts",
+    op_tags=LAST,
     kinds={"statsmodels", "duckdb"},
     owners=OWNERS,
     deps=[WORKLOAD_COSTS],
