@@ -61,3 +61,42 @@ def test_a_capture_parsed_ahead_equals_its_parse_here(warm):
     warm._FUTURES[key].result()
     got = warm.take(key, lambda: pytest.fail("parsed here although it was parsed ahead"))
     assert got == here and len(got) > 5
+
+
+KILLED_PARENT = """
+import os, sys, time
+from pipelines import forecast
+assert forecast.warm_pool()
+pool = forecast.ahead_pool()
+workers = {pool.submit(os.getpid).result() for _ in range(4)}
+server = pool.submit(os.getppid).result()
+print(server, *sorted(workers), flush=True)
+time.sleep(600)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return any(line.split()[1:2] == ["Z"] for line in f if line.startswith("State:"))
+    except FileNotFoundError:
+        return True
+
+
+def test_workers_and_their_server_end_when_the_parent_is_killed():
+    """A command killed with SIGKILL (or by the OOM killer) leaves no pool worker or worker server behind."""
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_PARENT], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) >= 2 and all(not _gone(p) for p in pids)  # the server and at least one worker, running
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(_gone(p) for p in pids):
+        time.sleep(0.2)
+    assert [p for p in pids if not _gone(p)] == []
