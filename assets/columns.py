@@ -196,7 +196,7 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
         ("alias", "VARCHAR", "the name: a model id, a page display name or a dataset key (gemini/gemini-2.5-pro)"),
         ("alias_kind", "VARCHAR", "model id | display name | dataset key"),
         ("creator", "VARCHAR", "who made the model (organisation slug), by the exact rules of "
-                               "pipelines.models.resolve"),
+                               "pipelines.history.models.resolve"),
         ("canonical_model", "VARCHAR", "the model's id under its creator: with creator, its identity in "
                                        "marts.models"),
     ),

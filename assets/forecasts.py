@@ -12,7 +12,7 @@ indexes also ``forecasts.market_index``):
 
 Model assets: ``forecasts/price_decline`` (log-linear trend with HAC errors for every series) and
 ``forecasts/backtest`` + ``forecasts/price_forecast`` (one computation: backtest every candidate model, choose,
-forecast). How the models are fitted and scored: :mod:`pipelines.forecast`.
+forecast). How the models are fitted and scored: :mod:`pipelines.forecast.fit`.
 
 Checks: each series asset has one non-blocking check, ``<family>_within_last_forecast`` (:func:`_interval_spec`),
 that warns when a new month's value falls outside the 95% interval forecast for it one month earlier. The asset
@@ -31,7 +31,10 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from assets.priority import EARLY, FIRST, LAST
-from pipelines import capability, epoch, forecast, warehouse
+from pipelines import warehouse
+from pipelines.forecast import capability
+from pipelines.forecast import epoch
+from pipelines.forecast import fit as forecast
 from pipelines.resources import DataDirResource
 
 SERIES = forecast.SERIES
@@ -100,7 +103,7 @@ def _write_family(con, key: dg.AssetKey, rows: pd.DataFrame, plots: Path | None 
     (and its indexes in ``forecasts.market_index``) by ``rows``, in one transaction, and return the asset's
     interval check on them (:func:`_interval_result`). When the forecast workers are warm (``tokenprices
     demo``/``backfill``), also start fitting those series as ``price_forecast`` will read them, and drawing their
-    figures into the folder ``plots`` (:func:`pipelines.forecast.prefit`): the fits and figures are made while
+    figures into the folder ``plots`` (:func:`pipelines.forecast.fit.prefit`): the fits and figures are made while
     the marts are built, and ``price_forecast`` collects them."""
     family = FAMILIES[key]
     cols = ["series", "family", "month", "value", "unit", "n_items", "detail"]

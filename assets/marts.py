@@ -8,7 +8,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.priority import FIRST
-from pipelines import models, warehouse
+from pipelines import warehouse
+from pipelines.history import models
 from pipelines.resources import DataDirResource
 
 HISTORY_COLUMNS = dg.TableSchema(
@@ -157,7 +158,7 @@ def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     canonical_model): every name a source uses — seller ids, page display names, dataset keys such as
     ``gemini/gemini-2.5-pro``, OpenRouter ids such as ``openai/gpt-4o``, dated snapshots such as
     ``claude-3-5-haiku-20241022`` — joined to the model's identity (creator, model) by the exact rules of
-    ``pipelines.models.resolve``. Names no rule places go to ``marts.unmatched_aliases``, never guessed.
+    ``pipelines.history.models.resolve``. Names no rule places go to ``marts.unmatched_aliases``, never guessed.
     ``marts.models`` has one row per identity: display names, sellers, first/last seen, deprecation (LiteLLM's
     ``deprecation_date``) and removal (taken off the creator's page) dates."""
     with duckdb.get_connection() as con:
@@ -169,7 +170,7 @@ def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
         cands["canonical_model"] = [(placed[(p, m)] or (None, None))[1] for p, m in zip(cands.provider, cands.model)]
         matched = cands[cands.creator.notna()].reset_index(drop=True)
         unmatched = cands[cands.creator.isna()][["alias", "alias_kind", "source", "provider", "model"]].copy()
-        unmatched["reason"] = "no rule of pipelines.models places this id (no creator organisation, vendor or family)"
+        unmatched["reason"] = "no rule of pipelines.history.models places this id (no creator organisation, vendor or family)"
         deprecations = _deprecations()
         con.register("aliases_df", matched)
         con.register("unmatched_df", unmatched.reset_index(drop=True))
@@ -205,7 +206,7 @@ def _deprecations():
     import pandas as pd
 
     from pipelines import config
-    from pipelines.importers.litellm import canonical
+    from pipelines.history.importers.litellm import canonical
 
     path = config.litellm_dir() / "model_prices_latest.json"
     rows = []

@@ -1,7 +1,7 @@
 """Billing offers: free quotas, free tiers, TPM packs, model units, promotions, batch discounts and regional uplifts
 read from the raw snapshots (``staging.billing_offers``) and the current ones with their first day seen
 (``marts.billing_offers``). Offers are not token prices (price-semantics.md); ``marts.latest_prices`` stays
-per-token. Parsers: the ``parse_offers`` functions of :func:`pipelines.offers.offer_parsers`.
+per-token. Parsers: the ``parse_offers`` functions of :func:`pipelines.cost.offers.offer_parsers`.
 """
 
 
@@ -12,8 +12,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.priority import EARLY
 from pipelines import warehouse
-from pipelines.normalise import FxError
-from pipelines.offers import offer_parsers, offer_rows
+from pipelines.history.normalise import FxError
+from pipelines.cost.offers import offer_parsers, offer_rows
 from pipelines.resources import DataDirResource
 from pipelines.sources.base import ParseError
 

@@ -1,7 +1,7 @@
 """Step order inside a run (Dagster's ``dagster/priority`` op tag: among the steps ready to run, higher first).
 
 ``warehouse_job`` runs its steps one at a time in one process, while the forecast workers fit and draw on the other
-core from the moment a series asset has written its series (:func:`pipelines.forecast.prefit`) and
+core from the moment a series asset has written its series (:func:`pipelines.forecast.fit.prefit`) and
 ``marts/workload_costs`` its cost series. The steps that collect those results (``price_forecast``,
 ``price_decline``, ``workload_cost_forecast``) wait for the workers. So the run starts the workers' jobs as early
 as it can and collects as late as it can:

@@ -9,8 +9,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions  # noqa: F401 (re-exported)
 from pipelines import warehouse
-from pipelines.fetch import FetchError, Validators
-from pipelines.registry import SOURCES
+from pipelines.sources.fetch import FetchError, Validators
+from pipelines.sources.registry import SOURCES
 from pipelines.resources import DataDirResource, FetcherResource
 
 

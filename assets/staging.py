@@ -11,10 +11,10 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import daily_partitions
 from assets.priority import FIRST
 from pipelines import ahead, config, warehouse
-from pipelines.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
-from pipelines import drift
-from pipelines.normalise import FxError, quote_rows, unit_price_rows
-from pipelines.registry import SOURCES
+from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
+from pipelines.history import drift
+from pipelines.history.normalise import FxError, quote_rows, unit_price_rows
+from pipelines.sources.registry import SOURCES
 from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
 
@@ -91,7 +91,7 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
             blocking=True,
             description=(
                 f"{name}: its pages parsed, gave at least half the models of the last good parse, and every "
-                "price is plausible (pipelines/drift.py). A failed check leaves the source's earlier rows intact."
+                "price is plausible (pipelines/history/drift.py). A failed check leaves the source's earlier rows intact."
             ),
         )
         for name in SOURCES
@@ -296,9 +296,9 @@ def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) 
 def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """LiteLLM's price-map history (2024-03 -> 2026-07, MIT) as effective-dated runs in
     ``staging.imported_price_runs`` (source ``litellm``): text-generation entries only, USD per token rescaled
-    exactly to USD per 1M tokens, provider/model mapped by ``pipelines.importers.litellm.canonical``. The
+    exactly to USD per 1M tokens, provider/model mapped by ``pipelines.history.importers.litellm.canonical``. The
     dataset's known mistakes (hour-long unit errors, per-character spikes, bulk removals that came back) are
-    quarantined or merged by ``pipelines.importers.sanity``. Re-import replaces the source's rows (idempotent).
+    quarantined or merged by ``pipelines.history.importers.sanity``. Re-import replaces the source's rows (idempotent).
     """
     return import_runs(context, duckdb, "litellm", ahead.take(_read_key("litellm"), litellm.read_runs, config.litellm_dir()))
 
@@ -319,7 +319,7 @@ def _dataset_dir(env: str) -> Path | None:
 def genai_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """pydantic/genai-prices v2 feed (MIT; ``seed/genai_prices/``, or ``TOKENPRICES_GENAI_PRICES_DIR``, or live from
     its public URL with ``TOKENPRICES_IMPORT_LIVE=1``) as runs of source ``genai_prices``: USD per 1M tokens, dated ``start_date`` variants, tiers, DeepSeek off-peak
-    (rules: ``pipelines.importers.genai_prices``). Idempotent."""
+    (rules: ``pipelines.history.importers.genai_prices``). Idempotent."""
     if _live():
         folder, today = live.genai_prices_live()
         context.log.info(f"genai_prices: fetched {live.GENAI_PRICES_URL}")
@@ -391,7 +391,7 @@ def _optional_import(context, duckdb, env: str, module, what: str) -> dg.Materia
 def simonw_llm_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """simonw/llm-prices (USD per 1M tokens, from_date/to_date) as runs of source ``simonw_llm_prices``, read from
     the folder in ``TOKENPRICES_SIMONW_DIR`` (the dataset has no licence and is not shipped); skipped, with a note,
-    when it is not set. Rules: ``pipelines.importers.simonw``."""
+    when it is not set. Rules: ``pipelines.history.importers.simonw``."""
     return _optional_import(context, duckdb, "TOKENPRICES_SIMONW_DIR", simonw, "simonw/llm-prices")
 
 

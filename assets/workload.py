@@ -3,9 +3,9 @@
 - ``marts/workload_costs``: for each bundled workload profile (``profiles/*.yaml``: chat assistant, RAG with long
   prompts, offline batch summarisation) the monthly cost of every (provider, model, region) option from 2024-01 to
   today, with its breakdown (input, cache, output, tier surcharges, discounts, free quota) in the buyer's currency
-  and its rank that month (rank 1 = the cheapest option). Rules: :mod:`pipelines.workload`, docs/workload.md.
+  and its rank that month (rank 1 = the cheapest option). Rules: :mod:`pipelines.cost.workload`, docs/workload.md.
 - ``forecasts/workload_cost_forecast``: each profile's cheapest-option cost series (months the data cover) fitted
-  with the models of :mod:`pipelines.forecast` (log-linear HAC decline factor with its CI; rolling-origin backtest
+  with the models of :mod:`pipelines.forecast.fit` (log-linear HAC decline factor with its CI; rolling-origin backtest
   choosing among naive, drift, log-linear, damped ETS and a local-linear-trend model; 12-month forecast with 80%/95%
   prediction intervals).
 """
@@ -21,7 +21,9 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.priority import EARLY, LAST
-from pipelines import forecast, warehouse, workload
+from pipelines import warehouse
+from pipelines.forecast import fit as forecast
+from pipelines.cost import workload
 from pipelines.resources import DataDirResource
 
 OWNERS = ["team:tokenprices"]
@@ -97,7 +99,7 @@ def _cost_series(covered: pd.DataFrame) -> tuple[list, dict]:
 
 def _cost_plot_jobs(fits: list, plots: Path) -> list:
     """The figure of ``forecasts/workload_cost_forecast`` (one panel per fitted profile) as plot jobs for
-    :func:`pipelines.forecast.plot_many`: ``[(fits, plots/workload_costs.png, kwargs)]``, empty without a fit."""
+    :func:`pipelines.forecast.fit.plot_many`: ``[(fits, plots/workload_costs.png, kwargs)]``, empty without a fit."""
     fitted = [f for f in fits if f.decline is not None]
     if not fitted:
         return []
@@ -119,7 +121,7 @@ def _cost_plot_jobs(fits: list, plots: Path) -> list:
         "today -> marts.workload_costs: input, cache reads, output, long-context tier surcharges (cliff), batch and "
         "off-peak discounts, free quota, total in the buyer's currency (ECB rate), rank 1 = the month's cheapest "
         "option. Prices in force on each month's last day (marts.price_history, precedence of latest_prices), offers "
-        "of marts.billing_offers. Rules and assumptions: pipelines/workload.py, docs/workload.md."
+        "of marts.billing_offers. Rules and assumptions: pipelines/cost/workload.py, docs/workload.md."
     ),
 )
 def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
@@ -210,7 +212,7 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
         "What each bundled workload will cost in 12 months -> forecasts.workload_cost_forecast (median, 80%/95% "
         "prediction intervals per month) and forecasts.workload_cost_decline. Series: the profile's cheapest-option "
         "monthly cost (rank 1 of marts.workload_costs, buyer's currency) over the months the data cover. Models: "
-        "those of pipelines/forecast.py -- annual decline factor exp(-12*slope) of a log-linear OLS with HAC errors "
+        "those of pipelines/forecast/fit.py -- annual decline factor exp(-12*slope) of a log-linear OLS with HAC errors "
         "and its 95% CI; naive, drift, log-linear, damped ETS and local-linear-trend compete in rolling-origin "
         "backtests (3/6/12 months), the best (lowest mean MAE on logs) makes the 12-month forecast. Metadata: "
         "factors with CIs, the 12-month figures, a table and a plot."

@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CLI = [sys.executable, "-m", "pipelines.cli"]
+CLI = [sys.executable, "-m", "pipelines.cli.main"]
 
 
 def _env(tmp: Path) -> dict:
@@ -110,8 +110,8 @@ def _parse_seconds() -> tuple[float, int]:
     """Seconds the parsers alone take on every capture the demo replays (median of 3 per capture), and how many."""
     import statistics
 
-    from pipelines.fetch import ReplayFetcher
-    from pipelines.registry import SOURCES
+    from pipelines.sources.fetch import ReplayFetcher
+    from pipelines.sources.registry import SOURCES
 
     pages = ROOT / "seed" / "pages"
     fetcher = ReplayFetcher(pages)
@@ -132,7 +132,7 @@ def _parse_seconds() -> tuple[float, int]:
 def main() -> int:
     # warm: the project's bytecode compiled (as `make venv` does) and the files in the OS cache
     subprocess.run([sys.executable, "-m", "compileall", "-q", "pipelines", "assets"], cwd=ROOT, check=True)
-    subprocess.run([sys.executable, "-c", "import pipelines.definitions, pipelines.cli"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-c", "import pipelines.definitions, pipelines.cli.main"], cwd=ROOT, check=True)
     tmp = Path(tempfile.mkdtemp(prefix="tokenprices-bench-"))
     try:
         (tmp / "home").mkdir()

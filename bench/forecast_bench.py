@@ -22,7 +22,9 @@ import time
 import duckdb
 import numpy as np
 
-from pipelines import capability, config, forecast
+from pipelines import config
+from pipelines.forecast import capability
+from pipelines.forecast import fit as forecast
 
 
 def synthetic(n: int, months: int = 30, seed: int = 0) -> list[tuple[str, np.ndarray]]:

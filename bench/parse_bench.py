@@ -13,8 +13,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.fetch import ReplayFetcher
-from pipelines.registry import SOURCES
+from pipelines.sources.fetch import ReplayFetcher
+from pipelines.sources.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "seed" / "pages"

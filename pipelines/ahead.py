@@ -1,7 +1,7 @@
 """Work started ahead on an idle core and collected by the step that needs it (``tokenprices demo`` / ``backfill``).
 
 Those commands run every step in one process, one at a time, so the second core idles while the capture days
-replay. Once they have warmed the forecast workers (:func:`pipelines.forecast.warm_pool`), they start pure,
+replay. Once they have warmed the forecast workers (:func:`pipelines.forecast.fit.warm_pool`), they start pure,
 deterministic calls there ahead of time: the parse of each capture a replayed day will read, and the reads of
 the bundled datasets the importers load. The step that needs a result asks for it by a key naming the call and
 its inputs (:func:`take`): a key started ahead gives the worker's result (waiting for it if it is still running);
@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipelines import forecast
+from pipelines.forecast import fit as forecast
 
 _FUTURES: dict[tuple, object] = {}
 

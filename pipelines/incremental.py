@@ -68,7 +68,7 @@ def code_version() -> str:
 def replay_day_version(archive: Path, day: dt.date, include_estimated: bool) -> str:
     """Version of a replayed scrape of ``day``: the code, the replay options, and the file name, URL and bytes of
     every capture of that day in the archive's manifest (estimated dates only with ``include_estimated``)."""
-    from pipelines.fetch import read_manifest
+    from pipelines.sources.fetch import read_manifest
 
     parts = [code_version(), "replay", str(bool(include_estimated)), day.isoformat()]
     for c in sorted(read_manifest(archive), key=lambda c: c.file):

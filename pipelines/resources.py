@@ -19,7 +19,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field, PrivateAttr
 
 from pipelines import config
-from pipelines.fetch import USER_AGENT, Fetcher, LiveFetcher, PolitePolicy, ReplayFetcher, WaybackFetcher
+from pipelines.sources.fetch import USER_AGENT, Fetcher, LiveFetcher, PolitePolicy, ReplayFetcher, WaybackFetcher
 
 
 class FetcherResource(ConfigurableResource):
@@ -40,7 +40,7 @@ class FetcherResource(ConfigurableResource):
     respect_robots: bool = Field(default=True, description="live: obey robots.txt")
 
     def client(self) -> Fetcher:
-        """The configured :class:`~pipelines.fetch.Fetcher`. Raises ValueError for an unknown mode."""
+        """The configured :class:`~pipelines.sources.fetch.Fetcher`. Raises ValueError for an unknown mode."""
         if self.mode == "live":
             return LiveFetcher(
                 PolitePolicy(

@@ -26,8 +26,8 @@ def replay_resources(db: Path, data_dir: Path) -> dict:
 def build_warehouse(db: Path, data_dir: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInJobResult]:
     """Run the real pipeline on the bundled captures: scrape every replay day, then history/marts/forecasts."""
     from assets import raw, staging
-    from pipelines.fetch import ReplayFetcher
-    from pipelines.registry import SOURCES
+    from pipelines.sources.fetch import ReplayFetcher
+    from pipelines.sources.registry import SOURCES
 
     res = replay_resources(db, data_dir)
     results = []

@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from pipelines import ahead, forecast
+from pipelines import ahead
+from pipelines.forecast import fit as forecast
 from pipelines.config import ROOT
-from pipelines.fetch import read_manifest
-from pipelines.registry import SOURCES, parse_file, source_for_url
+from pipelines.sources.fetch import read_manifest
+from pipelines.sources.registry import SOURCES, parse_file, source_for_url
 
 ARCHIVE = ROOT / "seed" / "pages"
 
@@ -65,7 +66,7 @@ def test_a_capture_parsed_ahead_equals_its_parse_here(warm):
 
 KILLED_PARENT = """
 import os, sys, time
-from pipelines import forecast
+from pipelines.forecast import fit as forecast
 assert forecast.warm_pool()
 pool = forecast.ahead_pool()
 workers = {pool.submit(os.getpid).result() for _ in range(4)}

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from pipelines.fetch import read_manifest
-from pipelines.normalise import quote_rows, unit_price_rows
-from pipelines.registry import source_for_url
+from pipelines.sources.fetch import read_manifest
+from pipelines.history.normalise import quote_rows, unit_price_rows
+from pipelines.sources.registry import source_for_url
 from tests.conftest import PAGES, ROOT
 
 CAPTURES = read_manifest(PAGES)
@@ -39,7 +39,7 @@ def test_cli_parse_every_capture_exits_zero():
     failures = []
     for c in CAPTURES:
         out = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "parse", str(PAGES / c.file), "--url", c.url,
+            [sys.executable, "-m", "pipelines.cli.main", "parse", str(PAGES / c.file), "--url", c.url,
              "--observed-at", c.captured_on.isoformat()],
             cwd=ROOT, capture_output=True, text=True, timeout=120,
         )

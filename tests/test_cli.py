@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from tests.conftest import PAGES, ROOT
 
-CLI = [sys.executable, "-m", "pipelines.cli"]
+CLI = [sys.executable, "-m", "pipelines.cli.main"]
 
 
 def run(*args, env=None):
@@ -69,7 +69,7 @@ def test_sql_without_warehouse_says_what_to_do(tmp_path):
 
 
 def test_docs_sources_is_up_to_date():
-    from pipelines.cli import sources_markdown
+    from pipelines.cli.main import sources_markdown
 
     committed = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
     assert committed.strip() == sources_markdown().strip(), "regenerate: tokenprices sources > docs/sources.md"
@@ -78,7 +78,7 @@ def test_docs_sources_is_up_to_date():
 def test_long_lived_freezes_what_the_block_made_and_restores_the_collector():
     import gc
 
-    from pipelines import cli
+    from pipelines.cli import main as cli
 
     gc.unfreeze()
     assert gc.isenabled()
@@ -108,7 +108,7 @@ def test_main_unfreezes_at_its_end(tmp_path, monkeypatch):
 
     import pytest
 
-    from pipelines import cli
+    from pipelines.cli import main as cli
 
     monkeypatch.setenv("TOKENPRICES_WAREHOUSE", str(tmp_path / "none.duckdb"))
     gc.freeze()

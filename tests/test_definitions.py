@@ -10,7 +10,7 @@ import sys
 import dagster as dg
 
 from pipelines.definitions import defs, nightly_scrape
-from pipelines.registry import SOURCES
+from pipelines.sources.registry import SOURCES
 from tests.conftest import ROOT
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import epoch
-from pipelines.cli import main
+from pipelines.forecast import epoch
+from pipelines.cli.main import main
 from tests.conftest import ROOT
 
 EPOCH_DIR = Path(os.environ.get("TOKENPRICES_EPOCH_DIR") or ROOT.parent / "shared" / "data" / "epoch_price_trends")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pipelines.fetch import ReplayFetcher
-from pipelines.registry import SOURCES
+from pipelines.sources.fetch import ReplayFetcher
+from pipelines.sources.registry import SOURCES
 from tests.conftest import PAGES
 
 

@@ -18,7 +18,7 @@ from dagster_duckdb import DuckDBResource
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.fetch import USER_AGENT, FetchError, LiveFetcher, PolitePolicy, Validators
+from pipelines.sources.fetch import USER_AGENT, FetchError, LiveFetcher, PolitePolicy, Validators
 from pipelines.sources.base import Source
 from tests.conftest import PAGES
 

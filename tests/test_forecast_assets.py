@@ -18,7 +18,8 @@ import pytest
 from dagster_duckdb import DuckDBResource
 
 from assets import forecasts as F
-from pipelines import forecast, normalise
+from pipelines.forecast import fit as forecast
+from pipelines.history import normalise
 from pipelines.resources import DataDirResource
 from tests.conftest import ROOT
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import capability as c
+from pipelines.forecast import capability as c
 from tests.conftest import ROOT
 
 CAPABILITY_DIR = Path(os.environ.get("TOKENPRICES_CAPABILITY_DIR") or ROOT.parent / "shared" / "data" / "capability")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import forecast as f
+from pipelines.forecast import fit as f
 
 MONTHS = [dt.date(2024, 1, 1) + pd.DateOffset(months=k) for k in range(40)]
 

@@ -19,7 +19,7 @@ ECB_CNY_PER_USD_2025_12_19 = Decimal("8.2465") / Decimal("1.1712")
 
 
 def cli(built, *args, env=None):
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "pipelines.cli.main", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, env={**os.environ, "TOKENPRICES_WAREHOUSE": str(built[0]), **(env or {})})
 
 

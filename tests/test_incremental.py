@@ -19,7 +19,7 @@ import pytest
 from pipelines import config, incremental, warehouse
 from tests.conftest import ROOT
 
-CLI = [sys.executable, "-m", "pipelines.cli"]
+CLI = [sys.executable, "-m", "pipelines.cli.main"]
 #: two small capture days of the bundled archive: Volcengine's document (1 file) and Cohere + Perplexity (2 files)
 DAYS = ("2025-12-13", "2025-10-15")
 

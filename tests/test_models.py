@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.models import resolve
+from pipelines.history.models import resolve
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.normalise import FxError, ecb_rate, quote_rows, to_usd_per_mtok
+from pipelines.history.normalise import FxError, ecb_rate, quote_rows, to_usd_per_mtok
 from pipelines.sources.base import ParsedPrice, parse_money
 
 

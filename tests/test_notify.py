@@ -18,7 +18,7 @@ from werkzeug import Response
 from assets import raw, staging
 from pipelines import notify
 from pipelines.definitions import LATEST_PRICES, defs
-from pipelines.registry import SOURCES
+from pipelines.sources.registry import SOURCES
 from tests.conftest import PAGES, replay_resources
 from tests.test_checks import DAY, GEMINI, _archive, _scrape
 

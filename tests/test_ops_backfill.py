@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from pipelines import warehouse
-from pipelines.ops import date_ranges, plan_backfill
+from pipelines.cli.ops import date_ranges, plan_backfill
 from tests.conftest import ROOT
 
-CLI = [sys.executable, "-m", "pipelines.cli"]
+CLI = [sys.executable, "-m", "pipelines.cli.main"]
 D = dt.date
 #: the bundled archive's capture days with exact dates (seed/pages/manifest.csv, date_is_estimate=false)
 CAPTURE_DAYS = [D(2024, 4, 1), D(2025, 10, 15), D(2025, 12, 13), D(2025, 12, 20), D(2026, 2, 27), D(2026, 4, 26),

@@ -11,8 +11,8 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pytest_httpserver import HTTPServer
 
-from pipelines.fetch import PolitePolicy, WaybackFetcher
-from pipelines.registry import SOURCES
+from pipelines.sources.fetch import PolitePolicy, WaybackFetcher
+from pipelines.sources.registry import SOURCES
 from tests.conftest import PAGES
 
 OLD = (PAGES / "openai/2024-04-01_openai-com-pricing_text.txt").read_bytes()

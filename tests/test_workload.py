@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines import workload as w
-from pipelines.cli import main
+from pipelines.cost import workload as w
+from pipelines.cli.main import main
 from tests.conftest import ROOT
 
 D = Decimal
@@ -190,7 +190,7 @@ def test_promotion_free_quota_uplift_and_fx():
 
 
 def test_text_model_rule_is_the_forecasts_rule():
-    from pipelines import forecast
+    from pipelines.forecast import fit as forecast
 
     assert w.NON_TEXT_PATTERNS == forecast.NON_TEXT_PATTERNS
     for m in ("gpt-4o", "gpt-4o-audio-preview", "text-embedding-3-small", "ft:gpt-4o:acme", "gemini-2.5-flash-live"):
@@ -318,7 +318,7 @@ def test_volcengine_batch_and_cliff_tier_on_real_prices(wh):
 
 
 def test_workload_costs_history_2024_to_today(wh):
-    from pipelines.forecast import last_complete_month
+    from pipelines.forecast.fit import last_complete_month
 
     today = dt.datetime.now(dt.UTC).date()
     spans = wh.execute(

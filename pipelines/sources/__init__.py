@@ -1,1 +1,1 @@
-"""Price sources: one module per source (pure parsers, no Dagster). The registry is :mod:`pipelines.registry`."""
+"""Price sources: one module per source (pure parsers, no Dagster). The registry is :mod:`pipelines.sources.registry`."""

@@ -45,7 +45,7 @@ Tables -> prices (tables with a ``模型名称`` column and at least one ``单�
   (``关闭提示词改写…：0.1元/张``, ``- 720P：0.9元/秒``) go to ``conditions``.
 - ``不计费`` -> 0. ``限时免费`` (a limited-time promotion), ``目前仅供免费体验`` (free trial quota), ``-``,
   empty -> no row. ``免费额度`` columns (free quotas, e.g. ``各100万Token``) are not prices: ``parse`` never reads
-  them; :func:`parse_offers` does (offers, :mod:`pipelines.offers`).
+  them; :func:`parse_offers` does (offers, :mod:`pipelines.cost.offers`).
 - flattened rowspans: a row whose first price cell is in the first price column is a full row (model id
   in the ``模型名称`` column); a row whose first cell is a tier / variant value continues the model above (its
   cells end-aligned on the price columns, the leading columns carried down); a row holding only a model id
@@ -617,8 +617,8 @@ BATCH_RULE = "若模型支持Batch调用，其输入和输出Token单价均按�
 
 def parse_offers(body: bytes, url: str) -> list:
     """Free quotas and batch discounts of a Model Studio price page (see the comment above), as
-    :class:`pipelines.offers.ParsedOffer`. Raises :class:`ParseError` for a quota cell it cannot read."""
-    from pipelines.offers import dedupe
+    :class:`pipelines.cost.offers.ParsedOffer`. Raises :class:`ParseError` for a quota cell it cannot read."""
+    from pipelines.cost.offers import dedupe
 
     if url.rstrip("/").split("?")[0].endswith("/models"):
         return []  # the model list: see the comment above
@@ -632,7 +632,7 @@ def parse_offers(body: bytes, url: str) -> list:
 
 
 def _table_offers(t: _Table, url: str) -> list:
-    from pipelines.offers import ParsedOffer
+    from pipelines.cost.offers import ParsedOffer
 
     top = t.header[0]
     if not any(_top_label(c)[0] == "模型名称" for c in top):

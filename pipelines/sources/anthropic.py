@@ -2,10 +2,10 @@
 
 Two layers, kept apart:
 
-1. document -> tables: :func:`pipelines.extract.html_tables` for the served HTML page,
-   :func:`pipelines.extract.markdown_tables` for the provider's ``.md`` copy of the same page, or
+1. document -> tables: :func:`pipelines.sources.extract.html_tables` for the served HTML page,
+   :func:`pipelines.sources.extract.markdown_tables` for the provider's ``.md`` copy of the same page, or
    :func:`_text_tables` for the 2024 text rendering (a document without any pipe table);
-2. tables -> prices: :func:`_interpret`, which only reads :class:`~pipelines.extract.Table` objects (plus the
+2. tables -> prices: :func:`_interpret`, which only reads :class:`~pipelines.sources.extract.Table` objects (plus the
    prose of a table's section, needed to know which models a long-context table applies to).
 
 Tables read (recognised by their header row, not by position):
@@ -49,7 +49,7 @@ from decimal import Decimal
 
 from bs4 import NavigableString, Tag
 
-from pipelines.extract import Table, html_tables, markdown_tables
+from pipelines.sources.extract import Table, html_tables, markdown_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "anthropic"

@@ -3,7 +3,7 @@
 A parser is a pure function ``parse(body: bytes, url: str) -> list[ParsedPrice]``: no Dagster, no I/O,
 no FX. It reports what the page says (amount, currency, unit) with the key of the price
 (provider, model, price_kind, service_tier, tier_min_tokens, region). Normalisation to USD per 1M tokens
-and currency conversion happen later, in :mod:`pipelines.normalise`.
+and currency conversion happen later, in :mod:`pipelines.history.normalise`.
 
 Vocabulary: ``../shared/notes/price-semantics.md`` (copied as ``docs/price-semantics.md``).
 """

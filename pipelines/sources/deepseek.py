@@ -16,7 +16,7 @@ Two document forms are read, chosen by what the document looks like:
   are not a valid pipe table (cell texts wrap onto lines without ``|``), so the lines are read here directly:
   the ``MODEL|`` line names the models and each pricing line is ``[PRICING|] label| price[| price…]`` with
   either one price (merged over all models) or one per model.
-- **HTML** (the live page): :func:`pipelines.extract.html_tables` expands the spans; rows whose first cell
+- **HTML** (the live page): :func:`pipelines.sources.extract.html_tables` expands the spans; rows whose first cell
   is ``PRICING…`` give label and prices per model column. Later pages split each price into ``OFF-PEAK`` and
   ``PEAK`` rows: ``PEAK`` is the undiscounted all-day list price (``standard``), ``OFF-PEAK`` is
   ``service_tier="off_peak"`` with the page's peak-hours footnote as ``conditions``.
@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.extract import html_tables
+from pipelines.sources.extract import html_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "deepseek"

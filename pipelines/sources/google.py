@@ -39,7 +39,7 @@ Non-token list prices (own unit, own kind, never folded into token prices):
   1080p)`` gives ``video_output_720p`` and ``video_output_1080p``), ``music_output`` (``$0.04 per song`` ->
   ``per song``).
 
-The table grid comes from :func:`pipelines.extract.html_tables`; this module only interprets it.
+The table grid comes from :func:`pipelines.sources.extract.html_tables`; this module only interprets it.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from decimal import Decimal
 
 from bs4 import Tag
 
-from pipelines.extract import Table, html_tables
+from pipelines.sources.extract import Table, html_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "google"
@@ -407,7 +407,7 @@ _PAID_ALLOWANCE = re.compile(
 
 def parse_offers(body: bytes, url: str) -> list:
     """The free tier and free grounding allowances of the Gemini pricing page, as
-    :class:`pipelines.offers.ParsedOffer` (one per API model id of the section, per tab):
+    :class:`pipelines.cost.offers.ParsedOffer` (one per API model id of the section, per tab):
 
     - ``Free Tier`` cell ``Free of charge`` of an input / output / context-caching row -> ``free_tier`` of that
       ``price_kind``: 0 USD per 1M tokens, no quantity (the page states none; the free tier is rate-limited and,
@@ -420,7 +420,7 @@ def parse_offers(body: bytes, url: str) -> list:
     ``Not available`` and other cells give nothing; a ``Free of charge, up to …`` cell that cannot be read raises
     :class:`ParseError`.
     """
-    from pipelines.offers import ParsedOffer, dedupe
+    from pipelines.cost.offers import ParsedOffer, dedupe
 
     out = []
     for table in html_tables(body):

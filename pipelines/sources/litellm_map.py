@@ -6,7 +6,7 @@ plus ``sample_spec`` (a schema description) and, in mirrored copies, ``last_upda
 both are skipped. Values are USD **per token** (``unit="per token"``), read with
 ``json.loads(parse_float=Decimal)`` so ``2.5e-06`` stays exactly ``Decimal("2.5E-6")`` (never a float).
 
-Seller and model: :func:`pipelines.importers.litellm.canonical` (the same mapping the history importer uses:
+Seller and model: :func:`pipelines.history.importers.litellm.canonical` (the same mapping the history importer uses:
 ``gemini`` -> ``google``, the ``"<provider>/"`` prefix removed from the key). ``SOURCE.provider`` is
 ``"litellm"`` (a multi-seller source); every row carries its mapped seller. ``model_name`` is the raw LiteLLM
 key. Only text modes are read (``mode`` in chat / completion / responses; other modes and entries without a
@@ -46,7 +46,7 @@ import json
 import re
 from decimal import Decimal
 
-from pipelines.importers.litellm import TEXT_MODES, canonical
+from pipelines.history.importers.litellm import TEXT_MODES, canonical
 from pipelines.sources.base import ParsedPrice, ParseError, Source
 
 UNIT = "per token"
@@ -148,7 +148,7 @@ SOURCE = Source(
     parse=parse,
     hosts=("raw.githubusercontent.com",),
     description="LiteLLM's model_prices_and_context_window.json: USD per-token prices of text models of many "
-    "sellers (seller mapped by pipelines.importers.litellm.canonical), with batch/priority/flex and "
+    "sellers (seller mapped by pipelines.history.importers.litellm.canonical), with batch/priority/flex and "
     "long-context (_above_Nk_tokens) fields. Known bad rows of a few sellers (wandb/* at 10^6x) are "
     "quarantined, not loaded.",
     quarantine_bad_rows=True,

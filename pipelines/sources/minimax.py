@@ -11,7 +11,7 @@ The region follows the currency of the price (CNY = the .com China platform, USD
 reads the same whatever URL it was saved under. One :class:`Source` per site (``SOURCE_INTL``, ``SOURCE_CN``,
 both in ``SOURCES``); ``SOURCE`` is ``SOURCE_INTL``.
 
-Document -> tables: :func:`pipelines.extract.markdown_tables` (pipe tables). Tables -> prices, by header:
+Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (pipe tables). Tables -> prices, by header:
 
 - **text** (``Model | Input | Output | Prompt caching Read | Prompt caching Write`` / ``模型 | 输入价格 | 输出价格 |
   缓存读取 | 缓存写入``): ``input``, ``output``, ``cache_read``, ``cache_write`` per 1M tokens. The model cell is
@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.extract import Table, markdown_tables
+from pipelines.sources.extract import Table, markdown_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "minimax"

@@ -2,11 +2,11 @@
 
 Layers, kept apart:
 
-1. document -> tables: :func:`pipelines.extract.html_tables` gives the 16 server-rendered ``<table>``s. The page
+1. document -> tables: :func:`pipelines.sources.extract.html_tables` gives the 16 server-rendered ``<table>``s. The page
    is an Astro site and every price table is the SSR output of an ``<astro-island>`` whose ``props`` attribute
    holds the same table as JSON (Astro's ``[type, value]`` encoding). The SSR tables only show the "latest"
    rows; the rows behind the page's "All models" toggle (gpt-4o, o3, gpt-4.1, embeddings, ...) exist **only**
-   in the props. :func:`_island_tables` turns each island's props into a :class:`~pipelines.extract.Table`
+   in the props. :func:`_island_tables` turns each island's props into a :class:`~pipelines.sources.extract.Table`
    shaped like its SSR table, numbers read with ``parse_float=Decimal`` (never float).
 2. document -> context: which tab (service tier) each table belongs to and the long-context threshold:
 
@@ -45,7 +45,7 @@ GB) and containers (per 20-minute session by memory size).
 Older layouts of the same page, read by the same source (dispatch on what the document looks like):
 
 - **crawler Markdown** of platform.openai.com/docs/pricing (2025): pipe tables from
-  :func:`pipelines.extract.markdown_tables`; the tier of each table is the bare label line before it (``Batch`` /
+  :func:`pipelines.sources.extract.markdown_tables`; the tier of each table is the bare label line before it (``Batch`` /
   ``Flex`` / ``Standard`` / ``Priority``, the flattened tabs; :func:`_md_context`), the modality comes from the
   section (``### Image tokens``, ``### Audio tokens``, ``#### Audio tokens`` under Transcription). Also read:
   embeddings (Cost / Batch cost -> input), the per-image table (``image_output`` ``per image``, quality and size in
@@ -66,7 +66,7 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup, Tag
 
-from pipelines.extract import Table, cell_text, html_tables, markdown_tables
+from pipelines.sources.extract import Table, cell_text, html_tables, markdown_tables
 from pipelines.sources.base import (
     TOKEN_UNITS,
     ParsedPrice,
@@ -641,7 +641,7 @@ def _read_image_sizes(t: Table, tier: str, url: str) -> list[ParsedPrice]:
 
 _TIER_LABEL = {"batch": "batch", "flex": "flex", "standard": "standard", "priority": "priority"}
 _TAB_BAR = re.compile(r"^(?:Batch|Flex|Standard|Priority){2,}$")
-_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")  # as pipelines.extract
+_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")  # as pipelines.sources.extract
 _MODALITY_SECTIONS = {"image tokens": "image", "audio tokens": "audio", "text tokens": "text"}
 
 
@@ -916,7 +916,7 @@ UPLIFT_REGION = "data-residency"
 
 
 def parse_offers(body: bytes, url: str) -> list:
-    """The regional-processing uplift the page states, as :class:`pipelines.offers.ParsedOffer`: the footnote
+    """The regional-processing uplift the page states, as :class:`pipelines.cost.offers.ParsedOffer`: the footnote
     "Regional processing (data residency) endpoints are charged a 10% uplift for gpt-5.5, …, and gpt-5.4-pro" ->
     one ``regional_uplift`` per model named: 10 ``percent uplift`` in region ``data-residency`` (the page names no
     region; it points to its data-residency guide). The footnote sits under the text-token table of each tab
@@ -925,7 +925,7 @@ def parse_offers(body: bytes, url: str) -> list:
     """
     import html as _html
 
-    from pipelines.offers import ParsedOffer, dedupe
+    from pipelines.cost.offers import ParsedOffer, dedupe
 
     raw = body.decode("utf-8", errors="replace")
     unescaped = _html.unescape(raw)

@@ -1,7 +1,7 @@
 """Perplexity API pricing page (https://docs.perplexity.ai/getting-started/pricing) -> prices.
 
-Document -> tables: :func:`pipelines.extract.markdown_tables` (the capture is Jina Reader Markdown of the
-Mintlify page; an HTML copy is read with :func:`pipelines.extract.html_tables`). Tables -> prices, recognised
+Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (the capture is Jina Reader Markdown of the
+Mintlify page; an HTML copy is read with :func:`pipelines.sources.extract.html_tables`). Tables -> prices, recognised
 by header:
 
 - **token pricing** ``Model | Input Tokens ($/1M) | Output Tokens ($/1M) | Citation Tokens ($/1M) | Search
@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.extract import Table, html_tables, markdown_tables
+from pipelines.sources.extract import Table, html_tables, markdown_tables
 from pipelines.sources.base import PRICE_KINDS, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "perplexity"

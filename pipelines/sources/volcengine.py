@@ -7,7 +7,7 @@ a heading; an op with ``attributes.aceTable = "<rowsZoneId> <colsZoneId>"`` is a
 are the ids listed (in order) by those two zones, and each cell is the zone ``"x" + rowId + "x" + colId``
 whose ops hold the cell text, one line per ``*``-marked line (the ``*`` markers are dropped). Merged cells
 leave the continuation cells empty. An HTML copy of the page is read with
-:func:`pipelines.extract.html_tables` and a Markdown copy with :func:`pipelines.extract.markdown_tables`
+:func:`pipelines.sources.extract.html_tables` and a Markdown copy with :func:`pipelines.sources.extract.markdown_tables`
 (same interpretation below; their headings come from the nearest ``h1``/``h2`` before the table).
 
 Tables -> prices:
@@ -45,7 +45,7 @@ import json
 import re
 from decimal import Decimal
 
-from pipelines.extract import Table, html_tables, markdown_tables
+from pipelines.sources.extract import Table, html_tables, markdown_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
 
 PROVIDER = "volcengine"
@@ -323,7 +323,7 @@ _UNIT_PRICE = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def parse_offers(body: bytes, url: str) -> list:
-    """Provisioned throughput and model units of the Ark price page, as :class:`pipelines.offers.ParsedOffer`.
+    """Provisioned throughput and model units of the Ark price page, as :class:`pipelines.cost.offers.ParsedOffer`.
 
     - ``TPM 保障包`` (``模型 | 计费方式 | 输入 | 输出``): a cell ``1.920 元/每10K TPM`` under ``输入`` on the row
       ``小时后付费`` -> ``provisioned_throughput`` of ``price_kind`` ``input``: 1.920 CNY ``per hour`` for
@@ -335,7 +335,7 @@ def parse_offers(body: bytes, url: str) -> list:
       or ``per month`` (``包月预付费``); the page calls it an invitation-only capability (``邀测能力``).
     Raises :class:`ParseError` for a cell of those tables it cannot read, or when neither table is found.
     """
-    from pipelines.offers import dedupe
+    from pipelines.cost.offers import dedupe
 
     tables = _tables(body, url)
     out: list = []
@@ -354,7 +354,7 @@ _TPM_NOTE = ("「小时后付费」和「包天预付费」可叠加购买; doub
 
 
 def _tpm_offers(table: Table, url: str) -> list:
-    from pipelines.offers import ParsedOffer
+    from pipelines.cost.offers import ParsedOffer
 
     header = [_label_unit(c)[0] for c in table.header]
     try:
@@ -397,7 +397,7 @@ def _tpm_offers(table: Table, url: str) -> list:
 
 
 def _unit_offers(table: Table, url: str) -> list:
-    from pipelines.offers import ParsedOffer
+    from pipelines.cost.offers import ParsedOffer
 
     header = [_label_unit(c) for c in table.header]
     labels = [lab for lab, _ in header]

@@ -1,6 +1,6 @@
 """xAI API pricing page (https://docs.x.ai/developers/pricing, provider Markdown) -> prices.
 
-Document -> tables: :func:`pipelines.extract.markdown_tables` (``<br />`` inside a cell is kept as a line break,
+Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (``<br />`` inside a cell is kept as a line break,
 see :func:`parse`). Tables -> prices, recognised by header:
 
 - **Text API** ``Model | Context | Input / 1M tokens | Cached input / 1M tokens | Output / 1M tokens``: ``input``,
@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.extract import Table, markdown_tables
+from pipelines.sources.extract import Table, markdown_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "xai"

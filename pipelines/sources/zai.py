@@ -1,6 +1,6 @@
 """Z.ai (Zhipu, international) pricing page (https://docs.z.ai/guides/overview/pricing) -> prices.
 
-Document -> tables: :func:`pipelines.extract.html_tables` on the Mintlify HTML (a re-serialised capture; the
+Document -> tables: :func:`pipelines.sources.extract.html_tables` on the Mintlify HTML (a re-serialised capture; the
 table markup is intact). Each section is an ``<h3>`` (Text Models, Vision Models, Built-in Tools, Image / Video
 Generation Models, Audio Models, Agents), then a line ``Prices per 1M tokens.`` / ``per image.`` / ``per video.``
 (read as the section's unit for bare ``$1.4`` cells), then the table. The page's meta description says "All prices
@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from bs4 import NavigableString, Tag
 
-from pipelines.extract import Table, html_tables
+from pipelines.sources.extract import Table, html_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "zai"

@@ -28,7 +28,7 @@ import duckdb
 import httpx
 import pytest
 
-from pipelines.registry import SOURCES
+from pipelines.sources.registry import SOURCES
 from tests.conftest import PAGES, ROOT
 from tests.test_checks import GEMINI, _archive
 
@@ -109,7 +109,7 @@ def ui(tmp_path_factory):
            "TOKENPRICES_WEBHOOK_URL": f"http://127.0.0.1:{hook.server_address[1]}/hooks/test",
            "TOKENPRICES_UI_URL": f"http://127.0.0.1:{port}"}
 
-    demo = subprocess.run([sys.executable, "-m", "pipelines.cli", "demo"], cwd=ROOT, env=env, capture_output=True,
+    demo = subprocess.run([sys.executable, "-m", "pipelines.cli.main", "demo"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=1800)
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     with duckdb.connect(env["TOKENPRICES_WAREHOUSE"], read_only=True) as con:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.importers import genai_prices
-from pipelines.importers.genai_prices import price_kind, read_runs
+from pipelines.history.importers import genai_prices
+from pipelines.history.importers.genai_prices import price_kind, read_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed" / "genai_prices"

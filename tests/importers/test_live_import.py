@@ -6,8 +6,8 @@ import datetime as dt
 
 from pytest_httpserver import HTTPServer
 
-from pipelines.fetch import PolitePolicy
-from pipelines.importers import genai_prices, live
+from pipelines.sources.fetch import PolitePolicy
+from pipelines.history.importers import genai_prices, live
 from tests.conftest import ROOT
 
 FEED = (ROOT / "seed" / "genai_prices" / "data_v2.json").read_bytes()
@@ -27,7 +27,7 @@ def test_genai_prices_feed_fetched_and_read(httpserver: HTTPServer):
 def test_robots_disallow_stops_a_live_import(httpserver: HTTPServer):
     import pytest
 
-    from pipelines.fetch import FetchError
+    from pipelines.sources.fetch import FetchError
 
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /\n")
     with pytest.raises(FetchError, match="robots.txt"):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.importers import openrouter_snapshots
-from pipelines.importers.openrouter_snapshots import read_runs
+from pipelines.history.importers import openrouter_snapshots
+from pipelines.history.importers.openrouter_snapshots import read_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "openrouter_snapshots"

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.importers.litellm import read_runs
-from pipelines.importers.sanity import clean_runs
+from pipelines.history.importers.litellm import read_runs
+from pipelines.history.importers.sanity import clean_runs
 from tests.conftest import ROOT
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.importers import simonw
-from pipelines.importers.simonw import read_runs
+from pipelines.history.importers import simonw
+from pipelines.history.importers.simonw import read_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "llm_prices_simonw"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.normalise import ecb_rate, quote_rows
-from pipelines.offers import ParsedOffer, offer_parsers, offer_rows, per_mtok
+from pipelines.history.normalise import ecb_rate, quote_rows
+from pipelines.cost.offers import ParsedOffer, offer_parsers, offer_rows, per_mtok
 from pipelines.sources import alibaba, baidu, google, openai, volcengine
 from pipelines.sources.base import ParseError
 
@@ -285,8 +285,8 @@ def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     staging/billing_offers), at its capture date."""
     import hashlib
 
-    from pipelines.fetch import read_manifest
-    from pipelines.registry import source_for_url
+    from pipelines.sources.fetch import read_manifest
+    from pipelines.sources.registry import source_for_url
 
     parsers = offer_parsers()
     seen = {}

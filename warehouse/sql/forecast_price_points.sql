@@ -3,7 +3,7 @@
 -- $last_day, with the prices in force that day. Standard tier, base context tier, global region, USD lists,
 -- no conditions; per day the best-ranked source in force (staging.source_precedence: override > provider page >
 -- curated dataset > aggregator; unlisted sources rank as pages). The input of the
--- running-minimum (Epoch AI) method on our own history (pipelines.capability / pipelines.epoch).
+-- running-minimum (Epoch AI) method on our own history (pipelines.forecast.capability / pipelines.forecast.epoch).
 WITH runs AS (
     SELECT h.provider, h.model, h.price_kind, h.valid_from, h.valid_to, CAST(h.usd_per_mtok AS DOUBLE) AS usd,
            coalesce(p.rank, 1) AS source_rank

@@ -18,7 +18,7 @@
 -- days are numbered (day_no) per currency, so the absences between two observations of a key are
 -- day_no - previous day_no - 1 and no key x day grid is built.
 -- Imported runs (staging.imported_price_runs) are runs already, cleaned on import (zero-length runs, spikes,
--- implausible values quarantined; flaps merged: pipelines/importers/sanity.py). Where several dataset keys
+-- implausible values quarantined; flaps merged: pipelines/history/importers/sanity.py). Where several dataset keys
 -- map to one model (LiteLLM `deepseek-chat` and `deepseek/deepseek-chat`) the key whose runs cover the most
 -- days is used (ties: the one seen first), so two keys never give overlapping runs for one price.
 CREATE OR REPLACE TABLE marts.price_history AS

@@ -128,7 +128,7 @@ CREATE TABLE IF NOT EXISTS staging.imported_price_runs (
     source_ref       VARCHAR               -- commit sha / dataset version
 );
 
--- Imported runs held back by the sanity rules (pipelines/importers/sanity.py), as imported, with the reason.
+-- Imported runs held back by the sanity rules (pipelines/history/importers/sanity.py), as imported, with the reason.
 -- For reason 'rounded: ...' the run is in the history with its evident value; this row keeps the raw one.
 CREATE TABLE IF NOT EXISTS staging.quarantined_runs (
     source           VARCHAR NOT NULL,
@@ -240,7 +240,7 @@ CREATE TABLE IF NOT EXISTS forecasts.forecast_archive (
     made_at      TIMESTAMP NOT NULL        -- UTC
 );
 
--- LMArena names joined to our (provider, model) by the exact rules of pipelines.capability (no data copied:
+-- LMArena names joined to our (provider, model) by the exact rules of pipelines.forecast.capability (no data copied:
 -- names only, from the folder given at run time).
 CREATE TABLE IF NOT EXISTS forecasts.capability_matches (
     lmarena_model VARCHAR NOT NULL,

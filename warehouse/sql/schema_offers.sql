@@ -1,4 +1,4 @@
--- Billing offers and workload costs (issue 7; pipelines/offers.py, pipelines/workload.py). Idempotent.
+-- Billing offers and workload costs (issue 7; pipelines/cost/offers.py, pipelines/cost/workload.py). Idempotent.
 -- Amounts are as the page states them (amount in currency per unit); usd_* at the ECB rate of the observation day.
 
 -- One row per offer stated by a parsed snapshot (free quotas, free tiers, TPM packs, model units, promotions, batch

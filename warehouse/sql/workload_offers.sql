@@ -1,6 +1,6 @@
--- Offers of marts.billing_offers usable on each day of $days (a list of UTC dates; pipelines/workload.py): first
+-- Offers of marts.billing_offers usable on each day of $days (a list of UTC dates; pipelines/cost/workload.py): first
 -- seen on or before it and within their stated window (valid_from / valid_until, inclusive; NULL = open). One row per
--- (day, offer): column 1 is the day, the others are in the order of pipelines.workload.Offer.
+-- (day, offer): column 1 is the day, the others are in the order of pipelines.cost.workload.Offer.
 WITH days AS (
     SELECT unnest(CAST($days AS DATE[])) AS day
 )

@@ -1,4 +1,4 @@
--- Token prices in force on the days of $days (a list of UTC dates), for the workload cost (pipelines/workload.py):
+-- Token prices in force on the days of $days (a list of UTC dates), for the workload cost (pipelines/cost/workload.py):
 -- input, cache_read and output prices at the standard, batch and off_peak tiers, one per
 -- (day, provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions) with the
 -- precedence of marts.latest_prices (staging.source_precedence, then the run that started last). Amounts are as the

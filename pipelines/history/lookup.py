@@ -28,7 +28,7 @@ def register(sub) -> None:
 
 
 def _con():
-    from pipelines.cli import _connect_ro
+    from pipelines.cli.main import _connect_ro
 
     return _connect_ro()
 

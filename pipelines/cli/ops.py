@@ -47,7 +47,7 @@ def _date(text: str) -> dt.date:
 
 
 def register(sub) -> None:
-    """Add ``backfill`` to the ``tokenprices`` subcommands (called by :mod:`pipelines.commands`)."""
+    """Add ``backfill`` to the ``tokenprices`` subcommands (called by :mod:`pipelines.cli.commands`)."""
     sp = sub.add_parser(
         "backfill",
         help="replay archived captures day by day into the warehouse (progress bar), then rebuild marts",
@@ -157,7 +157,7 @@ def _fmt_ranges(days: list[dt.date], limit: int = 8) -> str:
 
 
 def _instance():
-    from pipelines.cli import _instance as instance
+    from pipelines.cli.main import _instance as instance
 
     return instance()
 
@@ -197,8 +197,8 @@ def cmd_backfill(args) -> int:
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)
 
-    from pipelines.fetch import ReplayFetcher
-    from pipelines.registry import SOURCES
+    from pipelines.sources.fetch import ReplayFetcher
+    from pipelines.sources.registry import SOURCES
     from pipelines.resources import WarehouseLockedError, connect_warehouse, lock_timeout_s
 
     err = Console(stderr=True)
@@ -223,7 +223,7 @@ def cmd_backfill(args) -> int:
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
 
-    from pipelines.cli import ReplayPlan, long_lived, warehouse_unchanged
+    from pipelines.cli.main import ReplayPlan, long_lived, warehouse_unchanged
 
     with long_lived():
         from pipelines.definitions import LIVE_RUN_CONFIG, defs
@@ -305,7 +305,7 @@ def cmd_backfill(args) -> int:
                   markup=False)
         return 3
     if not args.no_warehouse and wh_ok:
-        from pipelines.cli import _summary
+        from pipelines.cli.main import _summary
 
         if not _summary():
             return 1

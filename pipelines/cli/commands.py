@@ -1,6 +1,6 @@
 """Further ``tokenprices`` subcommands, each in its own module with ``register(subparsers)``.
 
-A module here adds its parser with ``sub.add_parser(...)`` and ``set_defaults(func=...)``; ``pipelines.cli``
+A module here adds its parser with ``sub.add_parser(...)`` and ``set_defaults(func=...)``; ``pipelines.cli.main``
 calls :func:`register_all`. Keeps the CLI open to new commands without every change touching ``cli.py``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 #: modules that contribute subcommands (each has ``register(sub)``).
-COMMAND_MODULES: tuple[str, ...] = ("pipelines.ops", "pipelines.lookup", "pipelines.epoch", "pipelines.workload_cli")
+COMMAND_MODULES: tuple[str, ...] = ("pipelines.cli.ops", "pipelines.history.lookup", "pipelines.forecast.epoch", "pipelines.cli.workload")
 
 
 def register_all(sub) -> None:

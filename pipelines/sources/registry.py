@@ -1,7 +1,7 @@
 """The registry of price sources (modules under ``pipelines/sources/``, each exposing ``SOURCE`` and ``parse``).
 
 To add a provider: write ``pipelines/sources/<name>.py`` with a pure ``parse(body, url)`` and a ``SOURCE``,
-add it to :data:`SOURCES` in ``pipelines/registry.py``, and add its parser test. Nothing else changes.
+add it to :data:`SOURCES` in ``pipelines/sources/registry.py``, and add its parser test. Nothing else changes.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: LMArena organisation -> our provider slug (first-party sellers of pipelines.forecast.FIRST_PARTY).
+#: LMArena organisation -> our provider slug (first-party sellers of pipelines.forecast.fit.FIRST_PARTY).
 ORG_PROVIDER = {
     "OpenAI": "openai", "Anthropic": "anthropic", "Google": "google", "DeepSeek": "deepseek",
     "DeepSeek AI": "deepseek", "Mistral": "mistral", "xAI": "xai", "Cohere": "cohere", "Moonshot": "moonshot",
@@ -245,7 +245,8 @@ def build(con, last, folder: Path, thresholds=DEFAULT_THRESHOLDS, prices: pd.Dat
     """Cheapest-at-capability series and trends up to month ``last`` from the warehouse (``con``) and the
     LMArena ``folder``. A threshold whose reference is not an LMArena name is reported, not raised. Raises
     FileNotFoundError when the folder has no ratings."""
-    from pipelines import epoch, forecast
+    from pipelines.forecast import epoch
+    from pipelines.forecast import fit as forecast
 
     ratings = load_ratings(folder)
     prices = forecast.monthly_prices(con, last) if prices is None else prices

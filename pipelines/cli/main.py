@@ -35,8 +35,8 @@ def _json_default(v):
 
 
 def cmd_parse(args) -> int:
-    from pipelines.normalise import quote_rows, unit_price_rows
-    from pipelines.registry import source_for_url
+    from pipelines.history.normalise import quote_rows, unit_price_rows
+    from pipelines.sources.registry import source_for_url
     from pipelines.sources.base import ParseError
 
     path = Path(args.file)
@@ -197,7 +197,7 @@ def replay_unchanged(instance, archive: Path, day, include_estimated: bool = Fal
 
 def replay_job(job, fetcher, day, all_checks: bool = False):
     """``scrape_job`` narrowed to the sources with a capture of ``day`` in the archive of ``fetcher`` (a
-    :class:`pipelines.fetch.ReplayFetcher`): the run parses and checks those sources only (their
+    :class:`pipelines.sources.fetch.ReplayFetcher`): the run parses and checks those sources only (their
     ``<source>_parsed`` checks), instead of recording a "no capture" check result for every other source. Each
     check result is an event in the Dagster instance (~15 ms each on SQLite), so a replayed day with 3 captured
     sources writes ~22 events instead of ~80. Returns ``job`` itself when every source has a capture that day,
@@ -206,7 +206,7 @@ def replay_job(job, fetcher, day, all_checks: bool = False):
     so)."""
     from assets.raw import page_snapshots
     from assets.staging import PRICE_QUOTES, check_keys
-    from pipelines.registry import SOURCES
+    from pipelines.sources.registry import SOURCES
 
     if all_checks:
         return job
@@ -217,8 +217,8 @@ def replay_job(job, fetcher, day, all_checks: bool = False):
 
 
 def start_ahead(fetcher, days: list):
-    """Once the forecast workers are warm (:func:`pipelines.forecast.warm_pool`), start there the parse of every
-    capture of ``days`` in the archive of ``fetcher`` (a :class:`pipelines.fetch.ReplayFetcher`) and the reads of
+    """Once the forecast workers are warm (:func:`pipelines.forecast.fit.warm_pool`), start there the parse of every
+    capture of ``days`` in the archive of ``fetcher`` (a :class:`pipelines.sources.fetch.ReplayFetcher`) and the reads of
     the bundled datasets ``warehouse_job`` imports (:mod:`pipelines.ahead`): the replayed days and the importers
     then collect them instead of computing them in this process. The calls are started from a background
     thread, which waits for the workers to start (they fork only once the worker server has imported
@@ -228,7 +228,7 @@ def start_ahead(fetcher, days: list):
 
     from assets.staging import start_dataset_reads
     from pipelines import ahead
-    from pipelines.registry import SOURCES, parse_file
+    from pipelines.sources.registry import SOURCES, parse_file
 
     def submit() -> None:
         wanted = set(days)
@@ -251,7 +251,7 @@ class ReplayPlan:
     ``todo``: per day ``(skip?, input version, seconds the check took)``, skip when :func:`replay_unchanged`
     (unless ``force``); ``runs``: the days that run, in order; ``last``: the last run, which reports every
     source's check (:func:`replay_job`); a ``live_day`` (backfill ``--live``, not replayed) counts for that.
-    ``fetcher``: the :class:`pipelines.fetch.ReplayFetcher` of the archive (its manifest read once, by the caller
+    ``fetcher``: the :class:`pipelines.sources.fetch.ReplayFetcher` of the archive (its manifest read once, by the caller
     that listed the days).
     """
 
@@ -271,9 +271,9 @@ class ReplayPlan:
         return replay_job(job, self.fetcher, day, all_checks=day == self.last)
 
     def start_ahead(self) -> None:
-        """Warm the forecast workers (:func:`pipelines.forecast.warm_pool`) and, the first time they are,
+        """Warm the forecast workers (:func:`pipelines.forecast.fit.warm_pool`) and, the first time they are,
         :func:`start_ahead` the days that run. Call it before each run: the later calls do nothing."""
-        from pipelines import forecast
+        from pipelines.forecast import fit as forecast
 
         if not self._ahead_started and forecast.warm_pool():
             self._ahead_started = True
@@ -314,8 +314,8 @@ def cmd_demo(args) -> int:
     with long_lived():
         from pipelines import incremental
         from pipelines.definitions import defs
-        from pipelines.fetch import ReplayFetcher
-        from pipelines.registry import SOURCES
+        from pipelines.sources.fetch import ReplayFetcher
+        from pipelines.sources.registry import SOURCES
 
         archive = Path(args.archive) if args.archive else config.archive_dir()
         fetcher = ReplayFetcher(archive)
@@ -421,14 +421,14 @@ def _print_summary(con) -> None:
 def sources_markdown() -> str:
     """docs/sources.md: every registered source with its URLs, format and what it parses (its description),
     plus the bundled captures it reads. Generated; a test keeps the committed file in step with the code."""
-    from pipelines.fetch import read_manifest
-    from pipelines.registry import SOURCES, norm_url
+    from pipelines.sources.fetch import read_manifest
+    from pipelines.sources.registry import SOURCES, norm_url
 
     captures = read_manifest(config.archive_dir())
     lines = [
         "# Sources",
         "",
-        "Generated by `tokenprices sources > docs/sources.md` from `pipelines/registry.py`; what each parser reads and",
+        "Generated by `tokenprices sources > docs/sources.md` from `pipelines/sources/registry.py`; what each parser reads and",
         "skips in detail is in its module docstring (`pipelines/sources/<module>.py`).",
         "",
     ]
@@ -476,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     sp.set_defaults(func=cmd_demo)
     sp = sub.add_parser("run", help="live scrape of today (UTC), then marts and forecasts")
     sp.set_defaults(func=cmd_run)
-    from pipelines import commands
+    from pipelines.cli import commands
 
     commands.register_all(sub)
     args = p.parse_args(argv)

@@ -3,7 +3,7 @@
 Every series is a monthly sequence of positive levels (an index, first month = 100, or a price in USD per 1M
 tokens); everything is fitted on the **natural log** of the level. How each series is built (what enters, how it
 is weighted) is documented where it is built: :func:`jevons_index`, :func:`build_provider_indexes` and
-:func:`tier_series` here, :mod:`pipelines.capability`, and the assets of :mod:`assets.forecasts`. Months are UTC
+:func:`tier_series` here, :mod:`pipelines.forecast.capability`, and the assets of :mod:`assets.forecasts`. Months are UTC
 calendar months (first day); a month's value uses the prices in force on its last day.
 
 Decline (:func:`decline`): OLS of ``log(level)`` on the month number with HAC (Newey-West) standard errors; the
@@ -465,7 +465,7 @@ WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THRE
 
 
 #: modules the forkserver imports once, before it forks any worker.
-_PRELOAD = ["pipelines.forecast", "statsmodels.tsa.statespace.structural", "statsmodels.tsa.exponential_smoothing.ets",
+_PRELOAD = ["pipelines.forecast.fit", "statsmodels.tsa.statespace.structural", "statsmodels.tsa.exponential_smoothing.ets",
             "matplotlib.pyplot"]
 #: set by :func:`warm_pool`: this process started the forkserver early, so a pool costs ~0.1 s, not 2-3 s.
 _WARM = False
@@ -512,7 +512,7 @@ def is_warm() -> bool:
 
 
 def _process_pool(workers: int, nice: int = 0):
-    """A ``forkserver`` process pool (workers import :mod:`pipelines.forecast` once, never the caller's state)
+    """A ``forkserver`` process pool (workers import :mod:`pipelines.forecast.fit` once, never the caller's state)
     whose server starts with :data:`WORKER_ENV` (:func:`_forkserver`); its workers lower their CPU priority by
     ``nice`` (``os.nice``) first."""
     from concurrent.futures import ProcessPoolExecutor
@@ -588,7 +588,7 @@ AHEAD_NICE = 10
 def ahead_pool():
     """The pool of work started ahead (:func:`prefit`, :mod:`pipelines.ahead`): :func:`default_workers` workers
     at lower priority (:data:`AHEAD_NICE`), kept for the life of this process."""
-    with _AHEAD_LOCK:  # pipelines.cli.start_ahead submits from a thread of its own
+    with _AHEAD_LOCK:  # pipelines.cli.main.start_ahead submits from a thread of its own
         if not _AHEAD_POOL:
             import atexit
 
@@ -996,7 +996,7 @@ def build_provider_indexes(con, last: dt.date, prices: pd.DataFrame | None = Non
     list; for each seller with a CNY list, ``<SERIES>_cny/<provider>`` (in CNY) and ``<SERIES>_cny_usd/<provider>``
     (the CNY index times rate_first/rate_month, ECB CNY per USD on each month's last day or the last publication
     before it). Returns (rows, notes about months without an ECB rate, which end the USD series)."""
-    from pipelines import normalise
+    from pipelines.history import normalise
 
     prices = monthly_prices(con, last) if prices is None else prices
     frames, notes = [], []

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipelines.fetch import LiveFetcher, PolitePolicy
+from pipelines.sources.fetch import LiveFetcher, PolitePolicy
 from pipelines.sources.base import Source
 
 #: genai-prices v2 feed (pydantic/genai-prices, MIT).
@@ -43,12 +43,12 @@ def fetch_files(files: dict[str, str], policy: PolitePolicy | None = None, into:
 
 
 def genai_prices_live(policy: PolitePolicy | None = None, url: str = GENAI_PRICES_URL) -> tuple[Path, dt.date]:
-    """Today's genai-prices feed in a folder for :func:`pipelines.importers.genai_prices.read_runs`, and today's
+    """Today's genai-prices feed in a folder for :func:`pipelines.history.importers.genai_prices.read_runs`, and today's
     date (the ``as_of`` to read it with)."""
     return fetch_files({"data_v2.json": url}, policy), dt.datetime.now(dt.UTC).date()
 
 
 def simonw_live(policy: PolitePolicy | None = None, base: str = SIMONW_BASE) -> tuple[Path, dt.date]:
-    """Today's llm-prices vendor files in a folder for :func:`pipelines.importers.simonw.read_runs`."""
+    """Today's llm-prices vendor files in a folder for :func:`pipelines.history.importers.simonw.read_runs`."""
     files = {f"data/{v}.json": f"{base}{v}.json" for v in SIMONW_VENDORS}
     return fetch_files(files, policy), dt.datetime.now(dt.UTC).date()

@@ -1,7 +1,7 @@
 """``tokenprices cost PROFILE [--at DATE] [--top N]``: what a workload costs a month with every option.
 
 Reads the warehouse (``marts.price_history``, ``marts.billing_offers``) and prices the profile with
-:mod:`pipelines.workload`; prints the options ranked by monthly total in the buyer's currency, with the breakdown.
+:mod:`pipelines.cost.workload`; prints the options ranked by monthly total in the buyer's currency, with the breakdown.
 PROFILE is a YAML file or the name of a bundled profile (``profiles/<name>.yaml``; schema in docs/workload.md).
 """
 
@@ -67,8 +67,8 @@ def render(profile, costs, day: dt.date, shown) -> str:
 def cmd_cost(args) -> int:
     import dataclasses
 
-    from pipelines import workload
-    from pipelines.cli import _connect_ro
+    from pipelines.cost import workload
+    from pipelines.cli.main import _connect_ro
 
     try:
         profile = workload.load_profile(workload.resolve_profile_path(args.profile))

@@ -25,7 +25,7 @@ The method, step by step (the README's specification, in its order):
 5. Plain OLS of ``log10(price)`` on the proleptic ordinal day; annual factor ``10^(-365*slope)``, its 90% CI
    from the slope's ``conf_int(alpha=0.1)`` (bounds swapped).
 
-:func:`running_min_trend` (steps 4-5) is reused on our own warehouse by :mod:`pipelines.capability`.
+:func:`running_min_trend` (steps 4-5) is reused on our own warehouse by :mod:`pipelines.forecast.capability`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ reports what the page says (``amount`` exactly as written, a Decimal) and raises
 :class:`pipelines.sources.base.ParseError` on anything it cannot read.
 
 :func:`offer_rows` turns parsed offers into rows of ``staging.billing_offers`` (``warehouse/sql/schema_offers.sql``),
-adding the USD value at the ECB rate of the observation day (as :mod:`pipelines.normalise` does for prices).
+adding the USD value at the ECB rate of the observation day (as :mod:`pipelines.history.normalise` does for prices).
 """
 
 from __future__ import annotations
@@ -175,9 +175,9 @@ def offer_rows(
     Adds ``amount_per_mtok`` (token-priced offers: the amount per 1M tokens in the offer's currency) and the USD
     values ``usd_amount`` / ``usd_per_mtok`` at the ECB rate of the observation's UTC day (``fx_rate``: units of the
     currency per USD, ``fx_date``: the rate's date; NULL for percentages). ``observed_at`` must be timezone-aware.
-    Raises ValueError, :class:`pipelines.normalise.FxError`.
+    Raises ValueError, :class:`pipelines.history.normalise.FxError`.
     """
-    from pipelines.normalise import USD_PLACES, ecb_rate
+    from pipelines.history.normalise import USD_PLACES, ecb_rate
 
     if observed_at.tzinfo is None:
         raise ValueError("observed_at must be timezone-aware (UTC)")

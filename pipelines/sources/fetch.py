@@ -28,7 +28,7 @@ from protego import Protego
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from pipelines.sources.base import Source
-from pipelines.registry import norm_url
+from pipelines.sources.registry import norm_url
 
 USER_AGENT = "tokenprices/0.1 (+https://github.com/tokenprices/tokenprices; LLM API price tracker)"
 

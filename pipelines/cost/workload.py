@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pipelines.offers import DAYS_PER_MONTH
+from pipelines.cost.offers import DAYS_PER_MONTH
 
 MTOK = Decimal(1_000_000)
 ZERO = Decimal(0)
@@ -62,7 +62,7 @@ SERVICES = ("standard", "batch", "off_peak")
 _REGION = re.compile(r"^[a-z][a-z0-9-]*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 BREAKDOWN = ("input", "cache", "output", "tier_surcharge", "discounts", "free_quota", "total")
-#: model ids that are not text-generation list prices: the rule of :func:`pipelines.forecast.is_text_model`, kept
+#: model ids that are not text-generation list prices: the rule of :func:`pipelines.forecast.fit.is_text_model`, kept
 #: here so that ``tokenprices cost`` does not import statsmodels (tests/test_workload.py checks they are the same).
 NON_TEXT_PATTERNS = (r"^ft:", r"audio", r"realtime", r"transcribe", r"tts", r"whisper", r"image", r"dall-e",
                      r"embed", r"moderation", r"robotics", r"-live", r"computer-use")
@@ -303,7 +303,7 @@ def profile_from_dict(doc, where: str = "<profile>") -> Profile:
 
 
 def _ecb_knows(currency: str) -> bool:
-    from pipelines.normalise import _converter
+    from pipelines.history.normalise import _converter
 
     return currency == "USD" or currency in _converter().currencies
 
@@ -700,8 +700,8 @@ def _list_cost(profile: Profile, option: Option, offers: tuple[Offer, ...]) -> C
 def fx_between(list_currency: str, buyer_currency: str, day: dt.date) -> tuple[Decimal, dt.date | None, bool]:
     """Buyer-currency units per list-currency unit on ``day`` (ECB reference rates, or the last publication before
     it): ``(rate, rate date, stale)``; past the end of the bundled ECB history the last rate is used and ``stale``
-    is True. Raises :class:`pipelines.normalise.FxError` for a currency without any rate."""
-    from pipelines.normalise import FxError, _converter, ecb_rate
+    is True. Raises :class:`pipelines.history.normalise.FxError` for a currency without any rate."""
+    from pipelines.history.normalise import FxError, _converter, ecb_rate
 
     if list_currency == buyer_currency:
         return ONE, None, False

@@ -1,0 +1,1 @@
+"""The ``tokenprices`` command line: no Dagster internals, no private imports across modules."""

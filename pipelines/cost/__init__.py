@@ -1,0 +1,1 @@
+"""What a workload costs: workload profiles and billing offers."""
