@@ -72,23 +72,6 @@ def _as_of(con, config: SeriesConfig) -> dt.date:
     return forecast.last_complete_month(con)
 
 
-def _replace(con, delete_sql: str, insert_sql: str, rows: pd.DataFrame, params: dict | None = None,
-             view: str = "new_rows") -> None:
-    """Delete (``delete_sql`` with ``params``) then insert ``rows`` (registered as ``view``), in one transaction."""
-    con.register(view, rows if len(rows.columns) else pd.DataFrame({"_": pd.Series(dtype="object")}))
-    try:
-        con.execute("BEGIN TRANSACTION")
-        warehouse.run(con, delete_sql, params)
-        if len(rows):
-            warehouse.run(con, insert_sql)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister(view)
-
-
 MARKET_INDEX = dg.AssetKey(["forecasts", "market_index"])
 PROVIDER_INDEXES = dg.AssetKey(["forecasts", "provider_indexes"])
 CHEAPEST_AT_CAPABILITY = dg.AssetKey(["forecasts", "cheapest_at_capability"])
@@ -108,20 +91,12 @@ def _write_family(con, key: dg.AssetKey, rows: pd.DataFrame, plots: Path | None 
     family = FAMILIES[key]
     cols = ["series", "family", "month", "value", "unit", "n_items", "detail"]
     rows = rows[cols] if len(rows) else pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    con.register("new_series", rows)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        warehouse.run(con, "forecast_delete_index_family", {"family": family})
-        warehouse.run(con, "forecast_delete_series_family", {"family": family})
-        if len(rows):
-            warehouse.run(con, "forecast_insert_series")
-            warehouse.run(con, "forecast_insert_index")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("new_series")
+    index = rows[rows["unit"] == "index"].rename(columns={"value": "index_value", "n_items": "n_models"})
+    with warehouse.transaction(con):
+        # the index rows of the series the family wrote last time, and of those it writes now
+        old = [s for (s,) in warehouse.run(con, "forecast_family_series", {"family": family}).fetchall()]
+        warehouse.replace(con, "forecasts.market_index", index, {"series": sorted({*old, *rows["series"]})})
+        warehouse.replace(con, "forecasts.monthly_series", rows, {"family": family})
     if forecast.is_warm():
         mine = {s: g for s, g in _read_series(con).items() if g["family"].iloc[0] == family}
         plan = None
@@ -317,19 +292,17 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
         warehouse.ensure_schema(con)
         if reason is not None:
             check = _write_family(con, CHEAPEST_AT_CAPABILITY, empty)
-            _replace(con, "forecast_replace_capability", "forecast_insert_capability", empty)
-            _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", empty)
-            _replace(con, "forecast_delete_decline", "forecast_insert_decline", empty,
-                     {"method": "epoch_running_min_ols"})
+            warehouse.replace(con, "forecasts.capability_matches", empty)
+            warehouse.replace(con, "forecasts.capability_trend", empty)
+            warehouse.replace(con, "forecasts.price_decline", empty, {"method": "epoch_running_min_ols"})
             context.log.info(f"cheapest_at_capability skipped: {reason}")  # expected without the dataset
             return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0},
                                         check_results=[check])
         b = capability.build(con, _as_of(con, config), folder, config.thresholds)
         check = _write_family(con, CHEAPEST_AT_CAPABILITY, b.rows, _plots_dir(data_dir))
-        _replace(con, "forecast_replace_capability", "forecast_insert_capability", b.matched)
-        _replace(con, "forecast_replace_capability_trend", "forecast_insert_capability_trend", b.trends)
-        _replace(con, "forecast_delete_decline", "forecast_insert_decline", b.declines,
-                 {"method": "epoch_running_min_ols"})
+        warehouse.replace(con, "forecasts.capability_matches", b.matched)
+        warehouse.replace(con, "forecasts.capability_trend", b.trends)
+        warehouse.replace(con, "forecasts.price_decline", b.declines, {"method": "epoch_running_min_ols"})
     rows, matched, unmatched = b.rows, b.matched, b.unmatched
     first_party = unmatched[unmatched["organization"].isin(list(capability.ORG_PROVIDER))]
     others = unmatched[~unmatched["organization"].isin(list(capability.ORG_PROVIDER))]
@@ -436,8 +409,7 @@ def price_decline(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
                          "window": d.window})
         table = pd.DataFrame(rows, columns=["series", "method", "factor", "ci_low", "ci_high", "half_life_months",
                                             "n_obs", "window"])
-        _replace(con, "forecast_delete_decline", "forecast_insert_decline", table,
-                 {"method": forecast.METHOD_LOGLINEAR})
+        warehouse.replace(con, "forecasts.price_decline", table, {"method": forecast.METHOD_LOGLINEAR})
     head = table[table["series"] == SERIES]
     meta = {
         "dagster/row_count": len(table),
@@ -599,10 +571,11 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
                              if f.forecast is not None], ignore_index=True)
         archive["run_id"] = context.run.run_id
         archive["made_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        _replace(con, "forecast_replace_backtest", "forecast_insert_backtest", bt)
-        _replace(con, "forecast_replace_model_choice", "forecast_insert_model_choice", choice)
-        _replace(con, "forecast_replace_forecast", "forecast_insert_forecast", fc)
-        _replace(con, "forecast_delete_archive", "forecast_insert_archive", archive)
+        warehouse.replace(con, "forecasts.backtest", bt)
+        warehouse.replace(con, "forecasts.model_choice", choice)
+        warehouse.replace(con, "forecasts.price_forecast", fc)
+        # a re-run for the same origin replaces that origin's archived forecasts
+        warehouse.replace(con, "forecasts.forecast_archive", archive, keys=("series", "origin_month"))
         comparison = _epoch_comparison(con, fits)
     plots_drawn()
     plot_meta = {k: _png_md(path, alt) for k, (path, alt) in plot_meta.items()}

@@ -123,14 +123,7 @@ def billing_offers(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
                 continue
             rows += [{"partition_date": partition_date, **r} for r in got]
             per_source[source] = per_source.get(source, 0) + len(got)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            warehouse.run(con, "delete_billing_offers")
-            warehouse.insert_rows(con, "insert_billing_offer", rows)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        warehouse.replace(con, "staging.billing_offers", rows)  # rebuilt from the raw snapshots on every run
         kinds = con.execute(
             "SELECT offer_kind, count(*) AS offers, count(DISTINCT provider) AS sellers FROM staging.billing_offers "
             "GROUP BY 1 ORDER BY 1").fetchdf()
@@ -166,13 +159,8 @@ def billing_offers_mart(context, duckdb: DuckDBResource, data_dir: DataDirResour
     """Rebuild ``marts.billing_offers`` from ``staging.billing_offers`` in one transaction, export Parquet."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with warehouse.transaction(con):
             warehouse.run(con, "marts_billing_offers")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         n = con.table("marts.billing_offers").aggregate("count(*)").fetchall()[0][0]
         preview = con.execute(
             """SELECT provider, coalesce(model, model_name) AS model, offer_kind, price_kind, region, amount, currency,

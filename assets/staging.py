@@ -135,16 +135,12 @@ def price_quotes(
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
             if not outcome["problems"]:
-                con.execute("BEGIN TRANSACTION")
-                warehouse.run(con, "delete_partition_quotes", {"partition_date": day, "source": name})
-                warehouse.run(con, "delete_partition_unit_prices", {"partition_date": day, "source": name})
-                warehouse.run(con, "delete_partition_quarantine", {"partition_date": day, "source": name})
-                warehouse.insert_rows(con, "insert_quarantine",
-                                      [{k: r[k] for k in QUARANTINE_FIELDS} for r in outcome["quarantine"]],
-                                      partition_date=day)
-                warehouse.insert_rows(con, "insert_price_quote", outcome["quotes"], partition_date=day)
-                warehouse.insert_rows(con, "insert_unit_price", outcome["units"], partition_date=day)
-                con.execute("COMMIT")
+                part = {"partition_date": day, "source": name}
+                with warehouse.transaction(con):
+                    warehouse.replace(con, "staging.quarantine",
+                                      [{k: r[k] for k in QUARANTINE_FIELDS} for r in outcome["quarantine"]], part)
+                    warehouse.replace(con, "staging.price_quotes", outcome["quotes"], part)
+                    warehouse.replace(con, "staging.unit_prices", outcome["units"], part)
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
             models = {(r["provider"], r["model"]) for r in outcome["quotes"]}
@@ -255,12 +251,9 @@ def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) 
     kept, held = sanity.clean_runs(rows)
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        warehouse.run(con, "replace_imported_runs", {"source": source})
-        warehouse.run(con, "replace_quarantined_runs", {"source": source})
-        warehouse.insert_rows(con, "insert_imported_run", kept)
-        warehouse.insert_rows(con, "insert_quarantined_run", held)
-        con.execute("COMMIT")
+        with warehouse.transaction(con):
+            warehouse.replace(con, "staging.imported_price_runs", kept, {"source": source})
+            warehouse.replace(con, "staging.quarantined_runs", held, {"source": source})
         n, models, first, last = con.execute(
             """SELECT count(*), count(DISTINCT provider || '/' || model), min(valid_from), max(valid_from)
                FROM staging.imported_price_runs WHERE source = $s""",
@@ -428,8 +421,5 @@ def price_overrides(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -
     rows = overrides.read_runs(path)
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        warehouse.run(con, "replace_imported_runs", {"source": overrides.SOURCE})
-        warehouse.insert_rows(con, "insert_imported_run", rows)
-        con.execute("COMMIT")
+        warehouse.replace(con, "staging.imported_price_runs", rows, {"source": overrides.SOURCE})
     return dg.MaterializeResult(metadata={"dagster/row_count": len(rows), "file": dg.MetadataValue.path(str(path))})

@@ -142,18 +142,7 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
             r["fx_rate"] = _q(r["fx_rate"], FX_PLACES)
         cols = [c.name for c in COST_COLUMNS.columns]
         df = pd.DataFrame(rows, columns=cols)
-        con.register("new_rows", df)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            warehouse.run(con, "workload_costs_replace")
-            if len(df):
-                warehouse.run(con, "workload_costs_insert")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.unregister("new_rows")
+        warehouse.replace(con, "marts.workload_costs", df)  # rebuilt as a whole
         n = con.table("marts.workload_costs").aggregate("count(*)").fetchall()[0][0]
         cheapest = warehouse.run(con, "workload_cheapest").fetchdf()
         if forecast.is_warm():  # forecasts/workload_cost_forecast fits these series: start them now, on another core
@@ -249,19 +238,9 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
         new_fc = (pd.concat(fc_rows, ignore_index=True) if fc_rows else
                   pd.DataFrame(columns=["month", "yhat", "lo80", "hi80", "lo95", "hi95", "model", "profile", "currency"]))
         new_dec = pd.DataFrame(dec_rows)
-        con.register("new_forecast", new_fc)
-        con.register("new_decline", new_dec)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            warehouse.run(con, "workload_forecast_replace")
-            warehouse.run(con, "workload_forecast_insert")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.unregister("new_forecast")
-            con.unregister("new_decline")
+        with warehouse.transaction(con):  # both rebuilt as a whole, together
+            warehouse.replace(con, "forecasts.workload_cost_forecast", new_fc)
+            warehouse.replace(con, "forecasts.workload_cost_decline", new_dec)
         n = con.table("forecasts.workload_cost_forecast").aggregate("count(*)").fetchall()[0][0]
     plots = data_dir.root() / "plots"
     plots.mkdir(parents=True, exist_ok=True)

@@ -107,7 +107,7 @@ def _small_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
            "original_unit": "per 1M tokens", "fx_rate": Decimal(1), "fx_date": dt.date(2025, 12, 20),
            "conditions": None, "source_url": "https://api-docs.deepseek.com/quick_start/pricing",
            "snapshot_sha256": "a" * 64, "location": "table 0 row 1"}
-    warehouse.insert_rows(con, "insert_price_quote", [row], partition_date=dt.date(2025, 12, 20))
+    warehouse.insert(con, "staging.price_quotes", [row], partition_date=dt.date(2025, 12, 20))
     return con
 
 
@@ -148,28 +148,6 @@ def test_scraped_state_sees_swapped_values(tmp_path):
     assert incremental.scraped_state(con) != before
     assert [s.split()[:2] for s in before] == [["raw.page_snapshots", "0"], ["staging.price_quotes", "2"],
                                                ["staging.unit_prices", "0"], ["staging.quarantine", "0"]]
-
-
-# -- bulk inserts ---------------------------------------------------------------------------------------------------
-def test_insert_rows_keeps_decimals_exact_and_times_in_utc(tmp_path):
-    con = _small_warehouse(tmp_path / "w.duckdb")
-    got = con.execute("SELECT usd_per_mtok, observed_at, partition_date, conditions FROM staging.price_quotes").fetchall()
-    assert got == [(Decimal("0.280000000000"), dt.datetime(2025, 12, 20, 0, 0), dt.date(2025, 12, 20), None)]
-    # an aware time in another zone is stored as its UTC instant
-    cet = dt.timezone(dt.timedelta(hours=1))
-    cur = con.execute("SELECT * FROM staging.price_quotes")
-    row = dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
-    row |= {"observed_at": dt.datetime(2025, 12, 21, 0, 30, tzinfo=cet), "usd_per_mtok": Decimal("0.123456789012"),
-            "original_amount": Decimal("2"), "fx_rate": Decimal("7.123456789012345678")}
-    del row["partition_date"]
-    assert warehouse.insert_rows(con, "insert_price_quote", [row], partition_date=dt.date(2025, 12, 21)) == 1
-    assert con.execute("""SELECT observed_at, usd_per_mtok, fx_rate FROM staging.price_quotes
-                          WHERE partition_date = DATE '2025-12-21'""").fetchall() == [
-        (dt.datetime(2025, 12, 20, 23, 30), Decimal("0.123456789012"), Decimal("7.123456789012345678"))]
-    assert warehouse.insert_rows(con, "insert_price_quote", []) == 0
-    del row["location"]
-    with pytest.raises(duckdb.BinderException, match="location"):
-        warehouse.insert_rows(con, "insert_price_quote", [row], partition_date=dt.date(2025, 12, 22))
 
 
 # -- beyond one machine: configuration switches --------------------------------------------------------------------

@@ -1,1 +1,0 @@
-DELETE FROM staging.quarantine WHERE partition_date = $partition_date AND source = $source;

@@ -1,1 +1,0 @@
-DELETE FROM forecasts.capability_trend;

@@ -1,9 +1,0 @@
--- Bulk insert: the rows are a registered Arrow table named new_rows (pipelines.warehouse.insert_rows).
-INSERT INTO staging.price_quotes
-    (partition_date, observed_at, source, provider, model, model_name, price_kind, service_tier, tier_min_tokens,
-     region, usd_per_mtok, original_amount, original_currency, original_unit, fx_rate, fx_date, conditions,
-     source_url, snapshot_sha256, location)
-SELECT partition_date, observed_at, source, provider, model, model_name, price_kind, service_tier, tier_min_tokens,
-     region, usd_per_mtok, original_amount, original_currency, original_unit, fx_rate, fx_date, conditions,
-     source_url, snapshot_sha256, location
-FROM new_rows;

@@ -1,2 +1,0 @@
-DELETE FROM forecasts.workload_cost_forecast;
-DELETE FROM forecasts.workload_cost_decline;
