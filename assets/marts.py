@@ -42,13 +42,15 @@ def delist_after() -> int:
     return int(os.environ.get("TOKENPRICES_DELIST_AFTER", "3"))
 
 
-def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: str, sql_name: str, preview_sql: str,
+def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: str, sql_name: str,
            params: dict | None = None, partition_by: tuple[str, ...] = ()):
+    """Rebuild ``table`` with the SQL file ``sql_name``, export it to Parquet; its preview is the SQL file
+    ``preview_<name>``."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         warehouse.run(con, sql_name, params)
         n = con.table(table).aggregate("count(*)").fetchall()[0][0]
-        preview = con.execute(preview_sql).fetchdf()
+        preview = warehouse.run(con, f"preview_{table.split('.')[1]}").fetchdf()
         path = warehouse.export_parquet(con, table, data_dir.lake(), partition_by)
     context.log.info(f"{table}: {n} rows, exported to {path}")
     return dg.MaterializeResult(
@@ -78,9 +80,6 @@ def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     currency, source). Rules in ``warehouse/sql/marts_price_history.sql``."""
     return _build(
         context, duckdb, data_dir, "marts.price_history", "marts_price_history",
-        """SELECT provider, model, price_kind, source, valid_from, valid_to, usd_per_mtok FROM marts.price_history
-           WHERE provider = 'openai' AND model = 'gpt-4o' AND service_tier = 'standard' AND tier_min_tokens = 0
-           ORDER BY price_kind, valid_from LIMIT 12""",
         {"delist_after": delist_after()},
         partition_by=("provider",),  # the largest mart; most questions are about one seller
     )
@@ -100,9 +99,6 @@ def latest_prices(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     curated dataset > aggregator (``staging.source_precedence``). Announced future prices are not current yet."""
     return _build(
         context, duckdb, data_dir, "marts.latest_prices", "marts_latest_prices",
-        """SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok, source
-           FROM marts.latest_prices WHERE source_rank <= 1 AND service_tier = 'standard' AND price_kind = 'input'
-           ORDER BY usd_per_mtok DESC LIMIT 12""",
         {"as_of": dt.datetime.now(dt.UTC).date()},
     )
 
@@ -119,9 +115,6 @@ def price_changes(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     """One row per price change within a source (old, new, changed_at, pct_change)."""
     return _build(
         context, duckdb, data_dir, "marts.price_changes", "marts_price_changes",
-        """SELECT provider, model, price_kind, changed_at, old_usd_per_mtok, new_usd_per_mtok, pct_change, source
-           FROM marts.price_changes WHERE service_tier = 'standard' AND tier_min_tokens = 0
-           ORDER BY changed_at DESC LIMIT 12""",
     )
 
 
@@ -139,8 +132,6 @@ def model_delistings(context, duckdb: DuckDBResource, data_dir: DataDirResource)
     delisting."""
     return _build(
         context, duckdb, data_dir, "marts.model_delistings", "marts_model_delistings",
-        """SELECT provider, model, source, last_seen, delisted_at, relisted_at FROM marts.model_delistings
-           ORDER BY delisted_at DESC LIMIT 12""",
         {"delist_after": delist_after()},
     )
 
@@ -175,16 +166,13 @@ def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
         con.register("aliases_df", matched)
         con.register("unmatched_df", unmatched.reset_index(drop=True))
         con.register("deprecations", deprecations)
-        con.execute("CREATE OR REPLACE TABLE marts.model_aliases AS SELECT * FROM aliases_df")
-        con.execute("CREATE OR REPLACE TABLE marts.unmatched_aliases AS SELECT * FROM unmatched_df")
-        warehouse.run(con, "marts_models")
+        with warehouse.transaction(con):  # the three tables change together
+            warehouse.run(con, "marts_model_aliases")
+            warehouse.run(con, "marts_models")
         for v in ("aliases_df", "unmatched_df", "deprecations"):
             con.unregister(v)
         n_models = con.table("marts.models").aggregate("count(*)").fetchall()[0][0]
-        preview = con.execute(
-            """SELECT creator, model, len(sellers) AS sellers, n_aliases, first_seen, deprecation_date
-               FROM marts.models ORDER BY len(sellers) DESC NULLS LAST LIMIT 10"""
-        ).fetchdf()
+        preview = warehouse.run(con, "preview_models").fetchdf()
         for t in ("marts.model_aliases", "marts.unmatched_aliases", "marts.models"):
             warehouse.export_parquet(con, t, data_dir.lake())
     context.log.info(f"{len(matched)} aliases of {n_models} models; {len(unmatched)} unmatched")
@@ -240,8 +228,6 @@ def price_discrepancies(context, duckdb: DuckDBResource, data_dir: DataDirResour
     USD list after ECB conversion), with both values and the ratio; differences under 0.5% are agreement."""
     return _build(
         context, duckdb, data_dir, "marts.price_discrepancies", "marts_price_discrepancies",
-        """SELECT day, provider, model, price_kind, source_a, currency_a, usd_a, source_b, currency_b, usd_b, ratio
-           FROM marts.price_discrepancies ORDER BY abs(ln(ratio)) DESC LIMIT 12""",
         {"tolerance": DISCREPANCY_TOLERANCE},
     )
 
@@ -259,8 +245,57 @@ def price_structure(context, duckdb: DuckDBResource, data_dir: DataDirResource) 
     long-context premium (and its threshold), and the CNY-vs-USD list gap after ECB conversion."""
     return _build(
         context, duckdb, data_dir, "marts.price_structure", "marts_price_structure",
-        """SELECT provider, model, currency, output_input_ratio, cache_read_discount, batch_discount,
-                  long_context_premium, cny_usd_gap
-           FROM marts.price_structure WHERE provider IN ('openai', 'anthropic', 'google', 'deepseek')
-           ORDER BY provider, model LIMIT 12""",
     )
+
+
+# --------------------------------------------------------------------------------------------- invariants
+# What the tests assert about the marts, checked after every build (non-blocking, severity ERROR: a failed check
+# is shown in the UI and the run summary; the marts are still written, as they were before the checks). Each
+# check's query is a SQL file returning the offending rows: none is a pass.
+
+def _invariant(duckdb: DuckDBResource, sql_name: str, what: str) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        cur = warehouse.run(con, sql_name)
+        cols = [d[0] for d in cur.description]
+        bad = cur.fetchall()
+    meta = {"violations": len(bad)}
+    if bad:
+        meta["examples"] = dg.MetadataValue.md(
+            "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
+            + "\n".join("| " + " | ".join(str(v) for v in r) + " |" for r in bad[:10]))
+    return dg.AssetCheckResult(passed=not bad, severity=dg.AssetCheckSeverity.ERROR, metadata=meta,
+                               description=f"{len(bad)} {what}" if bad else None)
+
+
+@dg.asset_check(asset=price_history, name="runs_do_not_overlap", pool="duckdb_warehouse",
+                description="No two runs of one price key and source are in force on the same day "
+                            "(warehouse/sql/check_price_history_overlaps.sql).")
+def price_history_runs_do_not_overlap(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    return _invariant(duckdb, "check_price_history_overlaps", "runs overlap the run before them")
+
+
+@dg.asset_check(asset=price_history, name="valid_from_before_valid_to", pool="duckdb_warehouse",
+                description="Every run has a valid_from before its (exclusive) valid_to "
+                            "(warehouse/sql/check_price_history_valid_dates.sql).")
+def price_history_valid_dates(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    return _invariant(duckdb, "check_price_history_valid_dates", "runs end on or before their first day")
+
+
+@dg.asset_check(asset=latest_prices, name="one_price_per_key", pool="duckdb_warehouse",
+                description="At most one price in force per (provider, model, price_kind, service_tier, "
+                            "tier_min_tokens, region, currency, conditions) "
+                            "(warehouse/sql/check_latest_prices_unique.sql).")
+def latest_prices_one_price_per_key(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    return _invariant(duckdb, "check_latest_prices_unique", "price keys with more than one price in force")
+
+
+@dg.asset_check(asset=price_changes, name="records_a_change", pool="duckdb_warehouse",
+                description="Every row has an old and a new amount, and they differ "
+                            "(warehouse/sql/check_price_changes_change.sql).")
+def price_changes_records_a_change(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    return _invariant(duckdb, "check_price_changes_change", "rows that are no change")
+
+
+#: the invariant checks of the marts (pipelines/definitions.py registers them).
+CHECKS = [price_history_runs_do_not_overlap, price_history_valid_dates, latest_prices_one_price_per_key,
+          price_changes_records_a_change]

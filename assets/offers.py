@@ -124,9 +124,7 @@ def billing_offers(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
             rows += [{"partition_date": partition_date, **r} for r in got]
             per_source[source] = per_source.get(source, 0) + len(got)
         warehouse.replace(con, "staging.billing_offers", rows)  # rebuilt from the raw snapshots on every run
-        kinds = con.execute(
-            "SELECT offer_kind, count(*) AS offers, count(DISTINCT provider) AS sellers FROM staging.billing_offers "
-            "GROUP BY 1 ORDER BY 1").fetchdf()
+        kinds = warehouse.run(con, "offers_by_kind").fetchdf()
     context.log.info(f"{len(rows)} offers from {len(snaps) - len(skipped) - len(errors)} snapshots; "
                      f"{len(skipped)} skipped, {len(errors)} unreadable")
     return dg.MaterializeResult(metadata={
@@ -162,12 +160,7 @@ def billing_offers_mart(context, duckdb: DuckDBResource, data_dir: DataDirResour
         with warehouse.transaction(con):
             warehouse.run(con, "marts_billing_offers")
         n = con.table("marts.billing_offers").aggregate("count(*)").fetchall()[0][0]
-        preview = con.execute(
-            """SELECT provider, coalesce(model, model_name) AS model, offer_kind, price_kind, region, amount, currency,
-                      unit, quantity, quantity_unit, valid_days, valid_until
-               FROM marts.billing_offers
-               QUALIFY row_number() OVER (PARTITION BY provider, offer_kind ORDER BY model, region) <= 2
-               ORDER BY provider, offer_kind""").fetchdf()
+        preview = warehouse.run(con, "preview_billing_offers").fetchdf()
         path = warehouse.export_parquet(con, "marts.billing_offers", data_dir.lake())
     context.log.info(f"marts.billing_offers: {n} rows, exported to {path}")
     return dg.MaterializeResult(metadata={

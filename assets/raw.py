@@ -91,9 +91,7 @@ def page_snapshots(
                 rows.append((r.source, r.url, n, sha[:12]))
                 if r.status != 304:
                     context.log.info(f"{r.source}: {r.url} {n:,} bytes sha256 {sha[:12]}")
-        total = con.execute(
-            "SELECT count(*) FROM raw.page_snapshots WHERE partition_date = $d", {"d": day}
-        ).fetchone()[0]
+        total = warehouse.run(con, "partition_snapshot_count", {"partition_date": day}).fetchone()[0]
     if failed and not stored:
         raise dg.Failure(description=f"every fetch failed for {day}", metadata={"errors": dg.MetadataValue.json(failed)})
     table = "\n".join(f"| {s} | {u} | {b:,} | `{h}` |" for s, u, b, h in rows) or "| (none) | | | |"

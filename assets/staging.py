@@ -108,12 +108,7 @@ def price_quotes(
     check_results, per_source = [], {}
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
-        snaps = con.execute(
-            """SELECT source, url, sha256, fetched_at FROM raw.page_snapshots WHERE partition_date = $d
-               QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY fetched_at DESC, ingested_at DESC) = 1
-               ORDER BY source, url""",
-            {"d": day},
-        ).fetchall()
+        snaps = warehouse.run(con, "partition_snapshots", {"partition_date": day}).fetchall()
         by_source: dict[str, list] = {}
         for s in snaps:
             by_source.setdefault(s[0], []).append(s)
@@ -159,14 +154,8 @@ def price_quotes(
                     },
                 )
             )
-        total = con.execute("SELECT count(*) FROM staging.price_quotes").fetchone()[0]
-        part = con.execute("SELECT count(*) FROM staging.price_quotes WHERE partition_date = $d", {"d": day}).fetchone()[0]
-        preview = con.execute(
-            """SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok, original_amount,
-                      original_currency FROM staging.price_quotes WHERE partition_date = $d
-               ORDER BY provider, model, price_kind LIMIT 12""",
-            {"d": day},
-        ).fetchdf()
+        total, part = warehouse.run(con, "quote_counts", {"partition_date": day}).fetchone()
+        preview = warehouse.run(con, "preview_price_quotes", {"partition_date": day}).fetchdf()
     yield dg.MaterializeResult(
         metadata={
             "dagster/row_count": total,
@@ -254,16 +243,8 @@ def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) 
         with warehouse.transaction(con):
             warehouse.replace(con, "staging.imported_price_runs", kept, {"source": source})
             warehouse.replace(con, "staging.quarantined_runs", held, {"source": source})
-        n, models, first, last = con.execute(
-            """SELECT count(*), count(DISTINCT provider || '/' || model), min(valid_from), max(valid_from)
-               FROM staging.imported_price_runs WHERE source = $s""",
-            {"s": source},
-        ).fetchone()
-        reasons = con.execute(
-            """SELECT split_part(reason, ':', 1) AS reason, count(*) AS runs FROM staging.quarantined_runs
-               WHERE source = $s GROUP BY 1 ORDER BY 2 DESC""",
-            {"s": source},
-        ).fetchdf()
+        n, models, first, last = warehouse.run(con, "imported_runs_summary", {"source": source}).fetchone()
+        reasons = warehouse.run(con, "quarantine_reasons", {"source": source}).fetchdf()
     context.log.info(f"{source}: {n} runs for {models} models ({first}..{last}); {len(held)} quarantined")
     return dg.MaterializeResult(
         metadata={
@@ -367,8 +348,7 @@ def _optional_import(context, duckdb, env: str, module, what: str) -> dg.Materia
         context.log.info(note)
         with duckdb.get_connection() as con:  # the source's rows already in the table (0 if never imported)
             warehouse.ensure_schema(con)
-            n = con.execute("SELECT count(*) FROM staging.imported_price_runs WHERE source = $s",
-                            {"s": module.SOURCE}).fetchall()[0][0]
+            n = warehouse.run(con, "imported_runs_count", {"source": module.SOURCE}).fetchone()[0]
         return dg.MaterializeResult(metadata={"skipped": note, "dagster/row_count": n})
     return import_runs(context, duckdb, module.SOURCE, module.read_runs(folder))
 

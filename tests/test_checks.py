@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import dagster as dg
@@ -176,3 +177,49 @@ def test_far_fewer_models_is_drift(tmp_path):
         good_models = con.execute("SELECT n_models FROM staging.parse_runs WHERE status = 'ok' AND source = 'google_gemini_pricing'").fetchone()[0]
     assert good_models > 20
     assert any(f"fewer than 50% of the {good_models} models of the last good parse" in p for p in problems), problems
+
+
+# -- the marts' invariants as asset checks (assets/marts.py CHECKS) -------------------------------------------------
+def _run_checks(db) -> dict[str, dg.AssetCheckResult]:
+    from assets.marts import CHECKS
+
+    res = DuckDBResource(database=str(db))
+    return {next(iter(c.check_keys)).name: c(duckdb=res) for c in CHECKS}
+
+
+def test_marts_invariant_checks_pass_on_the_built_warehouse_and_fail_on_a_broken_one(built, tmp_path):
+    from pipelines.definitions import defs
+
+    names = {"runs_do_not_overlap", "valid_from_before_valid_to", "one_price_per_key", "records_a_change"}
+    # warehouse_job runs them after their assets
+    job_checks = defs.resolve_job_def("warehouse_job").asset_layer.asset_graph.asset_check_keys
+    assert names <= {k.name for k in job_checks if k.asset_key.path[0] == "marts"}
+    ok = _run_checks(built[0])
+    assert set(ok) == names
+    assert all(r.passed and r.metadata["violations"].value == 0 for r in ok.values()), ok
+
+    db = tmp_path / "broken.duckdb"
+    shutil.copy(built[0], db)
+    gpt4o = """provider = 'openai' AND model = 'gpt-4o' AND price_kind = 'input' AND service_tier = 'standard'
+               AND tier_min_tokens = 0 AND currency = 'USD' AND source = 'litellm'"""
+    with duckdb.connect(str(db)) as con:
+        # LiteLLM's gpt-4o input: $5 until the cut to $2.50 on 2024-11-14 (tests/test_pipeline.py)
+        assert con.execute(f"""SELECT usd_per_mtok, valid_to FROM marts.price_history
+                               WHERE {gpt4o} AND valid_to = DATE '2024-11-14'""").fetchall() == [(5, dt.date(2024, 11, 14))]
+        # the $5 run said to last a day longer overlaps the $2.50 run
+        con.execute(f"UPDATE marts.price_history SET valid_to = DATE '2024-11-15' WHERE {gpt4o} "
+                    "AND valid_to = DATE '2024-11-14'")
+        # a run ending on its first day
+        con.execute(f"UPDATE marts.price_history SET valid_to = valid_from WHERE {gpt4o} AND valid_to IS NULL")
+        # the current price listed twice
+        con.execute("INSERT INTO marts.latest_prices SELECT * FROM marts.latest_prices WHERE provider = 'openai' "
+                    "AND model = 'gpt-4o' AND price_kind = 'input' AND service_tier = 'standard' "
+                    "AND tier_min_tokens = 0 AND currency = 'USD'")
+        # a "change" from $5 to $5
+        con.execute(f"UPDATE marts.price_changes SET new_amount = old_amount WHERE {gpt4o}")
+    bad = _run_checks(db)
+    assert {n: r.passed for n, r in bad.items()} == dict.fromkeys(names, False)
+    assert {n: r.metadata["violations"].value for n, r in bad.items()} == {
+        "runs_do_not_overlap": 1, "valid_from_before_valid_to": 1, "one_price_per_key": 1, "records_a_change": 1}
+    assert all(r.severity == dg.AssetCheckSeverity.ERROR for r in bad.values())
+    assert "gpt-4o" in bad["one_price_per_key"].metadata["examples"].value

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from pipelines import config
+from pipelines import config, warehouse
 
 
 def _json_default(v):
@@ -122,19 +122,12 @@ def cmd_sql(args) -> int:
 def cmd_latest(args) -> int:
     con = _connect_ro()
     if args.provider:
-        known = [r[0] for r in con.execute("SELECT DISTINCT provider FROM marts.latest_prices ORDER BY 1").fetchall()]
+        known = [r[0] for r in warehouse.run(con, "latest_providers").fetchall()]
         if args.provider not in known:
             print(f"tokenprices latest: no provider {args.provider!r}; known: {', '.join(known[:40])}"
                   + (" …" if len(known) > 40 else ""), file=sys.stderr)
             return 1
-    cur = con.execute(
-        """SELECT provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions,
-                  usd_per_mtok, source, valid_from
-           FROM marts.latest_prices
-           WHERE ($provider IS NULL OR provider = $provider) AND ($all OR source <> 'litellm')
-           ORDER BY provider, model, service_tier, tier_min_tokens, price_kind""",
-        {"provider": args.provider, "all": args.all_sources},
-    )
+    cur = warehouse.run(con, "latest_prices_list", {"provider": args.provider, "all": args.all_sources})
     title = "latest prices, USD per 1M tokens" + ("" if args.all_sources else " (provider pages; --all-sources adds LiteLLM)")
     _print_table(cur, title=title, max_rows=args.max_rows)
     return 0
@@ -392,18 +385,9 @@ def _summary() -> bool:
 
 
 def _print_summary(con) -> None:
-    q = lambda s: con.execute(s).fetchone()  # noqa: E731
-    providers, models, quotes = q(
-        "SELECT count(DISTINCT provider), count(DISTINCT provider || '/' || model), count(*) FROM staging.price_quotes"
-    )
-    snaps, raw_bytes = q("SELECT count(*), coalesce(sum(bytes), 0) FROM raw.page_snapshots")
-    hist, hist_models = q("SELECT count(*), count(DISTINCT provider || '/' || model) FROM marts.price_history")
-    latest, changes = q("SELECT (SELECT count(*) FROM marts.latest_prices), (SELECT count(*) FROM marts.price_changes)")
-    decline = con.execute(
-        """SELECT series, factor, ci_low, ci_high, n_obs, "window" FROM forecasts.price_decline
-           WHERE series = 'matched_model_blended' ORDER BY series"""
-    ).fetchall()
-    n_series = con.execute("SELECT count(DISTINCT series) FROM forecasts.price_decline").fetchone()[0]
+    (providers, models, quotes, snaps, raw_bytes, hist, hist_models, latest, changes,
+     n_series) = warehouse.run(con, "summary_counts").fetchone()
+    decline = warehouse.run(con, "summary_decline").fetchall()
     print()
     print("tokenprices warehouse summary")
     print(f"  raw snapshots     {snaps} pages, {raw_bytes:,} bytes")
