@@ -7,12 +7,14 @@ table where it is not the asset key with ``/`` -> ``.``. :func:`with_column_sche
 (``dagster/column_schema``, ``dagster/table_name``) to an asset's spec; ``pipelines/definitions.py`` maps it over
 every asset.
 
-- An asset declaring ``dagster/column_schema`` in its decorator keeps it (``staging/price_quotes``,
-  ``marts/price_history``); it is not repeated here.
+- This is the only declaration of the tables' columns besides the DDL that creates them
+  (``warehouse/sql/schema*.sql`` and the ``marts_*.sql`` builds): no asset declares ``dagster/column_schema`` in
+  its decorator, and the writes (:func:`pipelines.warehouse.replace`) take their column lists from DuckDB's catalog.
 - An asset writing several tables is described by its main one (:data:`TABLE_OF` says which, and what else it
   writes); the importer assets share ``staging.imported_price_runs``, each owning the rows of its ``source``.
-- tests/test_ops_catalog.py checks every declared schema against a built warehouse, column for column: a new
-  asset, or a new column, needs its entry here.
+- tests/test_ops_catalog.py checks every declared schema against a built warehouse (names and types, column for
+  column, both ways): a new asset, or a new column, needs its entry here, and a schema here that the DDL does not
+  match fails there.
 """
 
 from __future__ import annotations
@@ -117,6 +119,150 @@ _MONTHLY_SERIES = _schema(
                           "NULL for indexes"),
 )
 
+_PRICE_QUOTES = _schema(
+    ("partition_date", "DATE", "daily partition (UTC)"),
+    ("observed_at", "TIMESTAMP", "UTC; capture date for replayed pages"),
+    ("source", "VARCHAR"),
+    ("provider", "VARCHAR"),
+    ("model", "VARCHAR"),
+    ("model_name", "VARCHAR", "the model as shown on the page"),
+    ("price_kind", "VARCHAR"),
+    ("service_tier", "VARCHAR"),
+    ("tier_min_tokens", "BIGINT"),
+    ("region", "VARCHAR"),
+    ("usd_per_mtok", "DECIMAL(38,12)", "USD per 1M tokens, exact decimal; a CNY/EUR price at the ECB rate of the "
+                                       "observation day"),
+    ("original_amount", "DECIMAL(38,12)"),
+    ("original_currency", "VARCHAR", "ISO 4217 currency of original_amount"),
+    ("original_unit", "VARCHAR"),
+    ("fx_rate", "DECIMAL(38,18)", "units of original_currency per 1 USD (ECB cross rate); 1 for USD"),
+    ("fx_date", "DATE", "date of the ECB rate used"),
+    ("conditions", "VARCHAR", "stated conditions (e.g. an off-peak UTC window); NULL when none"),
+    ("source_url", "VARCHAR"),
+    ("snapshot_sha256", "VARCHAR", "SHA-256 of the raw body the quote was parsed from (raw.page_snapshots)"),
+    ("location", "VARCHAR", "table/row/cell on the page"),
+)
+
+_PRICE_HISTORY = _schema(
+    ("provider", "VARCHAR"),
+    ("model", "VARCHAR"),
+    ("price_kind", "VARCHAR"),
+    ("service_tier", "VARCHAR"),
+    ("tier_min_tokens", "BIGINT"),
+    ("region", "VARCHAR"),
+    ("currency", "VARCHAR"),
+    ("conditions", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("valid_from", "DATE"),
+    ("valid_to", "DATE"),
+    ("usd_per_mtok", "DECIMAL(38,12)"),
+    ("original_amount", "DECIMAL(38,12)"),
+    ("original_unit", "VARCHAR"),
+    ("source_url", "VARCHAR"),
+    ("snapshot_sha256", "VARCHAR", "raw body of the run's latest page observation; NULL for imported runs"),
+    ("n_observations", "BIGINT", "days a page observed the run; NULL if imported"),
+    ("last_observed", "DATE", "last day a page observed it (UTC); NULL if imported"),
+)
+
+# billing offers (assets/offers.py): the offer columns staging.billing_offers and marts.billing_offers share
+_KIND = ("free_quota | free_tier | resource_pack | provisioned_throughput | model_unit | promotion | batch_discount "
+         "| regional_uplift")
+#: (column, DuckDB type, description) of the offer columns both tables share, in table order after the first ones.
+_OFFER = [
+    ("provider", "VARCHAR", "seller slug"),
+    ("model", "VARCHAR", "seller's API model id; NULL for an offer not tied to a model (Volcengine model units)"),
+    ("model_name", "VARCHAR", "as on the page (the machine type of a model unit)"),
+    ("offer_kind", "VARCHAR", _KIND),
+    ("price_kind", "VARCHAR", "the token price it concerns (TPM pack of input tokens, promotional output price)"),
+    ("service_tier", "VARCHAR", "standard | batch | ... (a promotion's tier, the pricing tab of a free tier)"),
+    ("tier_min_tokens", "BIGINT", "long-context tier of a promotional price; 0 = base"),
+    ("region", "VARCHAR", "where the offer applies (global, cn-mainland, intl, data-residency, ...)"),
+    ("amount", "DECIMAL(38,12)", "as written: price of the offer, 0 for free quotas/tiers, percent for discounts"),
+    ("currency", "VARCHAR", "ISO 4217; NULL for a percentage"),
+    ("unit", "VARCHAR", "per 1K tokens | per 1M tokens | one-off | per hour | per day | per month | percent off | "
+                        "percent uplift"),
+    ("amount_per_mtok", "DECIMAL(38,12)", "token-priced offers: amount per 1M tokens in currency (per 1K x 1000)"),
+    ("quantity", "DECIMAL(38,6)", "what one unit of the offer gives (1000000 tokens, 10000 TPM, 1 model unit)"),
+    ("quantity_unit", "VARCHAR", "tokens | TPM | model units | images | seconds | characters | requests | voices | "
+                                 "grounded prompts"),
+    ("usd_amount", "DECIMAL(38,12)", "amount in USD at the ECB rate of the observation day"),
+    ("usd_per_mtok", "DECIMAL(38,12)", "amount_per_mtok in USD"),
+]
+_VALIDITY = [
+    ("valid_days", "INTEGER", "validity after activation in days (free quotas)"),
+    ("valid_from", "DATE", "first day of a promotion's window (inclusive, UTC); NULL = open"),
+    ("valid_until", "DATE", "last day of a promotion's window (inclusive, UTC); NULL = open"),
+    ("conditions", "VARCHAR", "the page's wording of what else the offer depends on"),
+]
+
+
+_STAGING_OFFERS = _schema(*[
+    ("partition_date", "DATE", "daily partition of the snapshot (UTC)"),
+    ("observed_at", "TIMESTAMP", "UTC; capture date for replayed pages"),
+    ("source", "VARCHAR", "source id"),
+    *_OFFER,
+    ("fx_rate", "DECIMAL(38,18)", "units of currency per 1 USD (ECB); NULL for a percentage"),
+    ("fx_date", "DATE", "date of that ECB rate"),
+    *_VALIDITY,
+    ("source_url", "VARCHAR", "page the offer was read from"),
+    ("snapshot_sha256", "VARCHAR", "raw body it was parsed from"),
+    ("location", "VARCHAR", "table/row/cell on the page"),
+])
+_MARTS_OFFERS = _schema(*[
+    *_OFFER,
+    *_VALIDITY,
+    ("first_seen", "DATE", "first observation (UTC day) of this offer on this page"),
+    ("last_seen", "DATE", "the page's latest observation"),
+    ("source", "VARCHAR", "source id"),
+    ("source_url", "VARCHAR", "page the offer was read from"),
+    ("snapshot_sha256", "VARCHAR", "raw body of the latest observation"),
+    ("location", "VARCHAR", "table/row/cell on the page"),
+])
+
+
+# workload costs and their forecast (assets/workload.py)
+_MONEY = "per month, in the buyer's currency (the profile's buyer.currency)"
+_WORKLOAD_COSTS = dg.TableSchema(columns=[
+    dg.TableColumn("profile", "VARCHAR", description="workload profile (profiles/<profile>.yaml)"),
+    dg.TableColumn("month", "DATE", description="first day of the month"),
+    dg.TableColumn("priced_on", "DATE", description="prices in force on this day: the month's last day, today for "
+                                                    "the current month"),
+    dg.TableColumn("covered", "BOOLEAN", description="the month ends within the data (forecast_data_end): the "
+                                                     "forecast uses these months"),
+    dg.TableColumn("rank", "INTEGER", description="1 = the cheapest option that month"),
+    dg.TableColumn("provider", "VARCHAR", description="seller slug"),
+    dg.TableColumn("model", "VARCHAR", description="seller's API model id"),
+    dg.TableColumn("region", "VARCHAR", description="price region of the option (global, cn-mainland, intl, ...)"),
+    dg.TableColumn("list_currency", "VARCHAR", description="currency of the price list the option is priced from"),
+    dg.TableColumn("currency", "VARCHAR", description="the buyer's currency: every amount of the row"),
+    dg.TableColumn("input", "DECIMAL(38,6)", description=f"uncached input at base-tier standard prices, {_MONEY}"),
+    dg.TableColumn("cache", "DECIMAL(38,6)", description=f"cache reads (as input without a cache price), {_MONEY}"),
+    dg.TableColumn("output", "DECIMAL(38,6)", description=f"output at base-tier standard prices, {_MONEY}"),
+    dg.TableColumn("tier_surcharge", "DECIMAL(38,6)", description=f"what long-context tiers add (cliff), {_MONEY}"),
+    dg.TableColumn("discounts", "DECIMAL(38,6)", description=f"batch and off-peak savings (<= 0), {_MONEY}"),
+    dg.TableColumn("free_quota", "DECIMAL(38,6)", description=f"free-quota savings (<= 0), {_MONEY}"),
+    dg.TableColumn("total", "DECIMAL(38,6)", description=f"the month's cost, {_MONEY}"),
+    dg.TableColumn("fx_rate", "DECIMAL(38,18)", description="buyer-currency units per list-currency unit (ECB)"),
+    dg.TableColumn("fx_date", "DATE", description="date of that ECB rate; NULL when the currencies are the same"),
+    dg.TableColumn("free_tokens", "DECIMAL(38,6)", description="free tokens a month counted (free_quotas: true)"),
+    dg.TableColumn("notes", "VARCHAR", description="how the option was priced (no cache price, batch discount, "
+                                                   "promotion, uplift, stale ECB rate)"),
+])
+_WORKLOAD_FORECAST = dg.TableSchema(columns=[
+    dg.TableColumn("profile", "VARCHAR", description="workload profile"),
+    dg.TableColumn("month", "DATE", description="first day of a forecast month (after the last covered month)"),
+    dg.TableColumn("yhat", "DOUBLE", description="forecast median of the cheapest-option cost, buyer's currency "
+                                                 "per month"),
+    dg.TableColumn("lo80", "DOUBLE", description="80% prediction interval, low"),
+    dg.TableColumn("hi80", "DOUBLE", description="80% prediction interval, high"),
+    dg.TableColumn("lo95", "DOUBLE", description="95% prediction interval, low"),
+    dg.TableColumn("hi95", "DOUBLE", description="95% prediction interval, high"),
+    dg.TableColumn("model", "VARCHAR", description="naive | drift | loglinear | ets_damped | uc_llt (backtest choice)"),
+    dg.TableColumn("currency", "VARCHAR", description="the buyer's currency"),
+])
+
+
+
 #: asset key -> every column of its table (:func:`table_of`), in table order.
 COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
     "raw/page_snapshots": _schema(
@@ -135,11 +281,16 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
         ("last_modified", "VARCHAR", "Last-Modified of a live response, sent back (If-Modified-Since) next time"),
         ("ingested_at", "TIMESTAMP", "when this row was written, UTC"),
     ),
+    "staging/price_quotes": _PRICE_QUOTES,
+    "staging/billing_offers": _STAGING_OFFERS,
     "staging/litellm_price_history": _IMPORTED_RUNS,
     "staging/genai_prices_history": _IMPORTED_RUNS,
     "staging/simonw_llm_prices_history": _IMPORTED_RUNS,
     "staging/openrouter_snapshots_history": _IMPORTED_RUNS,
     "staging/price_overrides": _IMPORTED_RUNS,
+    "marts/price_history": _PRICE_HISTORY,
+    "marts/billing_offers": _MARTS_OFFERS,
+    "marts/workload_costs": _WORKLOAD_COSTS,
     "marts/latest_prices": _schema(
         ("provider", "VARCHAR"),
         ("model", "VARCHAR"),
@@ -255,6 +406,7 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
         ("n_obs", "INTEGER", "months used (points for epoch_running_min_ols)"),
         ("window", "VARCHAR", "first..last month (day) used"),
     ),
+    "forecasts/workload_cost_forecast": _WORKLOAD_FORECAST,
     "forecasts/backtest": _schema(
         ("series", "VARCHAR"),
         ("model", "VARCHAR", _SHARED["forecast_model"]),
@@ -282,9 +434,9 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
 
 def with_column_schema(spec: dg.AssetSpec) -> dg.AssetSpec:
     """``spec`` with ``dagster/column_schema`` and ``dagster/table_name`` from :data:`COLUMN_SCHEMAS`; unchanged
-    when it declares a schema itself or has no entry here (the catalog test then names it)."""
+    when it has no entry here (the catalog test then names it)."""
     key = spec.key.to_user_string()
-    if "dagster/column_schema" in spec.metadata or key not in COLUMN_SCHEMAS:
+    if key not in COLUMN_SCHEMAS:
         return spec
     return spec.merge_attributes(
         metadata={"dagster/column_schema": COLUMN_SCHEMAS[key], "dagster/table_name": table_of(key)}

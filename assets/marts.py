@@ -12,30 +12,6 @@ from pipelines import warehouse
 from pipelines.history import models
 from pipelines.resources import DataDirResource
 
-HISTORY_COLUMNS = dg.TableSchema(
-    columns=[
-        dg.TableColumn("provider", "varchar", description="seller slug"),
-        dg.TableColumn("model", "varchar", description="seller's API model id"),
-        dg.TableColumn("price_kind", "varchar"),
-        dg.TableColumn("service_tier", "varchar"),
-        dg.TableColumn("tier_min_tokens", "bigint"),
-        dg.TableColumn("region", "varchar"),
-        dg.TableColumn("currency", "varchar", description="currency of the price list"),
-        dg.TableColumn("conditions", "varchar", description="e.g. an off-peak UTC window; '' when none"),
-        dg.TableColumn("source", "varchar"),
-        dg.TableColumn("valid_from", "date", description="inclusive, UTC"),
-        dg.TableColumn("valid_to", "date", description="exclusive, NULL while current"),
-        dg.TableColumn("usd_per_mtok", "decimal(38,12)", description="USD per 1M tokens"),
-        dg.TableColumn("original_amount", "decimal(38,12)"),
-        dg.TableColumn("original_unit", "varchar"),
-        dg.TableColumn("source_url", "varchar"),
-        dg.TableColumn("snapshot_sha256", "varchar"),
-        dg.TableColumn("n_observations", "bigint", description="days a page observed the run; NULL if imported"),
-        dg.TableColumn("last_observed", "date", description="last day a page observed it (UTC); NULL if imported"),
-    ]
-)
-
-
 def delist_after() -> int:
     """Consecutive observations a model must be missing from its page before it counts as delisted
     (``TOKENPRICES_DELIST_AFTER``, default 3)."""
@@ -72,7 +48,6 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
           dg.AssetKey(["staging", "genai_prices_history"]), dg.AssetKey(["staging", "simonw_llm_prices_history"]),
           dg.AssetKey(["staging", "openrouter_snapshots_history"]), dg.AssetKey(["staging", "price_overrides"])],
     pool="duckdb_warehouse",
-    metadata={"dagster/column_schema": HISTORY_COLUMNS},
 )
 def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
     """Effective-dated prices from every source (``valid_from`` inclusive, ``valid_to`` exclusive or NULL), one row

@@ -21,65 +21,6 @@ OWNERS = ["team:tokenprices"]
 STAGING_OFFERS = dg.AssetKey(["staging", "billing_offers"])
 MARTS_OFFERS = dg.AssetKey(["marts", "billing_offers"])
 
-_KIND = ("free_quota | free_tier | resource_pack | provisioned_throughput | model_unit | promotion | batch_discount "
-         "| regional_uplift")
-#: (column, DuckDB type, description) of the offer columns both tables share, in table order after the first ones.
-_OFFER = [
-    ("provider", "VARCHAR", "seller slug"),
-    ("model", "VARCHAR", "seller's API model id; NULL for an offer not tied to a model (Volcengine model units)"),
-    ("model_name", "VARCHAR", "as on the page (the machine type of a model unit)"),
-    ("offer_kind", "VARCHAR", _KIND),
-    ("price_kind", "VARCHAR", "the token price it concerns (TPM pack of input tokens, promotional output price)"),
-    ("service_tier", "VARCHAR", "standard | batch | ... (a promotion's tier, the pricing tab of a free tier)"),
-    ("tier_min_tokens", "BIGINT", "long-context tier of a promotional price; 0 = base"),
-    ("region", "VARCHAR", "where the offer applies (global, cn-mainland, intl, data-residency, ...)"),
-    ("amount", "DECIMAL(38,12)", "as written: price of the offer, 0 for free quotas/tiers, percent for discounts"),
-    ("currency", "VARCHAR", "ISO 4217; NULL for a percentage"),
-    ("unit", "VARCHAR", "per 1K tokens | per 1M tokens | one-off | per hour | per day | per month | percent off | "
-                        "percent uplift"),
-    ("amount_per_mtok", "DECIMAL(38,12)", "token-priced offers: amount per 1M tokens in currency (per 1K x 1000)"),
-    ("quantity", "DECIMAL(38,6)", "what one unit of the offer gives (1000000 tokens, 10000 TPM, 1 model unit)"),
-    ("quantity_unit", "VARCHAR", "tokens | TPM | model units | images | seconds | characters | requests | voices | "
-                                 "grounded prompts"),
-    ("usd_amount", "DECIMAL(38,12)", "amount in USD at the ECB rate of the observation day"),
-    ("usd_per_mtok", "DECIMAL(38,12)", "amount_per_mtok in USD"),
-]
-_VALIDITY = [
-    ("valid_days", "INTEGER", "validity after activation in days (free quotas)"),
-    ("valid_from", "DATE", "first day of a promotion's window (inclusive, UTC); NULL = open"),
-    ("valid_until", "DATE", "last day of a promotion's window (inclusive, UTC); NULL = open"),
-    ("conditions", "VARCHAR", "the page's wording of what else the offer depends on"),
-]
-
-
-def _schema(cols: list[tuple[str, str, str]]) -> dg.TableSchema:
-    return dg.TableSchema(columns=[dg.TableColumn(n, t, description=d) for n, t, d in cols])
-
-
-STAGING_COLUMNS = _schema([
-    ("partition_date", "DATE", "daily partition of the snapshot (UTC)"),
-    ("observed_at", "TIMESTAMP", "UTC; capture date for replayed pages"),
-    ("source", "VARCHAR", "source id"),
-    *_OFFER,
-    ("fx_rate", "DECIMAL(38,18)", "units of currency per 1 USD (ECB); NULL for a percentage"),
-    ("fx_date", "DATE", "date of that ECB rate"),
-    *_VALIDITY,
-    ("source_url", "VARCHAR", "page the offer was read from"),
-    ("snapshot_sha256", "VARCHAR", "raw body it was parsed from"),
-    ("location", "VARCHAR", "table/row/cell on the page"),
-])
-MARTS_COLUMNS = _schema([
-    *[c for c in _OFFER],
-    *_VALIDITY,
-    ("first_seen", "DATE", "first observation (UTC day) of this offer on this page"),
-    ("last_seen", "DATE", "the page's latest observation"),
-    ("source", "VARCHAR", "source id"),
-    ("source_url", "VARCHAR", "page the offer was read from"),
-    ("snapshot_sha256", "VARCHAR", "raw body of the latest observation"),
-    ("location", "VARCHAR", "table/row/cell on the page"),
-])
-
-
 @dg.asset(
     key=STAGING_OFFERS,
     group_name="staging",
@@ -88,7 +29,6 @@ MARTS_COLUMNS = _schema([
     owners=OWNERS,
     deps=[dg.AssetKey(["raw", "page_snapshots"]), dg.AssetKey(["staging", "price_quotes"])],
     pool="duckdb_warehouse",
-    metadata={"dagster/column_schema": STAGING_COLUMNS},
     description=(
         "Billing offers stated by the price pages -> staging.billing_offers, one row per offer per observation: "
         "free quotas (Alibaba 各100万Token, 90 days after activation), free tiers and grounding allowances (Gemini), "
@@ -144,7 +84,6 @@ def billing_offers(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
     owners=OWNERS,
     deps=[STAGING_OFFERS],
     pool="duckdb_warehouse",
-    metadata={"dagster/column_schema": MARTS_COLUMNS},
     description=(
         "The offers of each price page's latest observation -> marts.billing_offers (and its Parquet copy), with "
         "first_seen (first day the same offer was on the page) and last_seen: free quotas, free tiers, TPM packs, "

@@ -19,39 +19,8 @@ from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
 
 PRICE_QUOTES = dg.AssetKey(["staging", "price_quotes"])
-QUARANTINE_FIELDS = ("observed_at", "source", "provider", "model", "price_kind", "service_tier", "tier_min_tokens",
-                     "region", "usd_per_mtok", "original_amount", "original_currency", "original_unit", "reason",
-                     "source_url", "snapshot_sha256", "location")
-
-
 def _check_name(source: str) -> str:
     return f"{source}_parsed"
-
-
-QUOTE_COLUMNS = dg.TableSchema(
-    columns=[
-        dg.TableColumn("partition_date", "date", description="daily partition (UTC)"),
-        dg.TableColumn("observed_at", "timestamp", description="UTC; capture date for replayed pages"),
-        dg.TableColumn("source", "varchar"),
-        dg.TableColumn("provider", "varchar", description="seller slug"),
-        dg.TableColumn("model", "varchar", description="seller's API model id"),
-        dg.TableColumn("model_name", "varchar", description="as shown on the page"),
-        dg.TableColumn("price_kind", "varchar"),
-        dg.TableColumn("service_tier", "varchar"),
-        dg.TableColumn("tier_min_tokens", "bigint"),
-        dg.TableColumn("region", "varchar"),
-        dg.TableColumn("usd_per_mtok", "decimal(38,12)", description="USD per 1M tokens"),
-        dg.TableColumn("original_amount", "decimal(38,12)"),
-        dg.TableColumn("original_currency", "varchar"),
-        dg.TableColumn("original_unit", "varchar"),
-        dg.TableColumn("fx_rate", "decimal(38,18)", description="original currency per USD (ECB)"),
-        dg.TableColumn("fx_date", "date"),
-        dg.TableColumn("conditions", "varchar", description="e.g. an off-peak UTC window; NULL when none"),
-        dg.TableColumn("source_url", "varchar"),
-        dg.TableColumn("snapshot_sha256", "varchar"),
-        dg.TableColumn("location", "varchar", description="table/row/cell on the page"),
-    ]
-)
 
 
 PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_quotes``, one row per observed price.
@@ -77,7 +46,6 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
             owners=["team:tokenprices"],
             deps=[dg.AssetKey(["raw", "page_snapshots"])],
             description=PRICE_QUOTES_DOC,
-            metadata={"dagster/column_schema": QUOTE_COLUMNS},
         )
     ],
     name="staging__price_quotes",
@@ -132,8 +100,7 @@ def price_quotes(
             if not outcome["problems"]:
                 part = {"partition_date": day, "source": name}
                 with warehouse.transaction(con):
-                    warehouse.replace(con, "staging.quarantine",
-                                      [{k: r[k] for k in QUARANTINE_FIELDS} for r in outcome["quarantine"]], part)
+                    warehouse.replace(con, "staging.quarantine", outcome["quarantine"], part)
                     warehouse.replace(con, "staging.price_quotes", outcome["quotes"], part)
                     warehouse.replace(con, "staging.unit_prices", outcome["units"], part)
             for run in outcome["runs"]:

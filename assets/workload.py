@@ -33,47 +33,6 @@ WORKLOAD_FORECAST = dg.AssetKey(["forecasts", "workload_cost_forecast"])
 COST_PLACES = Decimal("0.000001")
 FX_PLACES = Decimal("0.000000000000000001")
 
-_MONEY = "per month, in the buyer's currency (the profile's buyer.currency)"
-COST_COLUMNS = dg.TableSchema(columns=[
-    dg.TableColumn("profile", "VARCHAR", description="workload profile (profiles/<profile>.yaml)"),
-    dg.TableColumn("month", "DATE", description="first day of the month"),
-    dg.TableColumn("priced_on", "DATE", description="prices in force on this day: the month's last day, today for "
-                                                    "the current month"),
-    dg.TableColumn("covered", "BOOLEAN", description="the month ends within the data (forecast_data_end): the "
-                                                     "forecast uses these months"),
-    dg.TableColumn("rank", "INTEGER", description="1 = the cheapest option that month"),
-    dg.TableColumn("provider", "VARCHAR", description="seller slug"),
-    dg.TableColumn("model", "VARCHAR", description="seller's API model id"),
-    dg.TableColumn("region", "VARCHAR", description="price region of the option (global, cn-mainland, intl, ...)"),
-    dg.TableColumn("list_currency", "VARCHAR", description="currency of the price list the option is priced from"),
-    dg.TableColumn("currency", "VARCHAR", description="the buyer's currency: every amount of the row"),
-    dg.TableColumn("input", "DECIMAL(38,6)", description=f"uncached input at base-tier standard prices, {_MONEY}"),
-    dg.TableColumn("cache", "DECIMAL(38,6)", description=f"cache reads (as input without a cache price), {_MONEY}"),
-    dg.TableColumn("output", "DECIMAL(38,6)", description=f"output at base-tier standard prices, {_MONEY}"),
-    dg.TableColumn("tier_surcharge", "DECIMAL(38,6)", description=f"what long-context tiers add (cliff), {_MONEY}"),
-    dg.TableColumn("discounts", "DECIMAL(38,6)", description=f"batch and off-peak savings (<= 0), {_MONEY}"),
-    dg.TableColumn("free_quota", "DECIMAL(38,6)", description=f"free-quota savings (<= 0), {_MONEY}"),
-    dg.TableColumn("total", "DECIMAL(38,6)", description=f"the month's cost, {_MONEY}"),
-    dg.TableColumn("fx_rate", "DECIMAL(38,18)", description="buyer-currency units per list-currency unit (ECB)"),
-    dg.TableColumn("fx_date", "DATE", description="date of that ECB rate; NULL when the currencies are the same"),
-    dg.TableColumn("free_tokens", "DECIMAL(38,6)", description="free tokens a month counted (free_quotas: true)"),
-    dg.TableColumn("notes", "VARCHAR", description="how the option was priced (no cache price, batch discount, "
-                                                   "promotion, uplift, stale ECB rate)"),
-])
-FORECAST_COLUMNS = dg.TableSchema(columns=[
-    dg.TableColumn("profile", "VARCHAR", description="workload profile"),
-    dg.TableColumn("month", "DATE", description="first day of a forecast month (after the last covered month)"),
-    dg.TableColumn("yhat", "DOUBLE", description="forecast median of the cheapest-option cost, buyer's currency "
-                                                 "per month"),
-    dg.TableColumn("lo80", "DOUBLE", description="80% prediction interval, low"),
-    dg.TableColumn("hi80", "DOUBLE", description="80% prediction interval, high"),
-    dg.TableColumn("lo95", "DOUBLE", description="95% prediction interval, low"),
-    dg.TableColumn("hi95", "DOUBLE", description="95% prediction interval, high"),
-    dg.TableColumn("model", "VARCHAR", description="naive | drift | loglinear | ets_damped | uc_llt (backtest choice)"),
-    dg.TableColumn("currency", "VARCHAR", description="the buyer's currency"),
-])
-
-
 def _md(df: pd.DataFrame, floatfmt: str = ".2f") -> dg.MetadataValue:
     return dg.MetadataValue.md(df.to_markdown(index=False, floatfmt=floatfmt) if len(df) else "(none)")
 
@@ -114,7 +73,6 @@ def _cost_plot_jobs(fits: list, plots: Path) -> list:
     owners=OWNERS,
     deps=[dg.AssetKey(["marts", "price_history"]), dg.AssetKey(["marts", "billing_offers"])],
     pool="duckdb_warehouse",
-    metadata={"dagster/column_schema": COST_COLUMNS},
     description=(
         "Monthly cost of the bundled workload profiles (profiles/chat_assistant.yaml, rag_long_prompts.yaml, "
         "batch_summarisation.yaml) with every (provider, model, region) option the profile allows, 2024-01 -> "
@@ -140,8 +98,7 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
             for k in (*workload.BREAKDOWN, "free_tokens"):
                 r[k] = _q(r[k])
             r["fx_rate"] = _q(r["fx_rate"], FX_PLACES)
-        cols = [c.name for c in COST_COLUMNS.columns]
-        df = pd.DataFrame(rows, columns=cols)
+        df = pd.DataFrame(rows)
         warehouse.replace(con, "marts.workload_costs", df)  # rebuilt as a whole
         n = con.table("marts.workload_costs").aggregate("count(*)").fetchall()[0][0]
         cheapest = warehouse.run(con, "workload_cheapest").fetchdf()
@@ -196,7 +153,6 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
     owners=OWNERS,
     deps=[WORKLOAD_COSTS],
     pool="duckdb_warehouse",
-    metadata={"dagster/column_schema": FORECAST_COLUMNS},
     description=(
         "What each bundled workload will cost in 12 months -> forecasts.workload_cost_forecast (median, 80%/95% "
         "prediction intervals per month) and forecasts.workload_cost_decline. Series: the profile's cheapest-option "
