@@ -179,12 +179,12 @@ def test_far_fewer_models_is_drift(tmp_path):
     assert any(f"fewer than 50% of the {good_models} models of the last good parse" in p for p in problems), problems
 
 
-# -- the marts' invariants as asset checks (assets/marts.py CHECKS) -------------------------------------------------
+# -- the marts' invariants as asset checks (assets/marts.py INVARIANTS) ------------------------------------------
 def _run_checks(db) -> dict[str, dg.AssetCheckResult]:
-    from assets.marts import CHECKS
+    from assets.marts import marts_invariants
 
-    res = DuckDBResource(database=str(db))
-    return {next(iter(c.check_keys)).name: c(duckdb=res) for c in CHECKS}
+    ctx = dg.build_asset_check_context(resources={"duckdb": DuckDBResource(database=str(db))})
+    return {r.check_name: r for r in marts_invariants(ctx)}
 
 
 def test_marts_invariant_checks_pass_on_the_built_warehouse_and_fail_on_a_broken_one(built, tmp_path):
@@ -204,8 +204,9 @@ def test_marts_invariant_checks_pass_on_the_built_warehouse_and_fail_on_a_broken
                AND tier_min_tokens = 0 AND currency = 'USD' AND source = 'litellm'"""
     with duckdb.connect(str(db)) as con:
         # LiteLLM's gpt-4o input: $5 until the cut to $2.50 on 2024-11-14 (tests/test_pipeline.py)
-        assert con.execute(f"""SELECT usd_per_mtok, valid_to FROM marts.price_history
-                               WHERE {gpt4o} AND valid_to = DATE '2024-11-14'""").fetchall() == [(5, dt.date(2024, 11, 14))]
+        cut = con.execute(f"""SELECT usd_per_mtok, valid_to FROM marts.price_history
+                               WHERE {gpt4o} AND valid_to = DATE '2024-11-14'""").fetchall()
+        assert cut == [(5, dt.date(2024, 11, 14))]
         # the $5 run said to last a day longer overlaps the $2.50 run
         con.execute(f"UPDATE marts.price_history SET valid_to = DATE '2024-11-15' WHERE {gpt4o} "
                     "AND valid_to = DATE '2024-11-14'")
