@@ -160,10 +160,10 @@ def replace(con: duckdb.DuckDBPyConnection, table: str, rows: Rows, where: dict 
 
     Deletes the rows matching ``where`` -- ``{column: value}``, all of them; a list or tuple value means any of its
     values; ``None``/``{}`` the whole table -- and, with ``keys`` (column names), only those whose ``keys`` equal
-    a new row's (no new row: nothing deleted); then inserts ``rows`` (:func:`insert`). ``where``'s single values are added
-    to rows lacking the column (the slice written is the one deleted). Values are bound as parameters, never
-    formatted into the SQL; table and column names are checked against the catalog (ValueError for an unknown
-    one). Returns the number of rows inserted."""
+    a new row's (no new row: nothing deleted); then inserts ``rows`` (:func:`insert`). ``where``'s single values
+    are added to rows lacking the column (the slice written is the one deleted). Values are bound as parameters,
+    never formatted into the SQL; table and column names are checked against the catalog (ValueError for an
+    unknown one). Returns the number of rows inserted."""
     where = where or {}
     cols = columns(con, table)
     unknown = [c for c in (*where, *keys) if c not in cols]
