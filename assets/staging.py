@@ -8,11 +8,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.offers import STAGING_COLUMNS as OFFER_COLUMNS
 from assets.partitions import daily_partitions
 from assets.priority import FIRST
 from pipelines import ahead, config, warehouse
 from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines.history import drift
+from pipelines.cost.offers import offer_rows
 from pipelines.history.normalise import FxError, quote_rows, unit_price_rows
 from pipelines.sources.registry import SOURCES
 from pipelines.resources import DataDirResource, FetcherResource
@@ -61,6 +63,12 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
     transaction, so re-running a partition adds no duplicates. A page that fails to parse leaves that source's
     earlier rows intact and fails that source's check only.
 
+    The same pass reads the billing offers of the sources that state them (``Source.parse_offers``: free quotas,
+    free tiers, TPM packs, model units, promotions, batch discounts, regional uplifts) into
+    ``staging.billing_offers``, replaced with the source's quotes: amounts as written, USD at the ECB rate of the
+    observation day. Each blob is parsed once. A page whose offers cannot be read is logged as an error and gives
+    no offers that day; its prices are still loaded (offers are not token prices, price-semantics.md).
+
     Each source has its blocking check ``<source>_parsed``. A run may select some of the checks (the asset is
     subsettable by check): then only those sources are parsed and loaded, and the others' rows are left as they
     are. ``tokenprices demo`` and ``tokenprices backfill`` select, for a replayed day, the sources with a capture
@@ -77,7 +85,7 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
             owners=["team:tokenprices"],
             deps=[dg.AssetKey(["raw", "page_snapshots"])],
             description=PRICE_QUOTES_DOC,
-            metadata={"dagster/column_schema": QUOTE_COLUMNS},
+            metadata={"dagster/column_schema": QUOTE_COLUMNS, "billing_offers_column_schema": OFFER_COLUMNS},
         )
     ],
     name="staging__price_quotes",
@@ -134,6 +142,8 @@ def price_quotes(
             outcome = _parse_source(con, root, name, source, snapshots, day)
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
+            for line in outcome["offer_problems"]:
+                context.log.error(f"{name}: {line}")
             if not outcome["problems"]:
                 con.execute("BEGIN TRANSACTION")
                 warehouse.run(con, "delete_partition_quotes", {"partition_date": day, "source": name})
@@ -144,11 +154,14 @@ def price_quotes(
                                       partition_date=day)
                 warehouse.insert_rows(con, "insert_price_quote", outcome["quotes"], partition_date=day)
                 warehouse.insert_rows(con, "insert_unit_price", outcome["units"], partition_date=day)
+                if source.parse_offers is not None:
+                    warehouse.run(con, "delete_partition_billing_offers", {"partition_date": day, "source": name})
+                    warehouse.insert_rows(con, "insert_billing_offer", outcome["offers"], partition_date=day)
                 con.execute("COMMIT")
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
             models = {(r["provider"], r["model"]) for r in outcome["quotes"]}
-            per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models))
+            per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models), len(outcome["offers"]))
             check_results.append(
                 dg.AssetCheckResult(
                     asset_key=PRICE_QUOTES,
@@ -160,6 +173,9 @@ def price_quotes(
                         "quarantined": len(outcome["quarantine"]),
                         "models": len(models),
                         "problems": dg.MetadataValue.json(outcome["problems"]),
+                        **({"offers": len(outcome["offers"]),
+                            "unreadable_offers": dg.MetadataValue.json(outcome["offer_problems"])}
+                           if source.parse_offers is not None else {}),
                     },
                 )
             )
@@ -176,7 +192,7 @@ def price_quotes(
             "dagster/row_count": total,
             "partition_rows": part,
             "per_source": dg.MetadataValue.json(
-                {k: {"quotes": q, "unit_prices": u, "models": m} for k, (q, u, m) in per_source.items()}
+                {k: {"quotes": q, "unit_prices": u, "models": m, "offers": o} for k, (q, u, m, o) in per_source.items()}
             ),
             "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(no quotes)"),
         },
@@ -205,18 +221,21 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
     """Parse and normalise one source's snapshots of a partition and run the drift guards.
 
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
-    (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``runs`` (rows for
-    staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written) and ``log``.
+    (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``offers`` (rows for
+    staging.billing_offers, read from the same bodies by ``source.parse_offers``), ``runs`` (rows for
+    staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written), ``offer_problems``
+    (pages whose offers could not be read: logged, not blocking) and ``log``.
     """
-    quotes, units, runs, problems, log, held = [], [], [], [], [], []
+    quotes, units, runs, problems, log, held, offers, offer_problems = [], [], [], [], [], [], [], []
     previous_values = {
         tuple(r[:8]): r[8] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
     }
     for _, url, sha, fetched_at in snapshots:
         at = fetched_at.replace(tzinfo=dt.UTC)
         try:
+            body = warehouse.read_blob(root, sha)
             # parsed in a worker ahead of this run when the CLI started it (pipelines.ahead), else here
-            prices = ahead.take(ahead.parse_key(name, sha, url), lambda: source.parse(warehouse.read_blob(root, sha), url))
+            prices = ahead.take(ahead.parse_key(name, sha, url), lambda: source.parse(body, url))
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
         except (ParseError, FxError) as exc:
@@ -226,6 +245,13 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             runs.append({"url": url, "snapshot_sha256": sha, "status": "parse_error", "n_quotes": 0,
                          "n_unit_prices": 0, "n_models": 0, "detail": detail})
             continue
+        if source.parse_offers is not None:
+            try:
+                offers += offer_rows(source.parse_offers(body, url), source=name, source_url=url, observed_at=at,
+                                     snapshot_sha256=sha)
+            except (ParseError, FxError, ValueError) as exc:
+                detail = f"{url}: offers unreadable: {type(exc).__name__}: {exc}"
+                offer_problems.append(detail)
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
         if source.quarantine_bad_rows:
@@ -246,7 +272,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             log.append(f"{name}: {url} parsed {len(q)} quotes, {len(u)} unit prices, {n_models} models")
         quotes += q
         units += u
-    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held}
+    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held,
+            "offers": offers, "offer_problems": offer_problems}
 
 
 def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) -> dg.MaterializeResult:
