@@ -14,6 +14,22 @@ def _path(env: str, default: Path) -> Path:
     return Path(v).expanduser().resolve() if v else default
 
 
+#: First-party sellers: model makers that sell their own models through their own API (price-semantics.md,
+#: "provider" and "creator"), as ``{seller slug: creator slug}``. The one definition: identity, forecasts and
+#: workloads use it or the subsets below (tests/test_config.py). Volcengine is ByteDance's cloud selling ByteDance's
+#: Doubao: its creator is not its own slug, so its ids are placed by family prefix (pipelines.history.models).
+FIRST_PARTY: dict[str, str] = {
+    "openai": "openai", "anthropic": "anthropic", "google": "google", "deepseek": "deepseek", "mistral": "mistral",
+    "xai": "xai", "cohere": "cohere", "moonshot": "moonshot", "minimax": "minimax", "zai": "zai", "zhipu": "zhipu",
+    "alibaba": "alibaba", "baidu": "baidu", "perplexity": "perplexity", "amazon": "amazon", "ai21": "ai21",
+    "volcengine": "bytedance",
+}
+#: first-party sellers whose slug is also the creator's: a model id they sell with no creator in it is theirs.
+SELF_NAMED_SELLERS = frozenset(s for s, creator in FIRST_PARTY.items() if s == creator)
+#: the market index basket (``matched_model_blended``, docs/forecasting.md): the first-party sellers whose USD list
+#: prices make up the market series, in the order the series lists them.
+MARKET_INDEX_SELLERS = ("openai", "anthropic", "google", "deepseek", "mistral", "xai", "cohere", "moonshot", "minimax")
+
 #: prefixes of DuckDB database names that are not local files (MotherDuck: https://motherduck.com/docs/).
 REMOTE_DATABASE_PREFIXES = ("md:", "motherduck:")
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: LMArena organisation -> our provider slug (first-party sellers of pipelines.forecast.fit.FIRST_PARTY).
+#: LMArena organisation -> our provider slug (the market index sellers, pipelines.config.MARKET_INDEX_SELLERS).
 ORG_PROVIDER = {
     "OpenAI": "openai", "Anthropic": "anthropic", "Google": "google", "DeepSeek": "deepseek",
     "DeepSeek AI": "deepseek", "Mistral": "mistral", "xAI": "xai", "Cohere": "cohere", "Moonshot": "moonshot",

@@ -59,9 +59,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines import warehouse
+from pipelines.config import MARKET_INDEX_SELLERS
 
-#: sellers whose own list prices make up the market series (first-party model makers' APIs).
-FIRST_PARTY = ("openai", "anthropic", "google", "deepseek", "mistral", "xai", "cohere", "moonshot", "minimax")
 #: a month-on-month price relative beyond this factor (either way) is treated as a data error (LiteLLM
 #: documents unit mistakes of 1000x, per-character mix-ups of 64x) and left out of the index.
 MAX_RELATIVE = 20.0
@@ -973,15 +972,15 @@ def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def monthly_prices(con, last: dt.date) -> pd.DataFrame:
     """Monthly blended prices of the first-party sellers' USD lists, :data:`FIRST_MONTH`..``last`` (SQL
     ``monthly_blended_prices``): columns month, provider, model, input, output, blended (USD per 1M tokens)."""
-    return warehouse.run(con, "monthly_blended_prices",
-                         {"first_month": FIRST_MONTH, "last_month": last, "providers": list(FIRST_PARTY)}).fetchdf()
+    return warehouse.run(con, "monthly_blended_prices", {"first_month": FIRST_MONTH, "last_month": last,
+                                                         "providers": list(MARKET_INDEX_SELLERS)}).fetchdf()
 
 
 def price_points(con, last: dt.date) -> pd.DataFrame:
     """Dated blended prices of the first-party sellers up to the end of ``last`` (SQL ``forecast_price_points``):
     columns day, provider, model, input, output, blended (USD per 1M tokens)."""
     return warehouse.run(con, "forecast_price_points",
-                         {"providers": list(FIRST_PARTY), "last_day": month_end(last)}).fetchdf()
+                         {"providers": list(MARKET_INDEX_SELLERS), "last_day": month_end(last)}).fetchdf()
 
 
 def build_matched_model(con, last: dt.date, prices: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -1033,8 +1032,8 @@ def build_price_tiers(con, last: dt.date, prices: pd.DataFrame | None = None,
     Returns (rows, the current models' monthly prices)."""
     prices = monthly_prices(con, last) if prices is None else prices
     points = price_points(con, last) if points is None else points
-    pages = warehouse.run(con, "forecast_current_models",
-                          {"first_month": FIRST_MONTH, "last_month": last, "providers": list(FIRST_PARTY)}).fetchdf()
+    pages = warehouse.run(con, "forecast_current_models", {"first_month": FIRST_MONTH, "last_month": last,
+                                                           "providers": list(MARKET_INDEX_SELLERS)}).fetchdf()
     first_seen = points.groupby(["provider", "model"], as_index=False)["day"].min()
     first_seen = first_seen.rename(columns={"day": "first_seen"})
     current = current_models(prices, pages, first_seen)
