@@ -2,7 +2,6 @@
 
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -330,11 +329,6 @@ def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     return import_runs(context, duckdb, "litellm", ahead.take(_read_key("litellm"), litellm.read_runs, config.litellm_dir()))
 
 
-def _dataset_dir(env: str) -> Path | None:
-    value = os.environ.get(env)
-    return Path(value).expanduser() if value else None
-
-
 @dg.asset(
     key=dg.AssetKey(["staging", "genai_prices_history"]),
     group_name="staging",
@@ -357,7 +351,7 @@ def genai_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResour
 
 
 def _genai_dir() -> Path:
-    return _dataset_dir("TOKENPRICES_GENAI_PRICES_DIR") or config.ROOT / "seed" / "genai_prices"
+    return config.genai_prices_dir()
 
 
 def _bundled_reads() -> dict[str, tuple]:
@@ -387,14 +381,15 @@ def start_dataset_reads() -> int:
 
 def _live() -> bool:
     """``TOKENPRICES_IMPORT_LIVE=1``: importers fetch the datasets' current files from their public URLs."""
-    return os.environ.get("TOKENPRICES_IMPORT_LIVE", "") in ("1", "true", "yes")
+    return config.import_live()
 
 
-def _optional_import(context, duckdb, env: str, module, what: str) -> dg.MaterializeResult:
+def _optional_import(context, duckdb, module, what: str) -> dg.MaterializeResult:
     if _live() and module is simonw:
         folder, today = live.simonw_live()
         return import_runs(context, duckdb, module.SOURCE, module.read_runs(folder, as_of=today, commit="main"))
-    folder = _dataset_dir(env)
+    folder = config.optional_dataset_dir(module.SOURCE)
+    env = config.OPTIONAL_DATASET_ENV[module.SOURCE]
     if folder is None:
         note = (f"skipped: {what} has no licence to ship it, so it is read from a folder given at run time; "
                 f"set {env} to the dataset folder to import it (rows already imported are kept)")
@@ -419,7 +414,7 @@ def simonw_llm_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBR
     """simonw/llm-prices (USD per 1M tokens, from_date/to_date) as runs of source ``simonw_llm_prices``, read from
     the folder in ``TOKENPRICES_SIMONW_DIR`` (the dataset has no licence and is not shipped); skipped, with a note,
     when it is not set. Rules: ``pipelines.history.importers.simonw``."""
-    return _optional_import(context, duckdb, "TOKENPRICES_SIMONW_DIR", simonw, "simonw/llm-prices")
+    return _optional_import(context, duckdb, simonw, "simonw/llm-prices")
 
 
 @dg.asset(
@@ -434,9 +429,7 @@ def openrouter_snapshots_history(context: dg.AssetExecutionContext, duckdb: Duck
     """OpenRouter ``/api/v1/models`` snapshots 2024-03 -> 2025-02 (USD per token decimal strings, ``-1`` sentinel
     skipped) as runs of source ``openrouter_snapshots``, read from the folder in
     ``TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR`` (no licence, not shipped); skipped, with a note, when it is not set."""
-    return _optional_import(
-        context, duckdb, "TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR", openrouter_snapshots, "the OpenRouter snapshot set"
-    )
+    return _optional_import(context, duckdb, openrouter_snapshots, "the OpenRouter snapshot set")
 
 
 @dg.asset(
@@ -451,7 +444,7 @@ def price_overrides(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -
     """A person's price corrections, ``overrides/price_overrides.csv`` (versioned; or ``TOKENPRICES_OVERRIDES``),
     as runs of source ``override``: they outrank every other source and survive every re-import. Not passed
     through the sanity rules: an override is deliberate."""
-    path = Path(os.environ.get("TOKENPRICES_OVERRIDES") or config.ROOT / "overrides" / "price_overrides.csv")
+    path = config.overrides_path()
     rows = overrides.read_runs(path)
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)

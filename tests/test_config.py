@@ -1,6 +1,7 @@
 """pipelines/config.py: the one definition of the first-party sellers, and the settings read from the environment."""
 
 import ast
+import re
 from pathlib import Path
 
 import yaml
@@ -44,3 +45,61 @@ def test_no_other_list_of_first_party_sellers():
                     if len(values) >= 5 and values <= slugs:
                         found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+def _config_variables() -> set[str]:
+    """The TOKENPRICES_* variables pipelines/config.py reads (string constants in its code)."""
+    tree = ast.parse((ROOT / "pipelines" / "config.py").read_text(encoding="utf-8"))
+    return {n.value for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and re.fullmatch(r"TOKENPRICES_[A-Z_]+", n.value)}
+
+
+def test_every_setting_is_documented_in_env_example():
+    documented = set(re.findall(r"^# (TOKENPRICES_[A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert len(_config_variables()) >= 20
+    assert _config_variables() == documented
+
+
+#: environment reads allowed outside pipelines/config.py, and why.
+NOT_SETTINGS = {
+    "pipelines/cli/main.py": "DAGSTER_HOME is Dagster's own variable: the CLI makes the folder it names",
+    "pipelines/forecast/fit.py": "saves and restores the BLAS variables it sets for the worker processes",
+}
+
+
+def test_only_config_reads_the_environment():
+    """No ``os.environ.get`` / ``os.getenv`` / ``os.environ[...]`` read in assets/ or pipelines/ outside config.py:
+    settings come through pipelines/config.py (and the resources built from it)."""
+    reads = []
+    for pkg in ("pipelines", "assets"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel == "pipelines/config.py" or rel in NOT_SETTINGS:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                target = None
+                if isinstance(node, ast.Call):
+                    target = node.func
+                elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                    target = node.value
+                text = ast.unparse(target) if target is not None else ""
+                if text in ("os.environ.get", "os.getenv", "os.environ", "environ.get", "getenv"):
+                    reads.append(f"{rel}:{node.lineno}: {ast.unparse(node)}")
+    assert reads == []
+
+
+def test_settings_follow_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("TOKENPRICES_SIMONW_DIR", str(tmp_path))
+    monkeypatch.delenv("TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR", raising=False)
+    assert config.optional_dataset_dir("simonw_llm_prices") == tmp_path
+    assert config.optional_dataset_dir("openrouter_snapshots") is None
+    monkeypatch.setenv("TOKENPRICES_FORECAST_WORKERS", "0")
+    assert config.forecast_workers() == 1
+    monkeypatch.delenv("TOKENPRICES_FORECAST_WORKERS")
+    assert config.forecast_workers() is None
+    monkeypatch.setenv("TOKENPRICES_EXECUTOR", " Multiprocess ")
+    assert config.executor_name() == "multiprocess"
+    monkeypatch.delenv("TOKENPRICES_LAKE_URI", raising=False)
+    assert config.lake_uri(tmp_path) == str(tmp_path / "lake")
+    monkeypatch.setenv("TOKENPRICES_LAKE_URI", "s3://bucket/lake")
+    assert config.lake_uri(tmp_path) == "s3://bucket/lake"

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pipelines import warehouse
+from pipelines import config, warehouse
 from pipelines.config import MARKET_INDEX_SELLERS
 
 #: a month-on-month price relative beyond this factor (either way) is treated as a data error (LiteLLM
@@ -454,8 +454,7 @@ POOL_MIN_SERIES = 100
 
 def default_workers() -> int:
     """Worker processes for :func:`fit_many`: ``TOKENPRICES_FORECAST_WORKERS`` or the CPU count."""
-    env = os.environ.get("TOKENPRICES_FORECAST_WORKERS")
-    return max(1, int(env)) if env else max(1, os.cpu_count() or 1)
+    return config.forecast_workers() or max(1, os.cpu_count() or 1)
 
 
 #: environment of the worker processes: single-threaded BLAS. The matrices are tiny (3x3 states); on a busy
@@ -654,7 +653,7 @@ def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = No
             results[i] = future.result()
     heavy = [i for i, it in enumerate(items) if _is_heavy(it) and i not in results]
     if workers is None:  # a cold pool costs ~2-3 s to start; below POOL_MIN_SERIES it does not pay for itself
-        explicit = bool(os.environ.get("TOKENPRICES_FORECAST_WORKERS"))
+        explicit = config.forecast_workers() is not None
         workers = default_workers() if explicit or _WARM or len(heavy) >= POOL_MIN_SERIES else 1
     workers = max(1, workers)
     if workers > 1 and len(heavy) > 1:
