@@ -124,6 +124,8 @@ def connect_warehouse(
     timeout_s: float = 60.0,
     poll_s: float = 0.25,
     config: dict | None = None,
+    sleep=time.sleep,
+    clock=time.monotonic,
 ) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, waiting at most ``timeout_s`` seconds for another process's lock to go away.
 
@@ -132,16 +134,17 @@ def connect_warehouse(
     outside Dagster (a ``duckdb`` shell, a notebook, ``tokenprices demo`` without the shared DAGSTER_HOME)
     holding the file makes this retry every ``poll_s`` s and then raise :class:`WarehouseLockedError` naming
     the file, the holder's PID and command line, and what to do. Never waits longer than ``timeout_s``
-    (0 = fail at once). Other DuckDB errors are raised unchanged.
+    (0 = fail at once). Other DuckDB errors are raised unchanged. ``sleep`` and ``clock`` (seconds, monotonic) are
+    the waiting and the time it reads: tests pass their own, so no test waits on the wall clock.
     """
-    deadline = time.monotonic() + max(0.0, timeout_s)
+    deadline = clock() + max(0.0, timeout_s)
     while True:
         try:
             return duckdb.connect(str(database), read_only=read_only, config=config or {})
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise
-            if time.monotonic() >= deadline:
+            if clock() >= deadline:
                 pid, cmd = _holder(str(exc))
                 who = f"process {pid}" + (f" ({cmd})" if cmd else "") if pid else "another process"
                 raise WarehouseLockedError(
@@ -151,7 +154,7 @@ def connect_warehouse(
                     "TOKENPRICES_LOCK_TIMEOUT_S to wait longer.",
                     pid=pid, command=cmd,
                 ) from exc
-            time.sleep(min(poll_s, max(0.0, deadline - time.monotonic())))
+            sleep(min(poll_s, max(0.0, deadline - clock())))
 
 
 class WarehouseResource(DuckDBResource):

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from assets import offers, raw, staging
-from tests.conftest import PAGES, replay_resources
+from tests.conftest import PAGES
 
 DAY = "2025-12-13"
 VOLC = "volcengine/2025-12-13_volcengine-docs-82379-1544106_doc-json.txt"
@@ -20,10 +20,10 @@ def _check(result, name: str):
                 if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.asset_check_evaluation_data.check_name == name)
 
 
-def test_price_quotes_writes_the_offers_of_the_same_parse(tmp_path):
+def test_price_quotes_writes_the_offers_of_the_same_parse(tmp_path, resources):
     from pipelines.sources import volcengine
 
-    res = replay_resources(tmp_path / "w.duckdb", tmp_path / "d")
+    res = resources
     instance = dg.DagsterInstance.ephemeral()
     for _ in range(2):  # a re-run of the partition replaces the source's offers, it adds no duplicates
         r = dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=DAY, resources=res,
