@@ -3,13 +3,15 @@
 remove it)."""
 
 import ast
+import functools
 import graphlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def import_graph() -> dict[str, set[str]]:
+@functools.cache
+def import_graph() -> dict[str, frozenset[str]]:
     """``{module: project modules it imports}`` for every module under pipelines/ and assets/ (ast, no import)."""
     mods = {}
     for pkg in ("pipelines", "assets"):
@@ -25,7 +27,7 @@ def import_graph() -> dict[str, set[str]]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 deps.add(node.module)
                 deps.update(f"{node.module}.{a.name}" for a in node.names)  # from pipelines.sources import alibaba
-        graph[name] = {d for d in deps if d in mods and d != name}
+        graph[name] = frozenset(d for d in deps if d in mods and d != name)
     return graph
 
 
