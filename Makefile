@@ -7,7 +7,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 DEV_HOST ?= 127.0.0.1
 DEV_PORT ?= 3000
 
-.PHONY: demo test test-e2e chromium run dev dev-tmp dagster-home venv clean bench
+.PHONY: demo test test-fast test-e2e chromium run dev dev-tmp dagster-home venv clean bench
 
 $(BIN)/tokenprices: pyproject.toml
 	@command -v uv >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
@@ -39,6 +39,16 @@ demo: venv dagster-home
 ## The test suite (offline; real captures, real HTTP on 127.0.0.1, real DuckDB files).
 test: venv
 	$(BIN)/python -m pytest -q
+
+# the parsers and the unit tests: no warehouse built, no Dagster run, no CLI process (tests marked slow in these
+# files are left to make test)
+FAST_TESTS := tests/parsers tests/importers tests/test_all_captures.py tests/test_normalise.py tests/test_models.py \
+	tests/test_config.py tests/test_imports.py tests/test_epoch.py tests/test_fetch.py tests/test_fetch_live.py \
+	tests/test_forecast_capability.py tests/test_forecast_models.py
+
+## The fast subset while you work (under a minute): parsers and units. `make test` before you push.
+test-fast: venv
+	$(BIN)/python -m pytest -q -m 'not slow and not e2e' $(FAST_TESTS)
 
 ## Debian's chromium for the end-to-end test (apt-get, as root), unless it is there already.
 chromium:

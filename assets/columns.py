@@ -282,7 +282,6 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
         ("ingested_at", "TIMESTAMP", "when this row was written, UTC"),
     ),
     "staging/price_quotes": _PRICE_QUOTES,
-    "staging/billing_offers": _STAGING_OFFERS,
     "staging/litellm_price_history": _IMPORTED_RUNS,
     "staging/genai_prices_history": _IMPORTED_RUNS,
     "staging/simonw_llm_prices_history": _IMPORTED_RUNS,

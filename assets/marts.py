@@ -2,20 +2,19 @@
 
 
 import datetime as dt
-import os
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.priority import FIRST
-from pipelines import warehouse
+from pipelines import config, warehouse
 from pipelines.history import models
 from pipelines.resources import DataDirResource
 
 def delist_after() -> int:
     """Consecutive observations a model must be missing from its page before it counts as delisted
-    (``TOKENPRICES_DELIST_AFTER``, default 3)."""
-    return int(os.environ.get("TOKENPRICES_DELIST_AFTER", "3"))
+    (``TOKENPRICES_DELIST_AFTER``, default 3; :func:`pipelines.config.delist_after`)."""
+    return config.delist_after()
 
 
 def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: str, sql_name: str,
@@ -168,7 +167,6 @@ def _deprecations():
 
     import pandas as pd
 
-    from pipelines import config
     from pipelines.history.importers.litellm import canonical
 
     path = config.litellm_dir() / "model_prices_latest.json"

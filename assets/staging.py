@@ -2,7 +2,6 @@
 
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +12,7 @@ from assets.priority import FIRST
 from pipelines import ahead, config, warehouse
 from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines.history import drift
+from pipelines.cost.offers import offer_rows
 from pipelines.history.normalise import FxError, quote_rows, unit_price_rows
 from pipelines.sources.registry import SOURCES
 from pipelines.resources import DataDirResource, FetcherResource
@@ -29,6 +29,12 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
     (CNY/EUR at the ECB rate of the observation day). The source's rows of this partition are replaced in one
     transaction, so re-running a partition adds no duplicates. A page that fails to parse leaves that source's
     earlier rows intact and fails that source's check only.
+
+    The same pass reads the billing offers of the sources that state them (``Source.parse_offers``: free quotas,
+    free tiers, TPM packs, model units, promotions, batch discounts, regional uplifts) into
+    ``staging.billing_offers``, replaced with the source's quotes: amounts as written, USD at the ECB rate of the
+    observation day. Each blob is parsed once. A page whose offers cannot be read is logged as an error and gives
+    no offers that day; its prices are still loaded (offers are not token prices, price-semantics.md).
 
     Each source has its blocking check ``<source>_parsed``. A run may select some of the checks (the asset is
     subsettable by check): then only those sources are parsed and loaded, and the others' rows are left as they
@@ -97,16 +103,20 @@ def price_quotes(
             outcome = _parse_source(con, root, name, source, snapshots, day)
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
+            for line in outcome["offer_problems"]:
+                context.log.error(f"{name}: {line}")
             if not outcome["problems"]:
                 part = {"partition_date": day, "source": name}
                 with warehouse.transaction(con):
                     warehouse.replace(con, "staging.quarantine", outcome["quarantine"], part)
                     warehouse.replace(con, "staging.price_quotes", outcome["quotes"], part)
                     warehouse.replace(con, "staging.unit_prices", outcome["units"], part)
+                    if source.parse_offers is not None:
+                        warehouse.replace(con, "staging.billing_offers", outcome["offers"], part)
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
             models = {(r["provider"], r["model"]) for r in outcome["quotes"]}
-            per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models))
+            per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models), len(outcome["offers"]))
             check_results.append(
                 dg.AssetCheckResult(
                     asset_key=PRICE_QUOTES,
@@ -118,6 +128,9 @@ def price_quotes(
                         "quarantined": len(outcome["quarantine"]),
                         "models": len(models),
                         "problems": dg.MetadataValue.json(outcome["problems"]),
+                        **({"offers": len(outcome["offers"]),
+                            "unreadable_offers": dg.MetadataValue.json(outcome["offer_problems"])}
+                           if source.parse_offers is not None else {}),
                     },
                 )
             )
@@ -128,7 +141,7 @@ def price_quotes(
             "dagster/row_count": total,
             "partition_rows": part,
             "per_source": dg.MetadataValue.json(
-                {k: {"quotes": q, "unit_prices": u, "models": m} for k, (q, u, m) in per_source.items()}
+                {k: {"quotes": q, "unit_prices": u, "models": m, "offers": o} for k, (q, u, m, o) in per_source.items()}
             ),
             "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(no quotes)"),
         },
@@ -157,18 +170,21 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
     """Parse and normalise one source's snapshots of a partition and run the drift guards.
 
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
-    (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``runs`` (rows for
-    staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written) and ``log``.
+    (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``offers`` (rows for
+    staging.billing_offers, read from the same bodies by ``source.parse_offers``), ``runs`` (rows for
+    staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written), ``offer_problems``
+    (pages whose offers could not be read: logged, not blocking) and ``log``.
     """
-    quotes, units, runs, problems, log, held = [], [], [], [], [], []
+    quotes, units, runs, problems, log, held, offers, offer_problems = [], [], [], [], [], [], [], []
     previous_values = {
         tuple(r[:8]): r[8] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
     }
     for _, url, sha, fetched_at in snapshots:
         at = fetched_at.replace(tzinfo=dt.UTC)
         try:
+            body = warehouse.read_blob(root, sha)
             # parsed in a worker ahead of this run when the CLI started it (pipelines.ahead), else here
-            prices = ahead.take(ahead.parse_key(name, sha, url), lambda: source.parse(warehouse.read_blob(root, sha), url))
+            prices = ahead.take(ahead.parse_key(name, sha, url), lambda: source.parse(body, url))
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
         except (ParseError, FxError) as exc:
@@ -178,6 +194,13 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             runs.append({"url": url, "snapshot_sha256": sha, "status": "parse_error", "n_quotes": 0,
                          "n_unit_prices": 0, "n_models": 0, "detail": detail})
             continue
+        if source.parse_offers is not None:
+            try:
+                offers += offer_rows(source.parse_offers(body, url), source=name, source_url=url, observed_at=at,
+                                     snapshot_sha256=sha)
+            except (ParseError, FxError, ValueError) as exc:
+                detail = f"{url}: offers unreadable: {type(exc).__name__}: {exc}"
+                offer_problems.append(detail)
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
         if source.quarantine_bad_rows:
@@ -198,7 +221,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             log.append(f"{name}: {url} parsed {len(q)} quotes, {len(u)} unit prices, {n_models} models")
         quotes += q
         units += u
-    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held}
+    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held,
+            "offers": offers, "offer_problems": offer_problems}
 
 
 def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) -> dg.MaterializeResult:
@@ -244,11 +268,6 @@ def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     return import_runs(context, duckdb, "litellm", ahead.take(_read_key("litellm"), litellm.read_runs, config.litellm_dir()))
 
 
-def _dataset_dir(env: str) -> Path | None:
-    value = os.environ.get(env)
-    return Path(value).expanduser() if value else None
-
-
 @dg.asset(
     key=dg.AssetKey(["staging", "genai_prices_history"]),
     group_name="staging",
@@ -271,7 +290,7 @@ def genai_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResour
 
 
 def _genai_dir() -> Path:
-    return _dataset_dir("TOKENPRICES_GENAI_PRICES_DIR") or config.ROOT / "seed" / "genai_prices"
+    return config.genai_prices_dir()
 
 
 def _bundled_reads() -> dict[str, tuple]:
@@ -301,14 +320,15 @@ def start_dataset_reads() -> int:
 
 def _live() -> bool:
     """``TOKENPRICES_IMPORT_LIVE=1``: importers fetch the datasets' current files from their public URLs."""
-    return os.environ.get("TOKENPRICES_IMPORT_LIVE", "") in ("1", "true", "yes")
+    return config.import_live()
 
 
-def _optional_import(context, duckdb, env: str, module, what: str) -> dg.MaterializeResult:
+def _optional_import(context, duckdb, module, what: str) -> dg.MaterializeResult:
     if _live() and module is simonw:
         folder, today = live.simonw_live()
         return import_runs(context, duckdb, module.SOURCE, module.read_runs(folder, as_of=today, commit="main"))
-    folder = _dataset_dir(env)
+    folder = config.optional_dataset_dir(module.SOURCE)
+    env = config.OPTIONAL_DATASET_ENV[module.SOURCE]
     if folder is None:
         note = (f"skipped: {what} has no licence to ship it, so it is read from a folder given at run time; "
                 f"set {env} to the dataset folder to import it (rows already imported are kept)")
@@ -332,7 +352,7 @@ def simonw_llm_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBR
     """simonw/llm-prices (USD per 1M tokens, from_date/to_date) as runs of source ``simonw_llm_prices``, read from
     the folder in ``TOKENPRICES_SIMONW_DIR`` (the dataset has no licence and is not shipped); skipped, with a note,
     when it is not set. Rules: ``pipelines.history.importers.simonw``."""
-    return _optional_import(context, duckdb, "TOKENPRICES_SIMONW_DIR", simonw, "simonw/llm-prices")
+    return _optional_import(context, duckdb, simonw, "simonw/llm-prices")
 
 
 @dg.asset(
@@ -347,9 +367,7 @@ def openrouter_snapshots_history(context: dg.AssetExecutionContext, duckdb: Duck
     """OpenRouter ``/api/v1/models`` snapshots 2024-03 -> 2025-02 (USD per token decimal strings, ``-1`` sentinel
     skipped) as runs of source ``openrouter_snapshots``, read from the folder in
     ``TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR`` (no licence, not shipped); skipped, with a note, when it is not set."""
-    return _optional_import(
-        context, duckdb, "TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR", openrouter_snapshots, "the OpenRouter snapshot set"
-    )
+    return _optional_import(context, duckdb, openrouter_snapshots, "the OpenRouter snapshot set")
 
 
 @dg.asset(
@@ -364,7 +382,7 @@ def price_overrides(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -
     """A person's price corrections, ``overrides/price_overrides.csv`` (versioned; or ``TOKENPRICES_OVERRIDES``),
     as runs of source ``override``: they outrank every other source and survive every re-import. Not passed
     through the sanity rules: an override is deliberate."""
-    path = Path(os.environ.get("TOKENPRICES_OVERRIDES") or config.ROOT / "overrides" / "price_overrides.csv")
+    path = config.overrides_path()
     rows = overrides.read_runs(path)
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)

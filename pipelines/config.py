@@ -1,4 +1,10 @@
-"""Where things live. Every path can be overridden by an environment variable (see ``.env.example``)."""
+"""Settings: where things live and how the pipeline behaves, and the project-wide definitions every layer shares.
+
+This is the one module that reads the environment: every ``TOKENPRICES_*`` variable is read here, by a function
+called when the value is needed (so a changed environment is seen by the next run), and documented in
+``.env.example``. Resources (pipelines/resources.py), assets and the CLI ask these functions; nothing else reads
+``os.environ`` (tests/test_config.py).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,22 @@ def _path(env: str, default: Path) -> Path:
     v = os.environ.get(env)
     return Path(v).expanduser().resolve() if v else default
 
+
+#: First-party sellers: model makers that sell their own models through their own API (price-semantics.md,
+#: "provider" and "creator"), as ``{seller slug: creator slug}``. The one definition: identity, forecasts and
+#: workloads use it or the subsets below (tests/test_config.py). Volcengine is ByteDance's cloud selling ByteDance's
+#: Doubao: its creator is not its own slug, so its ids are placed by family prefix (pipelines.history.models).
+FIRST_PARTY: dict[str, str] = {
+    "openai": "openai", "anthropic": "anthropic", "google": "google", "deepseek": "deepseek", "mistral": "mistral",
+    "xai": "xai", "cohere": "cohere", "moonshot": "moonshot", "minimax": "minimax", "zai": "zai", "zhipu": "zhipu",
+    "alibaba": "alibaba", "baidu": "baidu", "perplexity": "perplexity", "amazon": "amazon", "ai21": "ai21",
+    "volcengine": "bytedance",
+}
+#: first-party sellers whose slug is also the creator's: a model id they sell with no creator in it is theirs.
+SELF_NAMED_SELLERS = frozenset(s for s, creator in FIRST_PARTY.items() if s == creator)
+#: the market index basket (``matched_model_blended``, docs/forecasting.md): the first-party sellers whose USD list
+#: prices make up the market series, in the order the series lists them.
+MARKET_INDEX_SELLERS = ("openai", "anthropic", "google", "deepseek", "mistral", "xai", "cohere", "moonshot", "minimax")
 
 #: prefixes of DuckDB database names that are not local files (MotherDuck: https://motherduck.com/docs/).
 REMOTE_DATABASE_PREFIXES = ("md:", "motherduck:")
@@ -40,11 +62,11 @@ def warehouse_path() -> Path:
     return _path("TOKENPRICES_WAREHOUSE", ROOT / "warehouse" / "tokenprices.duckdb")
 
 
-def lake_uri() -> str:
+def lake_uri(data: Path | None = None) -> str:
     """Where the Parquet copies of the marts go (``TOKENPRICES_LAKE_URI``): a local folder (default
-    ``<data dir>/lake``) or an object-store URI that pyarrow's filesystems open (``s3://bucket/lake``,
-    ``gs://bucket/lake``; credentials from the usual AWS/GCP environment)."""
-    return os.environ.get("TOKENPRICES_LAKE_URI") or str(data_dir() / "lake")
+    ``<data dir>/lake``, of ``data`` when given) or an object-store URI that pyarrow's filesystems open
+    (``s3://bucket/lake``, ``gs://bucket/lake``; credentials from the usual AWS/GCP environment)."""
+    return os.environ.get("TOKENPRICES_LAKE_URI") or str((data or data_dir()) / "lake")
 
 
 def duckdb_memory_limit() -> str:
@@ -67,3 +89,96 @@ def archive_dir() -> Path:
 def litellm_dir() -> Path:
     """LiteLLM price-history dataset folder (``TOKENPRICES_LITELLM_DIR``; default ``seed/litellm_price_history``)."""
     return _path("TOKENPRICES_LITELLM_DIR", ROOT / "seed" / "litellm_price_history")
+
+
+def _optional_dir(env: str) -> Path | None:
+    v = os.environ.get(env)
+    return Path(v).expanduser() if v else None
+
+
+def genai_prices_dir() -> Path:
+    """pydantic/genai-prices feed folder (``TOKENPRICES_GENAI_PRICES_DIR``; default ``seed/genai_prices``)."""
+    return _optional_dir("TOKENPRICES_GENAI_PRICES_DIR") or ROOT / "seed" / "genai_prices"
+
+
+#: the unlicensed datasets (never shipped) imported from a folder given at run time, by importer: the variable
+#: naming the folder.
+OPTIONAL_DATASET_ENV = {
+    "simonw_llm_prices": "TOKENPRICES_SIMONW_DIR",
+    "openrouter_snapshots": "TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR",
+}
+
+
+def optional_dataset_dir(name: str) -> Path | None:
+    """Folder of the unlicensed dataset ``name`` (a key of :data:`OPTIONAL_DATASET_ENV`), or None when not set."""
+    return _optional_dir(OPTIONAL_DATASET_ENV[name])
+
+
+def capability_dir() -> Path | None:
+    """The LMArena folder from ``TOKENPRICES_CAPABILITY_DIR`` (not shipped), or None when not configured."""
+    return _optional_dir("TOKENPRICES_CAPABILITY_DIR")
+
+
+def epoch_dir() -> Path | None:
+    """Folder of Epoch AI's dataset from ``TOKENPRICES_EPOCH_DIR`` (not shipped), or None when not configured."""
+    return _optional_dir("TOKENPRICES_EPOCH_DIR")
+
+
+def overrides_path() -> Path:
+    """A person's price corrections (``TOKENPRICES_OVERRIDES``; default ``overrides/price_overrides.csv``)."""
+    return Path(os.environ.get("TOKENPRICES_OVERRIDES") or ROOT / "overrides" / "price_overrides.csv")
+
+
+def import_live() -> bool:
+    """``TOKENPRICES_IMPORT_LIVE=1`` (or true/yes): importers fetch the datasets' current files from their public
+    URLs instead of the bundled copies."""
+    return os.environ.get("TOKENPRICES_IMPORT_LIVE", "") in ("1", "true", "yes")
+
+
+def fetch_mode() -> str:
+    """The code location's fetcher mode (``TOKENPRICES_FETCH_MODE``: replay | live | wayback; default replay)."""
+    return os.environ.get("TOKENPRICES_FETCH_MODE", "replay")
+
+
+def lock_timeout_s() -> float:
+    """``TOKENPRICES_LOCK_TIMEOUT_S`` (default 60): how long a writer waits for the DuckDB file lock."""
+    return float(os.environ.get("TOKENPRICES_LOCK_TIMEOUT_S", "60"))
+
+
+def executor_name() -> str:
+    """The jobs' executor (``TOKENPRICES_EXECUTOR``: in_process | multiprocess | k8s; default in_process),
+    lower-cased."""
+    return os.environ.get("TOKENPRICES_EXECUTOR", "in_process").strip().lower()
+
+
+def forecast_workers() -> int | None:
+    """Processes fitting forecast series (``TOKENPRICES_FORECAST_WORKERS``, at least 1), or None when not set."""
+    v = os.environ.get("TOKENPRICES_FORECAST_WORKERS")
+    return max(1, int(v)) if v else None
+
+
+def delist_after() -> int:
+    """Consecutive observations a model must be missing from its page before it counts as delisted
+    (``TOKENPRICES_DELIST_AFTER``, default 3)."""
+    return int(os.environ.get("TOKENPRICES_DELIST_AFTER", "3"))
+
+
+WEBHOOK_ENV = "TOKENPRICES_WEBHOOK_URL"
+NOTIFY_ENV = "TOKENPRICES_WEBHOOK_NOTIFY"
+UI_URL_ENV = "TOKENPRICES_UI_URL"
+
+
+def webhook_url() -> str | None:
+    """The configured webhook (``TOKENPRICES_WEBHOOK_URL``), or None when notifications are off."""
+    url = os.environ.get(WEBHOOK_ENV, "").strip()
+    return url or None
+
+
+def notify_all() -> bool:
+    """True when every run summary is posted (``TOKENPRICES_WEBHOOK_NOTIFY=all``), not only failures."""
+    return os.environ.get(NOTIFY_ENV, "failures").strip().lower() == "all"
+
+
+def ui_url() -> str:
+    """Base URL of the Dagster UI for links in messages (``TOKENPRICES_UI_URL``; default http://127.0.0.1:3000)."""
+    return os.environ.get(UI_URL_ENV, "http://127.0.0.1:3000").rstrip("/")

@@ -16,13 +16,12 @@ log each run's summary and post failures to ``TOKENPRICES_WEBHOOK_URL`` when it 
 
 
 import datetime as dt
-import os
 
 import dagster as dg
 
 from assets import columns, forecasts, marts, raw, staging
 from assets import offers, workload  # billing offers and workload costs (issue 7)
-from pipelines import notify
+from pipelines import config, notify
 from pipelines.resources import default_resources
 
 
@@ -32,7 +31,7 @@ def executor_from_env() -> dg.ExecutorDefinition:
     DuckDB file, which one process at a time may open) or ``k8s`` (a Kubernetes job per step; needs ``dagster-k8s`` and a
     warehouse every pod can reach, see docs/operations.md). Raises ValueError for another value and ImportError
     for ``k8s`` without ``dagster-k8s``."""
-    name = os.environ.get("TOKENPRICES_EXECUTOR", "in_process").strip().lower()
+    name = config.executor_name()
     if name == "in_process":
         return dg.in_process_executor
     if name == "multiprocess":

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -33,29 +32,13 @@ from dataclasses import dataclass, field
 import dagster as dg
 import httpx
 
+# the webhook settings are read in pipelines/config.py (the one module reading the environment)
+from pipelines.config import NOTIFY_ENV, UI_URL_ENV, WEBHOOK_ENV, notify_all, ui_url, webhook_url  # noqa: F401
+
 log = logging.getLogger(__name__)
 
-WEBHOOK_ENV = "TOKENPRICES_WEBHOOK_URL"
-NOTIFY_ENV = "TOKENPRICES_WEBHOOK_NOTIFY"
-UI_URL_ENV = "TOKENPRICES_UI_URL"
 #: longest message sent; Slack accepts ~40k characters but a readable alert is short.
 MAX_TEXT = 3500
-
-
-def webhook_url() -> str | None:
-    """The configured webhook (``TOKENPRICES_WEBHOOK_URL``), or None when notifications are off."""
-    url = os.environ.get(WEBHOOK_ENV, "").strip()
-    return url or None
-
-
-def notify_all() -> bool:
-    """True when every run summary is posted (``TOKENPRICES_WEBHOOK_NOTIFY=all``), not only failures."""
-    return os.environ.get(NOTIFY_ENV, "failures").strip().lower() == "all"
-
-
-def ui_url() -> str:
-    """Base URL of the Dagster UI for links in messages (``TOKENPRICES_UI_URL``; default http://127.0.0.1:3000)."""
-    return os.environ.get(UI_URL_ENV, "http://127.0.0.1:3000").rstrip("/")
 
 
 def post_webhook(

@@ -1,13 +1,13 @@
 """Dagster resources: the fetch client (live or replay) and the DuckDB warehouse. All configuration here.
 
-Environment (see ``.env.example``): ``TOKENPRICES_FETCH_MODE`` (replay|live, default replay),
-``TOKENPRICES_ARCHIVE``, ``TOKENPRICES_WAREHOUSE``, ``TOKENPRICES_DATA_DIR``, ``TOKENPRICES_LITELLM_DIR``,
-``TOKENPRICES_LOCK_TIMEOUT_S`` (how long a writer waits for the DuckDB file lock, default 60 s).
+Configured from :mod:`pipelines.config` (the environment, see ``.env.example``): ``TOKENPRICES_FETCH_MODE``
+(replay|live, default replay), ``TOKENPRICES_ARCHIVE``, ``TOKENPRICES_WAREHOUSE``, ``TOKENPRICES_DATA_DIR``,
+``TOKENPRICES_LAKE_URI``, ``TOKENPRICES_DUCKDB_MEMORY_LIMIT``, ``TOKENPRICES_LOCK_TIMEOUT_S`` (how long a writer
+waits for the DuckDB file lock, default 60 s).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from contextlib import contextmanager
@@ -19,6 +19,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field, PrivateAttr
 
 from pipelines import config
+from pipelines.config import lock_timeout_s
 from pipelines.sources.fetch import USER_AGENT, Fetcher, LiveFetcher, PolitePolicy, ReplayFetcher, WaybackFetcher
 
 
@@ -82,11 +83,7 @@ class DataDirResource(ConfigurableResource):
 
     def lake(self) -> str:
         """The Parquet lake's folder or object-store URI (see :func:`pipelines.config.lake_uri`)."""
-        if self.lake_uri:
-            return self.lake_uri
-        if os.environ.get("TOKENPRICES_LAKE_URI"):
-            return config.lake_uri()
-        return str(self.root() / "lake")
+        return self.lake_uri or config.lake_uri(self.root())
 
 
 class WarehouseLockedError(RuntimeError):
@@ -127,6 +124,8 @@ def connect_warehouse(
     timeout_s: float = 60.0,
     poll_s: float = 0.25,
     config: dict | None = None,
+    sleep=time.sleep,
+    clock=time.monotonic,
 ) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, waiting at most ``timeout_s`` seconds for another process's lock to go away.
 
@@ -135,16 +134,17 @@ def connect_warehouse(
     outside Dagster (a ``duckdb`` shell, a notebook, ``tokenprices demo`` without the shared DAGSTER_HOME)
     holding the file makes this retry every ``poll_s`` s and then raise :class:`WarehouseLockedError` naming
     the file, the holder's PID and command line, and what to do. Never waits longer than ``timeout_s``
-    (0 = fail at once). Other DuckDB errors are raised unchanged.
+    (0 = fail at once). Other DuckDB errors are raised unchanged. ``sleep`` and ``clock`` (seconds, monotonic) are
+    the waiting and the time it reads: tests pass their own, so no test waits on the wall clock.
     """
-    deadline = time.monotonic() + max(0.0, timeout_s)
+    deadline = clock() + max(0.0, timeout_s)
     while True:
         try:
             return duckdb.connect(str(database), read_only=read_only, config=config or {})
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise
-            if time.monotonic() >= deadline:
+            if clock() >= deadline:
                 pid, cmd = _holder(str(exc))
                 who = f"process {pid}" + (f" ({cmd})" if cmd else "") if pid else "another process"
                 raise WarehouseLockedError(
@@ -154,7 +154,7 @@ def connect_warehouse(
                     "TOKENPRICES_LOCK_TIMEOUT_S to wait longer.",
                     pid=pid, command=cmd,
                 ) from exc
-            time.sleep(min(poll_s, max(0.0, deadline - time.monotonic())))
+            sleep(min(poll_s, max(0.0, deadline - clock())))
 
 
 class WarehouseResource(DuckDBResource):
@@ -210,21 +210,17 @@ class WarehouseResource(DuckDBResource):
                 pass
 
 
-def lock_timeout_s() -> float:
-    """``TOKENPRICES_LOCK_TIMEOUT_S`` (default 60): how long a writer waits for the DuckDB file lock."""
-    return float(os.environ.get("TOKENPRICES_LOCK_TIMEOUT_S", "60"))
-
-
 def default_resources() -> dict:
-    """Resources for Definitions and the CLI, configured from the environment (``TOKENPRICES_WAREHOUSE``, a local
-    file or ``md:<name>`` on MotherDuck; ``TOKENPRICES_DUCKDB_MEMORY_LIMIT``; ``TOKENPRICES_LOCK_TIMEOUT_S``)."""
+    """Resources for Definitions and the CLI, configured by :mod:`pipelines.config` (``TOKENPRICES_FETCH_MODE``;
+    ``TOKENPRICES_WAREHOUSE``, a local file or ``md:<name>`` on MotherDuck; ``TOKENPRICES_DUCKDB_MEMORY_LIMIT``;
+    ``TOKENPRICES_LOCK_TIMEOUT_S``)."""
     db = config.warehouse_database()
     if not config.is_remote(db):
         Path(db).parent.mkdir(parents=True, exist_ok=True)
     limit = config.duckdb_memory_limit()
     return {
-        "fetcher": FetcherResource(mode=os.environ.get("TOKENPRICES_FETCH_MODE", "replay")),
-        "duckdb": WarehouseResource(database=db, lock_timeout_s=lock_timeout_s(),
+        "fetcher": FetcherResource(mode=config.fetch_mode()),
+        "duckdb": WarehouseResource(database=db, lock_timeout_s=config.lock_timeout_s(),
                                     connection_config={"memory_limit": limit} if limit else {}),
         "data_dir": DataDirResource(),
     }

@@ -13,14 +13,24 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "seed" / "pages"
 
 
-def replay_resources(db: Path, data_dir: Path) -> dict:
+def replay_resources(db: Path, data_dir: Path, *, archive: Path = PAGES, fetcher=None, duckdb=None) -> dict:
+    """The Dagster resources of a test run, the one copy every test uses: the DuckDB file ``db``, the data folder
+    ``data_dir``, and a fetcher replaying ``archive`` (the bundled captures unless given). ``fetcher`` (a
+    FetcherResource in live or wayback mode) and ``duckdb`` (e.g. a WarehouseResource with a short lock timeout)
+    replace the defaults."""
     from pipelines.resources import DataDirResource, FetcherResource
 
     return {
-        "fetcher": FetcherResource(mode="replay", archive_dir=str(PAGES)),
-        "duckdb": DuckDBResource(database=str(db)),
+        "fetcher": fetcher or FetcherResource(mode="replay", archive_dir=str(archive)),
+        "duckdb": duckdb or DuckDBResource(database=str(db)),
         "data_dir": DataDirResource(path=str(data_dir)),
     }
+
+
+@pytest.fixture()
+def resources(tmp_path) -> dict:
+    """:func:`replay_resources` of the bundled captures on a fresh DuckDB file and data folder in ``tmp_path``."""
+    return replay_resources(tmp_path / "w.duckdb", tmp_path / "d")
 
 
 def build_warehouse(db: Path, data_dir: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInJobResult]:

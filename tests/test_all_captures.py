@@ -34,6 +34,7 @@ def test_capture_parses_into_quotes(capture):
     assert len(keys) == len(set(keys)), f"{capture.file}: the same price key twice"
 
 
+@pytest.mark.slow  # a CLI process per capture: left out of make test-fast
 def test_cli_parse_every_capture_exits_zero():
     """One process for all captures would hide a crash in the CLI layer: run the real command on each."""
     failures = []

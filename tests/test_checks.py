@@ -10,8 +10,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from assets import raw, staging
-from pipelines.resources import DataDirResource, FetcherResource
-from tests.conftest import PAGES
+from tests.conftest import PAGES, replay_resources
 
 DAY = "2026-04-27"  # OpenAI and Gemini captures
 GEMINI = "gemini/2026-04-27_ai-google-dev-gemini-api-pricing.html"
@@ -32,11 +31,7 @@ def _scrape(arch, db, data, instance):
     return dg.materialize(
         [raw.page_snapshots, staging.price_quotes],
         partition_key=DAY,
-        resources={
-            "fetcher": FetcherResource(mode="replay", archive_dir=str(arch)),
-            "duckdb": DuckDBResource(database=str(db)),
-            "data_dir": DataDirResource(path=str(data)),
-        },
+        resources=replay_resources(db, data, archive=arch),
         instance=instance,
         raise_on_error=False,
     )
@@ -103,11 +98,7 @@ def _archive_days(tmp, captures: dict[str, tuple[str, bytes]]):
 def _run(arch, db, data, instance, day, with_marts=False):
     from assets import marts
 
-    res = {
-        "fetcher": FetcherResource(mode="replay", archive_dir=str(arch)),
-        "duckdb": DuckDBResource(database=str(db)),
-        "data_dir": DataDirResource(path=str(data)),
-    }
+    res = replay_resources(db, data, archive=arch)
     r = dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=day, resources=res,
                        instance=instance, raise_on_error=False)
     if with_marts:

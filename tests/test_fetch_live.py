@@ -14,7 +14,6 @@ import time
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -125,13 +124,29 @@ def test_robots_disallow_is_obeyed(httpserver: HTTPServer):
     assert all(req.path != "/pricing" for req, _ in httpserver.log)
 
 
-def test_robots_crawl_delay_spaces_requests_to_one_host(httpserver: HTTPServer):
+class _StillClock:
+    """Stands in for the ``time`` module of pipelines.sources.fetch: ``monotonic()`` does not move, so the pause
+    between two requests is the whole crawl delay however long the requests took (no wall-clock threshold)."""
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+    @staticmethod
+    def monotonic() -> float:
+        return 1000.0
+
+
+def test_robots_crawl_delay_spaces_requests_to_one_host(httpserver: HTTPServer, monkeypatch):
+    from pipelines.sources import fetch
+
+    monkeypatch.setattr(fetch, "time", _StillClock())
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nCrawl-delay: 5\n")
     httpserver.expect_request("/a").respond_with_data("a")
     httpserver.expect_request("/b").respond_with_data("b")
     f, sleeps = fetcher()
     f.fetch(source(httpserver, "/a", "/b"), TODAY)
     assert len(sleeps) == 1 and 4.9 < sleeps[0] <= 5
+    assert sleeps == [5.0]
 
 
 def test_unchanged_page_costs_a_304(server):
@@ -182,7 +197,8 @@ def test_live_cannot_fill_a_past_day(server):
 def test_one_failing_source_does_not_stop_the_others(server, tmp_path, monkeypatch):
     """The raw asset, live, against two local sources: one serves the page, one answers 503 every time."""
     import assets.raw as raw_assets
-    from pipelines.resources import DataDirResource, FetcherResource
+    from pipelines.resources import FetcherResource
+    from tests.conftest import replay_resources
 
     server.expect_request("/good").respond_with_data(PAGE, content_type="text/html")
     server.expect_request("/bad").respond_with_data("down", status=503)
@@ -193,11 +209,8 @@ def test_one_failing_source_does_not_stop_the_others(server, tmp_path, monkeypat
     res = dg.materialize(
         [raw_assets.page_snapshots],
         partition_key=TODAY.isoformat(),
-        resources={
-            "fetcher": FetcherResource(mode="live", min_delay_s=0, max_attempts=1),
-            "duckdb": DuckDBResource(database=str(db)),
-            "data_dir": DataDirResource(path=str(tmp_path / "d")),
-        },
+        resources=replay_resources(db, tmp_path / "d",
+                                   fetcher=FetcherResource(mode="live", min_delay_s=0, max_attempts=1)),
     )
     assert res.success
     meta = res.asset_materializations_for_node("raw__page_snapshots")[0].metadata

@@ -15,13 +15,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
 from assets import forecasts as F
 from pipelines.forecast import fit as forecast
 from pipelines.history import normalise
-from pipelines.resources import DataDirResource
-from tests.conftest import ROOT
+from tests.conftest import ROOT, replay_resources
 
 CAPABILITY_DIR = Path(os.environ.get("TOKENPRICES_CAPABILITY_DIR") or ROOT.parent / "shared" / "data" / "capability")
 needs_capability = pytest.mark.skipif(
@@ -32,7 +30,7 @@ ALL = [*F.SERIES_ASSETS, F.price_decline, F.price_forecast]
 
 
 def _resources(db: Path, data: Path) -> dict:
-    return {"duckdb": DuckDBResource(database=str(db)), "data_dir": DataDirResource(path=str(data))}
+    return replay_resources(db, data)
 
 
 def _as_of(month: str) -> dict:

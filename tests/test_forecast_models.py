@@ -175,6 +175,7 @@ def test_fit_series_statuses():
     assert (fc.lo95 <= fc.lo80).all() and (fc.lo80 <= fc.yhat).all() and (fc.yhat <= fc.hi80).all()
 
 
+@pytest.mark.slow  # starts a process pool: left out of make test-fast
 def test_fit_many_in_processes_equals_in_process():
     rng = np.random.default_rng(5)
     items = [(f"s{i}", months(26), 100 * np.exp(np.cumsum(rng.normal(-0.01, 0.03, 26)))) for i in range(3)]

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, replay_resources
 
 ECB_CNY_PER_USD_2025_12_19 = Decimal("8.2465") / Decimal("1.1712")
 
@@ -121,7 +120,6 @@ def test_unit_errors_are_quarantined_not_in_history(wh):
 
 def test_override_outranks_every_source_and_survives_reimport(tmp_path, monkeypatch):
     from assets import marts, staging
-    from pipelines.resources import DataDirResource
 
     path = tmp_path / "overrides.csv"
     path.write_text(
@@ -131,7 +129,7 @@ def test_override_outranks_every_source_and_survives_reimport(tmp_path, monkeypa
     )
     monkeypatch.setenv("TOKENPRICES_OVERRIDES", str(path))
     db = tmp_path / "w.duckdb"
-    res = {"duckdb": DuckDBResource(database=str(db)), "data_dir": DataDirResource(path=str(tmp_path / "d"))}
+    res = replay_resources(db, tmp_path / "d")
     assets = [staging.price_overrides, staging.litellm_price_history, marts.price_history, marts.latest_prices]
     dg.materialize(assets, resources=res, selection=assets)
     dg.materialize([staging.litellm_price_history], resources=res)  # a re-import of another dataset

@@ -6,18 +6,34 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 
 import dagster as dg
 import duckdb
 import pytest
 
 from assets import raw, staging
-from pipelines.resources import DataDirResource, FetcherResource, WarehouseLockedError, WarehouseResource, connect_warehouse
-from tests.conftest import PAGES, ROOT, replay_resources
+from pipelines.resources import WarehouseLockedError, WarehouseResource, connect_warehouse
+from tests.conftest import ROOT, replay_resources
 from tests.test_ops_backfill import CLI, backfill, counts, env_for
 
 RAW_STAGING = ["raw.page_snapshots", "staging.price_quotes", "staging.unit_prices", "staging.quarantine"]
+
+
+class FakeClock:
+    """A monotonic clock that moves only when :meth:`sleep` is called (records each sleep): what
+    connect_warehouse waits is asserted, not waited for."""
+
+    def __init__(self, on_sleep=None):
+        self.now, self.sleeps, self.on_sleep = 0.0, [], on_sleep
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, s: float) -> None:
+        if self.on_sleep and not self.sleeps:
+            self.on_sleep()
+        self.sleeps.append(s)
+        self.now += s
 
 
 @pytest.fixture()
@@ -37,11 +53,12 @@ def holder(tmp_path):
 
 def test_locked_file_raises_naming_the_holder(holder):
     db, proc = holder
-    t = time.monotonic()
+    clock = FakeClock()
     with pytest.raises(WarehouseLockedError) as err:
-        connect_warehouse(db, timeout_s=1.0)
-    waited = time.monotonic() - t
+        connect_warehouse(db, timeout_s=1.0, sleep=clock.sleep, clock=clock)
+    waited = clock.now
     assert 1.0 <= waited < 5
+    assert clock.sleeps == [0.25] * 4  # polled every poll_s until the deadline, then gave up
     assert err.value.pid == proc.pid and "import duckdb" in err.value.command
     msg = str(err.value)
     assert f"warehouse {db} is locked by process {proc.pid}" in msg and "waited 1s" in msg
@@ -50,24 +67,31 @@ def test_locked_file_raises_naming_the_holder(holder):
 
 def test_lock_released_in_time_is_waited_for(tmp_path):
     db = tmp_path / "w.duckdb"
-    proc = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
-                                                   "print('holding', flush=True); time.sleep(1.5)"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(db)!r}); "
+                                                   "print('holding', flush=True); sys.stdin.readline()"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "holding"
-    t = time.monotonic()
-    with connect_warehouse(db, timeout_s=30) as con:
+
+    def release():  # the holder closes the file while connect_warehouse waits for the first time
+        proc.stdin.write("done\n")
+        proc.stdin.close()
+        proc.wait(timeout=60)
+
+    clock = FakeClock(on_sleep=release)
+    with connect_warehouse(db, timeout_s=30, sleep=clock.sleep, clock=clock) as con:
         assert con.execute("SELECT 42").fetchone() == (42,)
-    assert time.monotonic() - t < 20
-    proc.wait()
+    assert clock.now < 20
+    assert clock.sleeps == [0.25]  # one wait, then the file was free
 
 
 def test_other_duckdb_errors_are_not_retried(tmp_path):
     bad = tmp_path / "not-a-database.duckdb"
     bad.write_bytes(b"this is not a DuckDB file" * 200)
-    t = time.monotonic()
+    clock = FakeClock()
     with pytest.raises(duckdb.Error) as err:
-        connect_warehouse(bad, timeout_s=30)
-    assert not isinstance(err.value, WarehouseLockedError) and time.monotonic() - t < 5
+        connect_warehouse(bad, timeout_s=30, sleep=clock.sleep, clock=clock)
+    assert not isinstance(err.value, WarehouseLockedError) and clock.now < 5
+    assert clock.sleeps == []  # raised at once, never retried
 
 
 def test_asset_run_on_a_locked_file_fails_with_the_message(holder, tmp_path):
@@ -78,9 +102,7 @@ def test_asset_run_on_a_locked_file_fails_with_the_message(holder, tmp_path):
     res = dg.materialize(
         [raw.page_snapshots],
         partition_key="2025-12-13",
-        resources={"fetcher": FetcherResource(mode="replay", archive_dir=str(PAGES)),
-                   "duckdb": WarehouseResource(database=str(db), lock_timeout_s=1),
-                   "data_dir": DataDirResource(path=str(tmp_path / "d"))},
+        resources=replay_resources(db, tmp_path / "d", duckdb=WarehouseResource(database=str(db), lock_timeout_s=1)),
         instance=instance,
         raise_on_error=False,
     )
@@ -97,12 +119,12 @@ def test_asset_run_on_a_locked_file_fails_with_the_message(holder, tmp_path):
 
 def test_backfill_on_a_locked_file_exits_3_at_once(holder, tmp_path):
     db, proc = holder
-    t = time.monotonic()
     out = backfill(tmp_path, "--from", "2025-12-13", "--to", "2025-12-13", timeout=120,
                    TOKENPRICES_LOCK_TIMEOUT_S="2")
     assert out.returncode == 3, out.stdout + out.stderr
+    # at once: after the configured 2 s lock wait (not the 60 s default, not a hang: backfill's timeout), without
+    # measuring the wall clock of a process start on a busy machine
     assert f"is locked by process {proc.pid}" in out.stderr and "waited 2s" in out.stderr
-    assert time.monotonic() - t < 60
 
 
 @pytest.mark.parametrize("shared_instance", [False, True], ids=["own-instances", "shared-instance"])

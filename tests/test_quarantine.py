@@ -8,11 +8,9 @@ from decimal import Decimal
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 
 from assets import raw, staging
-from pipelines.resources import DataDirResource, FetcherResource
-from tests.conftest import ROOT
+from tests.conftest import ROOT, replay_resources
 
 MAP = ROOT / "seed" / "litellm_price_history" / "model_prices_latest.json"
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
@@ -31,11 +29,7 @@ def test_bad_rows_of_a_multi_seller_map_are_quarantined(tmp_path):
     res = dg.materialize(
         [raw.page_snapshots, staging.price_quotes],
         partition_key="2026-07-24",
-        resources={
-            "fetcher": FetcherResource(mode="replay", archive_dir=str(arch)),
-            "duckdb": DuckDBResource(database=str(db)),
-            "data_dir": DataDirResource(path=str(tmp_path / "d")),
-        },
+        resources=replay_resources(db, tmp_path / "d", archive=arch),
     )
     assert res.success
     with duckdb.connect(str(db), read_only=True) as con:

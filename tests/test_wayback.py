@@ -8,7 +8,6 @@ import json
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 from pytest_httpserver import HTTPServer
 
 from pipelines.sources.fetch import PolitePolicy, WaybackFetcher
@@ -47,7 +46,8 @@ def test_wayback_partition_replays_through_todays_parser(httpserver: HTTPServer,
     """The scrape job in wayback mode: the archived 2024 page parses into gpt-4-turbo-era quotes of that day."""
     import assets.raw as raw_assets
     from assets import staging
-    from pipelines.resources import DataDirResource, FetcherResource
+    from pipelines.resources import FetcherResource
+    from tests.conftest import replay_resources
 
     serve_archive(httpserver)
     monkeypatch.setattr(raw_assets, "SOURCES", {"openai_pricing": SOURCES["openai_pricing"]})
@@ -55,11 +55,8 @@ def test_wayback_partition_replays_through_todays_parser(httpserver: HTTPServer,
     res = dg.materialize(
         [raw_assets.page_snapshots, staging.price_quotes],
         partition_key="2024-04-01",
-        resources={
-            "fetcher": FetcherResource(mode="wayback", wayback_base=httpserver.url_for("/"), min_delay_s=0),
-            "duckdb": DuckDBResource(database=str(db)),
-            "data_dir": DataDirResource(path=str(tmp_path / "d")),
-        },
+        resources=replay_resources(db, tmp_path / "d", fetcher=FetcherResource(
+            mode="wayback", wayback_base=httpserver.url_for("/"), min_delay_s=0)),
         raise_on_error=False,
     )
     checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed

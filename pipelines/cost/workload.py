@@ -51,9 +51,6 @@ from pipelines.cost.offers import DAYS_PER_MONTH
 MTOK = Decimal(1_000_000)
 ZERO = Decimal(0)
 ONE = Decimal(1)
-#: the sellers of the bundled profiles: model makers selling their own models through their own API.
-FIRST_PARTY_SELLERS = ("openai", "anthropic", "google", "deepseek", "mistral", "xai", "cohere", "moonshot", "minimax",
-                       "alibaba", "volcengine", "baidu", "zhipu", "zai")
 #: the bundled profiles (``profiles/<name>.yaml``), in the order the asset reports them.
 BUNDLED = ("chat_assistant", "rag_long_prompts", "batch_summarisation")
 #: price kinds and service tiers the cost uses.

@@ -29,7 +29,6 @@ cheapest, sets the value. Models that LMArena had not rated by the data's last s
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: LMArena organisation -> our provider slug (first-party sellers of pipelines.forecast.fit.FIRST_PARTY).
+from pipelines.config import capability_dir  # noqa: F401  (the setting; read in pipelines/config.py)
+
+#: LMArena organisation -> our provider slug (the market index sellers, pipelines.config.MARKET_INDEX_SELLERS).
 ORG_PROVIDER = {
     "OpenAI": "openai", "Anthropic": "anthropic", "Google": "google", "DeepSeek": "deepseek",
     "DeepSeek AI": "deepseek", "Mistral": "mistral", "xAI": "xai", "Cohere": "cohere", "Moonshot": "moonshot",
@@ -75,12 +76,6 @@ _CLAUDE_A = re.compile(r"^Claude (\d+(?:\.\d+)?) (Opus|Sonnet|Haiku) \((\d{8})\)
 _CLAUDE_B = re.compile(r"^Claude (Opus|Sonnet|Haiku) (\d+(?:\.\d+)?) \((\d{8})\)$")
 _COHERE = re.compile(r"^Command (R\+|R|A) \((\d\d-\d{4})\)$")
 _COHERE_BASE = {"R+": "command-r-plus", "R": "command-r", "A": "command-a"}
-
-
-def capability_dir() -> Path | None:
-    """The LMArena folder from ``TOKENPRICES_CAPABILITY_DIR``, or None when not configured."""
-    v = os.environ.get("TOKENPRICES_CAPABILITY_DIR")
-    return Path(v).expanduser() if v else None
 
 
 def series_name(reference: str) -> str:

@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from pipelines.config import epoch_dir  # noqa: F401  (the setting; read in pipelines/config.py)
 
 #: benchmark columns of the pooled data (percent 0-100, except the Arena Elo).
 BENCHMARKS = ("MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval", "LMSys Chatbot Arena ELO")
@@ -74,12 +75,6 @@ class TrendFit:
     start: dt.date
     end: dt.date
     slope_per_day: float
-
-
-def epoch_dir() -> Path | None:
-    """Folder of Epoch AI's dataset from ``TOKENPRICES_EPOCH_DIR``, or None when not configured."""
-    v = os.environ.get("TOKENPRICES_EPOCH_DIR")
-    return Path(v).expanduser() if v else None
 
 
 def load_pooled(data_dir: Path) -> pd.DataFrame:

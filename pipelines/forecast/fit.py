@@ -58,10 +58,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pipelines import warehouse
+from pipelines import config, warehouse
+from pipelines.config import MARKET_INDEX_SELLERS
 
-#: sellers whose own list prices make up the market series (first-party model makers' APIs).
-FIRST_PARTY = ("openai", "anthropic", "google", "deepseek", "mistral", "xai", "cohere", "moonshot", "minimax")
 #: a month-on-month price relative beyond this factor (either way) is treated as a data error (LiteLLM
 #: documents unit mistakes of 1000x, per-character mix-ups of 64x) and left out of the index.
 MAX_RELATIVE = 20.0
@@ -455,8 +454,7 @@ POOL_MIN_SERIES = 100
 
 def default_workers() -> int:
     """Worker processes for :func:`fit_many`: ``TOKENPRICES_FORECAST_WORKERS`` or the CPU count."""
-    env = os.environ.get("TOKENPRICES_FORECAST_WORKERS")
-    return max(1, int(env)) if env else max(1, os.cpu_count() or 1)
+    return config.forecast_workers() or max(1, os.cpu_count() or 1)
 
 
 #: environment of the worker processes: single-threaded BLAS. The matrices are tiny (3x3 states); on a busy
@@ -655,7 +653,7 @@ def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = No
             results[i] = future.result()
     heavy = [i for i, it in enumerate(items) if _is_heavy(it) and i not in results]
     if workers is None:  # a cold pool costs ~2-3 s to start; below POOL_MIN_SERIES it does not pay for itself
-        explicit = bool(os.environ.get("TOKENPRICES_FORECAST_WORKERS"))
+        explicit = config.forecast_workers() is not None
         workers = default_workers() if explicit or _WARM or len(heavy) >= POOL_MIN_SERIES else 1
     workers = max(1, workers)
     if workers > 1 and len(heavy) > 1:
@@ -973,15 +971,15 @@ def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def monthly_prices(con, last: dt.date) -> pd.DataFrame:
     """Monthly blended prices of the first-party sellers' USD lists, :data:`FIRST_MONTH`..``last`` (SQL
     ``monthly_blended_prices``): columns month, provider, model, input, output, blended (USD per 1M tokens)."""
-    return warehouse.run(con, "monthly_blended_prices",
-                         {"first_month": FIRST_MONTH, "last_month": last, "providers": list(FIRST_PARTY)}).fetchdf()
+    return warehouse.run(con, "monthly_blended_prices", {"first_month": FIRST_MONTH, "last_month": last,
+                                                         "providers": list(MARKET_INDEX_SELLERS)}).fetchdf()
 
 
 def price_points(con, last: dt.date) -> pd.DataFrame:
     """Dated blended prices of the first-party sellers up to the end of ``last`` (SQL ``forecast_price_points``):
     columns day, provider, model, input, output, blended (USD per 1M tokens)."""
     return warehouse.run(con, "forecast_price_points",
-                         {"providers": list(FIRST_PARTY), "last_day": month_end(last)}).fetchdf()
+                         {"providers": list(MARKET_INDEX_SELLERS), "last_day": month_end(last)}).fetchdf()
 
 
 def build_matched_model(con, last: dt.date, prices: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -1033,8 +1031,8 @@ def build_price_tiers(con, last: dt.date, prices: pd.DataFrame | None = None,
     Returns (rows, the current models' monthly prices)."""
     prices = monthly_prices(con, last) if prices is None else prices
     points = price_points(con, last) if points is None else points
-    pages = warehouse.run(con, "forecast_current_models",
-                          {"first_month": FIRST_MONTH, "last_month": last, "providers": list(FIRST_PARTY)}).fetchdf()
+    pages = warehouse.run(con, "forecast_current_models", {"first_month": FIRST_MONTH, "last_month": last,
+                                                           "providers": list(MARKET_INDEX_SELLERS)}).fetchdf()
     first_seen = points.groupby(["provider", "model"], as_index=False)["day"].min()
     first_seen = first_seen.rename(columns={"day": "first_seen"})
     current = current_models(prices, pages, first_seen)

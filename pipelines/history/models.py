@@ -11,8 +11,9 @@ A price row is keyed by its seller (``provider``) and the seller's id (``model``
 3. deployment suffixes go: Bedrock ``-v1:0``, Vertex ``@20250929``, OpenRouter variants ``:free`` ``:batch`` …;
 4. a trailing snapshot date goes: ``-20241022``, ``-2024-08-06``, ``-0528`` (4 digits, MMDD or YYMM);
 5. Claude names use dashes (``claude-sonnet-4.5`` -> ``claude-sonnet-4-5``, OpenRouter's spelling);
-6. the creator, if not known yet, is the seller when the seller makes models (:data:`FIRST_PARTY`), else the
-   id's family prefix (:data:`FAMILY_CREATORS`: ``gpt-`` -> openai, ``claude`` -> anthropic, …).
+6. the creator, if not known yet, is the seller when the seller makes models under its own name
+   (:data:`pipelines.config.SELF_NAMED_SELLERS`), else the id's family prefix (:data:`FAMILY_CREATORS`: ``gpt-`` ->
+   openai, ``claude`` -> anthropic, …).
 
 Nothing is matched by similarity: ``gpt-5.3-codex`` and ``gpt-5.3-codex-mini`` stay two models. An id no rule
 places is returned as None and listed in ``marts.unmatched_aliases``.
@@ -21,6 +22,8 @@ places is returned as None and listed in ``marts.unmatched_aliases``.
 from __future__ import annotations
 
 import re
+
+from pipelines.config import SELF_NAMED_SELLERS
 
 #: OpenRouter-style organisation path segments -> creator slug (https://openrouter.ai/models).
 CREATOR_ORGS: dict[str, str] = {
@@ -51,11 +54,6 @@ CREATOR_ORGS: dict[str, str] = {
     "nvidia": "nvidia",
     "ai21": "ai21",
 }
-#: sellers that are also the creators of what they sell (their ids are the creator's ids).
-FIRST_PARTY = frozenset(
-    {"openai", "anthropic", "google", "deepseek", "mistral", "xai", "cohere", "moonshot", "minimax", "zai",
-     "zhipu", "alibaba", "baidu", "perplexity", "amazon", "ai21"}
-)
 #: model-family prefixes -> creator, for ids sold by third parties without an organisation path.
 FAMILY_CREATORS: tuple[tuple[str, str], ...] = (
     ("gpt-", "openai"), ("chatgpt-", "openai"), ("o1", "openai"), ("o3", "openai"), ("o4", "openai"),
@@ -107,7 +105,7 @@ def resolve(provider: str, model: str) -> tuple[str, str] | None:
     if name.startswith("claude"):
         name = name.replace(".", "-")
     if creator is None:
-        if provider in FIRST_PARTY:
+        if provider in SELF_NAMED_SELLERS:
             creator = provider
         else:
             creator = next((c for prefix, c in FAMILY_CREATORS if name.startswith(prefix)), None)

@@ -73,7 +73,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
 
 PROVIDER = "alibaba"
 
@@ -562,19 +562,6 @@ def _kind(c: _Col, prefix: str | None, url: str, where: str, unit: str | None = 
     raise ParseError(f"no price kind for {c.label!r} ({unit})", url=url, where=where)
 
 
-SOURCE = Source(
-    name="alibaba_model_studio_pricing",
-    provider=PROVIDER,
-    urls=("https://help.aliyun.com/zh/model-studio/model-pricing", "https://help.aliyun.com/zh/model-studio/models"),
-    fmt="markdown",
-    parse=parse,
-    hosts=("help.aliyun.com",),
-    description="Alibaba Cloud Model Studio (百炼) 模型调用价格 and 模型列表 pages (crawler Markdown): Qwen and "
-    "third-party models, CNY per 1M tokens per deployment region (中国内地/全球/国际/美国/金融云), input-length "
-    "tiers, thinking/non-thinking output, modality prices; image/video/speech per image/second/character.",
-)
-
-
 # --- offers (free quotas, batch discounts) -------------------------------------------------------------------
 #
 # ``parse_offers`` reads what ``parse`` leaves out on purpose (price-semantics.md: offers are not token prices):
@@ -617,9 +604,7 @@ BATCH_RULE = "若模型支持Batch调用，其输入和输出Token单价均按�
 
 def parse_offers(body: bytes, url: str) -> list:
     """Free quotas and batch discounts of a Model Studio price page (see the comment above), as
-    :class:`pipelines.cost.offers.ParsedOffer`. Raises :class:`ParseError` for a quota cell it cannot read."""
-    from pipelines.cost.offers import dedupe
-
+    :class:`~pipelines.sources.base.ParsedOffer`. Raises :class:`ParseError` for a quota cell it cannot read."""
     if url.rstrip("/").split("?")[0].endswith("/models"):
         return []  # the model list: see the comment above
     text = body.decode("utf-8", errors="replace")
@@ -628,12 +613,10 @@ def parse_offers(body: bytes, url: str) -> list:
     out = []
     for t in _tables(text, url):
         out += _table_offers(t, url)
-    return dedupe(out, url)
+    return dedupe_offers(out, url)
 
 
 def _table_offers(t: _Table, url: str) -> list:
-    from pipelines.cost.offers import ParsedOffer
-
     top = t.header[0]
     if not any(_top_label(c)[0] == "模型名称" for c in top):
         return []
@@ -718,3 +701,17 @@ def _quota_fields(cell: str, header_note: str, url: str, where: str) -> list[dic
             "conditions": "; ".join(conds) or None,
         })
     return out
+
+
+SOURCE = Source(
+    name="alibaba_model_studio_pricing",
+    provider=PROVIDER,
+    urls=("https://help.aliyun.com/zh/model-studio/model-pricing", "https://help.aliyun.com/zh/model-studio/models"),
+    fmt="markdown",
+    parse=parse,
+    parse_offers=parse_offers,
+    hosts=("help.aliyun.com",),
+    description="Alibaba Cloud Model Studio (百炼) 模型调用价格 and 模型列表 pages (crawler Markdown): Qwen and "
+    "third-party models, CNY per 1M tokens per deployment region (中国内地/全球/国际/美国/金融云), input-length "
+    "tiers, thinking/non-thinking output, modality prices; image/video/speech per image/second/character.",
+)

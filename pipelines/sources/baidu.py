@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
 
 PROVIDER = "baidu"
 
@@ -334,11 +334,9 @@ _PROMO_MONTH = re.compile(r"^(\d{1,2})月活动价$")
 
 def parse_offers(body: bytes, url: str) -> list:
     """Time-limited promotional batch prices of the Qianfan price page (see the module doc), as
-    :class:`pipelines.cost.offers.ParsedOffer`. Raises :class:`ParseError` for a promotional column without a readable
+    :class:`~pipelines.sources.base.ParsedOffer`. Raises :class:`ParseError` for a promotional column without a readable
     month or a table without its activity window."""
     import datetime as dt
-
-    from pipelines.cost.offers import ParsedOffer, dedupe
 
     text = body.decode("utf-8", errors="replace")
     if "<table" in text[:200000].lower():
@@ -383,7 +381,7 @@ def parse_offers(body: bytes, url: str) -> list:
                 valid_from=start, valid_until=end,
                 conditions=f"{label}; {note.strip()}; {year_note}", where=where,
             ))
-    return dedupe(out, url)
+    return dedupe_offers(out, url)
 
 
 SOURCE = Source(
@@ -392,6 +390,7 @@ SOURCE = Source(
     urls=("https://cloud.baidu.com/doc/qianfan-docs/s/Jm8r1826a",),
     fmt="text",
     parse=parse,
+    parse_offers=parse_offers,
     hosts=("cloud.baidu.com",),
     description="Baidu Qianfan price page (text rendering, whitespace collapsed): ERNIE/DeepSeek per-1K-token "
     "CNY prices, 在线推理 (standard) / 批量推理 (batch), input-length tiers, cache hits, per-search fees, "

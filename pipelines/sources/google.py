@@ -51,7 +51,7 @@ from decimal import Decimal
 from bs4 import Tag
 
 from pipelines.sources.extract import Table, html_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers, parse_money
 
 PROVIDER = "google"
 UNIT = "per 1M tokens"
@@ -407,7 +407,7 @@ _PAID_ALLOWANCE = re.compile(
 
 def parse_offers(body: bytes, url: str) -> list:
     """The free tier and free grounding allowances of the Gemini pricing page, as
-    :class:`pipelines.cost.offers.ParsedOffer` (one per API model id of the section, per tab):
+    :class:`~pipelines.sources.base.ParsedOffer` (one per API model id of the section, per tab):
 
     - ``Free Tier`` cell ``Free of charge`` of an input / output / context-caching row -> ``free_tier`` of that
       ``price_kind``: 0 USD per 1M tokens, no quantity (the page states none; the free tier is rate-limited and,
@@ -420,8 +420,6 @@ def parse_offers(body: bytes, url: str) -> list:
     ``Not available`` and other cells give nothing; a ``Free of charge, up to …`` cell that cannot be read raises
     :class:`ParseError`.
     """
-    from pipelines.cost.offers import ParsedOffer, dedupe
-
     out = []
     for table in html_tables(body):
         header = [c.lower() for c in table.header]
@@ -469,7 +467,7 @@ def parse_offers(body: bytes, url: str) -> list:
                 for model_id in ids:
                     out.append(ParsedOffer(provider=PROVIDER, model=model_id, model_name=name, amount=Decimal(0),
                                            currency="USD", service_tier=tier, where=where, **o))
-    return dedupe(out, url)
+    return dedupe_offers(out, url)
 
 
 SOURCE = Source(
@@ -478,6 +476,7 @@ SOURCE = Source(
     urls=("https://ai.google.dev/gemini-api/docs/pricing",),
     fmt="html",
     parse=parse,
+    parse_offers=parse_offers,
     hosts=("ai.google.dev",),
     description="Gemini API pricing page (devsite HTML): per-model tables per Standard/Batch/Flex/Priority tab, "
     "Paid Tier column, USD per 1M tokens, long-context tiers and audio priced apart; per-image outputs, "

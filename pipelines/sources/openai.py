@@ -69,10 +69,12 @@ from bs4 import BeautifulSoup, Tag
 from pipelines.sources.extract import Table, cell_text, html_tables, markdown_tables
 from pipelines.sources.base import (
     TOKEN_UNITS,
+    ParsedOffer,
     ParsedPrice,
     ParseError,
     Source,
     clean_text,
+    dedupe_offers,
     is_token_unit,
     parse_money,
 )
@@ -916,7 +918,7 @@ UPLIFT_REGION = "data-residency"
 
 
 def parse_offers(body: bytes, url: str) -> list:
-    """The regional-processing uplift the page states, as :class:`pipelines.cost.offers.ParsedOffer`: the footnote
+    """The regional-processing uplift the page states, as :class:`~pipelines.sources.base.ParsedOffer`: the footnote
     "Regional processing (data residency) endpoints are charged a 10% uplift for gpt-5.5, …, and gpt-5.4-pro" ->
     one ``regional_uplift`` per model named: 10 ``percent uplift`` in region ``data-residency`` (the page names no
     region; it points to its data-residency guide). The footnote sits under the text-token table of each tab
@@ -924,8 +926,6 @@ def parse_offers(body: bytes, url: str) -> list:
     tied to one tier (``service_tier`` NULL). Pages without the footnote (the 2024 and 2025 layouts) give [].
     """
     import html as _html
-
-    from pipelines.cost.offers import ParsedOffer, dedupe
 
     raw = body.decode("utf-8", errors="replace")
     unescaped = _html.unescape(raw)
@@ -947,7 +947,7 @@ def parse_offers(body: bytes, url: str) -> list:
                 conditions=sentence + (f" (stated under the {'/'.join(tiers)} tables)" if tiers else ""),
                 where=where,
             ))
-    return dedupe(out, url)
+    return dedupe_offers(out, url)
 
 
 SOURCE = Source(
@@ -956,6 +956,7 @@ SOURCE = Source(
     urls=("https://developers.openai.com/api/docs/pricing",),
     fmt="html",
     parse=parse,
+    parse_offers=parse_offers,
     hosts=("developers.openai.com", "platform.openai.com", "openai.com"),
     archive_urls=("https://platform.openai.com/docs/pricing", "https://openai.com/pricing"),
     description=(

@@ -2,6 +2,8 @@
 
 To add a provider: write ``pipelines/sources/<name>.py`` with a pure ``parse(body, url)`` and a ``SOURCE``,
 add it to :data:`SOURCES` in ``pipelines/sources/registry.py``, and add its parser test. Nothing else changes.
+A page that also states offers (free quotas, TPM packs, promotions ...) gets a pure ``parse_offers(body, url)``
+named in its ``SOURCE`` (``parse_offers=parse_offers``): :func:`offer_parsers` finds it there.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ _MODULES = (
 SOURCES: dict[str, Source] = {s.name: s for m in _MODULES for s in getattr(m, "SOURCES", (m.SOURCE,))}
 
 
+def offer_parsers() -> dict:
+    """``{source name: parse_offers}`` of the sources whose pages state offers (``Source.parse_offers`` set)."""
+    return {name: s.parse_offers for name, s in SOURCES.items() if s.parse_offers is not None}
+
+
 def parse_file(source: str, path: str, url: str) -> list:
     """``SOURCES[source].parse`` of the file at ``path`` fetched from ``url``: what :mod:`pipelines.ahead` runs
     in a worker for a capture a replayed day will parse. Raises what the parser raises."""
@@ -73,4 +80,4 @@ def norm_url(url: str) -> str:
     return f"{p.hostname}{path}"
 
 
-__all__ = ["SOURCES", "Source", "ParsedPrice", "ParseError", "source_for_url", "norm_url"]
+__all__ = ["SOURCES", "Source", "ParsedPrice", "ParseError", "offer_parsers", "source_for_url", "norm_url"]

@@ -46,7 +46,7 @@ import re
 from decimal import Decimal
 
 from pipelines.sources.extract import Table, html_tables, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
 
 PROVIDER = "volcengine"
 
@@ -301,19 +301,6 @@ def _merge(prices: list[ParsedPrice], url: str) -> list[ParsedPrice]:
     return out
 
 
-SOURCE = Source(
-    name="volcengine_ark_pricing",
-    provider=PROVIDER,
-    urls=("https://www.volcengine.com/docs/82379/1544106",),
-    fmt="json",
-    parse=parse,
-    hosts=("www.volcengine.com",),
-    description="Volcengine Ark model service prices (provider document JSON of the docs page): Doubao / "
-    "DeepSeek / Kimi CNY per 1M tokens, 在线推理 (standard) / 批量推理 (batch), input-length tiers with "
-    "output-length conditions, cache hits, cache storage, image generation per image.",
-)
-
-
 # --- offers (TPM packs, model units) ---------------------------------------------------------------------------
 
 _TPM_CELL = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*元\s*/\s*每\s*(?P<q>\d+(?:\.\d+)?)\s*(?P<m>[KM]?)\s*TPM$", re.I)
@@ -323,7 +310,7 @@ _UNIT_PRICE = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def parse_offers(body: bytes, url: str) -> list:
-    """Provisioned throughput and model units of the Ark price page, as :class:`pipelines.cost.offers.ParsedOffer`.
+    """Provisioned throughput and model units of the Ark price page, as :class:`~pipelines.sources.base.ParsedOffer`.
 
     - ``TPM 保障包`` (``模型 | 计费方式 | 输入 | 输出``): a cell ``1.920 元/每10K TPM`` under ``输入`` on the row
       ``小时后付费`` -> ``provisioned_throughput`` of ``price_kind`` ``input``: 1.920 CNY ``per hour`` for
@@ -335,8 +322,6 @@ def parse_offers(body: bytes, url: str) -> list:
       or ``per month`` (``包月预付费``); the page calls it an invitation-only capability (``邀测能力``).
     Raises :class:`ParseError` for a cell of those tables it cannot read, or when neither table is found.
     """
-    from pipelines.cost.offers import dedupe
-
     tables = _tables(body, url)
     out: list = []
     for (h1, _, _), table in tables:
@@ -346,7 +331,7 @@ def parse_offers(body: bytes, url: str) -> list:
             out += _unit_offers(table, url)
     if not out:
         raise ParseError("no TPM 保障包 or 模型单元 table found", url=url)
-    return dedupe(out, url)
+    return dedupe_offers(out, url)
 
 
 _TPM_NOTE = ("「小时后付费」和「包天预付费」可叠加购买; doubao-seed-1.6 系列不同长度请求抵扣 TPM 速度不同 "
@@ -354,8 +339,6 @@ _TPM_NOTE = ("「小时后付费」和「包天预付费」可叠加购买; doub
 
 
 def _tpm_offers(table: Table, url: str) -> list:
-    from pipelines.cost.offers import ParsedOffer
-
     header = [_label_unit(c)[0] for c in table.header]
     try:
         model_col, billing_col = header.index("模型"), header.index("计费方式")
@@ -397,8 +380,6 @@ def _tpm_offers(table: Table, url: str) -> list:
 
 
 def _unit_offers(table: Table, url: str) -> list:
-    from pipelines.cost.offers import ParsedOffer
-
     header = [_label_unit(c) for c in table.header]
     labels = [lab for lab, _ in header]
     try:
@@ -429,3 +410,17 @@ def _unit_offers(table: Table, url: str) -> list:
             conditions=f"{billing}; 价格和模型本身无关; 邀测能力 (invitation only)", where=where,
         ))
     return out
+
+
+SOURCE = Source(
+    name="volcengine_ark_pricing",
+    provider=PROVIDER,
+    urls=("https://www.volcengine.com/docs/82379/1544106",),
+    fmt="json",
+    parse=parse,
+    parse_offers=parse_offers,
+    hosts=("www.volcengine.com",),
+    description="Volcengine Ark model service prices (provider document JSON of the docs page): Doubao / "
+    "DeepSeek / Kimi CNY per 1M tokens, 在线推理 (standard) / 批量推理 (batch), input-length tiers with "
+    "output-length conditions, cache hits, cache storage, image generation per image.",
+)

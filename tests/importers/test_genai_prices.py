@@ -219,6 +219,7 @@ def test_full_shared_dataset():
     assert full == read_runs(SEED)  # the shipped seed copy is the same file
 
 
+@pytest.mark.slow  # materializes the importer into a DuckDB file: left out of make test-fast
 def test_rows_load_into_the_warehouse_table(rows):
     import duckdb
 

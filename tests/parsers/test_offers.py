@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from pipelines.history.normalise import ecb_rate, quote_rows
-from pipelines.cost.offers import ParsedOffer, offer_parsers, offer_rows, per_mtok
+from pipelines.cost.offers import offer_rows, per_mtok
 from pipelines.sources import alibaba, baidu, google, openai, volcengine
-from pipelines.sources.base import ParseError
+from pipelines.sources.base import ParsedOffer, ParseError
+from pipelines.sources.registry import offer_parsers
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages"
 ALIBABA = PAGES / "alibaba" / "2026-02-27_help-aliyun-model-studio-model-pricing_firecrawl.md"
@@ -282,7 +283,7 @@ def test_offer_rows_convert_at_the_ecb_rate(volc):
 
 def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     """Every bundled capture whose source states offers goes through parse_offers and offer_rows (the path of
-    staging/billing_offers), at its capture date."""
+    staging/price_quotes), at its capture date."""
     import hashlib
 
     from pipelines.sources.fetch import read_manifest

@@ -2,7 +2,7 @@
 -- Amounts are as the page states them (amount in currency per unit); usd_* at the ECB rate of the observation day.
 
 -- One row per offer stated by a parsed snapshot (free quotas, free tiers, TPM packs, model units, promotions, batch
--- discounts, regional uplifts): rebuilt from raw.page_snapshots by staging/billing_offers.
+-- discounts, regional uplifts): written by staging/price_quotes with the quotes of each partition and source.
 CREATE TABLE IF NOT EXISTS staging.billing_offers (
     partition_date   DATE NOT NULL,        -- daily partition of the snapshot (UTC)
     observed_at      TIMESTAMP NOT NULL,   -- UTC; capture date for replayed pages
