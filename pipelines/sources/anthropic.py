@@ -57,7 +57,17 @@ from decimal import Decimal
 from bs4 import NavigableString, Tag
 
 from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
-from pipelines.sources.reader import CellError, Findings, Table, header_kind, html_tables, markdown_tables, read_price, sniff
+from pipelines.sources.reader import (
+    CellError,
+    Findings,
+    Table,
+    header_kind,
+    html_tables,
+    markdown_tables,
+    read_price,
+    sniff,
+    token_range,
+)
 
 PROVIDER = "anthropic"
 UNIT = "per 1M tokens"  # Anthropic writes "MTok" = one million tokens
@@ -104,8 +114,6 @@ _RULE = re.compile(r"^Claude (Opus|Sonnet|Haiku) (\d+)(?:\.(\d+))?$")
 #: shape not in the alias map or the 4.x rule gets its id so, reported as a ``model_id_rule`` finding.
 _NEW_NAME = re.compile(r"^Claude ([A-Z][a-z]+) (\d+)(?:\.(\d+))?$")
 _PROSE_MODEL = re.compile(r"\b(?:Claude\s+)?(Opus|Sonnet|Haiku)\s+(\d+(?:\.\d+)?)\b")
-_LONG_HEADER = re.compile(r"^>\s*(\d+(?:\.\d+)?)\s*([KM])\s+input tokens$", re.I)
-_SHORT_HEADER = re.compile(r"^(?:≤|<=|<)\s*(\d+(?:\.\d+)?)\s*([KM])\s+input tokens$", re.I)
 
 
 def parse(body: bytes, url: str) -> ParsedPage:
@@ -156,7 +164,7 @@ def _interpret(
             out += rows
         elif header[0] == "model" and "batch input" in header:
             out += _read_model_table(t, url, _BATCH_COLS, "batch", found)
-        elif any(_LONG_HEADER.match(h) for h in t.header):
+        elif any(_long_threshold(h) for h in t.header):
             long_tables.append(t)
         elif header[:2] == ["sku", "rate"]:
             out += _read_sku_table(t, url, product(t))
@@ -225,10 +233,9 @@ def _read_long_context(
     t: Table, url: str, section_prose: str, base: dict[tuple[str, str], Decimal], found: Findings
 ) -> list[ParsedPrice]:
     """A model-less long-context table; the models it applies to are named in the prose above it."""
-    long_col = next(c for c, h in enumerate(t.header) if _LONG_HEADER.match(h))
-    m = _LONG_HEADER.match(t.header[long_col])
-    threshold = _tokens(m.group(1), m.group(2))
-    short_col = next((c for c, h in enumerate(t.header) if _SHORT_HEADER.match(h)), None)
+    long_col = next(c for c, h in enumerate(t.header) if _long_threshold(h))
+    threshold = _long_threshold(t.header[long_col])
+    short_col = next((c for c, h in enumerate(t.header) if (token_range(h) or (1, None))[:1] == (0,)), None)
     names = []
     for fam, ver in _PROSE_MODEL.findall(section_prose):
         name = f"Claude {fam} {ver}"
@@ -449,9 +456,11 @@ def _norm_header(h: str) -> str:
     return clean_text(h).lower()
 
 
-def _tokens(num: str, suffix: str) -> int:
-    """``("200", "K")`` -> 200000 (K = 1,000 and M = 1,000,000, as the page's "200K input tokens")."""
-    return int(Decimal(num) * {"K": 1000, "M": 1_000_000}[suffix.upper()])
+def _long_threshold(h: str) -> int | None:
+    """``"> 200K input tokens"`` -> 200000 (:func:`pipelines.sources.reader.token_range`: K = 1,000, M = 1,000,000);
+    None for a header that is no open-ended long-context tier."""
+    r = token_range(h)
+    return r[0] if r is not None and r[1] is None and r[0] > 0 else None
 
 
 def _html_section_prose(t: Table) -> str:

@@ -81,6 +81,7 @@ from pipelines.sources.reader import (
     is_absent,
     markdown_tables,
     read_price,
+    service_tier,
     sniff,
 )
 
@@ -676,7 +677,6 @@ def _read_image_sizes(t: Table, tier: str, url: str) -> list[ParsedPrice]:
 
 # ---------------------------------------------------------------- crawler Markdown (platform.openai.com, 2025)
 
-_TIER_LABEL = {"batch": "batch", "flex": "flex", "standard": "standard", "priority": "priority"}
 _TAB_BAR = re.compile(r"^(?:Batch|Flex|Standard|Priority){2,}$")
 _MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")  # as pipelines.sources.reader
 _MODALITY_SECTIONS = {"image tokens": "image", "audio tokens": "audio", "text tokens": "text"}
@@ -704,7 +704,7 @@ def _md_context(text: str) -> list[tuple[str, str, str | None]]:
             else:
                 sub = clean_text(m.group(2))
         if "|" in line and i + 1 < len(lines) and _MD_SEP.match(lines[i + 1]):
-            label = _TIER_LABEL.get(last.lower())
+            label = service_tier(last) if last.lower() in _TIERS else None  # a bare tab label line
             if label is None and tabbed:
                 label = "?"
             out.append((section, sub, label))
