@@ -218,7 +218,9 @@ def _interpret(t: Table, tier: str, threshold: int | None, url: str, found: Find
         model_col, modality_col = 0, None
     else:
         if any(_PRICE.match(clean_text(c.split("\n")[0])) for row in t.body for c in row):
-            raise ParseError(f"unrecognised price table with columns {t.header!r}", url=url, where=t.where())
+            # a price table of no known layout: reported, not read (the drift guard blocks the page if the
+            # models it held are a large share of the page's)
+            found.add("unknown_section", t.where(), " | ".join(t.header))
         return []
 
     group = t.rows[t.header_rows - 2] if t.header_rows >= 2 else [""] * len(header)
@@ -246,7 +248,9 @@ def _interpret(t: Table, tier: str, threshold: int | None, url: str, found: Find
         note = clean_text(" ".join(row[model_col].split("\n")[1:])) or None
         model, context_note = _model_id(shown)
         if not model or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]*", model):
-            raise ParseError(f"cannot read model id from {row[model_col]!r}", url=url, where=t.where(r, t.header[model_col]))
+            # a display name instead of an API id: its id would be a guess -> a finding, the row not read
+            found.add("unknown_row", t.where(r, t.header[model_col]), row[model_col])
+            continue
         modality = clean_text(row[modality_col]).lower() if modality_col is not None else None
         for c, (base_kind, min_tokens) in cols.items():
             where = t.where(r, _col_name(t, c))

@@ -485,3 +485,18 @@ def test_july_2026_unknown_column_new_model_and_renamed_tab_keep_every_other_pri
     col = next(f for f in page.findings if f.kind == "unknown_column")
     assert "table 0" in col.where and "Reasoning surcharge" in col.where
     assert Decimal("9.99") not in {p.amount for p in page.prices}
+
+
+def test_july_2026_a_display_name_instead_of_an_id_is_a_finding_not_a_guess(july):
+    """A row whose model cell is a display name ("GPT Nova", no API id) is reported and not read; the page loads."""
+    body = JUL.read_bytes().replace(b">gpt-5.6-luna<", b">GPT Nova<", 1)
+    assert body != JUL.read_bytes()
+    page = openai.SOURCE.read(body, URL)
+    [f] = page.findings
+    assert (f.kind, f.text) == ("unknown_row", "GPT Nova") and "table 0" in f.where and "row 3" in f.where
+    lost = {(p.model, p.price_kind, p.service_tier, p.tier_min_tokens) for p in july.prices} - {
+        (p.model, p.price_kind, p.service_tier, p.tier_min_tokens) for p in page.prices}
+    # only the Standard luna row's long-context prices are gone: its short-context ones are also in the island
+    # props (which hold no long-context values), so they still load, unchanged
+    assert lost == {("gpt-5.6-luna", k, "standard", 272_000) for k in ("input", "cache_read", "cache_write", "output")}
+    assert price(page.prices, "gpt-5.6-luna", "cache_write") == Decimal("1.25")
