@@ -45,3 +45,20 @@ def test_check_pages_exit_status_only_fails_for_a_page_yielding_nothing(tmp_path
     out, err = capsys.readouterr()
     assert "anthropic/empty.html: ERROR ParseError: " in out
     assert "3 pages: 2 read, 1 yielding nothing, 4 findings" in err
+
+
+def test_parse_prints_the_quotes_and_the_findings_on_stderr(capsys):
+    """`tokenprices parse` on the Claude Platform page of 2026-07-27 (refused before issue 19): exit 0, one JSON
+    quote a line on stdout, the derived model ids as findings on stderr."""
+    import json
+
+    rc = main(["parse", str(PAGES / JUL[1]), "--url", "https://platform.claude.com/docs/en/about-claude/pricing",
+               "--observed-at", "2026-07-27"])
+    out, err = capsys.readouterr()
+    assert rc == 0
+    rows = [json.loads(ln) for ln in out.splitlines()]
+    assert len(rows) == 115
+    fable = next(r for r in rows if r["model"] == "claude-fable-5" and r["price_kind"] == "cache_write_1h")
+    assert (fable["original_amount"], fable["service_tier"]) == ("20", "standard")
+    assert "finding: model_id_rule at table 0" in err and "'Claude Fable 5 -> claude-fable-5'" in err
+    assert err.rstrip().endswith("112 token quotes and 3 prices in other units from anthropic_pricing, 4 findings")
