@@ -181,6 +181,9 @@ def price_quotes(
                             "model_id_rule": dg.MetadataValue.json(
                                 sorted({f["text"] for f in outcome["layout"] if f["kind"] == "model_id_rule"})),
                             "detail": dg.MetadataValue.json(outcome["layout"]),
+                            # as text, for the run summary's line of this check (pipelines/notify.py)
+                            "problems": dg.MetadataValue.json(
+                                [f"{f['kind']} at {f['where']}: {f['text']!r}" for f in outcome["layout"]][:20]),
                         },
                     )
                 )
