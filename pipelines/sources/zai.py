@@ -31,8 +31,8 @@ from decimal import Decimal
 
 from bs4 import NavigableString, Tag
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
-from pipelines.sources.reader import Table, html_tables, is_absent
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Findings, Table, html_tables, is_absent
 
 PROVIDER = "zai"
 TOKEN_UNIT = "per 1M tokens"
@@ -66,14 +66,16 @@ _NON_TOKEN_KINDS = {"per image": "image_output", "per video": "video_output"}
 _ONE_PRICE = "one price for all tokens of the call (input and output)"
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices on the Z.ai pricing page (HTML)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices on the Z.ai pricing page (HTML). A column of a token table the module does not know is a finding
+    (``unknown_column``) and the table's other columns load."""
+    found = Findings()
     out: list[ParsedPrice] = []
     for t in html_tables(body):
-        out += _interpret(t, _section_unit(t), url)
+        out += _interpret(t, _section_unit(t), url, found)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return found.page(out, url)
 
 
 def _section_unit(t: Table) -> str | None:
@@ -90,7 +92,7 @@ def _section_unit(t: Table) -> str | None:
     return _SECTION_UNITS[m.group(1).lower()] if m else None
 
 
-def _interpret(t: Table, section_unit: str | None, url: str) -> list[ParsedPrice]:
+def _interpret(t: Table, section_unit: str | None, url: str, found: Findings) -> list[ParsedPrice]:
     labels = [clean_text(h).lower() for h in t.header]
     if not labels or labels[0] not in ("model", "tool", "agent"):
         return []
@@ -100,7 +102,7 @@ def _interpret(t: Table, section_unit: str | None, url: str) -> list[ParsedPrice
             raise ParseError(f"token price table but section unit is {section_unit!r}", url=url, where=t.where())
         for c, lab in enumerate(labels[1:], start=1):
             if lab not in _TOKEN_COLS and lab not in _SKIPPED_COLS:
-                raise ParseError(f"unknown column {t.header[c]!r}", url=url, where=t.where(col=t.header[c]))
+                found.add("unknown_column", t.where(col=t.header[c]), t.header[c])  # not read, never guessed
         for r, row in enumerate(t.body, start=1):
             shown, model = _model(row[0], url, t.where(r, t.header[0]))
             for c, lab in enumerate(labels):
