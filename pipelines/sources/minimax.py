@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
-from pipelines.sources.reader import FREE, Table, is_absent, markdown_tables
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import FREE, Findings, Table, is_absent, markdown_tables
 
 PROVIDER = "minimax"
 TOKEN_UNIT = "per 1M tokens"
@@ -108,17 +108,19 @@ _CNY_UNITS = {
 }
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices of a MiniMax pay-as-you-go page (English USD or Chinese CNY Markdown)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices of a MiniMax pay-as-you-go page (English USD or Chinese CNY Markdown). An unknown column of a known
+    table is a finding (``unknown_column``) and the table's other columns load."""
+    found = Findings()
     text = body.decode("utf-8", errors="replace")
     # markdown_tables turns <br> into "\n" but then collapses it to a space; keep line breaks as a marker
     text = re.sub(r"<br\s*/?>", f" {_BR} ", text)
     out: list[ParsedPrice] = []
     for t in markdown_tables(text):
-        out += _interpret(t, url)
+        out += _interpret(t, url, found)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return found.page(out, url)
 
 
 # ---------------------------------------------------------------- tables -> prices
@@ -153,25 +155,25 @@ def _header_unit(h: str) -> str | None:
     return None
 
 
-def _interpret(t: Table, url: str) -> list[ParsedPrice]:
+def _interpret(t: Table, url: str, found: Findings) -> list[ParsedPrice]:
     labels = [_label(h) for h in t.header]
     if any(lab in ("rpm", "tpm") for lab in labels):
         return []  # rate limits
     if not set(labels) & _MODEL_HEADERS:
         return []
     if any(lab in _TOKEN_COLS for lab in labels):
-        return _token_table(t, labels, url)
+        return _token_table(t, labels, url, found)
     if set(labels) & _PRICE_HEADERS:
-        return _unit_table(t, labels, url)
+        return _unit_table(t, labels, url, found)
     raise ParseError(f"unrecognised table with columns {t.header!r}", url=url, where=t.where())
 
 
-def _token_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
+def _token_table(t: Table, labels: list[str], url: str, found: Findings) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     model_col = next(c for c, lab in enumerate(labels) if lab in _MODEL_HEADERS)
     for c, lab in enumerate(labels):
         if c != model_col and lab not in _TOKEN_COLS:
-            raise ParseError(f"unknown column {t.header[c]!r} in text price table", url=url, where=t.where(col=c))
+            found.add("unknown_column", t.where(col=_col(t.header[c])), _col(t.header[c]))
     for r, row in enumerate(t.body, start=1):
         where_model = t.where(r, _col(t.header[model_col]))
         lines = _split(row[model_col].replace("**", ""))
@@ -180,7 +182,7 @@ def _token_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
         model = _model_id(lines[0], url, where_model)
         note = "; ".join(lines[1:]) or None
         for c, lab in enumerate(labels):
-            if c == model_col:
+            if c == model_col or lab not in _TOKEN_COLS:
                 continue
             where = t.where(r, _col(t.header[c]))
             money = _read(row[c], t.header[c], url, where)
@@ -193,7 +195,7 @@ def _token_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
     return out
 
 
-def _unit_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
+def _unit_table(t: Table, labels: list[str], url: str, found: Findings) -> list[ParsedPrice]:
     """Audio / video / music / image tables: one price column, non-token units."""
     out: list[ParsedPrice] = []
     model_col = next(c for c, lab in enumerate(labels) if lab in _MODEL_HEADERS)
@@ -202,7 +204,7 @@ def _unit_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
     feat_col = next((c for c, lab in enumerate(labels) if lab in _FEATURE_HEADERS), None)
     for c, lab in enumerate(labels):
         if c not in (model_col, price_col, api_col, feat_col) and lab not in _IGNORED_HEADERS:
-            raise ParseError(f"unknown column {t.header[c]!r}", url=url, where=t.where(col=c))
+            found.add("unknown_column", t.where(col=_col(t.header[c])), _col(t.header[c]))  # not read
     section = t.heading
     for r, row in enumerate(t.body, start=1):
         where = t.where(r, _col(t.header[price_col]))
