@@ -29,8 +29,8 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
-from pipelines.sources.reader import CellError, html_tables, read_price, sniff
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.reader import CellError, Findings, html_tables, read_price, sniff
 
 PROVIDER = "deepseek"
 UNIT = "per 1M tokens"
@@ -40,16 +40,18 @@ _PRICING_LABEL = re.compile(r"^(?:pricing|价格)\b", re.I)
 _MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._:-]*$", re.I)
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Token prices of the DeepSeek pricing page, Markdown copy or HTML."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Token prices of the DeepSeek pricing page, Markdown copy or HTML. A pricing row whose label names no token
+    price kind is a finding (``unknown_row``) and the other rows load."""
     text = body.decode("utf-8", errors="replace")
+    found = Findings()
     if sniff(body) == "html" or "<table" in text.lower():
-        out = _parse_html(body, url)
+        out = _parse_html(body, url, found)
     else:
-        out = _parse_markdown(text, url)
+        out = _parse_markdown(text, url, found)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return found.page(out, url)
 
 
 def _price_kind(label: str) -> str | None:
@@ -87,7 +89,7 @@ def _cells(line: str) -> list[str]:
     return [clean_text(c.replace("**", "")) for c in line.split("|")]
 
 
-def _parse_markdown(text: str, url: str) -> list[ParsedPrice]:
+def _parse_markdown(text: str, url: str, found: Findings) -> list[ParsedPrice]:
     lines = text.splitlines()
     models: list[str] = []
     model_line = -1
@@ -122,7 +124,8 @@ def _parse_markdown(text: str, url: str) -> list[ParsedPrice]:
         where = f"line {n + 1} ({label!r})"
         kind = _price_kind(label)
         if kind is None:
-            raise ParseError(f"unknown pricing row {label!r}", url=url, where=where)
+            found.add("unknown_row", where, label)  # not read, never guessed
+            continue
         if len(prices) == 1:
             per_model = [prices[0]] * len(models)  # one merged cell over all model columns
         elif len(prices) == len(models):
@@ -142,7 +145,7 @@ _OFF_PEAK = re.compile(r"^off-?peak$|^(?:闲时|低峰|非高峰)", re.I)
 _PEAK_NOTE = re.compile(r"(Peak hours are[^.]*\.)")
 
 
-def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
+def _parse_html(body: bytes, url: str, found: Findings) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     note: str | None = None
     for table in html_tables(body):
@@ -174,7 +177,8 @@ def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
                 raise ParseError(f"unexpected pricing row labels {labels!r}", url=url, where=table.where(r))
             kind = _price_kind(labels[0])
             if kind is None:
-                raise ParseError(f"unknown pricing row {labels[0]!r}", url=url, where=table.where(r, 1))
+                found.add("unknown_row", table.where(r, 1), labels[0])  # not read, never guessed
+                continue
             for j, model in cols:
                 cell = row[j]
                 where = table.where(r, model) + f" ({labels[-1]})"
