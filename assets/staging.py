@@ -23,6 +23,10 @@ def _check_name(source: str) -> str:
     return f"{source}_parsed"
 
 
+def _drift_check_name(source: str) -> str:
+    return f"{source}_layout_drift"
+
+
 PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_quotes``, one row per observed price.
 
     Per source, the latest snapshot of each URL in the partition is parsed and normalised to USD per 1M tokens
@@ -36,7 +40,11 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
     observation day. Each blob is parsed once. A page whose offers cannot be read is logged as an error and gives
     no offers that day; its prices are still loaded (offers are not token prices, price-semantics.md).
 
-    Each source has its blocking check ``<source>_parsed``. A run may select some of the checks (the asset is
+    Each source has its blocking check ``<source>_parsed`` and a non-blocking ``<source>_layout_drift`` check,
+    evaluated (with severity WARN) when a page of the source says something its parser did not understand: an
+    unknown column, row, section or tab, an unreadable cell, a model id derived by the provider's naming rule. Its
+    metadata lists those findings with their exact location; everything understood on the page loads, and the
+    findings are also kept in ``staging.parse_runs.detail``. A run may select some of the checks (the asset is
     subsettable by check): then only those sources are parsed and loaded, and the others' rows are left as they
     are. ``tokenprices demo`` and ``tokenprices backfill`` select, for a replayed day, the sources with a capture
     that day; the nightly schedule and the UI select them all.
@@ -66,6 +74,19 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
             description=(
                 f"{name}: its pages parsed, gave at least half the models of the last good parse, and every "
                 "price is plausible (pipelines/history/drift.py). A failed check leaves the source's earlier rows intact."
+            ),
+        )
+        for name in SOURCES
+    ]
+    + [
+        dg.AssetCheckSpec(
+            name=_drift_check_name(name),
+            asset=PRICE_QUOTES,
+            blocking=False,
+            description=(
+                f"{name}: what its pages say that the parser did not understand (unknown columns, rows, sections, "
+                "tabs, unreadable cells, model ids derived by the naming rule), listed for review. Non-blocking: "
+                "evaluated only when there are findings; everything understood is loaded."
             ),
         )
         for name in SOURCES
@@ -115,6 +136,25 @@ def price_quotes(
                         warehouse.replace(con, "staging.billing_offers", outcome["offers"], part)
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
+            drift_key = dg.AssetCheckKey(PRICE_QUOTES, _drift_check_name(name))
+            if outcome["layout"] and drift_key in context.selected_asset_check_keys:
+                check_results.append(
+                    dg.AssetCheckResult(
+                        asset_key=PRICE_QUOTES,
+                        check_name=_drift_check_name(name),
+                        passed=False,
+                        severity=dg.AssetCheckSeverity.WARN,
+                        metadata={
+                            "findings": len(outcome["layout"]),
+                            "model_id_rule": dg.MetadataValue.json(
+                                sorted({f["text"] for f in outcome["layout"] if f["kind"] == "model_id_rule"})),
+                            "detail": dg.MetadataValue.json(outcome["layout"]),
+                            # as text, for the run summary's line of this check (pipelines/notify.py)
+                            "problems": dg.MetadataValue.json(
+                                [f"{f['kind']} at {f['where']}: {f['text']!r}" for f in outcome["layout"]][:20]),
+                        },
+                    )
+                )
             models = {(r["provider"], r["model"]) for r in outcome["quotes"]}
             per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models), len(outcome["offers"]))
             check_results.append(
@@ -152,8 +192,9 @@ def price_quotes(
 
 
 def check_keys(names) -> set[dg.AssetCheckKey]:
-    """The check keys of staging/price_quotes for these source names (a run's check selection)."""
-    return {dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) for n in names}
+    """The check keys of staging/price_quotes for these source names (a run's check selection): each source's
+    blocking ``_parsed`` check and its non-blocking ``_layout_drift`` check."""
+    return {dg.AssetCheckKey(PRICE_QUOTES, c(n)) for n in names for c in (_check_name, _drift_check_name)}
 
 
 def selected_sources(context: dg.AssetExecutionContext) -> dict:
@@ -172,10 +213,12 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
     (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``offers`` (rows for
     staging.billing_offers, read from the same bodies by ``source.parse_offers``), ``runs`` (rows for
-    staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written), ``offer_problems``
-    (pages whose offers could not be read: logged, not blocking) and ``log``.
+    staging.parse_runs, one per URL, ``detail`` a JSON list: :func:`pipelines.history.drift.run_detail`),
+    ``problems`` (blocking; empty when the parse may be written), ``offer_problems`` (pages whose offers
+    could not be read: logged, not blocking), ``layout`` (the pages' non-blocking findings, as
+    ``{"url", "kind", "where", "text"}``) and ``log``.
     """
-    quotes, units, runs, problems, log, held, offers, offer_problems = [], [], [], [], [], [], [], []
+    quotes, units, runs, problems, log, held, offers, offer_problems, layout = [], [], [], [], [], [], [], [], []
     previous_values = {
         tuple(r[:8]): r[8] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
     }
@@ -184,7 +227,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
         try:
             body = warehouse.read_blob(root, sha)
             # parsed in a worker ahead of this run when the CLI started it (pipelines.ahead), else here
-            prices = ahead.take(ahead.parse_key(name, sha, url), lambda: source.parse(body, url))
+            page = ahead.take(ahead.parse_key(name, sha, url), lambda: source.read(body, url, offers=False))
+            prices = page.prices
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
         except (ParseError, FxError) as exc:
@@ -192,8 +236,13 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             problems.append(detail)
             log.append(f"{name}: {detail}")
             runs.append({"url": url, "snapshot_sha256": sha, "status": "parse_error", "n_quotes": 0,
-                         "n_unit_prices": 0, "n_models": 0, "detail": detail})
+                         "n_unit_prices": 0, "n_models": 0,
+                         "detail": drift.run_detail([detail], [], kind="parse_error")})
             continue
+        layout += [{"url": url, "kind": f.kind, "where": f.where, "text": f.text} for f in page.findings]
+        if page.findings:
+            log.append(f"{name}: {url} {len(page.findings)} layout findings (not loaded, listed by "
+                       f"{_drift_check_name(name)}), e.g. {page.findings[0]}")
         if source.parse_offers is not None:
             try:
                 offers += offer_rows(source.parse_offers(body, url), source=name, source_url=url, observed_at=at,
@@ -213,7 +262,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             q, n_models=n_models, previous_models=last[0] if last else None, previous_values=previous_values
         )
         runs.append({"url": url, "snapshot_sha256": sha, "status": "drift" if found else "ok", "n_quotes": len(q),
-                     "n_unit_prices": len(u), "n_models": n_models, "detail": "; ".join(found) or None})
+                     "n_unit_prices": len(u), "n_models": n_models, "detail": drift.run_detail(found, page.findings)})
         if found:
             problems += [f"{url}: {f}" for f in found]
             log.append(f"{name}: {url} rejected (layout drift): {'; '.join(found[:3])}")
@@ -222,7 +271,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
         quotes += q
         units += u
     return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held,
-            "offers": offers, "offer_problems": offer_problems}
+            "offers": offers, "offer_problems": offer_problems, "layout": layout}
 
 
 def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) -> dg.MaterializeResult:

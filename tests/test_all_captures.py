@@ -16,12 +16,33 @@ from tests.conftest import PAGES, ROOT
 
 CAPTURES = read_manifest(PAGES)
 
+# Captures bundled by issue 19 whose parser has not been converted yet on this branch: their parse is expected to
+# fail (strict xfail: the test turns red the day it parses, so the entry must then be removed). The parsers land on
+# the r1-reader (openai, anthropic), r2-live (mistral, xai, groq, moonshot) and r3-cn-fx (alibaba, volcengine)
+# branches; this list is empty once they are all merged.
+PENDING = {
+    "mistral/2026-07-27_mistral-pricing-api.html": "cards, no table reader yet (issue 19, r2)",
+    "xai/2026-07-27_docs-models.html": "cards and embedded list not read yet (issue 19, r2)",
+    "xai/2025-11-03_docs-models_kull-puppeteer.md": "flattened pricing table not read yet (issue 19, r2)",
+    "xai/2025-12-31_docs-models_patchright.md": "models table layout not read yet (issue 19, r2)",
+    "groq/2025-11-03_docs-models_kull-puppeteer.md": "per-model cards not read yet (issue 19, r2)",
+    "moonshot/2026-07-27_kimi-ai-pricing-chat-k26.html": "prices only in page data (issue 19, r2)",
+    "moonshot/2026-07-27_kimi-ai-pricing-chat-k3.html": "prices only in page data (issue 19, r2)",
+    "alibaba/2026-06-12_model-pricing_zh.md": "third-party models section without region (issue 19, r3)",
+    "volcengine/2026-06-11_1544106_model-pricing.md": "unknown section '在线推理(常规)' (issue 19, r3)",
+}
 
-@pytest.mark.parametrize("capture", CAPTURES, ids=[c.file for c in CAPTURES])
+
+def _param(c):
+    marks = [pytest.mark.xfail(strict=True, reason=PENDING[c.file])] if c.file in PENDING else []
+    return pytest.param(c, id=c.file, marks=marks)
+
+
+@pytest.mark.parametrize("capture", [_param(c) for c in CAPTURES])
 def test_capture_parses_into_quotes(capture):
     source = source_for_url(capture.url)
     body = (PAGES / capture.file).read_bytes()
-    prices = source.parse(body, capture.url)
+    prices = source.read(body, capture.url).prices
     at = dt.datetime.combine(capture.captured_on, dt.time(), tzinfo=dt.UTC)
     sha = hashlib.sha256(body).hexdigest()
     quotes = quote_rows(prices, source=source.name, source_url=capture.url, observed_at=at, snapshot_sha256=sha)
@@ -39,6 +60,8 @@ def test_cli_parse_every_capture_exits_zero():
     """One process for all captures would hide a crash in the CLI layer: run the real command on each."""
     failures = []
     for c in CAPTURES:
+        if c.file in PENDING:
+            continue
         out = subprocess.run(
             [sys.executable, "-m", "pipelines.cli.main", "parse", str(PAGES / c.file), "--url", c.url,
              "--observed-at", c.captured_on.isoformat()],
@@ -47,3 +70,8 @@ def test_cli_parse_every_capture_exits_zero():
         if out.returncode != 0 or not out.stdout.strip():
             failures.append(f"{c.file}: rc={out.returncode} {out.stderr[-300:]}")
     assert not failures, "\n".join(failures)
+
+
+def test_pending_captures_are_in_the_manifest():
+    """PENDING names bundled captures only (a typo would silently xfail nothing)."""
+    assert set(PENDING) <= {c.file for c in CAPTURES}

@@ -23,8 +23,9 @@ def test_replay_days_skip_estimated_dates_unless_asked():
     sources = list(SOURCES.values())
     # the dated captures of seed/pages/manifest.csv (2024 text renderings, 2025 Markdown, 2026 HTML, ...)
     assert ReplayFetcher(PAGES).capture_dates(sources) == [
-        dt.date(2024, 4, 1), dt.date(2025, 10, 15), dt.date(2025, 12, 13), dt.date(2025, 12, 20),
-        dt.date(2026, 2, 27), dt.date(2026, 4, 26), dt.date(2026, 4, 27), dt.date(2026, 8, 19),
+        dt.date(2024, 4, 1), dt.date(2025, 10, 15), dt.date(2025, 11, 3), dt.date(2025, 12, 13),
+        dt.date(2025, 12, 20), dt.date(2026, 2, 27), dt.date(2026, 4, 26), dt.date(2026, 4, 27),
+        dt.date(2026, 6, 11), dt.date(2026, 6, 12), dt.date(2026, 7, 27), dt.date(2026, 8, 19),
     ]
     assert dt.date(2026, 8, 31) in ReplayFetcher(PAGES, include_estimated=True).capture_dates(sources)
 

@@ -16,7 +16,7 @@ Two document forms are read, chosen by what the document looks like:
   are not a valid pipe table (cell texts wrap onto lines without ``|``), so the lines are read here directly:
   the ``MODEL|`` line names the models and each pricing line is ``[PRICING|] label| price[| price…]`` with
   either one price (merged over all models) or one per model.
-- **HTML** (the live page): :func:`pipelines.sources.extract.html_tables` expands the spans; rows whose first cell
+- **HTML** (the live page): :func:`pipelines.sources.reader.html_tables` expands the spans; rows whose first cell
   is ``PRICING…`` give label and prices per model column. Later pages split each price into ``OFF-PEAK`` and
   ``PEAK`` rows: ``PEAK`` is the undiscounted all-day list price (``standard``), ``OFF-PEAK`` is
   ``service_tier="off_peak"`` with the page's peak-hours footnote as ``conditions``.
@@ -29,8 +29,8 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.sources.extract import html_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.reader import CellError, Findings, html_tables, read_price, sniff
 
 PROVIDER = "deepseek"
 UNIT = "per 1M tokens"
@@ -38,21 +38,20 @@ UNIT = "per 1M tokens"
 _MODEL_LABELS = {"model", "模型"}
 _PRICING_LABEL = re.compile(r"^(?:pricing|价格)\b", re.I)
 _MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._:-]*$", re.I)
-# a whole price cell: "$0.028", "0.2元", "￥2" (NFKC ¥), "2 CNY"
-_PRICE_CELL = re.compile(r"^(?:US\$|\$|¥)?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|USD|CNY)?$")
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Token prices of the DeepSeek pricing page, Markdown copy or HTML."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Token prices of the DeepSeek pricing page, Markdown copy or HTML. A pricing row whose label names no token
+    price kind is a finding (``unknown_row``) and the other rows load."""
     text = body.decode("utf-8", errors="replace")
-    head = text.lstrip()[:2000].lower()
-    if head.startswith("<!doctype html") or head.startswith("<html") or "<table" in text.lower():
-        out = _parse_html(body, url)
+    found = Findings()
+    if sniff(body) == "html" or "<table" in text.lower():
+        out = _parse_html(body, url, found)
     else:
-        out = _parse_markdown(text, url)
+        out = _parse_markdown(text, url, found)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return found.page(out, url)
 
 
 def _price_kind(label: str) -> str | None:
@@ -72,13 +71,15 @@ def _price_kind(label: str) -> str | None:
 
 
 def _money(cell: str, url: str, where: str) -> tuple[Decimal, str]:
-    t = clean_text(cell).replace("\\$", "$")
-    if not _PRICE_CELL.match(t):
+    """A whole price cell (``"$0.028"``, ``"0.2元"``, ``"￥2"``, ``"2 CNY"``) by the shared cell reader: the amount
+    and its currency, nothing else in the cell (the unit is the row label's)."""
+    try:
+        c = read_price(cell)
+    except CellError:
+        c = None
+    if c is None or c.unit is not None or c.note is not None or clean_text(cell).lower() == "free":
         raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
-    money = parse_money(t)
-    if money is None:  # pragma: no cover - the cell regex admits only a number
-        raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
-    return money
+    return c.amount, c.currency
 
 
 # --- crawler Markdown -------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def _cells(line: str) -> list[str]:
     return [clean_text(c.replace("**", "")) for c in line.split("|")]
 
 
-def _parse_markdown(text: str, url: str) -> list[ParsedPrice]:
+def _parse_markdown(text: str, url: str, found: Findings) -> list[ParsedPrice]:
     lines = text.splitlines()
     models: list[str] = []
     model_line = -1
@@ -123,7 +124,8 @@ def _parse_markdown(text: str, url: str) -> list[ParsedPrice]:
         where = f"line {n + 1} ({label!r})"
         kind = _price_kind(label)
         if kind is None:
-            raise ParseError(f"unknown pricing row {label!r}", url=url, where=where)
+            found.add("unknown_row", where, label)  # not read, never guessed
+            continue
         if len(prices) == 1:
             per_model = [prices[0]] * len(models)  # one merged cell over all model columns
         elif len(prices) == len(models):
@@ -143,7 +145,7 @@ _OFF_PEAK = re.compile(r"^off-?peak$|^(?:闲时|低峰|非高峰)", re.I)
 _PEAK_NOTE = re.compile(r"(Peak hours are[^.]*\.)")
 
 
-def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
+def _parse_html(body: bytes, url: str, found: Findings) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     note: str | None = None
     for table in html_tables(body):
@@ -175,7 +177,8 @@ def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
                 raise ParseError(f"unexpected pricing row labels {labels!r}", url=url, where=table.where(r))
             kind = _price_kind(labels[0])
             if kind is None:
-                raise ParseError(f"unknown pricing row {labels[0]!r}", url=url, where=table.where(r, 1))
+                found.add("unknown_row", table.where(r, 1), labels[0])  # not read, never guessed
+                continue
             for j, model in cols:
                 cell = row[j]
                 where = table.where(r, model) + f" ({labels[-1]})"

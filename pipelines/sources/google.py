@@ -39,7 +39,7 @@ Non-token list prices (own unit, own kind, never folded into token prices):
   1080p)`` gives ``video_output_720p`` and ``video_output_1080p``), ``music_output`` (``$0.04 per song`` ->
   ``per song``).
 
-The table grid comes from :func:`pipelines.sources.extract.html_tables`; this module only interprets it.
+The table grid comes from :func:`pipelines.sources.reader.html_tables`; this module only interprets it.
 """
 
 from __future__ import annotations
@@ -50,13 +50,22 @@ from decimal import Decimal
 
 from bs4 import Tag
 
-from pipelines.sources.extract import Table, html_tables
-from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers, parse_money
+from pipelines.sources.base import (
+    ParsedOffer,
+    ParsedPage,
+    ParsedPrice,
+    ParseError,
+    Source,
+    clean_text,
+    dedupe_offers,
+    parse_money,
+)
+from pipelines.sources.reader import Findings, Table, html_tables, service_tier
 
 PROVIDER = "google"
 UNIT = "per 1M tokens"
 
-_TABS = {"standard": "standard", "batch": "batch", "flex": "flex", "priority": "priority"}
+_TABS = {"standard", "batch", "flex", "priority"}  # the tab labels the page uses (reader.service_tier names them)
 
 # row label (lowercase, footnote stars removed) -> price kind family; None = known non-token row.
 _ROW_KINDS: list[tuple[re.Pattern[str], str | None]] = [
@@ -122,12 +131,15 @@ _UNIT_LINE = re.compile(
 _RESOLUTION = re.compile(r"^(?:\d+p|4k)$", re.I)
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Token prices of the Gemini API pricing page (USD per 1M tokens), one row per API model id."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Token prices of the Gemini API pricing page (USD per 1M tokens), one row per API model id. A pricing tab
+    that is no known service tier, and a column of a price table that is neither the free nor the paid tier, are
+    findings (``unknown_tab``, ``unknown_column``); the rest of the page loads."""
+    found = Findings()
     out: list[ParsedPrice] = []
     seen: dict[tuple, str] = {}
     for table in html_tables(body):
-        for p in _read_table(table, url):
+        for p in _read_table(table, url, found):
             key = (p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.region)
             if key in seen:
                 raise ParseError(f"price {key} given twice (also at {seen[key]})", url=url, where=p.where)
@@ -135,15 +147,20 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
             out.append(p)
     if not any(p.unit == UNIT for p in out):
         raise ParseError("no token prices found on the page", url=url)
-    return out
+    return found.page(out, url)
 
 
-def _read_table(table: Table, url: str) -> list[ParsedPrice]:
+def _read_table(table: Table, url: str, found: Findings) -> list[ParsedPrice]:
     header = [c.lower() for c in table.header]
     paid = [i for i, c in enumerate(header) if c.startswith("paid tier")]
     if not paid:
         return []  # not a price table (e.g. "Pricing for agents": Model | Tools)
     col = paid[0]
+    for c, h in enumerate(header[1:], start=1):
+        if c != col and not h.startswith("free tier"):
+            found.add("unknown_column", table.where(col=table.header[c]), table.header[c])  # not read
+    if _service_tier(table, url, found) is None:
+        return []  # a tab that is no known tier: reported, its prices not guessed into one
     if "per 1m tokens" not in header[col]:
         unit = next((u for k, u in _TABLE_UNITS.items() if k in header[col]), None)
         if unit is None:
@@ -281,16 +298,20 @@ def _row_kind(label: str) -> str | None:
     return None
 
 
-def _service_tier(table: Table, url: str) -> str:
-    """Tab label of the ``ds-selector-tabs`` section holding the table; ``standard`` outside tabs."""
+def _service_tier(table: Table, url: str, found: Findings | None = None) -> str | None:
+    """Tab label of the ``ds-selector-tabs`` section holding the table; ``standard`` outside tabs. A tab that is no
+    known tier: an ``unknown_tab`` finding and None when ``found`` is given, else ParseError."""
     el = table.element
     sec = el.find_parent("section") if el is not None else None
     if sec is None or not _has_class(sec.parent, "ds-selector-tabs"):
         return "standard"
     h = sec.find(["h3", "h4"])
     label = clean_text(h.get("data-text") or h.get_text(" ")) if h else ""
-    tier = _TABS.get(label.lower())
+    tier = service_tier(label) if label.lower() in _TABS else None
     if tier is None:
+        if found is not None:
+            found.add("unknown_tab", table.where(), label)
+            return None
         raise ParseError(f"unknown pricing tab {label!r}", url=url, where=table.where())
     return tier
 

@@ -11,7 +11,7 @@ The region follows the currency of the price (CNY = the .com China platform, USD
 reads the same whatever URL it was saved under. One :class:`Source` per site (``SOURCE_INTL``, ``SOURCE_CN``,
 both in ``SOURCES``); ``SOURCE`` is ``SOURCE_INTL``.
 
-Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (pipe tables). Tables -> prices, by header:
+Document -> tables: :func:`pipelines.sources.reader.markdown_tables` (pipe tables). Tables -> prices, by header:
 
 - **text** (``Model | Input | Output | Prompt caching Read | Prompt caching Write`` / ``模型 | 输入价格 | 输出价格 |
   缓存读取 | 缓存写入``): ``input``, ``output``, ``cache_read``, ``cache_write`` per 1M tokens. The model cell is
@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import FREE, Findings, Table, is_absent, markdown_tables
 
 PROVIDER = "minimax"
 TOKEN_UNIT = "per 1M tokens"
@@ -91,8 +91,6 @@ _FEATURE_HEADERS = {"功能"}
 _IGNORED_HEADERS = {"接口说明", "description"}
 
 _MODEL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*$")
-_ABSENT = {"", "-", "—", "–", "n/a", "not available"}
-_FREE = {"free", "免费"}
 _NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 # a USD cell: "$0.3 / M tokens", "$60/M characters", "$3 per voice", "$0.19 per 768P, 6s video"
 _USD_CELL = re.compile(r"^\$\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?:/|per\b)\s*(?P<unit>.+)$", re.I)
@@ -110,17 +108,19 @@ _CNY_UNITS = {
 }
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices of a MiniMax pay-as-you-go page (English USD or Chinese CNY Markdown)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices of a MiniMax pay-as-you-go page (English USD or Chinese CNY Markdown). An unknown column of a known
+    table is a finding (``unknown_column``) and the table's other columns load."""
+    found = Findings()
     text = body.decode("utf-8", errors="replace")
     # markdown_tables turns <br> into "\n" but then collapses it to a space; keep line breaks as a marker
     text = re.sub(r"<br\s*/?>", f" {_BR} ", text)
     out: list[ParsedPrice] = []
     for t in markdown_tables(text):
-        out += _interpret(t, url)
+        out += _interpret(t, url, found)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return found.page(out, url)
 
 
 # ---------------------------------------------------------------- tables -> prices
@@ -155,25 +155,25 @@ def _header_unit(h: str) -> str | None:
     return None
 
 
-def _interpret(t: Table, url: str) -> list[ParsedPrice]:
+def _interpret(t: Table, url: str, found: Findings) -> list[ParsedPrice]:
     labels = [_label(h) for h in t.header]
     if any(lab in ("rpm", "tpm") for lab in labels):
         return []  # rate limits
     if not set(labels) & _MODEL_HEADERS:
         return []
     if any(lab in _TOKEN_COLS for lab in labels):
-        return _token_table(t, labels, url)
+        return _token_table(t, labels, url, found)
     if set(labels) & _PRICE_HEADERS:
-        return _unit_table(t, labels, url)
+        return _unit_table(t, labels, url, found)
     raise ParseError(f"unrecognised table with columns {t.header!r}", url=url, where=t.where())
 
 
-def _token_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
+def _token_table(t: Table, labels: list[str], url: str, found: Findings) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     model_col = next(c for c, lab in enumerate(labels) if lab in _MODEL_HEADERS)
     for c, lab in enumerate(labels):
         if c != model_col and lab not in _TOKEN_COLS:
-            raise ParseError(f"unknown column {t.header[c]!r} in text price table", url=url, where=t.where(col=c))
+            found.add("unknown_column", t.where(col=_col(t.header[c])), _col(t.header[c]))
     for r, row in enumerate(t.body, start=1):
         where_model = t.where(r, _col(t.header[model_col]))
         lines = _split(row[model_col].replace("**", ""))
@@ -182,7 +182,7 @@ def _token_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
         model = _model_id(lines[0], url, where_model)
         note = "; ".join(lines[1:]) or None
         for c, lab in enumerate(labels):
-            if c == model_col:
+            if c == model_col or lab not in _TOKEN_COLS:
                 continue
             where = t.where(r, _col(t.header[c]))
             money = _read(row[c], t.header[c], url, where)
@@ -195,7 +195,7 @@ def _token_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
     return out
 
 
-def _unit_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
+def _unit_table(t: Table, labels: list[str], url: str, found: Findings) -> list[ParsedPrice]:
     """Audio / video / music / image tables: one price column, non-token units."""
     out: list[ParsedPrice] = []
     model_col = next(c for c, lab in enumerate(labels) if lab in _MODEL_HEADERS)
@@ -204,7 +204,7 @@ def _unit_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
     feat_col = next((c for c, lab in enumerate(labels) if lab in _FEATURE_HEADERS), None)
     for c, lab in enumerate(labels):
         if c not in (model_col, price_col, api_col, feat_col) and lab not in _IGNORED_HEADERS:
-            raise ParseError(f"unknown column {t.header[c]!r}", url=url, where=t.where(col=c))
+            found.add("unknown_column", t.where(col=_col(t.header[c])), _col(t.header[c]))  # not read
     section = t.heading
     for r, row in enumerate(t.body, start=1):
         where = t.where(r, _col(t.header[price_col]))
@@ -275,14 +275,14 @@ def _read(cell: str, header: str, url: str, where: str) -> tuple[Decimal, str, s
     (``元/百万 tokens``). ``extra``: the video variant (``768P, 6s``) or the music length condition.
     """
     s = " ".join(_split(cell.replace("**", ""))).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s):
         return None
     header_unit = _header_unit(header)
     if header_unit is not None:
         unit = _CNY_UNITS.get(header_unit)
         if unit is None:
             raise ParseError(f"unknown unit {header_unit!r} in header", url=url, where=where)
-        if s.lower() in _FREE:
+        if s.lower() in FREE:
             return Decimal(0), "CNY", unit, None
         if not _NUMBER.match(s):
             raise ParseError(f"cannot read price {cell!r} (expected a number in {header_unit})", url=url, where=where)

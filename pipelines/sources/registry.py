@@ -31,7 +31,7 @@ from pipelines.sources import (
     zai,
     zhipu,
 )
-from pipelines.sources.base import ParsedPrice, ParseError, Source
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source
 
 #: source modules; a module serving two sites (Moonshot's .cn and .ai platforms) exports ``SOURCES``.
 _MODULES = (
@@ -48,10 +48,10 @@ def offer_parsers() -> dict:
     return {name: s.parse_offers for name, s in SOURCES.items() if s.parse_offers is not None}
 
 
-def parse_file(source: str, path: str, url: str) -> list:
-    """``SOURCES[source].parse`` of the file at ``path`` fetched from ``url``: what :mod:`pipelines.ahead` runs
-    in a worker for a capture a replayed day will parse. Raises what the parser raises."""
-    return SOURCES[source].parse(Path(path).read_bytes(), url)
+def parse_file(source: str, path: str, url: str) -> ParsedPage:
+    """``SOURCES[source].read`` (prices and findings, no offers) of the file at ``path`` fetched from ``url``: what
+    :mod:`pipelines.ahead` runs in a worker for a capture a replayed day will parse. Raises what the parser raises."""
+    return SOURCES[source].read(Path(path).read_bytes(), url, offers=False)
 
 
 def source_for_url(url: str) -> Source:

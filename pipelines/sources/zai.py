@@ -1,6 +1,6 @@
 """Z.ai (Zhipu, international) pricing page (https://docs.z.ai/guides/overview/pricing) -> prices.
 
-Document -> tables: :func:`pipelines.sources.extract.html_tables` on the Mintlify HTML (a re-serialised capture; the
+Document -> tables: :func:`pipelines.sources.reader.html_tables` on the Mintlify HTML (a re-serialised capture; the
 table markup is intact). Each section is an ``<h3>`` (Text Models, Vision Models, Built-in Tools, Image / Video
 Generation Models, Audio Models, Agents), then a line ``Prices per 1M tokens.`` / ``per image.`` / ``per video.``
 (read as the section's unit for bare ``$1.4`` cells), then the table. The page's meta description says "All prices
@@ -31,8 +31,8 @@ from decimal import Decimal
 
 from bs4 import NavigableString, Tag
 
-from pipelines.sources.extract import Table, html_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Findings, Table, html_tables, is_absent
 
 PROVIDER = "zai"
 TOKEN_UNIT = "per 1M tokens"
@@ -52,7 +52,6 @@ MODEL_ID_ALIASES: dict[str, str] = {
 
 _TOKEN_COLS = {"input": "input", "cached input": "cache_read", "output": "output"}
 _SKIPPED_COLS = {"cached input storage"}
-_ABSENT = {"", "-", "—", "–", "\\", "/", "n/a", "not available"}
 _PROMO = re.compile(r"^limited[- ]time free$", re.I)
 _ID_RULE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _CELL = re.compile(
@@ -67,14 +66,16 @@ _NON_TOKEN_KINDS = {"per image": "image_output", "per video": "video_output"}
 _ONE_PRICE = "one price for all tokens of the call (input and output)"
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices on the Z.ai pricing page (HTML)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices on the Z.ai pricing page (HTML). A column of a token table the module does not know is a finding
+    (``unknown_column``) and the table's other columns load."""
+    found = Findings()
     out: list[ParsedPrice] = []
     for t in html_tables(body):
-        out += _interpret(t, _section_unit(t), url)
+        out += _interpret(t, _section_unit(t), url, found)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return found.page(out, url)
 
 
 def _section_unit(t: Table) -> str | None:
@@ -91,7 +92,7 @@ def _section_unit(t: Table) -> str | None:
     return _SECTION_UNITS[m.group(1).lower()] if m else None
 
 
-def _interpret(t: Table, section_unit: str | None, url: str) -> list[ParsedPrice]:
+def _interpret(t: Table, section_unit: str | None, url: str, found: Findings) -> list[ParsedPrice]:
     labels = [clean_text(h).lower() for h in t.header]
     if not labels or labels[0] not in ("model", "tool", "agent"):
         return []
@@ -101,7 +102,7 @@ def _interpret(t: Table, section_unit: str | None, url: str) -> list[ParsedPrice
             raise ParseError(f"token price table but section unit is {section_unit!r}", url=url, where=t.where())
         for c, lab in enumerate(labels[1:], start=1):
             if lab not in _TOKEN_COLS and lab not in _SKIPPED_COLS:
-                raise ParseError(f"unknown column {t.header[c]!r}", url=url, where=t.where(col=t.header[c]))
+                found.add("unknown_column", t.where(col=t.header[c]), t.header[c])  # not read, never guessed
         for r, row in enumerate(t.body, start=1):
             shown, model = _model(row[0], url, t.where(r, t.header[0]))
             for c, lab in enumerate(labels):
@@ -143,14 +144,14 @@ def _interpret(t: Table, section_unit: str | None, url: str) -> list[ParsedPrice
 
 def _check_storage(cell: str, url: str, where: str) -> None:
     s = clean_text(cell)
-    if s.lower() in _ABSENT or s.lower() == "free" or _PROMO.match(s):
+    if is_absent(s) or s.lower() == "free" or _PROMO.match(s):
         return
     raise ParseError(f"cached-input storage price {cell!r}: unit not stated on the page", url=url, where=where)
 
 
 def _read(cell: str, url: str, where: str) -> tuple[Decimal, str | None] | None:
     s = clean_text(cell)
-    if s.lower() in _ABSENT or _PROMO.match(s):
+    if is_absent(s) or _PROMO.match(s):
         return None
     if s.lower() == "free":
         return Decimal(0), None

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources.base import ParseError
-from pipelines.sources.deepseek import SOURCE, parse
+from pipelines.sources.deepseek import SOURCE
+from pipelines.sources.deepseek import parse as module_parse
 from tests.helpers import find_price as price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages" / "deepseek"
@@ -17,12 +18,17 @@ URL_EN = "https://api-docs.deepseek.com/quick_start/pricing"
 URL_ZH = "https://api-docs.deepseek.com/zh-cn/quick_start/pricing"
 
 
+def parse(body: bytes, url: str):
+    """The prices of a page as the pipeline reads it (``Source.read``)."""
+    return SOURCE.read(body, url).prices
+
+
 
 
 def test_source():
     assert SOURCE.name == "deepseek_pricing" and SOURCE.provider == "deepseek"
     assert SOURCE.urls == (URL_EN, URL_ZH) and SOURCE.fmt == "markdown"
-    assert SOURCE.hosts == ("api-docs.deepseek.com",) and SOURCE.parse is parse
+    assert SOURCE.hosts == ("api-docs.deepseek.com",) and SOURCE.parse is module_parse
 
 
 @pytest.mark.parametrize("model", ["deepseek-chat", "deepseek-reasoner"])
@@ -103,3 +109,26 @@ def test_off_peak_without_footnote_raises():
 def test_no_prices_raises():
     with pytest.raises(ParseError):
         parse(b"# Models & Pricing\n\nNothing here.\n", URL_EN)
+
+
+def test_unknown_row_new_model_and_renamed_section_keep_every_other_price():
+    """The English page with one pricing row no price kind names, a third model column and its section renamed."""
+    body = EN.read_bytes()
+    changed = (body.replace(b"**MODEL|  deepseek-chat| deepseek-reasoner", b"**MODEL|  deepseek-chat| deepseek-reasoner| deepseek-v4", 1)
+               .replace(b"---|---|---", b"---|---|---|---", 1)
+               .replace(b"1M OUTPUT TOKENS| $0.42", b"1M OUTPUT TOKENS| $0.42  \n1M THINKING BUDGET| $0.99", 1)
+               .replace(b"## Model Details", b"## Models and their prices", 1))
+    assert changed.count(b"deepseek-v4") == 1 and b"THINKING BUDGET" in changed and b"## Models and" in changed
+    before = SOURCE.read(body, URL_EN)
+    page = SOURCE.read(changed, URL_EN)
+
+    def keyed(prices):
+        return {(p.model, p.price_kind, p.service_tier): p.amount for p in prices}
+
+    assert {k: v for k, v in keyed(page.prices).items() if k[0] != "deepseek-v4"} == keyed(before.prices)
+    # the page's one merged price cell per row covers every model column, the new one included
+    assert {k[1]: v for k, v in keyed(page.prices).items() if k[0] == "deepseek-v4"} == {
+        "cache_read": Decimal("0.028"), "input": Decimal("0.28"), "output": Decimal("0.42")}
+    [f] = page.findings
+    assert (f.kind, f.text) == ("unknown_row", "1M THINKING BUDGET") and f.where.startswith("line ")
+    assert Decimal("0.99") not in {p.amount for p in page.prices}

@@ -6,12 +6,18 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources.base import ParseError
-from pipelines.sources.google import SOURCE, parse
+from pipelines.sources.google import SOURCE
+from pipelines.sources.google import parse as module_parse
 from tests.helpers import find_price, price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages"
 CAPTURE = PAGES / "gemini" / "2026-04-27_ai-google-dev-gemini-api-pricing.html"
 URL = "https://ai.google.dev/gemini-api/docs/pricing"
+
+
+def parse(body: bytes, url: str):
+    """The prices of a page as the pipeline reads it (``Source.read``)."""
+    return SOURCE.read(body, url).prices
 
 
 
@@ -24,7 +30,7 @@ def quotes():
 def test_source():
     assert SOURCE.name == "google_gemini_pricing" and SOURCE.provider == "google"
     assert SOURCE.urls == (URL,) and SOURCE.fmt == "html" and SOURCE.hosts == ("ai.google.dev",)
-    assert SOURCE.parse is parse
+    assert SOURCE.parse is module_parse
 
 
 def test_pro_preview_long_context_tiers(quotes):
@@ -190,3 +196,38 @@ def test_unknown_variant_raises():
 def test_page_without_prices_raises():
     with pytest.raises(ParseError):
         parse(b"<html><body><h2>Nothing</h2></body></html>", URL)
+
+
+def test_unknown_column_and_renamed_tab_keep_every_other_price(quotes):
+    """The capture with one extra column in the first model's Standard table (a price in every row) and that
+    model's Batch tab renamed to a tab no reader knows: every other price unchanged, the unknowns findings."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(CAPTURE.read_bytes(), "lxml")
+    table = soup.find("table")
+    th = soup.new_tag("th")
+    th.string = "Priority surcharge"
+    table.find("tr").append(th)
+    for tr in table.find_all("tr")[1:]:
+        td = soup.new_tag("td")
+        td.string = "$7.77"
+        tr.append(td)
+    tab = soup.find("h3", attrs={"data-text": "Batch"})
+    tab["data-text"] = "Turbo"
+    tab.string = "Turbo"
+    page = SOURCE.read(str(soup).encode(), URL, offers=False)  # the prices; offers have their own test
+
+    def keyed(prices):
+        return {(p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.unit, p.conditions): p.amount
+                for p in prices}
+
+    before, after = keyed(quotes), keyed(page.prices)
+    gone = set(before) - set(after)
+    # only the renamed tab's prices (the first model section's Batch table), not guessed into a tier
+    assert {(k[0], k[2]) for k in gone} == {("gemini-3.1-pro-preview", "batch"),
+                                            ("gemini-3.1-pro-preview-customtools", "batch")}
+    assert len(gone) == 16
+    assert {k: after[k] for k in before if k not in gone} == {k: before[k] for k in before if k not in gone}
+    assert set(after) <= set(before) and Decimal("7.77") not in {p.amount for p in page.prices}
+    assert {(f.kind, f.text) for f in page.findings} == {("unknown_column", "Priority surcharge"),
+                                                         ("unknown_tab", "Turbo")}

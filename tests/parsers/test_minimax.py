@@ -8,6 +8,7 @@ import pytest
 
 from pipelines.sources import minimax
 from pipelines.sources.base import ParseError
+from pipelines.sources.registry import source_for_url
 from tests.helpers import find_price, price
 
 PAGES = Path(__file__).parents[2] / "seed" / "pages" / "minimax"
@@ -17,14 +18,19 @@ URL_EN = "https://platform.minimax.io/docs/pricing/pay-as-you-go"
 URL_ZH = "https://platform.minimaxi.com/docs/pricing/pay-as-you-go"
 
 
+def read(body: bytes, url: str):
+    """The prices of a page as the pipeline reads it (``Source.read`` of the source the URL names)."""
+    return source_for_url(url).read(body, url).prices
+
+
 @pytest.fixture(scope="module")
 def en():
-    return minimax.parse(EN.read_bytes(), URL_EN)
+    return read(EN.read_bytes(), URL_EN)
 
 
 @pytest.fixture(scope="module")
 def zh():
-    return minimax.parse(ZH.read_bytes(), URL_ZH)
+    return read(ZH.read_bytes(), URL_ZH)
 
 
 def _keys_unique(quotes):
@@ -119,7 +125,7 @@ def test_broken_en_price_raises():
     bad = body.replace(b"\\$0.375 / M tokens", b"\\$abc / M tokens", 1)
     assert bad != body
     with pytest.raises(ParseError) as e:
-        minimax.parse(bad, URL_EN)
+        read(bad, URL_EN)
     assert "table 0 ('Text') row 1" in str(e.value) and "Prompt caching Write" in str(e.value)
 
 
@@ -128,7 +134,7 @@ def test_broken_zh_price_raises():
     bad = body.replace("|             8.4             |".encode(), "|             abc             |".encode(), 1)
     assert bad != body
     with pytest.raises(ParseError) as e:
-        minimax.parse(bad, URL_ZH)
+        read(bad, URL_ZH)
     assert "table 0 ('文本') row 1" in str(e.value) and "输出价格" in str(e.value)
 
 
@@ -137,9 +143,35 @@ def test_broken_en_unit_raises():
     bad = body.replace(b"\\$0.0035 per image", b"\\$0.0035 per gallon", 1)
     assert bad != body
     with pytest.raises(ParseError, match="gallon"):
-        minimax.parse(bad, URL_EN)
+        read(bad, URL_EN)
 
 
 def test_no_prices_raises():
     with pytest.raises(ParseError, match="no prices"):
-        minimax.parse(b"# Pay as You Go\n\nNothing here.\n", URL_EN)
+        read(b"# Pay as You Go\n\nNothing here.\n", URL_EN)
+
+
+def test_en_unknown_column_new_model_and_renamed_section_keep_every_other_price(en):
+    """The English page with one extra column in the Text table (a price in every row), one new model row and the
+    "## Text" section renamed: every other price unchanged, the column a finding."""
+    lines = EN.read_text().splitlines()
+    assert lines[8].startswith("| Model") and lines[10].startswith("| **MiniMax-M2**")
+    lines[8] += " Batch Input |"
+    lines[9] += " :--- |"
+    for i in (10, 11):
+        lines[i] += " \\$0.777 / M tokens |"
+    lines.insert(12, "| **MiniMax-M3** | \\$0.4 / M tokens | \\$1.6 / M tokens | \\$0.04 / M tokens | \\$0.5 / M tokens |"
+                     " \\$0.2 / M tokens |")
+    assert lines[4] == "## Text"
+    lines[4] = "## Text models"
+    page = source_for_url(URL_EN).read("\n".join(lines).encode(), URL_EN)
+
+    def keyed(prices):
+        return {(p.model, p.price_kind, p.unit, p.conditions): p.amount for p in prices}
+
+    before, after = keyed(en), keyed(page.prices)
+    assert {k: after.get(k) for k in before} == before
+    assert price(page.prices, "MiniMax-M3", "input") == Decimal("0.4")
+    assert set(after) - set(before) == {k for k in after if k[0] == "MiniMax-M3"}
+    assert Decimal("0.777") not in {p.amount for p in page.prices}
+    assert [(f.kind, f.text) for f in page.findings] == [("unknown_column", "Batch Input")]

@@ -14,9 +14,14 @@ PAGE = Path(__file__).parents[2] / "seed" / "pages" / "zai" / "undated-dbfce0af_
 URL = "https://docs.z.ai/guides/overview/pricing"
 
 
+def read(body: bytes, url: str):
+    """The prices of a page as the pipeline reads it (``Source.read``)."""
+    return zai.SOURCE.read(body, url).prices
+
+
 @pytest.fixture(scope="module")
 def quotes():
-    return zai.parse(PAGE.read_bytes(), URL)
+    return read(PAGE.read_bytes(), URL)
 
 
 def test_source():
@@ -79,7 +84,7 @@ def test_broken_token_price_raises():
     bad = body.replace(b">$8.9<", b">$abc<", 1)
     assert bad != body
     with pytest.raises(ParseError) as e:
-        zai.parse(bad, URL)
+        read(bad, URL)
     assert "table 0 ('Text Models') row 10 col 'Output'" in str(e.value)
 
 
@@ -88,7 +93,7 @@ def test_broken_unit_price_raises():
     bad = body.replace(b">$0.015<", b">$abc<", 1)
     assert bad != body
     with pytest.raises(ParseError, match=r"Image Generation Models'\) row 1"):
-        zai.parse(bad, URL)
+        read(bad, URL)
 
 
 def test_storage_price_without_unit_raises():
@@ -96,9 +101,50 @@ def test_storage_price_without_unit_raises():
     bad = body.replace(b">Limited-time Free<", b">$0.01<", 1)
     assert bad != body
     with pytest.raises(ParseError, match="Cached Input Storage"):
-        zai.parse(bad, URL)
+        read(bad, URL)
 
 
 def test_no_prices_raises():
     with pytest.raises(ParseError, match="no prices"):
-        zai.parse(b"<html><body><h1>Pricing</h1><p>Soon.</p></body></html>", URL)
+        read(b"<html><body><h1>Pricing</h1><p>Soon.</p></body></html>", URL)
+
+
+def _changed_layout() -> bytes:
+    """The capture with one extra unknown column in the Text Models table (a price in every row), one new model
+    row in it, and the section renamed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(PAGE.read_bytes(), "lxml")
+    table = soup.find("table")
+    th = soup.new_tag("th")
+    th.string = "Batch Input"
+    table.find("tr").append(th)
+    rows = [tr for tr in table.find_all("tr") if tr.find("td")]
+    for tr in rows:
+        td = soup.new_tag("td")
+        td.string = "$0.77"
+        tr.append(td)
+    new = BeautifulSoup(str(rows[0]), "lxml").find("tr")
+    new.find("td").string = "GLM-5.4"
+    new.find_all("td")[1].string = "$1.6"
+    rows[-1].insert_after(new)
+    heading = table.find_previous(["h1", "h2", "h3", "h4"])
+    for t in heading.find_all(string=lambda x: "Text Models" in x):
+        t.replace_with(t.replace("Text Models", "Language Models"))
+    assert "Language Models" in heading.get_text() and "Text Models" not in heading.get_text()
+    return str(soup).encode()
+
+
+def test_unknown_column_new_model_and_renamed_section_keep_every_other_price(quotes):
+    page = zai.SOURCE.read(_changed_layout(), URL)
+
+    def keyed(prices):
+        return {(p.model, p.price_kind, p.unit, p.tier_min_tokens, p.conditions): p.amount for p in prices}
+
+    before, after = keyed(quotes), keyed(page.prices)
+    assert {k: after.get(k) for k in before} == before
+    assert price(page.prices, "glm-5.4", "input") == Decimal("1.6")
+    assert set(after) - set(before) == {k for k in after if k[0] == "glm-5.4"}
+    assert Decimal("0.77") not in {p.amount for p in page.prices}
+    assert [(f.kind, f.text) for f in page.findings] == [("unknown_column", "Batch Input")]
+    assert "table 0" in page.findings[0].where
