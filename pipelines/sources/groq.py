@@ -68,7 +68,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
     if head.startswith("<") or "<html" in head:
         tables = _html_tables_with_links(body)
     else:
-        tables = markdown_tables(text) or _text_tables(text, url)
+        tables = markdown_tables(text) or _line_tables(text) or _text_tables(text, url)
     # headings of the Markdown copy are links ("[Production Models](#production-models)"): keep their text
     tables = [dataclasses.replace(t, heading=re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t.heading)) for t in tables]
     out = _interpret(tables, url)
@@ -185,6 +185,48 @@ def _html_tables_with_links(body: bytes) -> list[Table]:
     return tables
 
 
+_ROW_START = re.compile(r"^\[.*\]\(/docs/model/[^)]*\)")
+_LINE_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+
+
+def _line_tables(text: str) -> list[Table]:
+    """The models tables of a crawler rendering that writes one cell per line (Puppeteer capture of 2025-11).
+
+    A table starts at a line ``MODEL ID`` followed by the other header cells, one per line; each body row starts at
+    the model cell (``[![…](logo)Name](/docs/model/<id>)<id>``) and runs to the next row, heading or table. Empty
+    cells leave no line, so the row's cells cannot be placed by position: its price cell is the one line of the
+    row that starts with ``$`` (no other column of this table holds money), none -> no price.
+    """
+    lines = [clean_text(x) for x in text.splitlines()]
+    out: list[Table] = []
+    heading = ""
+    i = 0
+    while i < len(lines):
+        h = _LINE_HEADING.match(lines[i])
+        if h:
+            heading = h.group(1)
+        if lines[i] != "MODEL ID":
+            i += 1
+            continue
+        header = ["MODEL ID"]
+        i += 1
+        while i < len(lines) and not _ROW_START.match(lines[i]) and not _LINE_HEADING.match(lines[i]):
+            if lines[i]:
+                header.append(lines[i])
+            i += 1
+        if "PRICE PER 1M TOKENS" not in header:
+            continue
+        rows: list[list[str]] = []
+        while i < len(lines) and lines[i] != "MODEL ID" and not _LINE_HEADING.match(lines[i]):
+            if _ROW_START.match(lines[i]):
+                rows.append([lines[i], ""])
+            elif rows and lines[i].startswith("$") and not rows[-1][1]:
+                rows[-1][1] = lines[i]
+            i += 1
+        out.append(Table(index=len(out), heading=heading, rows=[["MODEL ID", "PRICE PER 1M TOKENS"], *rows]))
+    return out
+
+
 _WOW_HEADER = "Model Current Speed Price per 1M Tokens (Input/Output)"
 _WOW_ROW_END = re.compile(r"\$\S*/\$\S+")
 _WOW_ROW = re.compile(r"^(?P<name>.+?\)) (?P<speed>~?[\d,]+ tokens/s) (?P<price>\$\S*/\$\S+)$")
@@ -227,7 +269,7 @@ def _text_tables(text: str, url: str) -> list[Table]:
 SOURCE = Source(
     name="groq_pricing",
     provider=PROVIDER,
-    urls=("https://console.groq.com/docs/models",),
+    urls=("https://console.groq.com/docs/models.md",),
     fmt="markdown",
     parse=parse,
     hosts=("console.groq.com", "wow.groq.com"),
@@ -236,4 +278,6 @@ SOURCE = Source(
         "1M characters. The early-2024 wow.groq.com price table is read from its capture."
     ),
     archive_urls=("https://wow.groq.com/",),
+    live_form="markdown (the docs page's .md export)",
+    live_proof="groq/undated-8629b627_console-groq-docs-models.md",
 )

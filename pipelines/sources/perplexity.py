@@ -185,10 +185,11 @@ def _price(model: str, shown: str, kind: str, amount: Decimal, unit: str, where:
 SOURCE = Source(
     name="perplexity_pricing",
     provider=PROVIDER,
-    urls=("https://docs.perplexity.ai/getting-started/pricing",),
+    urls=("https://docs.perplexity.ai/getting-started/pricing.md",),
     fmt="markdown",
     parse=parse,
     hosts=("docs.perplexity.ai",),
     description="Perplexity API pricing: Sonar model input/output per 1M tokens, Deep Research search queries per "
-    "1K, request fees per 1K requests by search context size, Search API per 1K requests. USD.",
+    "1K, request fees per 1K requests by search context size, Search API per 1K requests. USD. Written on a crawler "
+    "(Jina) Markdown capture; the live URL is the Mintlify .md export, of which there is no capture yet.",
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.sources.registry import source_for_url
 from pipelines.sources import groq
 from pipelines.sources.base import ParseError
 from tests.helpers import find_price, price
@@ -30,7 +31,8 @@ def md():
 
 def test_source():
     s = groq.SOURCE
-    assert s.urls == (MD_URL,) and WOW_URL in s.archive_urls
+    # the live URL is the docs page's .md export, the form of the Markdown capture (MD_URL, its page address)
+    assert s.urls == (MD_URL + ".md",) and WOW_URL in s.archive_urls and source_for_url(MD_URL) is s
     assert set(s.hosts) == {"console.groq.com", "wow.groq.com"} and s.parse is groq.parse
 
 

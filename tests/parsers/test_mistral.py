@@ -21,7 +21,7 @@ def in_currency(quotes, currency):
 
 @pytest.fixture(scope="module")
 def quotes():
-    return mistral.parse(PAGE.read_bytes(), URL)
+    return mistral.SOURCE.read(PAGE.read_bytes(), URL).prices
 
 
 def test_source():
@@ -103,7 +103,7 @@ def test_markdown_layout_same_interpreter():
         "| --- | --- | --- | --- | --- | --- |\n"
         "| Mistral Small | mistral-small-latest | 2$ / 1M tokens | 6$ / 1M tokens | 1.85€ / 1M tokens | - |\n"
     )
-    q = mistral.parse(md.encode(), URL)
+    q = mistral.SOURCE.read(md.encode(), URL).prices
     assert len(q) == 3  # "-" is no row
     assert price(in_currency(q, "EUR"), "mistral-small-latest", "input") == Decimal("1.85")
 

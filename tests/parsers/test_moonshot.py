@@ -16,23 +16,24 @@ K3 = PAGES / "undated-d399813f_platform-kimi-ai-docs-pricing-chat-k3.md"
 URL_CN = "https://platform.moonshot.cn/docs/pricing/chat"
 URL_INTL = "https://platform.kimi.ai/docs/pricing/chat.md"
 URL_K3 = "https://platform.kimi.ai/docs/pricing/chat-k3.md"
+URL_K26 = "https://platform.kimi.ai/docs/pricing/chat-k26.md"
 
 
 @pytest.fixture(scope="module")
 def cn():
-    return moonshot.parse(CN.read_bytes(), URL_CN)
+    return moonshot.SOURCE_CN.read(CN.read_bytes(), URL_CN).prices
 
 
 @pytest.fixture(scope="module")
 def intl():
-    return moonshot.parse(INTL.read_bytes(), URL_INTL)
+    return moonshot.SOURCE_INTL.read(INTL.read_bytes(), URL_INTL).prices
 
 
 def test_sources():
     assert moonshot.SOURCES == (moonshot.SOURCE_CN, moonshot.SOURCE_INTL)
     assert moonshot.SOURCE is moonshot.SOURCE_CN
     assert moonshot.SOURCE_CN.urls == (URL_CN,) and moonshot.SOURCE_CN.hosts == ("platform.moonshot.cn",)
-    assert moonshot.SOURCE_INTL.urls == (URL_INTL, URL_K3) and moonshot.SOURCE_INTL.hosts == ("platform.kimi.ai",)
+    assert moonshot.SOURCE_INTL.urls == (URL_INTL, URL_K3, URL_K26) and moonshot.SOURCE_INTL.hosts == ("platform.kimi.ai",)
     assert {s.provider for s in moonshot.SOURCES} == {"moonshot"}
     assert moonshot.SOURCE_CN.name != moonshot.SOURCE_INTL.name
 
@@ -87,7 +88,7 @@ def test_intl_doctable_usd(intl):
 
 
 def test_k3_page():
-    quotes = moonshot.parse(K3.read_bytes(), URL_K3)
+    quotes = moonshot.SOURCE_INTL.read(K3.read_bytes(), URL_K3).prices
     assert len(quotes) == 3 and {q.model for q in quotes} == {"kimi-k3"}
     assert price(quotes, "kimi-k3", "cache_read") == Decimal("0.30")
     assert price(quotes, "kimi-k3", "input") == Decimal("3.00")
