@@ -29,7 +29,7 @@ from decimal import Decimal
 from bs4 import Tag
 
 from pipelines.sources.extract import Table, cell_text, html_tables, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "groq"
 
@@ -61,7 +61,7 @@ _PER_UNIT = re.compile(r"^\$(?P<a>\d[\d,]*(?:\.\d+)?)\s+per\s+(?P<unit>hour|1M c
 _NON_TOKEN = {"hour": ("audio_transcription", "per hour"), "1m characters": ("speech_output", "per 1M characters")}
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
+def parse(body: bytes, url: str) -> ParsedPage:
     """Prices on Groq's models page (Markdown or HTML) or the 2024 wow.groq.com text rendering."""
     text = body.decode("utf-8", errors="replace")
     head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
@@ -71,16 +71,22 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
         tables = markdown_tables(text) or _line_tables(text) or _text_tables(text, url)
     # headings of the Markdown copy are links ("[Production Models](#production-models)"): keep their text
     tables = [dataclasses.replace(t, heading=re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t.heading)) for t in tables]
-    out = _interpret(tables, url)
+    findings: list[Finding] = []
+    out = _interpret(tables, url, findings)
     if not out:
         raise ParseError("no prices found (no 'MODEL ID | … | PRICE PER 1M TOKENS' table)", url=url)
-    return out
+    return ParsedPage(prices=out, findings=findings)
 
 
 # ---------------------------------------------------------------- tables -> prices
 
 
-def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
+#: columns of the models tables that hold no price (read: the model id and the price column only).
+KNOWN_COLUMNS = ("model id", "model", "speed", "current speed", "price per 1m tokens", "rate limits", "context window",
+                 "max completion tokens", "max file size")
+
+
+def _interpret(tables: list[Table], url: str, findings: list[Finding]) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     for t in tables:
         header = [clean_text(h).lower() for h in t.header]
@@ -89,6 +95,9 @@ def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
         price_col = next((c for c, h in enumerate(header) if h.startswith("price per 1m tokens")), None)
         if price_col is None:
             continue
+        for c, h in enumerate(header):  # a column the reader does not know (a new price?) is reported
+            if not h.startswith(KNOWN_COLUMNS):
+                findings.append(Finding("unknown_column", t.where(col=t.header[c]), t.header[c]))
         wow = header[0] == "model"  # the 2024 page: display names, "$in/$out"
         for r, row in enumerate(t.body, start=1):
             mwhere = t.where(r, t.header[0])
