@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from bs4 import Tag
 
-from pipelines.sources.extract import Table, cell_text, html_tables, markdown_tables
+from pipelines.sources.reader import Table, cell_text, html_tables, is_absent, markdown_tables
 from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "groq"
@@ -48,7 +48,8 @@ WOW_MODEL_IDS: dict[str, str] = {
     "Llama 3 8B (8K Context Length)": "llama3-8b-8192",
 }
 
-_ABSENT = {"", "-", "\\-", "—", "–", "n/a", "not available", "contactsales", "contact sales"}
+#: "Contact sales" instead of a price: not a list price, no row (besides the reader's absent markers).
+NOT_LISTED = frozenset({"contactsales", "contact sales"})
 _MODEL_ID = re.compile(r"^[a-z0-9][A-Za-z0-9._/-]*$")
 _MD_LINK_END = re.compile(r"\]\((?P<href>[^)]*)\)")
 _BADGE = re.compile(r"^(?:[A-Z][a-z]+\s*)+(?=[a-z0-9])")
@@ -127,7 +128,7 @@ def _interpret(tables: list[Table], url: str, findings: list[Finding]) -> list[P
 
 def _price_cell(text: str, wow: bool, url: str, where: str) -> list[tuple[str, Decimal, str]]:
     s = clean_text(text).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s, NOT_LISTED):
         return []
     m = (_SLASH if wow else _IN_OUT).match(s)
     if m:

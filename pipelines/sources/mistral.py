@@ -48,12 +48,11 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup, Tag
 
-from pipelines.sources.extract import Table, html_tables, markdown_tables
+from pipelines.sources.reader import Table, html_tables, is_absent, markdown_tables
 from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "mistral"
 
-_ABSENT = {"", "-", "—", "–", "n/a", "not available"}
 _COLUMN = re.compile(r"^(input|output)\s*\((usd|eur)\)$", re.I)
 _CURRENCY = {"$": "USD", "€": "EUR", "usd": "USD", "eur": "EUR"}
 #: a whole price cell: "0.25$ / 1M tokens", "1.85€ / 1M tokens" (currency after the number), or "$0.25 / 1M tokens"
@@ -213,7 +212,7 @@ def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
             for c, (kind, currency) in cols.items():
                 where = t.where(r, t.header[c])
                 cell = clean_text(row[c])
-                if cell.lower() in _ABSENT:
+                if is_absent(cell):
                     continue
                 m = _PRICE_CELL.match(cell)
                 sym = m and (m.group("pre") or m.group("post"))

@@ -21,7 +21,7 @@ Document -> tables, by what the document looks like:
 
 - **Mintlify HTML** (platform.kimi.ai pages as ``curl`` gets them, 2026-07-27): no price in the visible HTML; the page
   carries its compiled MDX in the Next.js flight payload (``self.__next_f.push([1,"…"])`` strings, concatenated
-  and JSON-unescaped by :func:`flight_text`). :func:`compiled_doc_tables` reads its ``_jsx(DocTable,{columns:[{title:
+  and JSON-unescaped by :func:`pipelines.sources.reader.next_flight`). :func:`compiled_doc_tables` reads its ``_jsx(DocTable,{columns:[{title:
   `Model`…}],rows:[[`kimi-k2.6`,`1M tokens`,_jsxs(_Fragment,{children:[`$`,`0.16`]}),…]]})`` calls: a cell is a
   template literal (without ``${…}``) or a ``_Fragment`` of literals joined (``$`` + ``0.16`` -> ``$0.16``); anything
   else is an unreadable cell (a finding, the cell left empty, never a guess). The preceding
@@ -44,11 +44,10 @@ Model cells are API ids already (``kimi-k2-0905-preview``); a badge glued to the
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, markdown_tables
+from pipelines.sources.reader import Table, is_absent, markdown_tables, next_flight
 from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "moonshot"
@@ -83,7 +82,6 @@ _COLUMNS: dict[str, str] = {
     "请求上下文长度范围": "tier",
     "request context length": "tier",
 }
-_ABSENT = {"", "-", "—", "–", "/", "n/a", "not available", "不支持", "暂不支持"}
 _FREE = {"free", "免费", "限时免费"}
 _PRICE = re.compile(r"^(?:\$|¥|US\$)\s*\d[\d,]*(?:\.\d+)?(?:\s*元)?$|^\d[\d,]*(?:\.\d+)?\s*元$")
 _UNIT_1M = re.compile(r"^1\s*M\s*tokens?$", re.I)
@@ -94,7 +92,7 @@ def parse(body: bytes, url: str) -> ParsedPage:
     text = body.decode("utf-8", errors="replace")
     findings: list[Finding] = []
     if "self.__next_f" in text and "_jsx(DocTable" in text:
-        tables = compiled_doc_tables(flight_text(text, url), url, findings)
+        tables = compiled_doc_tables(next_flight(text), url, findings)
     elif "<DocTable" in text:
         tables = doc_tables(text, url)
     else:
@@ -106,20 +104,6 @@ def parse(body: bytes, url: str) -> ParsedPage:
 
 
 # ---------------------------------------------------------------- document -> tables (Mintlify HTML, compiled MDX)
-
-_FLIGHT = re.compile(r"self\.__next_f\.push\(\[\d+,(\"(?:[^\"\\]|\\.)*\")\]\)")
-
-
-def flight_text(html: str, url: str) -> str:
-    """The Next.js flight payload of a page: every ``self.__next_f.push([n,"…"])`` string, decoded, concatenated."""
-    parts = []
-    for m in _FLIGHT.finditer(html):
-        try:
-            parts.append(json.loads(m.group(1)))
-        except ValueError as exc:
-            raise ParseError(f"unreadable flight chunk ({exc})", url=url, where=f"offset {m.start()}") from exc
-    return "".join(parts)
-
 
 _TPL = re.compile(r"`((?:[^`\\$]|\\.|\$(?!\{))*)`")
 _LIT = r"`(?:[^`\\$]|\\.|\$(?!\{))*`"
@@ -388,7 +372,7 @@ def _table_currency(t: Table, meanings: list[str]) -> str | None:
 
 def _money(cell: str, url: str, where: str, currency: str | None) -> tuple[Decimal, str] | None:
     s = clean_text(cell).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s):
         return None
     if s.lower() in _FREE:
         if currency is None:

@@ -59,7 +59,7 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.sources.extract import Table, markdown_tables
+from pipelines.sources.reader import Table, is_absent, markdown_tables
 from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "xai"
@@ -309,7 +309,7 @@ def _us_region(text: str, url: str) -> list[ParsedPrice]:
 
 def _plain_money(cell: str, url: str, where: str) -> Decimal | None:
     s = clean_text(cell.replace(_BR, " "))
-    if s.lower() in ("", "-", "—", "–", "n/a"):
+    if is_absent(s):
         return None
     if s.lower() == "free":
         return Decimal(0)
