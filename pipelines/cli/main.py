@@ -465,7 +465,7 @@ def sources_markdown() -> str:
     """docs/sources.md: every registered source with its URLs, format and what it parses (its description), its
     live form and the capture proving it (or ``live form: unproven``), plus the bundled captures it reads. Generated; a test keeps the committed file in step with the code."""
     from pipelines.sources.fetch import read_manifest
-    from pipelines.sources.registry import SOURCES, norm_url
+    from pipelines.sources.registry import NEEDS_BROWSER, SOURCES, norm_url
 
     captures = read_manifest(config.archive_dir())
     lines = [
@@ -489,6 +489,10 @@ def sources_markdown() -> str:
         lines += [f"- capture `seed/pages/{c.file}` ({c.captured_on}{', date estimated' if c.date_is_estimate else ''})"
                   for c in caps]
         lines.append("")
+    lines += ["## Pages that need a browser", "",
+              "Listed, not scraped: their prices appear only once a browser runs the page's scripts.", ""]
+    lines += [f"- {url}: {why}" for url, why in NEEDS_BROWSER.items()]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -73,6 +73,14 @@ for _name, (_form, _proof) in LIVE_FORMS.items():
         SOURCES[_name].live_form, SOURCES[_name].live_proof = _form, _proof
 
 
+#: pages that show their prices only after a browser runs their scripts (nothing in the HTML, no embedded data, no
+#: .md export): listed, not scraped blind. URL -> why, and where the seller's prices are read instead.
+NEEDS_BROWSER: dict[str, str] = {
+    "https://bigmodel.cn/pricing": "rendered client-side (no prices in the HTML); Zhipu's prices are read from the "
+    "docs.bigmodel.cn model pages' .md export (zhipu_model_pages)",
+}
+
+
 def live_form_unproven(source: Source) -> bool:
     """True when no bundled capture of the form the source's live URL serves proves its parser."""
     return not source.live_proof
@@ -110,5 +118,5 @@ def norm_url(url: str) -> str:
     return f"{p.hostname}{path}"
 
 
-__all__ = ["SOURCES", "LIVE_FORMS", "Source", "ParsedPrice", "ParseError", "source_for_url", "norm_url",
+__all__ = ["SOURCES", "LIVE_FORMS", "NEEDS_BROWSER", "Source", "ParsedPrice", "ParseError", "source_for_url", "norm_url",
            "live_form_unproven"]
