@@ -110,7 +110,9 @@ _CARD_ID = re.compile(r"^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+$")
 
 
 def _cards(text: str, url: str) -> ParsedPage:
-    soup = BeautifulSoup(text, "lxml")
+    # only the cards (they do not nest) go to the HTML parser: the page is ~0.5 MB of navigation and SVG
+    cards = re.findall(r"<mistral-block-card-model\b.*?</mistral-block-card-model>", text, re.S)
+    soup = BeautifulSoup("".join(re.sub(r"<svg\b.*?</svg>", "", c, flags=re.S) for c in cards), "lxml")
     findings: list[Finding] = []
     seen: dict[tuple, ParsedPrice] = {}
     clashes: set[tuple] = set()
