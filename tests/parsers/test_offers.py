@@ -288,11 +288,13 @@ def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     from pipelines.sources.fetch import read_manifest
     from pipelines.sources.registry import source_for_url
 
+    from tests.test_all_captures import PENDING  # bundled captures whose parser is not converted yet (issue 19)
+
     parsers = offer_parsers()
     seen = {}
     for c in read_manifest(PAGES):
         source = source_for_url(c.url)
-        if source.name not in parsers:
+        if source.name not in parsers or c.file in PENDING:
             continue
         body = (PAGES / c.file).read_bytes()
         offers = parsers[source.name](body, c.url)
