@@ -220,7 +220,9 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
         at = fetched_at.replace(tzinfo=dt.UTC)
         try:
             # parsed in a worker ahead of this run when the CLI started it (pipelines.ahead), else here
-            prices = ahead.take(ahead.parse_key(name, sha, url), lambda: source.parse(warehouse.read_blob(root, sha), url))
+            page = ahead.take(ahead.parse_key(name, sha, url),
+                              lambda: source.read(warehouse.read_blob(root, sha), url, offers=False))
+            prices = page.prices
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             fx_notes = fx_warnings(q + u, at.date())

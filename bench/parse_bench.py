@@ -29,10 +29,10 @@ def parse_figures(repeat: int = 5) -> None:
             times = []
             for _ in range(repeat):
                 t = time.perf_counter()
-                quotes = source.parse(body, cap.url)
+                quotes = source.read(body, cap.url).prices
                 times.append(time.perf_counter() - t)
             tracemalloc.start()
-            source.parse(body, cap.url)
+            source.read(body, cap.url)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             print(f"{source.name:24} {cap.file[:58]:58} {len(body) / 1024:7.0f} {len(quotes):6d} "

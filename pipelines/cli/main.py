@@ -57,9 +57,9 @@ def cmd_parse(args) -> int:
         "snapshot_sha256": hashlib.sha256(body).hexdigest(),
     }
     try:
-        prices = source.parse(body, args.url)
-        rows = quote_rows(prices, **where)
-        units = unit_price_rows(prices, **where)
+        page = source.read(body, args.url)
+        rows = quote_rows(page.prices, **where)
+        units = unit_price_rows(page.prices, **where)
     except (ParseError, LookupError) as exc:
         print(f"tokenprices parse: cannot parse {path} as {source.name}: {exc}", file=sys.stderr)
         return 1
@@ -67,7 +67,10 @@ def cmd_parse(args) -> int:
         print(json.dumps(r, default=_json_default, ensure_ascii=False))
     for r in units:
         print(json.dumps(r, default=_json_default, ensure_ascii=False))
-    print(f"{len(rows)} token quotes and {len(units)} prices in other units from {source.name}", file=sys.stderr)
+    for f in page.findings:  # what the page says that the parser did not understand (nothing of it was loaded)
+        print(f"finding: {f}", file=sys.stderr)
+    print(f"{len(rows)} token quotes and {len(units)} prices in other units from {source.name}"
+          f"{f', {len(page.findings)} findings' if page.findings else ''}", file=sys.stderr)
     return 0
 
 

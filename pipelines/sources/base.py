@@ -1,7 +1,9 @@
 """Shared vocabulary of the parsers: what one parsed price is, and the error a parser raises.
 
-A parser is a pure function ``parse(body: bytes, url: str) -> list[ParsedPrice]``: no Dagster, no I/O,
-no FX. It reports what the page says (amount, currency, unit) with the key of the price
+A parser is a pure function ``parse(body: bytes, url: str) -> ParsedPage`` (a plain ``list[ParsedPrice]`` is
+still accepted): no Dagster, no I/O, no FX. Callers never call it directly but :meth:`Source.read`, which always
+returns a :class:`ParsedPage`: the prices understood, the offers, and the :class:`Finding` s (what the page says that
+the parser did not understand: non-blocking, everything understood still loads). It reports what the page says (amount, currency, unit) with the key of the price
 (provider, model, price_kind, service_tier, tier_min_tokens, region). Normalisation to USD per 1M tokens
 and currency conversion happen later, in :mod:`pipelines.history.normalise`.
 
@@ -121,6 +123,45 @@ class ParsedPrice:
             raise ValueError(f"negative price {self.amount} at {self.where}")
 
 
+#: kinds of :class:`Finding`: something on a page the parser did not understand (non-blocking).
+#: ``model_id_rule``: a model id derived from the provider's documented naming rule (``"Claude Opus 5"`` ->
+#: ``claude-opus-5``) because the name was not in the provider's alias map; ``unreadable_offers``: the page's
+#: offers (:meth:`Source.read`) could not be read while its prices could.
+FINDING_KINDS = frozenset(
+    {"unknown_column", "unknown_row", "unknown_section", "unknown_tab", "unreadable_cell", "model_id_rule",
+     "unreadable_offers"}
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something on a page the parser did not understand: recorded, never blocking, never a guessed number.
+
+    ``kind`` in :data:`FINDING_KINDS`; ``where`` the exact location (``table 3 'Standard' row 'gpt-5.5' column
+    'Cache writes'``); ``text`` the text not understood (or, for ``model_id_rule``, the derived id).
+    """
+
+    kind: str
+    where: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in FINDING_KINDS:
+            raise ValueError(f"unknown finding kind {self.kind!r}")
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.where}: {self.text!r}"
+
+
+@dataclass
+class ParsedPage:
+    """What one page yields: the prices understood, its offers, and the findings (what was not understood)."""
+
+    prices: list[ParsedPrice]
+    offers: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
 def clean_text(text: str) -> str:
     """NFKC-normalise (fullwidth ``￥``/``（`` to ASCII forms), drop zero-width spaces, collapse whitespace."""
     text = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\ufeff", "")
@@ -166,11 +207,25 @@ class Source:
     the parser.
     """
 
+    def read(self, body: bytes, url: str, *, offers: bool = True) -> ParsedPage:
+        """The page as :class:`ParsedPage`: the parser's result (a plain list of prices is wrapped), with the
+        offers of the source's optional ``parse_offers`` added when ``offers`` and the parser gave none. Raises
+        :class:`ParseError` only for what must block the page; unreadable offers are a finding, not an error."""
+        got = self.parse(body, url)
+        page = got if isinstance(got, ParsedPage) else ParsedPage(prices=list(got))
+        parse_offers = getattr(self, "parse_offers", None)
+        if offers and parse_offers is not None and not page.offers:
+            try:
+                page = ParsedPage(page.prices, list(parse_offers(body, url)), page.findings)
+            except ParseError as exc:
+                page = ParsedPage(page.prices, [], [*page.findings, Finding("unreadable_offers", exc.where or url, str(exc))])
+        return page
+
     name: str
     provider: str
     urls: tuple[str, ...]
     fmt: str
-    parse: object  # Callable[[bytes, str], list[ParsedPrice]]
+    parse: object  # Callable[[bytes, str], ParsedPage | list[ParsedPrice]]: call it through :meth:`read`
     hosts: tuple[str, ...] = field(default=())
     description: str = ""
     archive_urls: tuple[str, ...] = field(default=())

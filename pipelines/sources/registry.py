@@ -29,7 +29,7 @@ from pipelines.sources import (
     zai,
     zhipu,
 )
-from pipelines.sources.base import ParsedPrice, ParseError, Source
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source
 
 #: source modules; a module serving two sites (Moonshot's .cn and .ai platforms) exports ``SOURCES``.
 _MODULES = (
@@ -41,10 +41,10 @@ _MODULES = (
 SOURCES: dict[str, Source] = {s.name: s for m in _MODULES for s in getattr(m, "SOURCES", (m.SOURCE,))}
 
 
-def parse_file(source: str, path: str, url: str) -> list:
-    """``SOURCES[source].parse`` of the file at ``path`` fetched from ``url``: what :mod:`pipelines.ahead` runs
-    in a worker for a capture a replayed day will parse. Raises what the parser raises."""
-    return SOURCES[source].parse(Path(path).read_bytes(), url)
+def parse_file(source: str, path: str, url: str) -> ParsedPage:
+    """``SOURCES[source].read`` (prices and findings, no offers) of the file at ``path`` fetched from ``url``: what
+    :mod:`pipelines.ahead` runs in a worker for a capture a replayed day will parse. Raises what the parser raises."""
+    return SOURCES[source].read(Path(path).read_bytes(), url, offers=False)
 
 
 def source_for_url(url: str) -> Source:
