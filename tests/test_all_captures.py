@@ -31,7 +31,6 @@ PENDING = {
     "moonshot/2026-07-27_kimi-ai-pricing-chat-k26.html": "prices only in page data (issue 19, r2)",
     "moonshot/2026-07-27_kimi-ai-pricing-chat-k3.html": "prices only in page data (issue 19, r2)",
     "alibaba/2026-06-12_model-pricing_zh.md": "third-party models section without region (issue 19, r3)",
-    "volcengine/2026-06-11_1544106_model-pricing.md": "unknown section '在线推理(常规)' (issue 19, r3)",
 }
 
 

@@ -280,6 +280,13 @@ def test_offer_rows_convert_at_the_ecb_rate(volc):
         offer_rows([tpm], source="s", source_url="u", observed_at=at.replace(tzinfo=None), snapshot_sha256="x")
 
 
+#: captures whose offers are not read: the 2026-06 Volcengine document bills TPM packs and model units
+#: "按购买时长后付费" (postpaid by purchased duration), and no line of it says per what duration.
+UNREADABLE_OFFERS = {
+    "volcengine/2026-06-11_1544106_model-pricing.md": "unknown billing '按购买时长后付费' at table 16 \\('模型单元'\\)",
+}
+
+
 def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     """Every bundled capture whose source states offers goes through parse_offers and offer_rows (the path of
     staging/billing_offers), at its capture date."""
@@ -297,6 +304,10 @@ def test_every_capture_of_an_offer_source_gives_its_offers_rows():
         if source.name not in parsers or c.file in PENDING:
             continue
         body = (PAGES / c.file).read_bytes()
+        if c.file in UNREADABLE_OFFERS:  # logged by staging/billing_offers as unreadable, never guessed
+            with pytest.raises(ParseError, match=UNREADABLE_OFFERS[c.file]):
+                parsers[source.name](body, c.url)
+            continue
         offers = parsers[source.name](body, c.url)
         rows = offer_rows(offers, source=source.name, source_url=c.url, snapshot_sha256=hashlib.sha256(body).hexdigest(),
                           observed_at=dt.datetime.combine(c.captured_on, dt.time(), tzinfo=dt.UTC))
