@@ -30,7 +30,6 @@ PENDING = {
     "groq/2025-11-03_docs-models_kull-puppeteer.md": "per-model cards not read yet (issue 19, r2)",
     "moonshot/2026-07-27_kimi-ai-pricing-chat-k26.html": "prices only in page data (issue 19, r2)",
     "moonshot/2026-07-27_kimi-ai-pricing-chat-k3.html": "prices only in page data (issue 19, r2)",
-    "alibaba/2026-06-12_model-pricing_zh.md": "third-party models section without region (issue 19, r3)",
 }
 
 
