@@ -28,6 +28,10 @@ def _check_name(source: str) -> str:
     return f"{source}_parsed"
 
 
+def _drift_check_name(source: str) -> str:
+    return f"{source}_layout_drift"
+
+
 QUOTE_COLUMNS = dg.TableSchema(
     columns=[
         dg.TableColumn("partition_date", "date", description="daily partition (UTC)"),
@@ -61,7 +65,11 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
     transaction, so re-running a partition adds no duplicates. A page that fails to parse leaves that source's
     earlier rows intact and fails that source's check only.
 
-    Each source has its blocking check ``<source>_parsed``. A run may select some of the checks (the asset is
+    Each source has its blocking check ``<source>_parsed`` and a non-blocking ``<source>_layout_drift`` check,
+    evaluated (with severity WARN) when a page of the source says something its parser did not understand: an
+    unknown column, row, section or tab, an unreadable cell, a model id derived by the provider's naming rule. Its
+    metadata lists those findings with their exact location; everything understood on the page loads, and the
+    findings are also kept in ``staging.parse_runs.detail``. A run may select some of the checks (the asset is
     subsettable by check): then only those sources are parsed and loaded, and the others' rows are left as they
     are. ``tokenprices demo`` and ``tokenprices backfill`` select, for a replayed day, the sources with a capture
     that day; the nightly schedule and the UI select them all.
@@ -92,6 +100,19 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
             description=(
                 f"{name}: its pages parsed, gave at least half the models of the last good parse, and every "
                 "price is plausible (pipelines/history/drift.py). A failed check leaves the source's earlier rows intact."
+            ),
+        )
+        for name in SOURCES
+    ]
+    + [
+        dg.AssetCheckSpec(
+            name=_drift_check_name(name),
+            asset=PRICE_QUOTES,
+            blocking=False,
+            description=(
+                f"{name}: what its pages say that the parser did not understand (unknown columns, rows, sections, "
+                "tabs, unreadable cells, model ids derived by the naming rule), listed for review. Non-blocking: "
+                "evaluated only when there are findings; everything understood is loaded."
             ),
         )
         for name in SOURCES
@@ -151,6 +172,22 @@ def price_quotes(
                 con.execute("COMMIT")
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
+            drift_key = dg.AssetCheckKey(PRICE_QUOTES, _drift_check_name(name))
+            if outcome["layout"] and drift_key in context.selected_asset_check_keys:
+                check_results.append(
+                    dg.AssetCheckResult(
+                        asset_key=PRICE_QUOTES,
+                        check_name=_drift_check_name(name),
+                        passed=False,
+                        severity=dg.AssetCheckSeverity.WARN,
+                        metadata={
+                            "findings": len(outcome["layout"]),
+                            "model_id_rule": dg.MetadataValue.json(
+                                sorted({f["text"] for f in outcome["layout"] if f["kind"] == "model_id_rule"})),
+                            "detail": dg.MetadataValue.json(outcome["layout"]),
+                        },
+                    )
+                )
             models = {(r["provider"], r["model"]) for r in outcome["quotes"]}
             per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models))
             check_results.append(
@@ -191,8 +228,9 @@ def price_quotes(
 
 
 def check_keys(names) -> set[dg.AssetCheckKey]:
-    """The check keys of staging/price_quotes for these source names (a run's check selection)."""
-    return {dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) for n in names}
+    """The check keys of staging/price_quotes for these source names (a run's check selection): each source's
+    blocking ``_parsed`` check and its non-blocking ``_layout_drift`` check."""
+    return {dg.AssetCheckKey(PRICE_QUOTES, c(n)) for n in names for c in (_check_name, _drift_check_name)}
 
 
 def selected_sources(context: dg.AssetExecutionContext) -> dict:
@@ -210,9 +248,11 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
 
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
     (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``runs`` (rows for
-    staging.parse_runs, one per URL), ``problems`` (empty when the parse may be written) and ``log``.
+    staging.parse_runs, one per URL, ``detail`` a JSON list: :func:`pipelines.history.drift.run_detail`),
+    ``problems`` (blocking; empty when the parse may be written), ``layout`` (the pages' non-blocking findings,
+    as ``{"url", "kind", "where", "text"}``) and ``log``.
     """
-    quotes, units, runs, problems, log, held = [], [], [], [], [], []
+    quotes, units, runs, problems, log, held, layout = [], [], [], [], [], [], []
     previous_values = {
         tuple(r[:8]): r[8] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
     }
@@ -231,8 +271,13 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             problems.append(detail)
             log.append(f"{name}: {detail}")
             runs.append({"url": url, "snapshot_sha256": sha, "status": "parse_error", "n_quotes": 0,
-                         "n_unit_prices": 0, "n_models": 0, "detail": detail})
+                         "n_unit_prices": 0, "n_models": 0,
+                         "detail": drift.run_detail([detail], [], kind="parse_error")})
             continue
+        layout += [{"url": url, "kind": f.kind, "where": f.where, "text": f.text} for f in page.findings]
+        if page.findings:
+            log.append(f"{name}: {url} {len(page.findings)} layout findings (not loaded, listed by "
+                       f"{_drift_check_name(name)}), e.g. {page.findings[0]}")
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
         if source.quarantine_bad_rows:
@@ -245,7 +290,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             q, n_models=n_models, previous_models=last[0] if last else None, previous_values=previous_values
         )
         runs.append({"url": url, "snapshot_sha256": sha, "status": "drift" if found else "ok", "n_quotes": len(q),
-                     "n_unit_prices": len(u), "n_models": n_models, "detail": "; ".join(found + fx_notes) or None})
+                     "n_unit_prices": len(u), "n_models": n_models,
+                     "detail": drift.run_detail(found, page.findings, notes=fx_notes)})
         log += [f"{name}: {url} {n}" for n in fx_notes]
         if found:
             problems += [f"{url}: {f}" for f in found]
@@ -254,7 +300,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             log.append(f"{name}: {url} parsed {len(q)} quotes, {len(u)} unit prices, {n_models} models")
         quotes += q
         units += u
-    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held}
+    return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held,
+            "layout": layout}
 
 
 def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) -> dg.MaterializeResult:

@@ -122,7 +122,7 @@ def _parse_seconds() -> tuple[float, int]:
             times = []
             for _ in range(3):
                 t = time.perf_counter()
-                source.parse(body, cap.url)
+                source.read(body, cap.url)
                 times.append(time.perf_counter() - t)
             total += statistics.median(times)
             n += 1

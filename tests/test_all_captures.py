@@ -21,8 +21,6 @@ CAPTURES = read_manifest(PAGES)
 # the r1-reader (openai, anthropic), r2-live (mistral, xai, groq, moonshot) and r3-cn-fx (alibaba, volcengine)
 # branches; this list is empty once they are all merged.
 PENDING = {
-    "openai/2026-07-27_developers-openai-pricing.html": "unknown price column 'Cache writes' (issue 19, r1)",
-    "anthropic/2026-07-27_platform-claude-pricing.html": "unknown model 'Claude Fable 5' (issue 19, r1)",
     "mistral/2026-07-27_mistral-pricing-api.html": "cards, no table reader yet (issue 19, r2)",
     "xai/2026-07-27_docs-models.html": "cards and embedded list not read yet (issue 19, r2)",
     "xai/2025-11-03_docs-models_kull-puppeteer.md": "flattened pricing table not read yet (issue 19, r2)",

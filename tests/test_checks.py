@@ -176,3 +176,38 @@ def test_far_fewer_models_is_drift(tmp_path):
         good_models = con.execute("SELECT n_models FROM staging.parse_runs WHERE status = 'ok' AND source = 'google_gemini_pricing'").fetchone()[0]
     assert good_models > 20
     assert any(f"fewer than 50% of the {good_models} models of the last good parse" in p for p in problems), problems
+
+
+def test_layout_findings_load_the_page_and_warn_in_the_layout_drift_check(tmp_path):
+    """Issue 19: the Claude Platform page of 2026-07-27 names models the alias map does not know. Its prices load
+    (the blocking check passes), the ids derived by Anthropic's naming rule are listed by the non-blocking
+    anthropic_pricing_layout_drift check (WARN) and kept in staging.parse_runs.detail."""
+    import json
+
+    capture = "anthropic/2026-07-27_platform-claude-pricing.html"
+    arch = tmp_path / "archive"
+    (arch / "anthropic").mkdir(parents=True)
+    shutil.copy(PAGES / capture, arch / capture)
+    (arch / "manifest.csv").write_text(
+        "file,provider,url,captured_on,date_is_estimate,kind\n"
+        f"{capture},anthropic,https://platform.claude.com/docs/en/about-claude/pricing,2026-07-27,false,raw html\n")
+    db, data, instance = tmp_path / "w.duckdb", tmp_path / "d", dg.DagsterInstance.ephemeral()
+    result = _run(arch, db, data, instance, "2026-07-27")
+    assert result.success
+    checks = _checks(result)
+    assert checks["anthropic_pricing_parsed"] is True
+    assert checks["anthropic_pricing_layout_drift"] is False
+    [ev] = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+            and e.asset_check_evaluation_data.check_name == "anthropic_pricing_layout_drift"]
+    assert ev.severity == dg.AssetCheckSeverity.WARN
+    assert ev.metadata["model_id_rule"].value == ["Claude Fable 5 -> claude-fable-5", "Claude Mythos 5 -> claude-mythos-5",
+                                                  "Claude Opus 5 -> claude-opus-5", "Claude Sonnet 5 -> claude-sonnet-5"]
+    assert [c for c in checks if c.endswith("_layout_drift")] == ["anthropic_pricing_layout_drift"]  # only with findings
+    with duckdb.connect(str(db), read_only=True) as con:
+        status, detail = con.execute("SELECT status, detail FROM staging.parse_runs").fetchone()
+        fable = con.execute("SELECT original_amount FROM staging.price_quotes WHERE model = 'claude-fable-5' "
+                            "AND price_kind = 'input' AND service_tier = 'standard'").fetchone()[0]
+    assert status == "ok" and float(fable) == 10
+    items = json.loads(detail)
+    assert {(i["kind"], i["text"]) for i in items} >= {("model_id_rule", "Claude Fable 5 -> claude-fable-5")}
+    assert all(i["where"].startswith("table ") for i in items)

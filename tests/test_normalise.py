@@ -74,6 +74,7 @@ def test_parsed_price_refuses_float_and_negative():
 
 import hashlib  # noqa: E402
 import io  # noqa: E402
+import json  # noqa: E402
 import zipfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -242,8 +243,10 @@ def test_live_run_after_the_last_ecb_rate_loads_cny_and_eur(ecb, tmp_path):
         chat = con.execute("""SELECT usd_per_mtok FROM staging.price_quotes WHERE model = 'deepseek-chat'
                               AND price_kind = 'input' AND partition_date = $d""", {"d": AFTER}).fetchone()[0]
         assert chat == (Decimal("2") / CNY_PER_USD).quantize(Decimal("1e-12"))
-        details = dict(con.execute("SELECT source, detail FROM staging.parse_runs WHERE partition_date = $d",
-                                   {"d": AFTER}).fetchall())
-        assert details["deepseek_pricing"] == "CNY converted at the ECB rate of 2026-10-30, the newest known (observed 2026-12-05)"
-        assert "EUR converted at the ECB rate of 2026-10-30" in details["mistral_pricing"]
+        details = {src: json.loads(d) for src, d in con.execute(
+            "SELECT source, detail FROM staging.parse_runs WHERE partition_date = $d", {"d": AFTER}).fetchall()}
+        assert details["deepseek_pricing"] == [{"kind": "fx", "where": "", "text": "CNY converted at the ECB rate of "
+                                                "2026-10-30, the newest known (observed 2026-12-05)"}]
+        assert {"kind": "fx", "where": "", "text": "EUR converted at the ECB rate of 2026-10-30, the newest known "
+                "(observed 2026-12-05)"} in details["mistral_pricing"]
         assert con.execute("SELECT count(*), min(source_url) FROM raw.ecb_rates").fetchone() == (29, ecb)

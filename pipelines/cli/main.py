@@ -74,6 +74,46 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def cmd_check_pages(args) -> int:
+    """Parse every capture of a folder (its ``manifest.csv`` gives each file's URL) and print, per file: token
+    quotes, prices in other units, models, layout findings, or the error. Exit 1 only when a page yields nothing
+    (a parse error, no source for its URL, no prices); findings alone exit 0. No FX: amounts are counted as the
+    pages state them."""
+    from pipelines.sources.base import ParseError, is_token_unit
+    from pipelines.sources.fetch import read_manifest
+    from pipelines.sources.registry import source_for_url
+
+    folder = Path(args.dir)
+    try:
+        captures = read_manifest(folder)
+    except FileNotFoundError as exc:
+        print(f"tokenprices check-pages: {exc}", file=sys.stderr)
+        return 2
+    empty = n_findings = 0
+    for c in captures:
+        path = folder / c.file
+        try:
+            source = source_for_url(c.url)
+            page = source.read(path.read_bytes(), c.url)
+        except (ParseError, KeyError, LookupError, OSError, ValueError) as exc:
+            empty += 1
+            msg = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+            print(f"{c.file}: ERROR {type(exc).__name__}: {msg}")
+            continue
+        tokens = sum(1 for p in page.prices if is_token_unit(p.unit))
+        models = len({(p.provider, p.model) for p in page.prices})
+        n_findings += len(page.findings)
+        if not page.prices:
+            empty += 1
+        print(f"{c.file}: {source.name} {tokens} quotes, {len(page.prices) - tokens} other units, {models} models, "
+              f"{len(page.findings)} findings{'' if page.prices else ' ERROR no prices'}")
+        for f in page.findings:
+            print(f"    {f}")
+    print(f"{len(captures)} pages: {len(captures) - empty} read, {empty} yielding nothing, {n_findings} findings",
+          file=sys.stderr)
+    return 1 if empty else 0
+
+
 def _connect_ro(read_only: bool = True):
     import duckdb
 
@@ -461,6 +501,10 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--url", required=True, help="the page's URL (picks the source)")
     sp.add_argument("--observed-at", help="observation date YYYY-MM-DD (default: today UTC); sets the FX date")
     sp.set_defaults(func=cmd_parse)
+    sp = sub.add_parser("check-pages", help="parse every capture of a folder (with its manifest.csv): quotes, "
+                        "models, layout findings, errors per file; exit 1 only when a page yields nothing")
+    sp.add_argument("dir", help="a folder of captures with its manifest.csv (e.g. seed/pages)")
+    sp.set_defaults(func=cmd_check_pages)
     sp = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print a table")
     sp.add_argument("query")
     sp.add_argument("--max-rows", type=int, default=200, help="print at most this many rows (default 200)")

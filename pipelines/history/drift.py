@@ -4,10 +4,17 @@ A page whose layout changed usually still "parses" — into too few models, or i
 a unit (per token read as per 1M: 10^6; per 1K: 10^3). These rules catch that; a finding fails the source's
 blocking check and the rows are not written, so the marts keep the previous prices and emit no change or
 removal events.
+
+Blocking (:func:`findings`, the reasons to reject a parse): no prices at all (the parser's ParseError), far fewer
+models than the last good parse, an implausible value, a jump beyond :data:`MAX_JUMP`. Not blocking: what the page
+says that the parser did not understand (:class:`pipelines.sources.base.Finding`: an unknown column, row, section or
+tab, an unreadable cell, a model id derived by a naming rule); everything understood loads, and the findings are
+recorded with the parse (:func:`run_detail`) and listed by the source's ``layout_drift`` check.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from decimal import Decimal
 
@@ -57,3 +64,15 @@ def findings(
         )
     out += [p for p in (row_problem(r, previous_values) for r in rows) if p]
     return out[:50]
+
+
+def run_detail(problems: list[str], layout: list, *, kind: str = "drift", notes: list[str] = ()) -> str | None:
+    """``staging.parse_runs.detail`` of one parse: a JSON list of ``{"kind", "where", "text"}``, the blocking
+    ``problems`` first (``kind`` ``drift`` or ``parse_error``, ``where`` empty), then the page's non-blocking layout
+    findings (:class:`pipelines.sources.base.Finding`) with their kind and exact location, then ``notes`` (kind
+    ``fx``: prices converted at an ECB rate older than the observation day, see
+    :func:`pipelines.history.normalise.fx_warnings`). None when all are empty."""
+    items = [{"kind": kind, "where": "", "text": p} for p in problems]
+    items += [{"kind": f.kind, "where": f.where, "text": f.text} for f in layout]
+    items += [{"kind": "fx", "where": "", "text": n} for n in notes]
+    return json.dumps(items, ensure_ascii=False) if items else None

@@ -2,11 +2,18 @@
 
 Two layers, kept apart:
 
-1. document -> tables: :func:`pipelines.sources.extract.html_tables` for the served HTML page,
-   :func:`pipelines.sources.extract.markdown_tables` for the provider's ``.md`` copy of the same page, or
+1. document -> tables: :func:`pipelines.sources.reader.html_tables` for the served HTML page,
+   :func:`pipelines.sources.reader.markdown_tables` for the provider's ``.md`` copy of the same page, or
    :func:`_text_tables` for the 2024 text rendering (a document without any pipe table);
-2. tables -> prices: :func:`_interpret`, which only reads :class:`~pipelines.sources.extract.Table` objects (plus the
+2. tables -> prices: :func:`_interpret`, which only reads :class:`~pipelines.sources.reader.Table` objects (plus the
    prose of a table's section, needed to know which models a long-context table applies to).
+
+The parse returns a :class:`~pipelines.sources.base.ParsedPage`. Model names map to API ids through
+:data:`MODEL_ID_ALIASES`, the Claude 4.x rule, and for later generations Anthropic's naming rule
+(``Claude Fable 5`` -> ``claude-fable-5``), each such id reported as a ``model_id_rule`` finding; a second line in
+a model cell (``through August 31, 2026`` / ``starting September 1, 2026``) is the ``conditions`` of its prices. A
+price column the vocabulary (:func:`pipelines.sources.reader.header_kind`) does not know, and a per-model MTok table
+of no known layout, are findings; the rest of the page loads.
 
 Tables read (recognised by their header row, not by position):
 
@@ -49,8 +56,8 @@ from decimal import Decimal
 
 from bs4 import NavigableString, Tag
 
-from pipelines.sources.extract import Table, html_tables, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import CellError, Findings, Table, header_kind, html_tables, markdown_tables, read_price, sniff
 
 PROVIDER = "anthropic"
 UNIT = "per 1M tokens"  # Anthropic writes "MTok" = one million tokens
@@ -84,33 +91,29 @@ MODEL_ID_ALIASES: dict[str, str] = {
 #: https://docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool, .../code-execution-tool).
 TOOL_IDS: dict[str, str] = {"web search": "web_search", "code execution": "code_execution"}
 
-# header cell (normalised) -> price_kind, for the "Model pricing" table
-_MODEL_PRICING_COLS = {
-    "base input tokens": "input",
-    "5m cache writes": "cache_write_5m",
-    "1h cache writes": "cache_write_1h",
-    "cache hits & refreshes": "cache_read",
-    "output tokens": "output",
-}
+# header words of the "Model pricing" table beyond the shared vocabulary (reader.HEADER_KINDS reads Base Input
+# Tokens, 5m/1h Cache Writes, Cache Hits & Refreshes, Output Tokens) and of the Batch table
 _BATCH_COLS = {"batch input": "input", "batch output": "output"}
-
-_ABSENT = {"", "-", "—", "–", "n/a", "not available", "not supported"}
-_PRICE_CELL = re.compile(
-    r"^(?:(?P<label>[A-Za-z][A-Za-z ]*?)\s*:\s*)?(?P<money>\$\s*\d[\d,]*(?:\.\d+)?)\s*/\s*MTok$", re.I
-)
+_LABEL = re.compile(r"^(?:([A-Za-z][A-Za-z ]*?)\s*:\s*)?\$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+))+$")
 _PAREN_NOTE = re.compile(r"\s*\([^()]*\)")
 _RULE = re.compile(r"^Claude (Opus|Sonnet|Haiku) (\d+)(?:\.(\d+))?$")
+#: Anthropic's naming rule for the Claude 4 generation on (models overview: ``claude-opus-4-7``,
+#: ``claude-sonnet-4-5``, ``claude-haiku-4-5``): ``claude-<family>-<major>[-<minor>]``, lowercase. A name of that
+#: shape not in the alias map or the 4.x rule gets its id so, reported as a ``model_id_rule`` finding.
+_NEW_NAME = re.compile(r"^Claude ([A-Z][a-z]+) (\d+)(?:\.(\d+))?$")
 _PROSE_MODEL = re.compile(r"\b(?:Claude\s+)?(Opus|Sonnet|Haiku)\s+(\d+(?:\.\d+)?)\b")
 _LONG_HEADER = re.compile(r"^>\s*(\d+(?:\.\d+)?)\s*([KM])\s+input tokens$", re.I)
 _SHORT_HEADER = re.compile(r"^(?:≤|<=|<)\s*(\d+(?:\.\d+)?)\s*([KM])\s+input tokens$", re.I)
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices on Anthropic's pricing page, served HTML or its Markdown copy (chosen by the content)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices on Anthropic's pricing page, served HTML or its Markdown copy (chosen by the content). A model name
+    derived by the naming rule, and a price column the vocabulary does not know, are findings."""
     text = body.decode("utf-8", errors="replace")
-    if _looks_like_html(text):
+    found = Findings()
+    if sniff(body) == "html":
         tables = html_tables(body)
         prose = _html_section_prose
         product = _html_product
@@ -118,7 +121,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
     else:
         tables = markdown_tables(text)
         if not tables:  # the 2024 anthropic.com/api text rendering: bulleted prices, no tables
-            return _interpret_text(_text_tables(text, url), url)
+            return found.page(_interpret_text(_text_tables(text, url), url, found), url)
 
         def prose(t: Table) -> str:
             return _markdown_section_prose(text, t)
@@ -128,20 +131,14 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
 
         page_text = clean_text(_MD_LINK.sub(r"\1", text).replace("**", ""))
 
-    return _interpret(tables, url, prose, product) + _prose_prices(page_text, url)
-
-
-def _looks_like_html(text: str) -> bool:
-    """Served HTML starts with ``<`` (doctype / ``<html>``); the Markdown copy starts with text or ``#``."""
-    head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
-    return head.startswith("<") or "<html" in head
+    return found.page(_interpret(tables, url, prose, product, found) + _prose_prices(page_text, url), url)
 
 
 # ---------------------------------------------------------------- tables -> prices
 
 
 def _interpret(
-    tables: list[Table], url: str, prose: Callable[[Table], str], product: Callable[[Table], str]
+    tables: list[Table], url: str, prose: Callable[[Table], str], product: Callable[[Table], str], found: Findings
 ) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     base: dict[tuple[str, str], Decimal] = {}  # (display name w/o notes, kind) -> standard price
@@ -153,21 +150,23 @@ def _interpret(
             continue
         if header[0] == "model" and "base input tokens" in header:
             seen_model_pricing = True
-            rows = _read_model_table(t, url, _MODEL_PRICING_COLS, "standard")
+            rows = _read_model_table(t, url, None, "standard", found)
             for p in rows:
                 base[(_strip_notes(p.model_name), p.price_kind)] = p.amount
             out += rows
         elif header[0] == "model" and "batch input" in header:
-            out += _read_model_table(t, url, _BATCH_COLS, "batch")
+            out += _read_model_table(t, url, _BATCH_COLS, "batch", found)
         elif any(_LONG_HEADER.match(h) for h in t.header):
             long_tables.append(t)
         elif header[:2] == ["sku", "rate"]:
             out += _read_sku_table(t, url, product(t))
+        elif "fast mode" in t.heading.lower():
+            continue  # a speed premium, no service tier of the warehouse (module docstring)
         elif header[0] == "model" and _has_mtok(t):
-            # a per-model price table we do not know: better to stop than to silently lose its prices
-            raise ParseError(f"unrecognised per-model price table with columns {t.header!r}", url=url, where=t.where())
+            # a per-model price table we do not know: reported, its prices not loaded (never guessed)
+            found.add("unknown_section", t.where(), t.heading or " | ".join(t.header))
     for t in long_tables:
-        out += _read_long_context(t, url, prose(t), base)
+        out += _read_long_context(t, url, prose(t), base, found)
     if not seen_model_pricing:
         raise ParseError("no 'Model pricing' table (header 'Model | Base Input Tokens | ...') found", url=url)
     if not out:
@@ -175,19 +174,28 @@ def _interpret(
     return out
 
 
-def _read_model_table(t: Table, url: str, cols: dict[str, str], tier: str) -> list[ParsedPrice]:
+def _read_model_table(
+    t: Table, url: str, cols: dict[str, str] | None, tier: str, found: Findings
+) -> list[ParsedPrice]:
+    """A ``Model | <price columns>`` table: columns by header name (``cols``, or the shared vocabulary when None);
+    an unknown column is a finding. A model cell's second line (``Claude Sonnet 5`` / ``through August 31, 2026``)
+    is a condition of its prices."""
     header = [_norm_header(h) for h in t.header]
     kinds: dict[int, str] = {}
     for c, h in enumerate(header[1:], start=1):
-        if h not in cols:
-            raise ParseError(f"unknown column {t.header[c]!r} in price table", url=url, where=t.where(col=t.header[c]))
-        kinds[c] = cols[h]
+        kind = cols.get(h) if cols is not None else header_kind(h)
+        if kind is None:
+            found.add("unknown_column", t.where(col=t.header[c]), t.header[c])
+            continue
+        kinds[c] = kind
     out: list[ParsedPrice] = []
     for r, row in enumerate(t.body, start=1):
-        shown = _display_name(row[0])
+        first, _, qualifier = row[0].partition("\n")
+        shown = _display_name(first)
+        qualifier = clean_text(qualifier) or None
         if not shown:
             raise ParseError("empty model cell", url=url, where=t.where(r, t.header[0]))
-        model = _model_id(shown, url, t.where(r, t.header[0]))
+        model = _model_id(shown, url, t.where(r, t.header[0]), found)
         for c, kind in kinds.items():
             where = t.where(r, t.header[c])
             cell = _read_price_cell(row[c], url, where)
@@ -207,13 +215,14 @@ def _read_model_table(t: Table, url: str, cols: dict[str, str], tier: str) -> li
                     unit=UNIT,
                     service_tier=tier,
                     where=where,
+                    conditions=qualifier,
                 )
             )
     return out
 
 
 def _read_long_context(
-    t: Table, url: str, section_prose: str, base: dict[tuple[str, str], Decimal]
+    t: Table, url: str, section_prose: str, base: dict[tuple[str, str], Decimal], found: Findings
 ) -> list[ParsedPrice]:
     """A model-less long-context table; the models it applies to are named in the prose above it."""
     long_col = next(c for c, h in enumerate(t.header) if _LONG_HEADER.match(h))
@@ -259,7 +268,7 @@ def _read_long_context(
                 out.append(
                     ParsedPrice(
                         provider=PROVIDER,
-                        model=_model_id(name, url, where),
+                        model=_model_id(name, url, where, found),
                         model_name=name,
                         price_kind=kind,
                         amount=amount,
@@ -322,7 +331,7 @@ _PROSE_WEB_SEARCH = re.compile(
 _PROSE_CODE_EXEC = re.compile(
     r"(?P<free>Each organization receives [\d,]+ free hours of usage[^.]*?)\.?\s+"
     r"Additional usage beyond (?:the first )?(?P<hours>[\d,]+) hours is "
-    r"billed at \$(?P<a>\d[\d,]*(?:\.\d+)?) per hour, per container"
+    r"billed at \$(?P<a>\d[\d,]*(?:\.\d+)?)(?: USD)? per hour, per container"
 )
 
 
@@ -365,20 +374,25 @@ def _tool_price(tool: str, kind: str, amount: str, unit: str, where: str, condit
 
 
 def _read_price_cell(text: str, url: str, where: str) -> tuple[str | None, Decimal, str] | None:
-    """``"$0.50 / MTok"`` -> (None, Decimal("0.50"), "USD"); ``"Input: $6 / MTok"`` -> ("Input", 6, USD).
+    """``"$0.50 / MTok"`` -> (None, Decimal("0.50"), "USD"); ``"Input: $6 / MTok"`` -> ("Input", 6, USD)
+    (:func:`pipelines.sources.reader.read_price`).
 
     None for an absent price ("-", "Not available", empty). Anything else raises ParseError.
     """
+    expected = f"cannot read price cell {text!r} (expected '$<amount> / MTok')"
     s = clean_text(text)
-    if s.lower() in _ABSENT:
+    try:
+        cell = read_price(s, allow_label=True)
+    except CellError:
+        raise ParseError(expected, url=url, where=where) from None
+    if cell is None:
         return None
     if s.lower() == "free":
-        return None, Decimal(0), "USD"
-    m = _PRICE_CELL.match(s)
-    money = parse_money(m.group("money")) if m else None
-    if money is None:
-        raise ParseError(f"cannot read price cell {text!r} (expected '$<amount> / MTok')", url=url, where=where)
-    return m.group("label"), money[0], money[1]
+        return None, cell.amount, cell.currency
+    m = _LABEL.match(s)
+    if m is None or cell.unit != UNIT or cell.currency != "USD" or cell.note != m.group(1):
+        raise ParseError(expected, url=url, where=where)  # nothing but "[<label>:] $<amount> / MTok"
+    return m.group(1), cell.amount, cell.currency
 
 
 def _has_mtok(t: Table) -> bool:
@@ -403,18 +417,28 @@ def _strip_notes(name: str) -> str:
 
 
 def _rule_id(name: str) -> str | None:
-    """Claude 4+ names: ``Claude Opus 4.7`` -> ``claude-opus-4-7``, ``Claude Opus 4`` -> ``claude-opus-4-0``."""
+    """Claude 4.x names: ``Claude Opus 4.7`` -> ``claude-opus-4-7``, ``Claude Opus 4`` -> ``claude-opus-4-0``
+    (the ids of the models overview; later generations: :func:`_model_id`)."""
     m = _RULE.match(name)
-    if not m or int(m.group(2)) < 4:
+    if not m or int(m.group(2)) != 4:
         return None
     return f"claude-{m.group(1).lower()}-{m.group(2)}-{m.group(3) or '0'}"
 
 
-def _model_id(shown: str, url: str, where: str) -> str:
+def _model_id(shown: str, url: str, where: str, found: Findings) -> str:
+    """The API id of a display name: :data:`MODEL_ID_ALIASES`, else the Claude 4.x rule (:func:`_rule_id`), else
+    Anthropic's naming rule for the generations after it (``Claude Fable 5`` -> ``claude-fable-5``), reported as a
+    ``model_id_rule`` finding for review. A name of no known shape (``Claude Haiku 3.6``: the 3.x ids carry dates)
+    raises ParseError: its id would be a guess."""
     name = _strip_notes(shown)
     model = MODEL_ID_ALIASES.get(name) or _rule_id(name)
     if model is None:
-        raise ParseError(f"unknown Anthropic model name {shown!r} (add it to MODEL_ID_ALIASES)", url=url, where=where)
+        m = _NEW_NAME.match(name)
+        if m is None or int(m.group(2)) < 5 and m.group(1) in ("Opus", "Sonnet", "Haiku") or int(m.group(2)) < 4:
+            raise ParseError(f"unknown Anthropic model name {shown!r} (add it to MODEL_ID_ALIASES)", url=url, where=where)
+        model = "-".join(x.lower() for x in ("claude", *m.groups()) if x)
+        if not any(f.kind == "model_id_rule" and f.text.endswith(f"-> {model}") for f in found):
+            found.add("model_id_rule", where, f"{name} -> {model}")  # once per model, at its first row
     return model
 
 
@@ -548,13 +572,13 @@ def _text_tables(text: str, url: str) -> list[Table]:
     return tables
 
 
-def _interpret_text(tables: list[Table], url: str) -> list[ParsedPrice]:
+def _interpret_text(tables: list[Table], url: str, found: Findings) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     for t in tables:
         for r, row in enumerate(t.body, start=1):
             if not row[1] and not row[2]:
                 raise ParseError(f"model heading {row[0]!r} without prices", url=url, where=t.where(r, "Model"))
-        out += _read_model_table(t, url, {"input": "input", "output": "output"}, "standard")
+        out += _read_model_table(t, url, {"input": "input", "output": "output"}, "standard", found)
     if not out:
         raise ParseError("no prices found (no 'CLAUDE <n> PRICING' section)", url=url)
     return out

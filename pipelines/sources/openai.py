@@ -2,11 +2,11 @@
 
 Layers, kept apart:
 
-1. document -> tables: :func:`pipelines.sources.extract.html_tables` gives the 16 server-rendered ``<table>``s. The page
+1. document -> tables: :func:`pipelines.sources.reader.html_tables` gives the 16 server-rendered ``<table>``s. The page
    is an Astro site and every price table is the SSR output of an ``<astro-island>`` whose ``props`` attribute
    holds the same table as JSON (Astro's ``[type, value]`` encoding). The SSR tables only show the "latest"
    rows; the rows behind the page's "All models" toggle (gpt-4o, o3, gpt-4.1, embeddings, ...) exist **only**
-   in the props. :func:`_island_tables` turns each island's props into a :class:`~pipelines.sources.extract.Table`
+   in the props. :func:`_island_tables` turns each island's props into a :class:`~pipelines.sources.reader.Table`
    shaped like its SSR table, numbers read with ``parse_float=Decimal`` (never float).
 2. document -> context: which tab (service tier) each table belongs to and the long-context threshold:
 
@@ -18,11 +18,15 @@ Layers, kept apart:
      page). The threshold is stated in the props rows, ``"gpt-5.5 (<272K context length)"`` -> 272000 tokens
      (K read as 1,000, as OpenAI's context sizes are). If the page states no threshold while a Long context
      column has prices, ParseError (never guessed).
-3. tables -> prices: :func:`_interpret` reads Table objects only. SSR and props tables of one island are read by
+3. tables -> prices: :func:`_interpret` reads Table objects only. A column, column group or tab it does not know
+   is a finding (:class:`~pipelines.sources.base.Finding`: ``unknown_column`` / ``unknown_tab``) and the rest of
+   the page loads; an unreadable cell of a known price column still raises ParseError (never a guessed number). SSR and props tables of one island are read by
    the same code; SSR rows win and props add the models the SSR table hides. A price present in both that
    disagrees raises ParseError.
 
-Read: text tokens (all four tiers, short + long context), Realtime and audio (rows per modality: Text -> input /
+Read: text tokens (all four tiers, short + long context; columns by header name through the shared vocabulary,
+:func:`pipelines.sources.reader.header_kind`: Input, Cached input, Cache writes -> ``cache_write`` (2026-07), Output),
+Realtime and audio (rows per modality: Text -> input /
 cache_read / output, Audio -> input_audio / cache_read_audio / output_audio, Image -> input_image /
 output_image), Image generation (same modality rule), Specialized models (Category | Model | ...; "Free" -> 0).
 
@@ -45,7 +49,7 @@ GB) and containers (per 20-minute session by memory size).
 Older layouts of the same page, read by the same source (dispatch on what the document looks like):
 
 - **crawler Markdown** of platform.openai.com/docs/pricing (2025): pipe tables from
-  :func:`pipelines.sources.extract.markdown_tables`; the tier of each table is the bare label line before it (``Batch`` /
+  :func:`pipelines.sources.reader.markdown_tables`; the tier of each table is the bare label line before it (``Batch`` /
   ``Flex`` / ``Standard`` / ``Priority``, the flattened tabs; :func:`_md_context`), the modality comes from the
   section (``### Image tokens``, ``### Audio tokens``, ``#### Audio tokens`` under Transcription). Also read:
   embeddings (Cost / Batch cost -> input), the per-image table (``image_output`` ``per image``, quality and size in
@@ -60,40 +64,44 @@ Older layouts of the same page, read by the same source (dispatch on what the do
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from decimal import Decimal
 
 from bs4 import BeautifulSoup, Tag
 
-from pipelines.sources.extract import Table, cell_text, html_tables, markdown_tables
-from pipelines.sources.base import (
-    TOKEN_UNITS,
-    ParsedPrice,
-    ParseError,
-    Source,
-    clean_text,
-    is_token_unit,
-    parse_money,
+from pipelines.sources.base import TOKEN_UNITS, ParsedPage, ParsedPrice, ParseError, Source, clean_text, is_token_unit
+from pipelines.sources.reader import (
+    CellError,
+    Findings,
+    Table,
+    astro_props,
+    cell_text,
+    header_kind,
+    html_tables,
+    is_absent,
+    markdown_tables,
+    read_price,
+    sniff,
 )
 
 PROVIDER = "openai"
 UNIT = "per 1M tokens"  # every token table says "Prices per 1M tokens"
 _TIERS = {"standard", "batch", "flex", "priority"}
 
-_COL_KIND = {"input": "input", "cached input": "cache_read", "output": "output", "output / cost": "output"}
 _MODALITY_KIND = {
     ("text", "input"): "input",
     ("text", "cache_read"): "cache_read",
+    ("text", "cache_write"): "cache_write",
     ("text", "output"): "output",
     ("audio", "input"): "input_audio",
     ("audio", "cache_read"): "cache_read_audio",
+    ("audio", "cache_write"): None,  # cached audio writes: no price_kind in the vocabulary -> not emitted
     ("audio", "output"): "output_audio",
     ("image", "input"): "input_image",
     ("image", "cache_read"): None,  # cached image input: no price_kind in the vocabulary -> not emitted
+    ("image", "cache_write"): None,
     ("image", "output"): "output_image",
 }
-_ABSENT = {"", "-", "—", "–", "n/a", "not available"}
 _NON_TOKEN_UNIT = re.compile(
     r"/\s*(1[kKmM]?\s+)?(characters?|chars?|minute|min|second|sec|hour|calls?|requests?|images?|gb|session)\b", re.I
 )
@@ -131,23 +139,22 @@ TOOL_IDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices on OpenAI's pricing page: served HTML, its crawler-Markdown copy, or the 2024 text rendering."""
-    head = body.lstrip()[:1000].lower()
-    if head.startswith(b"<") or b"<html" in head:
-        return _parse_html(body, url)
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices on OpenAI's pricing page: served HTML, its crawler-Markdown copy, or the 2024 text rendering. What the
+    page says that is not understood (a new column or column group, a new tab) is a finding, and the rest loads."""
+    found = Findings()
+    if sniff(body) == "html":
+        return found.page(_parse_html(body, url, found), url)
     text = body.decode("utf-8", errors="replace")
     tables = markdown_tables(text)
-    out = _parse_markdown(text, tables, url) if tables else _interpret_text(_text_tables(text, url), url)
-    if not out:
-        raise ParseError("no prices found", url=url)
-    return out
+    out = _parse_markdown(text, tables, url, found) if tables else _interpret_text(_text_tables(text, url), url)
+    return found.page(out, url)
 
 
-def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
+def _parse_html(body: bytes, url: str, found: Findings) -> list[ParsedPrice]:
     soup = BeautifulSoup(body, "lxml")
     static = html_tables(body)
-    islands = _island_tables(soup, start_index=len(static))
+    islands = _island_tables(soup, start_index=len(static), found=found)
     threshold = _long_context_threshold(islands)
 
     # html_tables parsed its own tree: pair its tables with this tree's <table>s by document order
@@ -160,7 +167,7 @@ def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
     jobs: list[tuple[Table, Table | None, str]] = []
     claimed: set[int] = set()
     for island, props_table in islands:
-        tier = _tier_of(island, url)
+        tier = _tier_of(island, url, found)
         ssr = [static_by_el[id(el)] for el in island.find_all("table") if id(el) in static_by_el]
         if len(ssr) > 1:
             raise ParseError(f"astro-island {island.get('uid')} holds {len(ssr)} tables", url=url)
@@ -172,24 +179,25 @@ def _parse_html(body: bytes, url: str) -> list[ParsedPrice]:
             jobs.append((_labelled(props_table, label), None, tier))
     for t in static:
         if id(t.element) not in claimed:
-            jobs.append((_labelled(t, _section_label(t.element)), None, _tier_of(t.element, url)))
+            jobs.append((_labelled(t, _section_label(t.element)), None, _tier_of(t.element, url, found)))
 
     out: list[ParsedPrice] = []
     for ssr, props, tier in jobs:
-        prices = _interpret(ssr, tier, threshold, url)
+        if tier is None:  # a tab the reader does not know: reported by _tier_of, its tables not read
+            continue
+        prices = _interpret(ssr, tier, threshold, url, found)
         if props is not None:
-            prices = _merge(prices, _interpret(props, tier, threshold, url), url)
+            prices = _merge(prices, _interpret(props, tier, threshold, url, found), url)
         out += prices
-    if not out:
-        raise ParseError("no prices found", url=url)
     return out
 
 
 # ---------------------------------------------------------------- tables -> prices
 
 
-def _interpret(t: Table, tier: str, threshold: int | None, url: str) -> list[ParsedPrice]:
-    """Prices of one table (SSR or props), whose tab is ``tier``. Unknown price-looking layouts raise."""
+def _interpret(t: Table, tier: str, threshold: int | None, url: str, found: Findings) -> list[ParsedPrice]:
+    """Prices of one table (SSR or props), whose tab is ``tier``. Unknown price-looking layouts raise; an unknown
+    column or column group of a known layout is a finding and the table's other columns are read."""
     header = [clean_text(h).lower() for h in t.header]
     if not header:
         return []
@@ -208,7 +216,7 @@ def _interpret(t: Table, tier: str, threshold: int | None, url: str) -> list[Par
     elif header[:1] == ["model"]:
         model_col, modality_col = 0, None
     else:
-        if any(_PRICE.match(c.split("\n")[0].strip()) for row in t.body for c in row):
+        if any(_PRICE.match(clean_text(c.split("\n")[0])) for row in t.body for c in row):
             raise ParseError(f"unrecognised price table with columns {t.header!r}", url=url, where=t.where())
         return []
 
@@ -217,16 +225,19 @@ def _interpret(t: Table, tier: str, threshold: int | None, url: str) -> list[Par
     for c, h in enumerate(header):
         if c in (model_col, modality_col) or (model_col == 1 and c == 0):
             continue
-        if h not in _COL_KIND:
-            raise ParseError(f"unknown price column {t.header[c]!r}", url=url, where=t.where(col=t.header[c]))
+        kind = header_kind(h)
+        if kind not in ("input", "cache_read", "cache_write", "output"):
+            found.add("unknown_column", t.where(col=_col_name(t, c)), t.header[c])
+            continue
         g = clean_text(group[c]).lower()
         if g in ("", "short context"):
             min_tokens = 0
         elif g == "long context":
             min_tokens = -1  # resolved below, only if the column has a price
         else:
-            raise ParseError(f"unknown column group {group[c]!r}", url=url, where=t.where(col=t.header[c]))
-        cols[c] = (_COL_KIND[h], min_tokens)
+            found.add("unknown_column", t.where(col=_col_name(t, c)), group[c])
+            continue
+        cols[c] = (kind, min_tokens)
 
     out: list[ParsedPrice] = []
     for r, row in enumerate(t.body, start=1):
@@ -279,24 +290,34 @@ def _interpret(t: Table, tier: str, threshold: int | None, url: str) -> list[Par
 
 
 def _read_cell(text: str, url: str, where: str) -> tuple[Decimal, str, str | None] | None:
-    """``"$0.075"`` -> (Decimal("0.075"), "USD", None). A second line is kept as a note.
+    """``"$0.075"`` -> (Decimal("0.075"), "USD", None) (:func:`pipelines.sources.reader.read_price`). A second line
+    is kept as a note.
 
     None for absent ("-", empty) and for non-token units ("$15.00 / 1M characters"). "Free" -> 0.
-    Anything else raises ParseError.
+    Anything else raises ParseError: the token tables are what the page is read for.
     """
-    lines = [clean_text(x) for x in text.split("\n") if clean_text(x)]
-    first = lines[0] if lines else ""
-    note = " ".join(lines[1:]) or None
-    if first.lower() in _ABSENT:
-        return None
-    if first.lower() == "free":
-        return Decimal(0), "USD", note
+    first = clean_text(text.split("\n")[0])
     if _NON_TOKEN_UNIT.search(first):
         return None
-    money = parse_money(first) if _PRICE.match(first) else None
-    if money is None:
+    try:
+        cell = read_price(text)
+    except CellError as exc:
+        raise ParseError(f"{exc} (expected '$<amount>')", url=url, where=where) from None
+    if cell is None:
+        return None
+    if cell.currency != "USD" or cell.unit not in (None, UNIT):
         raise ParseError(f"cannot read price cell {text!r} (expected '$<amount>')", url=url, where=where)
-    return money[0], money[1], note
+    return cell.amount, cell.currency, cell.note
+
+
+def _dollars(text: str, url: str, where: str) -> str | None:
+    """A ``$<amount>`` cell of the non-token tables as its amount text (``"$0.10"`` -> ``"0.10"``); None if absent."""
+    cell = clean_text(text)
+    if is_absent(cell):
+        return None
+    if not _PRICE.match(cell):
+        raise ParseError(f"cannot read price cell {text!r} (expected '$<amount>')", url=url, where=where)
+    return cell.lstrip("$ ")
 
 
 def _merge(ssr: list[ParsedPrice], props: list[ParsedPrice], url: str) -> list[ParsedPrice]:
@@ -342,14 +363,16 @@ def _col_name(t: Table, c: int) -> str:
 # ---------------------------------------------------------------- document -> context
 
 
-def _tier_of(el: Tag, url: str) -> str:
-    """Tab (service tier) of an element: the ``data-value`` of its enclosing content-switcher pane."""
+def _tier_of(el: Tag, url: str, found: Findings) -> str | None:
+    """Tab (service tier) of an element: the ``data-value`` of its enclosing content-switcher pane; None (and an
+    ``unknown_tab`` finding) for a tab that is no known tier."""
     pane = el.find_parent(attrs={"data-content-switcher-pane": True})
     tier = clean_text(pane.get("data-value", "")).lower() if pane is not None else "standard"
     if tier not in _TIERS:
-        raise ParseError(f"unknown pricing tab {tier!r}", url=url)
+        found.add("unknown_tab", f"{_section_label(el) or 'pricing'} tab {tier!r}", pane.get("data-value", ""))
+        return None
     if el.name == "astro-island":
-        props = _decode_props(el.get("props", ""))
+        props = astro_props(el.get("props", ""))
         if isinstance(props, dict) and isinstance(props.get("tier"), str) and props["tier"] != tier:
             raise ParseError(f"island {el.get('uid')} says tier {props['tier']!r} inside tab {tier!r}", url=url)
     return tier
@@ -389,26 +412,6 @@ def _long_context_threshold(islands: list[tuple[Tag, Table | None]]) -> int | No
 # ---------------------------------------------------------------- astro-island props -> Table (generic)
 
 
-def _decode_props(raw: str) -> object:
-    """Astro island props: JSON where each value is ``[type, value]`` (0 = plain, 1 = array). Numbers -> Decimal."""
-    if not raw:
-        return None
-    return _astro_value(json.loads(raw, parse_float=Decimal))  # bs4 has already unescaped the attribute
-
-
-def _astro_value(v: object) -> object:
-    if isinstance(v, list) and len(v) == 2 and isinstance(v[0], int) and not isinstance(v[0], bool):
-        kind, x = v
-        if kind == 0:
-            return {k: _astro_value(y) for k, y in x.items()} if isinstance(x, dict) else x
-        if kind == 1 and isinstance(x, list):
-            return [_astro_value(y) for y in x]
-        return x
-    if isinstance(v, dict):
-        return {k: _astro_value(y) for k, y in v.items()}
-    return v
-
-
 def _props_cell(v: object) -> str:
     """A props cell as the SSR table shows it: numbers as ``$<n>``, ``{"__pricingHtml": ...}`` as its text."""
     if v is None:
@@ -429,10 +432,13 @@ def _props_cell(v: object) -> str:
     return clean_text(str(v))
 
 
-def _island_tables(soup: BeautifulSoup, start_index: int) -> list[tuple[Tag, Table | None]]:
+def _island_tables(soup: BeautifulSoup, start_index: int, found: Findings) -> list[tuple[Tag, Table | None]]:
     """Each price ``<astro-island>`` with its props as a Table (same columns as the SSR table), or None.
 
-    Shapes handled: ``TextTokenPricingTables`` (``rows`` of [model, input, cached, output]), ``PricingTable``
+    Shapes handled: ``TextTokenPricingTables`` (``rows`` of [model, input, cached, output]; rows of another width
+    take the names of the island's SSR columns of the first context group, "Short context": ``Input | Cached input |
+    Cache writes | Output`` on the 2026-07 page, and every price the SSR table also shows must agree, see
+    :func:`_merge`; without such an SSR table the props are a finding, not read), ``PricingTable``
     (``headings`` + ``rows``) and ``GroupedPricingTable`` (``headings`` + ``groups`` of {model, rows}; the group
     name becomes the first cell of each of its rows, as in the SSR table).
     """
@@ -441,12 +447,27 @@ def _island_tables(soup: BeautifulSoup, start_index: int) -> list[tuple[Tag, Tab
         kind = island.get("component-export", "")
         if kind not in ("TextTokenPricingTables", "PricingTable", "GroupedPricingTable"):
             continue
-        props = _decode_props(island.get("props", ""))
+        props = astro_props(island.get("props", ""))
         rows: list[list[str]] | None = None
         if isinstance(props, dict):
             if kind == "TextTokenPricingTables" and isinstance(props.get("rows"), list):
-                rows = [["Model", "Input", "Cached input", "Output"]]
-                rows += [[_props_cell(x) for x in r] for r in props["rows"]]
+                uid = island.get("uid", "?")
+                width = max((len(r) for r in props["rows"]), default=4)
+                head = _TEXT_PROPS_HEAD if width == 4 else _ssr_header(island, width)
+                if head is None:
+                    found.add("unknown_column", f"astro-island {uid} props", f"{width - 1} prices a row")
+                else:
+                    rows = [head]
+                    for r in props["rows"]:
+                        cells = [_props_cell(x) for x in r]
+                        if len(cells) == len(head):
+                            rows.append(cells)
+                        elif len(cells) == 4 and set(_TEXT_PROPS_HEAD) <= set(head):
+                            # a row of the older 4-value shape in a wider table (2026-07: the legacy models
+                            # have no "Cache writes" value): its values by name, the other columns empty
+                            rows.append([cells[_TEXT_PROPS_HEAD.index(h)] if h in _TEXT_PROPS_HEAD else "" for h in head])
+                        else:
+                            found.add("unknown_row", f"astro-island {uid} props row {cells[:1]}", " | ".join(cells))
             elif isinstance(props.get("headings"), list):
                 rows = [[_props_cell(h) for h in props["headings"]]]
                 if isinstance(props.get("rows"), list):
@@ -462,6 +483,28 @@ def _island_tables(soup: BeautifulSoup, start_index: int) -> list[tuple[Tag, Tab
             table = Table(index=start_index + len(out), heading=label, rows=rows, header_rows=1, element=island)
         out.append((island, table))
     return out
+
+
+#: the names of the four values of a ``TextTokenPricingTables`` props row (2026-04 page)
+_TEXT_PROPS_HEAD = ["Model", "Input", "Cached input", "Output"]
+
+
+def _ssr_header(island: Tag, width: int) -> list[str] | None:
+    """The first ``width`` column names of the island's SSR table when they are all in its first column group
+    ("Short context", or no group): the names the props rows' positions stand for. None otherwise."""
+    el = island.find("table")
+    trs = [tr for tr in el.find_all("tr") if tr.find("th")] if el is not None else []
+    heads = []
+    for tr in trs:  # header rows with colspans expanded
+        row = []
+        for c in tr.find_all(["th", "td"], recursive=False):
+            row += [cell_text(c)] * int(c.get("colspan") or 1)
+        heads.append(row)
+    if not heads or len(heads[-1]) < width:
+        return None
+    if len(heads) >= 2 and {clean_text(g).lower() for g in heads[-2][1:width]} - {"", "short context"}:
+        return None
+    return heads[-1][:width]
 
 
 # ---------------------------------------------------------------- non-token tables (all layouts)
@@ -504,17 +547,15 @@ def _read_video(t: Table, tier: str, url: str) -> list[ParsedPrice]:
         shown = clean_text(row[0])
         model = _name_to_id(shown, url, t.where(r, t.header[0]))
         where = t.where(r, t.header[pc])
-        cell = clean_text(row[pc])
-        if cell.lower() in _ABSENT:
+        amount = _dollars(row[pc], url, where)
+        if amount is None:
             continue
-        if not _PRICE.match(cell):
-            raise ParseError(f"cannot read price cell {row[pc]!r} (expected '$<amount>')", url=url, where=where)
         size = ", ".join(
             f"{t.header[c]} {clean_text(row[c])}" if header[c] in ("portrait", "landscape") else clean_text(row[c])
             for c in range(1, len(row))
             if c != pc and clean_text(row[c])
         )
-        out.append(_unit_price(model, shown, "video_output", cell.lstrip("$ "), "per second", tier, where, size))
+        out.append(_unit_price(model, shown, "video_output", amount, "per second", tier, where, size))
     return out
 
 
@@ -570,15 +611,13 @@ def _read_transcription(t: Table, tier: str, modality: str | None, url: str) -> 
         for c, h in enumerate(header):
             where = t.where(r, t.header[c])
             cell = clean_text(row[c].split("\n")[0])
-            if c == 0 or c == use_col or cell.lower() in _ABSENT:
+            if c == 0 or c == use_col or is_absent(cell):
                 continue
             if h in ("input", "output"):
                 if modality is None:
                     continue
-                if not _PRICE.match(cell):
-                    raise ParseError(f"cannot read price cell {row[c]!r} (expected '$<amount>')", url=url, where=where)
                 kind = _MODALITY_KIND[(modality, h)]
-                out.append(_unit_price(model, shown, kind, cell.lstrip("$ "), UNIT, tier, where))
+                out.append(_unit_price(model, shown, kind, _dollars(cell, url, where), UNIT, tier, where))
                 continue
             if h not in ("estimated cost", "cost"):
                 raise ParseError(f"unknown column {t.header[c]!r}", url=url, where=where)
@@ -627,13 +666,11 @@ def _read_image_sizes(t: Table, tier: str, url: str) -> list[ParsedPrice]:
         quality = cells[1]
         for k, size in enumerate(sizes, start=2):
             where = t.where(r, clean_text(size))
-            cell = cells[k]
-            if cell.lower() in _ABSENT:
+            amount = _dollars(cells[k], url, where)
+            if amount is None:
                 continue
-            if not _PRICE.match(cell):
-                raise ParseError(f"cannot read price cell {cell!r} (expected '$<amount>')", url=url, where=where)
             cond = f"quality {quality.lower()}, {clean_text(size)}" if quality else clean_text(size)
-            out.append(_unit_price(model, shown, "image_output", cell.lstrip("$ "), "per image", tier, where, cond))
+            out.append(_unit_price(model, shown, "image_output", amount, "per image", tier, where, cond))
     return out
 
 
@@ -641,7 +678,7 @@ def _read_image_sizes(t: Table, tier: str, url: str) -> list[ParsedPrice]:
 
 _TIER_LABEL = {"batch": "batch", "flex": "flex", "standard": "standard", "priority": "priority"}
 _TAB_BAR = re.compile(r"^(?:Batch|Flex|Standard|Priority){2,}$")
-_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")  # as pipelines.sources.extract
+_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")  # as pipelines.sources.reader
 _MODALITY_SECTIONS = {"image tokens": "image", "audio tokens": "audio", "text tokens": "text"}
 
 
@@ -684,7 +721,7 @@ def _md_context(text: str) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def _parse_markdown(text: str, tables: list[Table], url: str) -> list[ParsedPrice]:
+def _parse_markdown(text: str, tables: list[Table], url: str, found: Findings) -> list[ParsedPrice]:
     """The crawler-Markdown copy of platform.openai.com/docs/pricing (2025): same interpreter, context from lines."""
     context = _md_context(text)
     if len(context) != len(tables):
@@ -705,9 +742,9 @@ def _parse_markdown(text: str, tables: list[Table], url: str) -> list[ParsedPric
             out += _read_embeddings(t, url)
         elif modality in ("image", "audio") and header[:1] == ["model"]:
             rows = [[t.header[0], "Modality", *t.header[1:]]] + [[r[0], modality, *r[1:]] for r in t.body]
-            out += _interpret(dataclasses.replace(t, rows=rows), tier, None, url)
+            out += _interpret(dataclasses.replace(t, rows=rows), tier, None, url, found)
         else:
-            out += _interpret(t, tier, None, url)
+            out += _interpret(t, tier, None, url, found)
     return _dedupe(out, url)
 
 
@@ -718,12 +755,9 @@ def _read_embeddings(t: Table, url: str) -> list[ParsedPrice]:
         model = _name_to_id(shown, url, t.where(r, t.header[0]))
         for c, tier in ((1, "standard"), (2, "batch")):
             where = t.where(r, t.header[c])
-            cell = clean_text(row[c])
-            if cell.lower() in _ABSENT:
-                continue
-            if not _PRICE.match(cell):
-                raise ParseError(f"cannot read price cell {row[c]!r} (expected '$<amount>')", url=url, where=where)
-            out.append(_unit_price(model, shown, "input", cell.lstrip("$ "), UNIT, tier, where))
+            amount = _dollars(row[c], url, where)
+            if amount is not None:
+                out.append(_unit_price(model, shown, "input", amount, UNIT, tier, where))
     return out
 
 
@@ -935,6 +969,10 @@ def parse_offers(body: bytes, url: str) -> list:
     text = clean_text(re.sub(r"<[^>]+>", " ", _html.unescape(re.sub(r"<[^>]+>", " ", raw)))) + " "
     out = []
     for m in _UPLIFT.finditer(text):
+        if m.group("models").startswith("models "):
+            # "… a 10% uplift for models released on or after March 5, 2026, that are eligible for data residency"
+            # (2026-07 page): a class of models, not a list; which models it covers would be a guess -> no offer
+            continue
         names = [x for x in re.split(r",\s*|\s+and\s+|\s+", m.group("models")) if x and x != "and"]
         if not names or not all(re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", x) for x in names):
             raise ParseError(f"cannot read the models of the regional uplift {m.group(0)!r}", url=url)

@@ -21,16 +21,21 @@ TEXT_2024 = PAGES / "2024-04-01_anthropic-com-api-pricing_text.txt"
 TEXT_URL = "https://www.anthropic.com/api"
 
 
+def read(body: bytes, url: str):
+    """The prices of a page as the pipeline reads it (``Source.read``)."""
+    return anthropic.SOURCE.read(body, url).prices
+
+
 
 
 @pytest.fixture(scope="module")
 def html_quotes():
-    return anthropic.parse(HTML_2026.read_bytes(), HTML_URL)
+    return read(HTML_2026.read_bytes(), HTML_URL)
 
 
 @pytest.fixture(scope="module")
 def md_quotes():
-    return anthropic.parse(MD_2025.read_bytes(), MD_URL)
+    return read(MD_2025.read_bytes(), MD_URL)
 
 
 def test_opus_4_7_standard_and_batch(html_quotes):
@@ -131,7 +136,7 @@ def test_broken_price_cell_names_table_row_cell():
     body = real.replace(b">$6.25 / MTok<", b">$abc / MTok<", 1)
     assert body != real
     with pytest.raises(ParseError) as exc:
-        anthropic.parse(body, HTML_URL)
+        read(body, HTML_URL)
     msg = str(exc.value)
     assert "$abc / MTok" in msg
     assert "table 0 ('Model pricing') row 1 col '5m Cache Writes'" in msg
@@ -143,12 +148,12 @@ def test_unknown_model_name_is_reported_not_guessed():
     body = real.replace(b"| Claude Haiku 3.5  | $0.80", b"| Claude Haiku 3.6  | $0.80", 1)
     assert body != real
     with pytest.raises(ParseError, match=r"unknown Anthropic model name 'Claude Haiku 3.6'.*table 0 \('Model pricing'\) row 8"):
-        anthropic.parse(body, MD_URL)
+        read(body, MD_URL)
 
 
 def test_page_without_prices_raises():
     with pytest.raises(ParseError):
-        anthropic.parse(b"<html><body><h2>Pricing</h2><p>Contact sales.</p></body></html>", HTML_URL)
+        read(b"<html><body><h2>Pricing</h2><p>Contact sales.</p></body></html>", HTML_URL)
 
 
 def test_html_long_context_section_uses_prose_above_table():
@@ -163,12 +168,12 @@ def test_html_long_context_section_uses_prose_above_table():
     <table><thead><tr><th>&le; 200K input tokens</th><th>&gt; 200K input tokens</th></tr></thead><tbody>
     <tr><td>Input: $3 / MTok</td><td>Input: $6 / MTok</td></tr>
     <tr><td>Output: $15 / MTok</td><td>Output: $22.50 / MTok</td></tr></tbody></table></body></html>"""
-    q = anthropic.parse(body, HTML_URL)
+    q = read(body, HTML_URL)
     assert price(q, "claude-sonnet-4-5", "output", min_tokens=200_000) == Decimal("22.50")
     assert len(q) == 5 + 2
     # the <= 200K column must repeat the base price of the models the prose names
     with pytest.raises(ParseError, match="differs from 'Claude Sonnet 4.5' base price"):
-        anthropic.parse(body.replace(b"<td>Input: $3 / MTok</td>", b"<td>Input: $4 / MTok</td>"), HTML_URL)
+        read(body.replace(b"<td>Input: $3 / MTok</td>", b"<td>Input: $4 / MTok</td>"), HTML_URL)
 
 
 # ---------------------------------------------------------------- non-token prices (2026 HTML, 2025 Markdown)
@@ -202,13 +207,13 @@ def test_session_rate_unreadable_raises():
     body = real.replace(b">$0.08 per session-hour<", b">$abc per session-hour<", 1)
     assert body != real
     with pytest.raises(ParseError, match=r"'\$abc per session-hour'.*table 8 \('Session runtime'\) row 1 col 'Rate'"):
-        anthropic.parse(body, HTML_URL)
+        read(body, HTML_URL)
 
 
 def test_web_search_sentence_changed_raises():
     body = MD_2025.read_bytes().replace(b"**$10 per 1,000 searches**", b"**$abc per 1,000 searches**", 1)
     with pytest.raises(ParseError, match="web search price sentence not understood at prose 'Web search tool'"):
-        anthropic.parse(body, MD_URL)
+        read(body, MD_URL)
 
 
 # ---------------------------------------------------------------- 2024 text rendering (anthropic.com/api)
@@ -216,7 +221,7 @@ def test_web_search_sentence_changed_raises():
 
 @pytest.fixture(scope="module")
 def text_quotes():
-    return anthropic.parse(TEXT_2024.read_bytes(), TEXT_URL)
+    return read(TEXT_2024.read_bytes(), TEXT_URL)
 
 
 def test_source_urls():
@@ -259,7 +264,7 @@ def test_text_2024_broken_price_names_table_row_col():
     body = real.replace(b"Output: $75 / MTok", b"Output: $abc / MTok", 1)
     assert body != real
     with pytest.raises(ParseError) as exc:
-        anthropic.parse(body, TEXT_URL)
+        read(body, TEXT_URL)
     msg = str(exc.value)
     assert "'$abc / MTok'" in msg
     assert "table 0 ('CLAUDE 3 PRICING') row 3 col 'Output'" in msg
@@ -269,4 +274,95 @@ def test_text_2024_broken_price_names_table_row_col():
 def test_text_2024_unknown_legacy_name_raises():
     body = TEXT_2024.read_bytes().replace(b" * CLAUDE INSTANT", b" * CLAUDE INSTANT 2", 1)
     with pytest.raises(ParseError, match=r"unknown Anthropic model name 'Claude Instant 2'.*LEGACY MODEL PRICING"):
-        anthropic.parse(body, TEXT_URL)
+        read(body, TEXT_URL)
+
+
+# --- the 2026-07-27 capture (issue 19: one new model name refused the whole page) ------------------------------------
+
+JUL = HTML_2026.parent / "2026-07-27_platform-claude-pricing.html"
+
+
+@pytest.fixture(scope="module")
+def july():
+    return anthropic.SOURCE.read(JUL.read_bytes(), HTML_URL)
+
+
+def test_july_2026_new_models_load_with_ids_by_the_naming_rule(july):
+    """Values read off the capture's Model pricing and Batch processing tables."""
+    q = july.prices
+    # Claude Fable 5: $10 | $12.50 | $20 | $1 | $50 / MTok; Batch $5 / $25
+    assert [price(q, "claude-fable-5", k) for k in ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")] == [
+        Decimal("10"), Decimal("12.50"), Decimal("20"), Decimal("1"), Decimal("50")]
+    assert (price(q, "claude-fable-5", "input", "batch"), price(q, "claude-fable-5", "output", "batch")) == (
+        Decimal("5"), Decimal("25"))
+    # Claude Mythos 5 (limited availability): the note is no part of the id
+    assert price(q, "claude-mythos-5", "cache_write_1h") == Decimal("20")
+    assert {p.model_name for p in q if p.model == "claude-mythos-5"} == {"Claude Mythos 5 (limited availability)"}
+    # Claude Opus 5 and Opus 4.8: $5 | $6.25 | $10 | $0.50 | $25; Batch $2.50 / $12.50
+    assert price(q, "claude-opus-5", "cache_write_5m") == Decimal("6.25")
+    assert price(q, "claude-opus-4-8", "cache_read") == Decimal("0.50")
+    assert price(q, "claude-opus-4-8", "output", "batch") == Decimal("12.50")
+    # Claude Opus 4.1 (deprecated): $15 | $18.75 | $30 | $1.50 | $75
+    assert price(q, "claude-opus-4-1", "cache_write_5m") == Decimal("18.75")
+    # the Managed Agents session rate
+    [s] = [p for p in q if p.price_kind == "session_runtime"]
+    assert (s.amount, s.unit) == (Decimal("0.08"), "per session-hour")
+    # derived ids are findings for review, once per model, where the name first appears
+    derived = {f.text for f in july.findings if f.kind == "model_id_rule"}
+    assert derived == {"Claude Fable 5 -> claude-fable-5", "Claude Mythos 5 -> claude-mythos-5",
+                       "Claude Opus 5 -> claude-opus-5", "Claude Sonnet 5 -> claude-sonnet-5"}
+    assert all("table 0" in f.where and "Model pricing" in f.where for f in july.findings)
+    assert {f.kind for f in july.findings} == {"model_id_rule"}
+
+
+def test_july_2026_dated_rows_keep_their_dates_as_conditions(july):
+    """"Claude Sonnet 5 / through August 31, 2026" $2 input and "/ starting September 1, 2026" $3 input: two prices
+    the page states, each with its date as the condition (never one read as the other)."""
+    got = {(p.price_kind, p.service_tier, p.conditions): p.amount for p in july.prices if p.model == "claude-sonnet-5"}
+    assert got[("input", "standard", "through August 31, 2026")] == Decimal("2")
+    assert got[("input", "standard", "starting September 1, 2026")] == Decimal("3")
+    assert got[("cache_read", "standard", "starting September 1, 2026")] == Decimal("0.30")
+    assert got[("output", "batch", "through August 31, 2026")] == Decimal("5")
+    assert not any(c is None for _, _, c in got)
+
+
+def _mutated_july() -> bytes:
+    """The July capture with one extra unknown column in Model pricing (a price in every row), one new model row
+    in it, and the Batch processing section renamed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(JUL.read_bytes(), "lxml")
+    tables = soup.find_all("table")
+    model_pricing, batch = tables[0], tables[5]
+    th = soup.new_tag("th")
+    th.string = "Cache storage"
+    model_pricing.find("tr").append(th)
+    rows = model_pricing.find("tbody").find_all("tr")
+    for tr in rows:
+        td = soup.new_tag("td")
+        td.string = "$0.99 / MTok"
+        tr.append(td)
+    new = BeautifulSoup(str(rows[3]), "lxml").find("tr")  # the Claude Opus 4.8 row
+    new.find("td").string = "Claude Opus 4.9"
+    new.find_all("td")[1].string = "$4 / MTok"
+    rows[-1].insert_after(new)
+    heading = batch.find_previous(["h1", "h2", "h3", "h4", "h5", "h6"])
+    for s in heading.find_all(string=lambda x: "Batch processing" in x):
+        s.replace_with(s.replace("Batch processing", "Asynchronous batches"))
+    return str(soup).encode()
+
+
+def test_july_2026_unknown_column_new_model_and_renamed_section_keep_every_other_price(july):
+    page = anthropic.SOURCE.read(_mutated_july(), HTML_URL)
+
+    def keyed(prices):
+        return {(p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.unit, p.conditions): p.amount
+                for p in prices}
+
+    before, after = keyed(july.prices), keyed(page.prices)
+    assert {k: after.get(k) for k in before} == before  # every price of the page, unchanged
+    assert price(page.prices, "claude-opus-4-9", "input") == Decimal("4")
+    assert set(after) - set(before) == {k for k in after if k[0] == "claude-opus-4-9"}
+    assert Decimal("0.99") not in {p.amount for p in page.prices}
+    [col] = [f for f in page.findings if f.kind == "unknown_column"]
+    assert col.text == "Cache storage" and "table 0" in col.where

@@ -22,6 +22,11 @@ TEXT = PAGE.parent / "2024-04-01_openai-com-pricing_text.txt"
 TEXT_URL = "https://openai.com/pricing"
 
 
+def read(body: bytes, url: str):
+    """The prices of a page as the pipeline reads it (``Source.read``)."""
+    return openai.SOURCE.read(body, url).prices
+
+
 
 
 def absent(quotes, model, kind, tier="standard", min_tokens=0):
@@ -33,7 +38,7 @@ def absent(quotes, model, kind, tier="standard", min_tokens=0):
 
 @pytest.fixture(scope="module")
 def quotes():
-    return openai.parse(PAGE.read_bytes(), URL)
+    return read(PAGE.read_bytes(), URL)
 
 
 def test_gpt_5_4_mini(quotes):
@@ -155,7 +160,7 @@ def test_broken_video_price_names_table_row_cell():
     assert body != real  # the astro-island props of the Standard video table (sora-2-pro 1024p)
     where = r"table \d+ \('Video generation models, astro-island \w+ props'\) row 3 col 'Price per second'"
     with pytest.raises(ParseError, match=r"'\$abc'.*" + where):
-        openai.parse(body, URL)
+        read(body, URL)
 
 
 def _island_rows(body: bytes, tier: str) -> list:
@@ -182,7 +187,7 @@ def test_broken_price_cell_names_table_row_cell():
     body = real.replace(b">$0.075</span>", b">$abc</span>", 1)
     assert body != real
     with pytest.raises(ParseError) as exc:
-        openai.parse(body, URL)
+        read(body, URL)
     msg = str(exc.value)
     assert "'$abc'" in msg
     assert "table 0 ('Flagship models') row 4 col 'Short context / Cached input'" in msg
@@ -194,7 +199,7 @@ def test_static_and_props_disagreement_raises():
     body = real.replace(b"&quot;gpt-5.4-mini&quot;],[0,0.75]", b"&quot;gpt-5.4-mini&quot;],[0,0.76]", 1)
     assert body != real
     with pytest.raises(ParseError, match=r"static table says 0.75 but astro-island props say 0.76"):
-        openai.parse(body, URL)
+        read(body, URL)
 
 
 def test_long_context_without_stated_threshold_raises():
@@ -202,11 +207,11 @@ def test_long_context_without_stated_threshold_raises():
     body = real.replace(b" (&lt;272K context length)", b"")
     assert body != real
     with pytest.raises(ParseError, match=r"no long-context threshold.*table 0 \('Flagship models'\) row 1 col 'Long context / Input'"):
-        openai.parse(body, URL)
+        read(body, URL)
 
 
 def test_tiny_markdown_table_reads_as_standard():
-    q = openai.parse(b"# Pricing\n\n| Model | Input |\n| --- | --- |\n| gpt-x | $1 |\n", URL)
+    q = read(b"# Pricing\n\n| Model | Input |\n| --- | --- |\n| gpt-x | $1 |\n", URL)
     assert price(q, "gpt-x", "input") == Decimal("1")
 
 
@@ -215,7 +220,7 @@ def test_tiny_markdown_table_reads_as_standard():
 
 @pytest.fixture(scope="module")
 def md():
-    return openai.parse(MD.read_bytes(), MD_URL)
+    return read(MD.read_bytes(), MD_URL)
 
 
 def test_source_urls():
@@ -292,7 +297,7 @@ def test_md_broken_price_names_table_row_cell():
     body = real.replace(b"| o4-mini | $0.55 | $0.138 | $2.20 |", b"| o4-mini | $0.55 | $abc | $2.20 |", 1)
     assert body != real
     with pytest.raises(ParseError) as exc:
-        openai.parse(body, MD_URL)
+        read(body, MD_URL)
     msg = str(exc.value)
     assert "'$abc'" in msg and "table 1 ('Text tokens') row 7 col 'Cached input'" in msg and MD_URL in msg
 
@@ -300,7 +305,7 @@ def test_md_broken_price_names_table_row_cell():
 def test_md_table_without_tier_label_raises():
     body = MD.read_bytes().replace(b"\nFlex\n\n| Model |", b"\n\n| Model |", 1)
     with pytest.raises(ParseError, match=r"without a tier label line at table 1 \('Text tokens'\)"):
-        openai.parse(body, MD_URL)
+        read(body, MD_URL)
 
 
 # ---------------------------------------------------------------- 2024 text rendering (openai.com/pricing)
@@ -308,7 +313,7 @@ def test_md_table_without_tier_label_raises():
 
 @pytest.fixture(scope="module")
 def text24():
-    return openai.parse(TEXT.read_bytes(), TEXT_URL)
+    return read(TEXT.read_bytes(), TEXT_URL)
 
 
 def test_text_2024_gpt_4_turbo_and_3_5(text24):
@@ -358,12 +363,12 @@ def test_text_2024_counts(text24):
 
 def test_text_2024_per_1k_view_not_double_counted():
     view = b"\n\nModelInputOutputgpt-4-0125-preview$0.01 / 1K tokens$0.03 / 1K\ntokens\n"
-    q = openai.parse(TEXT.read_bytes() + view, TEXT_URL)
+    q = read(TEXT.read_bytes() + view, TEXT_URL)
     p = find_price(q, "gpt-4-0125-preview", "output")
     assert (p.amount, p.unit) == (Decimal("30.00"), "per 1M tokens")
     bad = view.replace(b"$0.03 / 1K", b"$0.04 / 1K")
     with pytest.raises(ParseError, match=r"gpt-4-0125-preview output: 30.00 per 1M tokens vs 0.04 per 1K tokens"):
-        openai.parse(TEXT.read_bytes() + bad, TEXT_URL)
+        read(TEXT.read_bytes() + bad, TEXT_URL)
 
 
 def test_text_2024_broken_price_names_table_row_cell():
@@ -371,7 +376,7 @@ def test_text_2024_broken_price_names_table_row_cell():
     body = real.replace(b"tokensgpt-3.5-turbo-instruct$1.50", b"tokensgpt-3.5-turbo-instruct$abc", 1)
     assert body != real
     with pytest.raises(ParseError) as exc:
-        openai.parse(body, TEXT_URL)
+        read(body, TEXT_URL)
     msg = str(exc.value)
     assert "gpt-3.5-turbo-instruct$abc" in msg
     assert "table 2 ('GPT-3.5 TURBO') row 2 col 'Input'" in msg and TEXT_URL in msg
@@ -380,4 +385,103 @@ def test_text_2024_broken_price_names_table_row_cell():
 def test_text_2024_mid_row_price_broken():
     body = TEXT.read_bytes().replace(b"tokens$120.00", b"tokens$abc", 1)
     with pytest.raises(ParseError, match=r"cannot read price cell '\$abc.*table 1 \('GPT-4'\) row 2 col 'Output'"):
-        openai.parse(body, TEXT_URL)
+        read(body, TEXT_URL)
+
+
+# --- the 2026-07-27 capture (issue 19: a new "Cache writes" column refused the whole page) --------------------------
+
+JUL = PAGE.parent / "2026-07-27_developers-openai-pricing.html"
+
+
+@pytest.fixture(scope="module")
+def july():
+    return openai.SOURCE.read(JUL.read_bytes(), URL)
+
+
+def test_july_2026_reads_cache_writes_and_every_tier(july):
+    """Values read off the capture's tables (Flagship models: Standard / Batch / Flex / Priority tabs, short and long
+    context; Realtime and audio; Image generation; Specialized models; Video generation)."""
+    q = july.prices
+    assert july.findings == []
+    # gpt-5.6-sol, Standard tab: $5.00 | $0.50 | $6.25 | $30.00 short, $10.00 | $1.00 | $12.50 | $45.00 long
+    assert [price(q, "gpt-5.6-sol", k) for k in ("input", "cache_read", "cache_write", "output")] == [
+        Decimal("5.00"), Decimal("0.50"), Decimal("6.25"), Decimal("30.00")]
+    assert [price(q, "gpt-5.6-sol", k, "standard", 272_000) for k in ("input", "cache_write", "output")] == [
+        Decimal("10.00"), Decimal("12.50"), Decimal("45.00")]
+    # gpt-5.6-terra, Batch tab: $1.25 | $0.125 | $1.5625 | $7.50
+    assert price(q, "gpt-5.6-terra", "cache_write", "batch") == Decimal("1.5625")
+    assert price(q, "gpt-5.6-terra", "cache_read", "batch") == Decimal("0.125")
+    assert price(q, "gpt-5.6-terra", "output", "batch") == Decimal("7.50")
+    # gpt-5.6-luna, Flex tab $0.50 / $0.625 cache writes; Priority tab (short context only) $2.00 / $12.00
+    assert price(q, "gpt-5.6-luna", "input", "flex") == Decimal("0.50")
+    assert price(q, "gpt-5.6-luna", "cache_write", "flex") == Decimal("0.625")
+    assert price(q, "gpt-5.6-luna", "output", "priority") == Decimal("12.00")
+    assert absent(q, "gpt-5.6-luna", "output", "priority", 272_000)
+    # Realtime: gpt-realtime-2.1 Audio $32.00 | $0.40 | $64.00
+    assert price(q, "gpt-realtime-2.1", "input_audio") == Decimal("32.00")
+    assert price(q, "gpt-realtime-2.1", "cache_read_audio") == Decimal("0.40")
+    assert price(q, "gpt-realtime-2.1", "output_audio") == Decimal("64.00")
+    # Image generation: gpt-image-2 Image $8.00 input, $30.00 output (Standard), $15.00 output (Batch)
+    assert price(q, "gpt-image-2", "input_image") == Decimal("8.00")
+    assert price(q, "gpt-image-2", "output_image", "batch") == Decimal("15.00")
+    # Specialized: gpt-5.3-codex $1.75 | $0.175 | $14.00, Priority $3.50
+    assert price(q, "gpt-5.3-codex", "cache_read") == Decimal("0.175")
+    assert price(q, "gpt-5.3-codex", "input", "priority") == Decimal("3.50")
+    # Video: sora-2 720p $0.10 per second
+    [v] = [p for p in q if p.model == "sora-2" and p.service_tier == "standard"]
+    assert (v.price_kind, v.amount, v.unit) == ("video_output", Decimal("0.10"), "per second")
+
+
+def test_july_2026_legacy_props_rows_keep_their_columns(july):
+    """The props rows behind "All models" come in two widths: the new models give five values (with Cache writes),
+    the older ones four. gpt-5.2's four values are input / cached / output ($1.75 / $0.175 / $14): the output must
+    not be read as a cache-write price."""
+    q = july.prices
+    assert price(q, "gpt-5.2", "output") == Decimal("14")
+    assert price(q, "gpt-5.2", "cache_read") == Decimal("0.175")
+    assert absent(q, "gpt-5.2", "cache_write")
+    assert absent(q, "gpt-5.5", "cache_write")  # "-" on the page
+
+
+def _mutated_july() -> bytes:
+    """The July capture with one extra unknown column (at the end of the Standard flagship table, with a price in
+    every row), one new model row in that table, and the Flex tab renamed to a tab no reader knows."""
+    soup = BeautifulSoup(JUL.read_bytes(), "lxml")
+    table = soup.find("table")
+    head_rows = table.find("thead").find_all("tr")
+    head_rows[0].append(soup.new_tag("th"))
+    th = soup.new_tag("th")
+    th.string = "Reasoning surcharge"
+    head_rows[1].append(th)
+    body = table.find("tbody")
+    for tr in body.find_all("tr"):
+        td = soup.new_tag("td")
+        td.string = "$9.99"
+        tr.append(td)
+    new = BeautifulSoup(str(body.find_all("tr")[-1]), "lxml").find("tr")
+    cells = new.find_all("td")
+    cells[0].string = "gpt-5.7-nova"
+    cells[1].string = "$7.00"
+    body.append(new)
+    pane = soup.find(attrs={"data-content-switcher-pane": True, "data-value": "flex"})
+    pane["data-value"] = "turbo"
+    return str(soup).encode()
+
+
+def test_july_2026_unknown_column_new_model_and_renamed_tab_keep_every_other_price(july):
+    page = openai.SOURCE.read(_mutated_july(), URL)
+
+    def keyed(prices):
+        return {(p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.unit, p.conditions): p.amount
+                for p in prices}
+
+    before, after = keyed(july.prices), keyed(page.prices)
+    kept = {k: v for k, v in before.items() if k[2] != "flex"}
+    assert {k: after.get(k) for k in kept} == kept  # every other price, unchanged
+    assert not any(k[2] == "flex" for k in after)  # the renamed tab's prices are not guessed into a tier
+    assert price(page.prices, "gpt-5.7-nova", "input") == Decimal("7.00")
+    assert {(f.kind, f.text) for f in page.findings} == {("unknown_column", "Reasoning surcharge"),
+                                                         ("unknown_tab", "turbo")}
+    col = next(f for f in page.findings if f.kind == "unknown_column")
+    assert "table 0" in col.where and "Reasoning surcharge" in col.where
+    assert Decimal("9.99") not in {p.amount for p in page.prices}

@@ -105,7 +105,8 @@ CREATE TABLE IF NOT EXISTS staging.parse_runs (
     n_quotes         INTEGER NOT NULL,
     n_unit_prices    INTEGER NOT NULL,
     n_models         INTEGER NOT NULL,
-    detail           VARCHAR               -- the error or the drift finding
+    detail           VARCHAR               -- JSON list of {kind, where, text}: the error or drift problems, then the
+                                           -- page's non-blocking layout findings (unknown column/row/section/tab, ...)
 );
 
 -- Effective-dated runs imported from public price datasets (LiteLLM, ...): already runs, not observations.
