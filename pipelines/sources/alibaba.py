@@ -91,6 +91,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.reader import md_unescape
 
 PROVIDER = "alibaba"
 
@@ -108,7 +109,6 @@ _INTRO = re.compile(r"^(?:在\s*|仅支持\s*)\[?(?P<r>" + "|".join(REGIONS) + r
 # a note naming the tab's region ("全球部署模式的模型无免费额度。") where the intro sentence is missing
 _MENTION = re.compile(r"^(?P<r>" + "|".join(REGIONS) + r")部署模式")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
 _INCELL_BREAK = re.compile(r"\s+>\s+")
 _SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -181,7 +181,7 @@ def parse(body: bytes, url: str) -> ParsedPage:
 def _cell(raw: str) -> str:
     s = re.sub(r"<br\s*/?>", "\n", raw)
     s = _LINK.sub(r"\1", s).replace("**", "").replace("`", "")
-    s = _MD_ESCAPE.sub(r"\1", _MD_ESCAPE.sub(r"\1", s))  # the 2026-06 crawl escapes twice (``\\\\-``)
+    s = md_unescape(s, passes=2)  # the 2026-06 crawl escapes twice (``\\\\-``)
     s = _INCELL_BREAK.sub("\n", s)  # 2026-06 crawl: in-cell line breaks written as " > "
     lines = [clean_text(re.sub(r"^\s*>\s?", "", x)) for x in s.split("\n")]
     return "\n".join(x for x in lines if x)

@@ -8,7 +8,7 @@ are the ids listed (in order) by those two zones, and each cell is the zone ``"x
 whose ops hold the cell text, one line per ``*``-marked line (the ``*`` markers are dropped). Merged cells
 leave the continuation cells empty. An HTML copy of the page is read with
 :func:`pipelines.sources.extract.html_tables` (headings: the nearest ``h1``/``h2`` before the table) and a
-Markdown copy (the document's own ``MDContent``, as in the 2026-06-11 capture) by :func:`md_sections_tables`
+Markdown copy (the document's own ``MDContent``, as in the 2026-06-11 capture) by :func:`pipelines.sources.reader.markdown_sections`
 (each table under its full ``#``/``##``/``###`` heading path; backslash escapes undone); same interpretation below.
 
 Tables -> prices:
@@ -56,7 +56,7 @@ import json
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, html_tables, markdown_tables
+from pipelines.sources.reader import Table, html_tables, markdown_sections
 from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text
 
 PROVIDER = "volcengine"
@@ -105,7 +105,7 @@ def _tables(body: bytes, url: str) -> list[tuple]:
         return doc_tables(doc, url)
     if "<table" in text.lower():
         return [(_html_path(t), t) for t in html_tables(body)]
-    return md_sections_tables(text)
+    return markdown_sections(text)
 
 
 def parse(body: bytes, url: str) -> ParsedPage:
@@ -204,41 +204,6 @@ def _html_path(t: Table) -> tuple[str, str, str]:
     h1t = clean_text(h1.get_text(" ")) if h1 else ""
     h2t = clean_text(h2.get_text(" ")) if h2 and (h1 is None or h2 in h1.find_all_next("h2")) else ""
     return (h1t, h2t, "")
-
-
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.*?)\s*#*\s*$")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
-
-
-def md_sections_tables(text: str) -> list[tuple[tuple[str, str, str], Table]]:
-    """``(h1, h2, h3)`` heading path and table for every pipe table of a Markdown copy, in document order: the
-    document is cut at its ``#``/``##``/``###`` headings and each piece's tables get the headings above them
-    (``markdown_tables`` alone keeps only the nearest heading). Backslash escapes (``doubao\\-seed``) are undone
-    in cells and headings."""
-    out: list[tuple[tuple[str, str, str], Table]] = []
-    path = ["", "", ""]
-    piece: list[str] = []
-
-    def flush():
-        for t in markdown_tables("\n".join(piece)):
-            rows = [[_MD_ESCAPE.sub(r"\1", c) for c in row] for row in t.rows]
-            heading = " / ".join(p for p in path if p)
-            out.append(((path[0], path[1], path[2]), Table(index=len(out), heading=heading, rows=rows,
-                                                           header_rows=t.header_rows)))
-        piece.clear()
-
-    for line in text.splitlines():
-        m = _MD_HEADING.match(line)
-        if m:
-            flush()
-            level = len(m.group(1)) - 1
-            path[level] = clean_text(_MD_ESCAPE.sub(r"\1", m.group(2)))
-            for k in range(level + 1, 3):
-                path[k] = ""
-            continue
-        piece.append(line)
-    flush()
-    return out
 
 
 # --- tables -> prices -------------------------------------------------------------------------------------
