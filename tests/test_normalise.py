@@ -250,3 +250,20 @@ def test_live_run_after_the_last_ecb_rate_loads_cny_and_eur(ecb, tmp_path):
         assert {"kind": "fx", "where": "", "text": "EUR converted at the ECB rate of 2026-10-30, the newest known "
                 "(observed 2026-12-05)"} in details["mistral_pricing"]
         assert con.execute("SELECT count(*), min(source_url) FROM raw.ecb_rates").fetchone() == (29, ecb)
+
+
+def test_offers_after_the_last_ecb_rate_convert_at_it():
+    """staging/billing_offers converts with the same rule: Volcengine's TPM pack (1.920 元 per hour per 10K TPM,
+    the 2025-12-13 capture) observed on 2026-12-05 converts at the 2026-10-30 rate, not a failed page."""
+    from pipelines.cost.offers import offer_rows
+    from pipelines.sources import volcengine
+
+    body = (PAGES / "volcengine/2025-12-13_volcengine-docs-82379-1544106_doc-json.txt").read_bytes()
+    offers = volcengine.parse_offers(body, "https://www.volcengine.com/docs/82379/1544106")
+    tpm = next(o for o in offers if (o.model, o.offer_kind, o.price_kind, o.unit)
+               == ("doubao-seed-1.6", "provisioned_throughput", "input", "per hour"))
+    assert tpm.amount == Decimal("1.920")
+    [row] = offer_rows([tpm], source="volcengine_ark_pricing", source_url="u", snapshot_sha256="x",
+                       observed_at=dt.datetime.combine(AFTER, dt.time(), tzinfo=dt.UTC))
+    assert row["fx_date"] == LAST_BUNDLED and row["fx_rate"] == CNY_PER_USD
+    assert row["usd_amount"] == (Decimal("1.920") / CNY_PER_USD).quantize(Decimal("1e-12"))
