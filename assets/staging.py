@@ -13,7 +13,7 @@ from assets.priority import FIRST
 from pipelines import ahead, config, warehouse
 from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines.history import drift
-from pipelines.history.normalise import FxError, quote_rows, unit_price_rows
+from pipelines.history.normalise import FxError, fx_warnings, quote_rows, refresh_rates, unit_price_rows
 from pipelines.sources.registry import SOURCES, live_form_unproven
 from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
@@ -129,6 +129,10 @@ def price_quotes(
     check_results, per_source = [], {}
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
+        # ECB rates: a live run fetches today's and stores them (raw.ecb_rates); every run converts with the stored
+        # history beside the bundled one, and past its end with the newest rate (a warning, never a failed source)
+        for note in refresh_rates(con, fetcher.ecb_rates()):
+            (context.log.warning if note.startswith("warning:") else context.log.info)(note)
         snaps = con.execute(
             """SELECT source, url, sha256, fetched_at FROM raw.page_snapshots WHERE partition_date = $d
                QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY fetched_at DESC, ingested_at DESC) = 1
@@ -266,6 +270,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
             prices = page.prices
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+            fx_notes = fx_warnings(q + u, at.date())
         except (ParseError, FxError) as exc:
             detail = f"{type(exc).__name__}: {exc}"
             if (live_fetch and isinstance(exc, ParseError) and live_form_unproven(source)
@@ -297,7 +302,9 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
             q, n_models=n_models, previous_models=last[0] if last else None, previous_values=previous_values
         )
         runs.append({"url": url, "snapshot_sha256": sha, "status": "drift" if found else "ok", "n_quotes": len(q),
-                     "n_unit_prices": len(u), "n_models": n_models, "detail": drift.run_detail(found, page.findings)})
+                     "n_unit_prices": len(u), "n_models": n_models,
+                     "detail": drift.run_detail(found, page.findings, notes=fx_notes)})
+        log += [f"{name}: {url} {n}" for n in fx_notes]
         if found:
             problems += [f"{url}: {f}" for f in found]
             log.append(f"{name}: {url} rejected (layout drift): {'; '.join(found[:3])}")

@@ -67,3 +67,11 @@ def archive_dir() -> Path:
 def litellm_dir() -> Path:
     """LiteLLM price-history dataset folder (``TOKENPRICES_LITELLM_DIR``; default ``seed/litellm_price_history``)."""
     return _path("TOKENPRICES_LITELLM_DIR", ROOT / "seed" / "litellm_price_history")
+
+
+def ecb_rates_url() -> str:
+    """The ECB reference-rate file a live run fetches (``TOKENPRICES_ECB_URL``; default the ECB's daily
+    ``eurofxref.zip``; its ``eurofxref-hist.zip`` fills a longer gap)."""
+    from pipelines.history.normalise import ECB_DAILY_URL
+
+    return os.environ.get("TOKENPRICES_ECB_URL") or ECB_DAILY_URL

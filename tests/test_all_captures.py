@@ -20,9 +20,7 @@ CAPTURES = read_manifest(PAGES)
 # fail (strict xfail: the test turns red the day it parses, so the entry must then be removed). The parsers land on
 # the r1-reader (openai, anthropic), r2-live (mistral, xai, groq, moonshot) and r3-cn-fx (alibaba, volcengine)
 # branches; this list is empty once they are all merged.
-PENDING = {
-    "alibaba/2026-06-12_model-pricing_zh.md": "third-party models section without region (issue 19, r3)",
-    "volcengine/2026-06-11_1544106_model-pricing.md": "unknown section '在线推理(常规)' (issue 19, r3)",
+PENDING: dict[str, str] = {
 }
 
 
