@@ -12,7 +12,9 @@ Three document forms, chosen by what the document is (:func:`parse`):
   unit). A card that disagrees stops the page (:class:`ParseError`: then the scale or the list cannot be
   trusted); a price field the reader does not know is a :class:`~pipelines.sources.base.Finding`. The same model
   in several clusters (``us-east-1``, ``eu-west-1``…) must have one price (else a finding and no row); the
-  batch discount (``batchDiscountPercent``) is a multiplier, not emitted.
+  batch discount (``batchDiscountPercent``) is a multiplier, not emitted. The list is read from its ``<script>``,
+  else from its copy in the Next.js flight payload; a page with neither is read from its model cards alone
+  (Input / Output per 1M tokens) with an ``unknown_section`` finding saying so.
 - **models page crawler Markdown** (2025-11 Puppeteer, 2025-12 Playwright renders): the "Model Pricing" table,
   flattened: ``| grok-3 | … | $3.00$15.00 |`` (a pipe table) or one cell per line (``grok-3`` … ``$3.00$15.00``).
   Under "Language models / Per million tokens" the two amounts are input and output per 1M tokens; under "Image
@@ -59,7 +61,7 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.sources.reader import Table, is_absent, markdown_tables
+from pipelines.sources.reader import Table, is_absent, markdown_tables, next_flight
 from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "xai"
@@ -127,6 +129,8 @@ def parse(body: bytes, url: str) -> ParsedPage:
         return _models_html(text, url)
     if _MODELS_MD.search(text):
         return _models_markdown(text, url)
+    if "/developers/models/" in text and "<html" in text[:2000].lower():
+        return _cards_only(text, url)
     return ParsedPage(prices=_pricing_page(text, url))
 
 
@@ -394,13 +398,23 @@ def _models_html(text: str, url: str) -> ParsedPage:
     return ParsedPage(prices=prices, findings=findings)
 
 
+def _embedded_list(text: str) -> object | None:
+    """The ``__XAI_PUBLIC_MODELS__`` JSON: from its ``<script>``, else from its copy in the Next.js flight payload."""
+    for doc in (text, next_flight(text)):
+        at = doc.find(_JSON_MARK)
+        while at >= 0:
+            try:
+                return json.JSONDecoder().raw_decode(doc, at + len(_JSON_MARK))[0]
+            except ValueError:
+                at = doc.find(_JSON_MARK, at + 1)
+    return None
+
+
 def _models_json(text: str, url: str) -> tuple[list[ParsedPrice], list[Finding]]:
     """Prices of the embedded ``__XAI_PUBLIC_MODELS__`` list (one row per model, kind, tier and condition)."""
-    start = text.index(_JSON_MARK) + len(_JSON_MARK)
-    try:
-        data, _ = json.JSONDecoder().raw_decode(text, start)
-    except ValueError as exc:
-        raise ParseError(f"embedded model list is not JSON ({exc})", url=url, where="__XAI_PUBLIC_MODELS__") from exc
+    data = _embedded_list(text)
+    if data is None:
+        raise ParseError("embedded model list is not JSON", url=url, where="__XAI_PUBLIC_MODELS__")
     clusters = data.get("clusterConfigs") if isinstance(data, dict) else None
     if not isinstance(clusters, list):
         raise ParseError("embedded model list without clusterConfigs", url=url, where="__XAI_PUBLIC_MODELS__")
@@ -481,11 +495,10 @@ def _normal(q: ParsedPrice) -> ParsedPrice:
     return q if n == q.amount and str(n) == str(q.amount) else ParsedPrice(**{**q.__dict__, "amount": Decimal(f"{n:f}")})
 
 
-def _check_cards(text: str, prices: list[ParsedPrice], url: str) -> list[Finding]:
-    """The static cards must agree with the embedded list (see the module docstring); returns findings."""
+def _card_prices(text: str) -> list[tuple[str | None, str, str, str]]:
+    """The price lines of the page's static cards: (model id or None, label, value, where)."""
     soup = BeautifulSoup(text, "lxml")
-    findings: list[Finding] = []
-    checked = 0
+    out = []
     for row in soup.find_all("div"):
         spans = row.find_all("span", recursive=False)
         if len(spans) != 2 or "$" not in spans[1].get_text():
@@ -496,7 +509,15 @@ def _check_cards(text: str, prices: list[ParsedPrice], url: str) -> list[Finding
             card = card.parent
         link = card.find("a", href=re.compile(r"^/developers/models/"))
         model = link["href"].rsplit("/", 1)[-1] if link else None
-        where = f"card {model or 'without model'} label {label!r}"
+        out.append((model, label, value, f"card {model or 'without model'} label {label!r}"))
+    return out
+
+
+def _check_cards(text: str, prices: list[ParsedPrice], url: str) -> list[Finding]:
+    """The static cards must agree with the embedded list (see the module docstring); returns findings."""
+    findings: list[Finding] = []
+    checked = 0
+    for model, label, value, where in _card_prices(text):
         m = _CARD_PRICE.match(value)
         spec = CARD_UNITS.get(clean_text(m.group("unit")).lower()) if m else None
         if m is None or spec is None:
@@ -521,6 +542,23 @@ def _check_cards(text: str, prices: list[ParsedPrice], url: str) -> list[Finding
     if not checked:
         findings.append(Finding("unknown_section", "model cards", "no price card found to check the embedded list"))
     return findings
+
+
+def _cards_only(text: str, url: str) -> ParsedPage:
+    """The models page without its embedded list: the model cards' Input / Output per 1M tokens (base tier), read
+    alone and reported (``unknown_section``: the list is gone); cards without a model id are findings."""
+    findings = [Finding("unknown_section", "__XAI_PUBLIC_MODELS__", "embedded model list not found: cards read alone")]
+    prices: list[ParsedPrice] = []
+    for model, label, value, where in _card_prices(text):
+        m = _CARD_PRICE.match(value)
+        kind = _CARD_KINDS.get(label.lower())
+        if m and model and kind and clean_text(m.group("unit")).lower() == "1m tokens":
+            prices.append(_price(model, model, kind, Decimal(m.group("num").replace(",", "")), TOKEN_UNIT, where))
+        else:
+            findings.append(Finding("unknown_row" if model is None else "unreadable_cell", where, f"{label}: {value}"))
+    if not prices:
+        raise ParseError("no prices found (no embedded model list, no model card)", url=url)
+    return ParsedPage(prices=prices, findings=findings)
 
 
 # ---------------------------------------------------------------- models page: crawler Markdown

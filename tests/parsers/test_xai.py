@@ -236,3 +236,27 @@ def test_models_crawler_markdown_counts():
     assert len(kull) == 15 and "grok-4-1-fast-reasoning" not in {x.model for x in kull}
     assert price(xai.SOURCE_MODELS.read(PATCHRIGHT.read_bytes(), MODELS_URL).prices,
                  "grok-4-1-fast-reasoning", "output") == Decimal("0.50")
+
+
+def _without(text: str, start_marker: str) -> str:
+    start = text.index(start_marker)
+    return text[:start] + text[text.index("</script>", start) + len("</script>"):]
+
+
+def test_models_html_list_only_in_the_flight_payload(models_html):
+    edited = _without(HTML.read_text(encoding="utf-8"), "<script>globalThis.__XAI_PUBLIC_MODELS__=")
+    assert edited.count("__XAI_PUBLIC_MODELS__") == 1  # its copy in self.__next_f
+    page = xai.SOURCE_MODELS.read(edited.encode(), MODELS_URL)
+    key = lambda x: (x.model, x.price_kind, x.unit, x.tier_min_tokens, x.conditions, x.amount)  # noqa: E731
+    assert {key(x) for x in page.prices} == {key(x) for x in models_html.prices}
+
+
+def test_models_html_without_embedded_list_reads_the_cards_alone():
+    edited = _without(HTML.read_text(encoding="utf-8"), "<script>globalThis.__XAI_PUBLIC_MODELS__=")
+    edited = _without(edited, '<script>self.__next_f.push([1,"globalThis.__XAI_PUBLIC_MODELS__=')
+    assert "__XAI_PUBLIC_MODELS__" not in edited
+    page = xai.SOURCE_MODELS.read(edited.encode(), MODELS_URL)
+    assert {(x.model, x.price_kind, x.amount, x.unit) for x in page.prices} == {
+        ("grok-4.5", "input", Decimal("2.00"), "per 1M tokens"), ("grok-4.5", "output", Decimal("6.00"), "per 1M tokens")}
+    kinds = [f.kind for f in page.findings]
+    assert kinds[0] == "unknown_section" and kinds.count("unknown_row") == 6  # Voice and Imagine: no model id
