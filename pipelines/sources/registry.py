@@ -53,16 +53,14 @@ LIVE_FORMS: dict[str, tuple[str, str]] = {
                          "deepseek/undated-cd6cb74b_api-docs-quick-start-pricing.html"),
     "openrouter_models_api": ("json (public models API)", "openrouter/2026-08-19_api-v1-models.json"),
     "moonshot_pricing_cn": ("html (captures are crawler Markdown only)", ""),
-    "minimax_pricing_intl": ("markdown (provider Markdown of the docs page)",
-                             "minimax/2025-12-20_pricing-pay-as-you-go_en.md"),
-    "minimax_pricing_cn": ("markdown (provider Markdown of the docs page)",
-                           "minimax/2025-12-20_pricing-pay-as-you-go_zh-cn.md"),
+    "minimax_pricing_intl": ("markdown (the docs page's .md export)", "minimax/2025-12-20_pricing-pay-as-you-go_en.md"),
+    "minimax_pricing_cn": ("markdown (the docs page's .md export)", "minimax/2025-12-20_pricing-pay-as-you-go_zh-cn.md"),
     "cohere_pricing": ("html (prices in the Next.js flight payload; captures are crawler Markdown only)", ""),
     "perplexity_pricing": ("markdown (Mintlify .md export; captures are crawler Markdown only)", ""),
     "zai_pricing": ("html (Mintlify; the capture is re-serialised html, not the wire bytes)", ""),
     "alibaba_model_studio_pricing": ("html (captures are crawler Markdown only)", ""),
-    "volcengine_ark_pricing": ("json (the docs page's document data)",
-                               "volcengine/2025-12-13_volcengine-docs-82379-1544106_doc-json.txt"),
+    "volcengine_ark_pricing": ("html (renders its document JSON client-side; the captures are that JSON and its "
+                               "Markdown as crawlers saved them, not the live response)", ""),
     "zhipu_model_pages": ("markdown (the docs page's .md export)",
                           "zhipu/2025-12-20_docs-bigmodel-guide-models-text-glm-4.md"),
     "baidu_qianfan_pricing": ("html (the capture is a text rendering)", ""),
@@ -71,6 +69,7 @@ LIVE_FORMS: dict[str, tuple[str, str]] = {
 for _name, (_form, _proof) in LIVE_FORMS.items():
     if _name in SOURCES and not SOURCES[_name].live_form:  # a module's own declaration wins
         SOURCES[_name].live_form, SOURCES[_name].live_proof = _form, _proof
+
 
 
 #: pages that show their prices only after a browser runs their scripts (nothing in the HTML, no embedded data, no
@@ -118,5 +117,5 @@ def norm_url(url: str) -> str:
     return f"{p.hostname}{path}"
 
 
-__all__ = ["SOURCES", "LIVE_FORMS", "NEEDS_BROWSER", "Source", "ParsedPrice", "ParseError", "source_for_url", "norm_url",
-           "live_form_unproven"]
+__all__ = ["SOURCES", "LIVE_FORMS", "NEEDS_BROWSER", "Source", "ParsedPrice", "ParseError",
+           "source_for_url", "norm_url", "live_form_unproven"]

@@ -21,7 +21,7 @@ PAGES = ROOT / "seed" / "pages"
 MANIFEST = {c.file: c for c in read_manifest(PAGES)}
 PROVEN = sorted(n for n, s in SOURCES.items() if s.live_proof)
 UNPROVEN = {"moonshot_pricing_cn", "cohere_pricing", "perplexity_pricing", "zai_pricing",
-            "alibaba_model_studio_pricing", "baidu_qianfan_pricing"}
+            "alibaba_model_studio_pricing", "volcengine_ark_pricing", "baidu_qianfan_pricing"}
 
 
 def test_every_source_declares_its_live_form():
@@ -40,6 +40,13 @@ def test_live_form_proven_by_a_capture_of_that_page(name):
         assert norm_url(url) in {norm_url(u) for u in s.urls}, f"{s.live_proof} is not a capture of a live URL of {name}"
     page = s.read(path.read_bytes(), url, offers=False)
     assert page.prices, f"{name}: no prices from its live-form capture {s.live_proof}"
+
+
+def test_markdown_exports_are_the_live_urls():
+    """Sites with a Markdown export (Mintlify ``<page>.md``) are fetched in that form."""
+    for name in ("minimax_pricing_intl", "minimax_pricing_cn", "groq_pricing", "perplexity_pricing", "xai_pricing",
+                 "moonshot_pricing_intl", "zhipu_model_pages"):
+        assert all(u.endswith(".md") for u in SOURCES[name].urls), name
 
 
 def test_sources_page_says_unproven():
