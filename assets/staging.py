@@ -13,8 +13,8 @@ from pipelines import ahead, config, warehouse
 from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines.history import drift
 from pipelines.cost.offers import offer_rows
-from pipelines.history.normalise import FxError, quote_rows, unit_price_rows
-from pipelines.sources.registry import SOURCES
+from pipelines.history.normalise import FxError, fx_warnings, quote_rows, refresh_rates, unit_price_rows
+from pipelines.sources.registry import SOURCES, live_form_unproven
 from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
 
@@ -103,6 +103,10 @@ def price_quotes(
     check_results, per_source = [], {}
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
+        # ECB rates: a live run fetches today's and stores them (raw.ecb_rates); every run converts with the stored
+        # history beside the bundled one, and past its end with the newest rate (a warning, never a failed source)
+        for note in refresh_rates(con, fetcher.ecb_rates()):
+            (context.log.warning if note.startswith("warning:") else context.log.info)(note)
         snaps = warehouse.run(con, "partition_snapshots", {"partition_date": day}).fetchall()
         by_source: dict[str, list] = {}
         for s in snaps:
@@ -121,7 +125,7 @@ def price_quotes(
                     )
                 )
                 continue
-            outcome = _parse_source(con, root, name, source, snapshots, day)
+            outcome = _parse_source(con, root, name, source, snapshots, day, live_fetch=fetcher.mode == "live")
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
             for line in outcome["offer_problems"]:
@@ -207,7 +211,7 @@ def selected_sources(context: dg.AssetExecutionContext) -> dict:
     return {n: s for n, s in SOURCES.items() if dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) in selected}
 
 
-def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -> dict:
+def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *, live_fetch: bool = False) -> dict:
     """Parse and normalise one source's snapshots of a partition and run the drift guards.
 
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
@@ -217,6 +221,11 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
     ``problems`` (blocking; empty when the parse may be written), ``offer_problems`` (pages whose offers
     could not be read: logged, not blocking), ``layout`` (the pages' non-blocking findings, as
     ``{"url", "kind", "where", "text"}``) and ``log``.
+
+    A live page of a source whose live form is unproven (no bundled capture of what its live URL serves:
+    ``Source.live_proof`` empty) that fails to parse before any good parse of that URL is not a blocking problem but
+    a ``live_form_review`` finding (status ``review`` in staging.parse_runs): its body is stored in the raw layer and
+    listed by the non-blocking layout-drift check for someone to look at and bundle as the missing capture.
     """
     quotes, units, runs, problems, log, held, offers, offer_problems, layout = [], [], [], [], [], [], [], [], []
     previous_values = {
@@ -231,8 +240,16 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             prices = page.prices
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+            fx_notes = fx_warnings(q + u, at.date())
         except (ParseError, FxError) as exc:
             detail = f"{type(exc).__name__}: {exc}"
+            if (live_fetch and isinstance(exc, ParseError) and live_form_unproven(source)
+                    and warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone() is None):
+                layout.append({"url": url, "kind": "live_form_review", "where": f"snapshot {sha}", "text": detail})
+                log.append(f"{name}: {url} unproven live form, first fetch stored for review: {detail}")
+                runs.append({"url": url, "snapshot_sha256": sha, "status": "review", "n_quotes": 0, "n_unit_prices": 0,
+                             "n_models": 0, "detail": drift.run_detail([detail], [], kind="live_form_review")})
+                continue
             problems.append(detail)
             log.append(f"{name}: {detail}")
             runs.append({"url": url, "snapshot_sha256": sha, "status": "parse_error", "n_quotes": 0,
@@ -262,7 +279,9 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             q, n_models=n_models, previous_models=last[0] if last else None, previous_values=previous_values
         )
         runs.append({"url": url, "snapshot_sha256": sha, "status": "drift" if found else "ok", "n_quotes": len(q),
-                     "n_unit_prices": len(u), "n_models": n_models, "detail": drift.run_detail(found, page.findings)})
+                     "n_unit_prices": len(u), "n_models": n_models,
+                     "detail": drift.run_detail(found, page.findings, notes=fx_notes)})
+        log += [f"{name}: {url} {n}" for n in fx_notes]
         if found:
             problems += [f"{url}: {f}" for f in found]
             log.append(f"{name}: {url} rejected (layout drift): {'; '.join(found[:3])}")

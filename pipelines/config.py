@@ -182,3 +182,11 @@ def notify_all() -> bool:
 def ui_url() -> str:
     """Base URL of the Dagster UI for links in messages (``TOKENPRICES_UI_URL``; default http://127.0.0.1:3000)."""
     return os.environ.get(UI_URL_ENV, "http://127.0.0.1:3000").rstrip("/")
+
+
+def ecb_rates_url() -> str:
+    """The ECB reference-rate file a live run fetches (``TOKENPRICES_ECB_URL``; default the ECB's daily
+    ``eurofxref.zip``; its ``eurofxref-hist.zip`` fills a longer gap)."""
+    from pipelines.history.normalise import ECB_DAILY_URL
+
+    return os.environ.get("TOKENPRICES_ECB_URL") or ECB_DAILY_URL

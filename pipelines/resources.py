@@ -2,7 +2,7 @@
 
 Configured from :mod:`pipelines.config` (the environment, see ``.env.example``): ``TOKENPRICES_FETCH_MODE``
 (replay|live, default replay), ``TOKENPRICES_ARCHIVE``, ``TOKENPRICES_WAREHOUSE``, ``TOKENPRICES_DATA_DIR``,
-``TOKENPRICES_LAKE_URI``, ``TOKENPRICES_DUCKDB_MEMORY_LIMIT``, ``TOKENPRICES_LOCK_TIMEOUT_S`` (how long a writer
+``TOKENPRICES_LAKE_URI``, ``TOKENPRICES_ECB_URL`` (the ECB rates file a live run fetches), ``TOKENPRICES_DUCKDB_MEMORY_LIMIT``, ``TOKENPRICES_LOCK_TIMEOUT_S`` (how long a writer
 waits for the DuckDB file lock, default 60 s).
 """
 
@@ -39,6 +39,8 @@ class FetcherResource(ConfigurableResource):
     max_attempts: int = Field(default=4, description="live: attempts per URL (retries on 429/5xx/timeouts)")
     max_bytes: int = Field(default=20 * 2**20, description="live: largest body accepted (after decompression)")
     respect_robots: bool = Field(default=True, description="live: obey robots.txt")
+    ecb_url: str = Field(default="", description="live: ECB reference-rate file fetched each run "
+                                                 "(default TOKENPRICES_ECB_URL, else the ECB's daily eurofxref.zip)")
 
     def client(self) -> Fetcher:
         """The configured :class:`~pipelines.sources.fetch.Fetcher`. Raises ValueError for an unknown mode."""
@@ -66,6 +68,17 @@ class FetcherResource(ConfigurableResource):
                 include_estimated=self.include_estimated,
             )
         raise ValueError(f"fetcher mode must be 'live', 'replay' or 'wayback', not {self.mode!r}")
+
+    def ecb_rates(self):
+        """What to fetch ECB rates with: live, a function fetching today's reference rates politely (rows for
+        ``raw.ecb_rates``, see :func:`pipelines.history.normalise.fetch_ecb_rates`); replay and wayback: None (the
+        stored history is used)."""
+        if self.mode != "live":
+            return None
+        from pipelines.history.normalise import fetch_ecb_rates
+
+        url = self.ecb_url or config.ecb_rates_url()
+        return lambda: fetch_ecb_rates(self.client(), url)
 
 
 class DataDirResource(ConfigurableResource):

@@ -20,16 +20,7 @@ CAPTURES = read_manifest(PAGES)
 # fail (strict xfail: the test turns red the day it parses, so the entry must then be removed). The parsers land on
 # the r1-reader (openai, anthropic), r2-live (mistral, xai, groq, moonshot) and r3-cn-fx (alibaba, volcengine)
 # branches; this list is empty once they are all merged.
-PENDING = {
-    "mistral/2026-07-27_mistral-pricing-api.html": "cards, no table reader yet (issue 19, r2)",
-    "xai/2026-07-27_docs-models.html": "cards and embedded list not read yet (issue 19, r2)",
-    "xai/2025-11-03_docs-models_kull-puppeteer.md": "flattened pricing table not read yet (issue 19, r2)",
-    "xai/2025-12-31_docs-models_patchright.md": "models table layout not read yet (issue 19, r2)",
-    "groq/2025-11-03_docs-models_kull-puppeteer.md": "per-model cards not read yet (issue 19, r2)",
-    "moonshot/2026-07-27_kimi-ai-pricing-chat-k26.html": "prices only in page data (issue 19, r2)",
-    "moonshot/2026-07-27_kimi-ai-pricing-chat-k3.html": "prices only in page data (issue 19, r2)",
-    "alibaba/2026-06-12_model-pricing_zh.md": "third-party models section without region (issue 19, r3)",
-    "volcengine/2026-06-11_1544106_model-pricing.md": "unknown section '在线推理(常规)' (issue 19, r3)",
+PENDING: dict[str, str] = {
 }
 
 

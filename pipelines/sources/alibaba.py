@@ -5,6 +5,23 @@ https://help.aliyun.com/zh/model-studio/models, as crawler (Firecrawl) Markdown.
 model family (``### **千问Max**``), the deployment-region **tab labels as bare lines** (``中国内地`` ``全球`` ``国际``
 ``美国`` ``金融云``) and then one pipe table per region tab.
 
+The 2026-06 layout (capture of 2026-06-12): one ``#### <access region>`` heading per table (``华北2（北京）``,
+``美国（弗吉尼亚）``, ``新加坡``, ``德国（法兰克福）``), the model column ``模型 ID（Model ID）``, and a
+``服务部署范围`` column naming each row's deployment scope (``中国内地`` ``全球`` ``国际`` ``美国`` ``欧盟``:
+:data:`SCOPES`), which is the row's region; a table without that column takes the region its heading stands for
+where only one scope is served there (:data:`ACCESS_REGIONS`: 北京 -> cn-mainland, 新加坡 -> intl), else it is a
+finding. In-cell line breaks are written `` > `` and Markdown escapes doubled (``\\\\-``); both are undone. Third-party
+sections (``文本生成-第三方模型``: ``kimi/kimi-k2.6``, ``siliconflow/…``, ``MiniMax/…``) are sold and billed by
+Alibaba: their seller stays ``alibaba``, the model id as written. Image sizes ``1K``/``2K``/``4K`` are variant
+values like ``720P``; ``输入Token数量`` is the tier column.
+
+What is not understood is a :class:`~pipelines.sources.base.Finding` (issue 19) and everything else loads: a table
+that cannot be read (a column of no known meaning among the price columns, an unreadable cell, price columns that
+are not contiguous) is left out whole, named by its line; a column of no known meaning elsewhere is reported and
+the table read without it; a row whose cells cannot be placed by position is reported (``unknown_row``); two
+amounts for one price key load neither. :class:`ParseError` only for an HTML copy (live form unproven) or a page
+with no price at all.
+
 Document -> blocks (:func:`_blocks`): headings, text lines and tables. A table is a run of ``|`` lines; a
 ``| --- |`` separator after data rows starts a new table at the line before it (the crawler writes tables
 back to back). Header rows are the rows whose first cell is bold (``**模型名称**``); a second header row
@@ -20,8 +37,8 @@ table of the same section with nothing at all in between is the **next tab** in 
 (the 金融云 tab has no intro sentence). On the models page the tabs are headings (``#### 国际``), which win
 over the intro sentence (its QVQ 国际 tab says 美国部署模式 above 国际 prices); its bold ``**更多模型**`` line is read like the
 ``##### 更多模型`` heading (same tab). Labels: 中国内地 -> ``cn-mainland``, 全球 -> ``global``, 国际 -> ``intl``,
-美国 -> ``us``, 金融云 -> ``cn-finance`` (:data:`REGIONS`). A price table whose region cannot be told raises
-:class:`ParseError`.
+美国 -> ``us``, 金融云 -> ``cn-finance`` (:data:`REGIONS`). A price table whose region cannot be told is a
+finding (``unknown_section``), not read.
 
 Tables -> prices (tables with a ``模型名称`` column and at least one ``单价``/``价格`` column):
 
@@ -55,8 +72,8 @@ Tables -> prices (tables with a ``模型名称`` column and at least one ``单�
   position and is skipped with its continuation rows -- never guessed.
 - a model cell ``参见 模型列表`` (Sambert: "see the model list", a link to another page) names no model: the
   row is skipped.
-- anything in a price column that is none of the above raises :class:`ParseError` naming the table (its line
-  in the document), row and column.
+- anything in a price column that is none of the above is a finding naming the table (its line in the
+  document), row and column; that table is not read.
 
 Skipped tables: no ``模型名称`` or no price column (spec tables, the models page's flagship comparison
 ``旗舰模型`` with display names and "lowest price" rows, tier tables that name their models only in a header
@@ -73,23 +90,41 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
+from pipelines.sources.base import (
+    Finding,
+    ParsedOffer,
+    ParsedPage,
+    ParsedPrice,
+    ParseError,
+    Source,
+    clean_text,
+    dedupe_offers,
+)
+from pipelines.sources.reader import md_unescape
 
 PROVIDER = "alibaba"
 
 #: region tab labels as the page writes them -> region slug.
 REGIONS: dict[str, str] = {"中国内地": "cn-mainland", "全球": "global", "国际": "intl", "美国": "us", "金融云": "cn-finance"}
+#: values of the 2026 ``服务部署范围`` (service deployment scope) column -> region slug: the tab labels plus 欧盟 (EU).
+SCOPES: dict[str, str] = {**REGIONS, "欧盟": "eu"}
+#: access-region headings of the 2026 layout (``#### 华北2（北京）``) -> the region their tables price when a table
+#: has no 服务部署范围 column: only where one deployment scope is served from that access region (the page:
+#: 中国内地 from 北京, 国际 from 新加坡; 弗吉尼亚 serves 全球 and 美国, 法兰克福 全球 and 欧盟: None, told per row only).
+ACCESS_REGIONS: dict[str, str | None] = {"华北2(北京)": "cn-mainland", "新加坡": "intl", "美国(弗吉尼亚)": None,
+                                         "德国(法兰克福)": None}
 
 _INTRO = re.compile(r"^(?:在\s*|仅支持\s*)\[?(?P<r>" + "|".join(REGIONS) + r")部署模式\]?")
 # a note naming the tab's region ("全球部署模式的模型无免费额度。") where the intro sentence is missing
 _MENTION = re.compile(r"^(?P<r>" + "|".join(REGIONS) + r")部署模式")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_INCELL_BREAK = re.compile(r"\s+>\s+")
 _SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*$")
 _TIER = re.compile(r"^(?P<lo>\d+(?:\.\d+)?)(?P<lu>[KM])?<Token≤(?P<hi>\d+(?:\.\d+)?)(?P<hu>[KM])$", re.I)
 _NO_TIER = "无阶梯计价"
-_RESOLUTION = re.compile(r"^\d+P$", re.I)
+_RESOLUTION = re.compile(r"^\d+[PK]$", re.I)  # 720P, and (2026-06) image sizes 1K / 2K / 4K
 _MULT = {None: 1, "": 1, "K": 1000, "M": 1_000_000}
 _PRICE = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*元(?:\s*/\s*(?P<unit>张|秒|次|万字符|个|分钟))?$")
 _CELL_UNITS = {"张": "per image", "秒": "per second", "次": "per request", "万字符": "per 10K characters",
@@ -99,6 +134,10 @@ _NO_PRICE = re.compile(r"^(?:-|—|限时免费|目前仅供免费体验|阶梯�
 # notes that span the price cells of a row: no price on the row (free trial, promotion, "see the tiers below")
 _FREE_TRIAL = re.compile(r"^(?:限时免费|目前仅供免费体验|阶梯计价|请参见)")
 _SKIP_TABLE = {"折扣", "阶梯层级"}
+#: the model column: 模型名称 (to 2026-02), 模型 ID（Model ID） (2026-06; header cells lose their spaces)
+_MODEL_COLS = {"模型名称", "模型ID(ModelID)"}
+#: the 2026 service-deployment-scope column: each row names its region (:data:`SCOPES`)
+_SCOPE_COL = "服务部署范围"
 
 
 @dataclass
@@ -109,28 +148,40 @@ class _Table:
     section: str = ""
     region: str | None = None
     where: str = field(default="")
+    access: str = ""  # the access-region heading above the table (2026 layout), '' if none
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """CNY prices of a Model Studio price page (Markdown copy)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """CNY prices of a Model Studio price page (Markdown copy), with findings for what is not understood: a table
+    that cannot be read (its region, a column, a cell) is reported where it is and left out, the rest loads.
+    Raises :class:`ParseError` for an HTML copy (live form unproven: no capture of it) or when nothing is read."""
     text = body.decode("utf-8", errors="replace")
     if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
         raise ParseError("HTML copy of the page: only the Markdown rendering is read so far", url=url)
     out: list[ParsedPrice] = []
+    findings: list[Finding] = []
     for t in _tables(text, url):
-        out += _read_table(t, url)
+        try:
+            out += _read_table(t, url, findings)
+        except ParseError as exc:
+            kind = "unknown_column" if "column" in str(exc).split(" at ")[0] else "unreadable_cell"
+            findings.append(Finding(kind, exc.where or t.where or f"table at line {t.line}", str(exc).split(" at ")[0]))
     seen: dict[tuple, ParsedPrice] = {}
+    conflicts: set[tuple] = set()
     for p in out:
         key = (p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.region, p.unit, p.conditions)
         if key in seen:
             if seen[key].amount != p.amount:
-                raise ParseError(f"{p.model} {p.price_kind} priced {seen[key].amount} and {p.amount} "
-                                 f"(also at {seen[key].where})", url=url, where=p.where)
+                # the same price twice with two amounts: neither is loaded, never one picked
+                findings.append(Finding("unreadable_cell", p.where, f"{p.model} {p.price_kind} priced "
+                                        f"{seen[key].amount} and {p.amount} (also at {seen[key].where})"))
+                conflicts.add(key)
             continue
         seen[key] = p
-    if not seen:
+    prices = [p for k, p in seen.items() if k not in conflicts]
+    if not prices:
         raise ParseError("no price tables (模型名称 + 单价 columns) found", url=url)
-    return list(seen.values())
+    return ParsedPage(prices=prices, findings=findings)
 
 
 # --- document -> tables -----------------------------------------------------------------------------------
@@ -139,6 +190,8 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
 def _cell(raw: str) -> str:
     s = re.sub(r"<br\s*/?>", "\n", raw)
     s = _LINK.sub(r"\1", s).replace("**", "").replace("`", "")
+    s = md_unescape(s, passes=2)  # the 2026-06 crawl escapes twice (``\\\\-``)
+    s = _INCELL_BREAK.sub("\n", s)  # 2026-06 crawl: in-cell line breaks written as " > "
     lines = [clean_text(re.sub(r"^\s*>\s?", "", x)) for x in s.split("\n")]
     return "\n".join(x for x in lines if x)
 
@@ -157,7 +210,7 @@ def _tables(text: str, url: str) -> list[_Table]:
     if not text.endswith("\n") and lines and lines[-1].lstrip().startswith("|"):
         lines = lines[:-1]  # cut off by the crawler/origin: never read a row from it
     out: list[_Table] = []
-    section, tabs, region = "", [], None
+    section, tabs, region, access = "", [], None, ""
     by_heading = False  # the region came from a region heading (models page): intro sentences do not override it
     since: list[str] = []  # events since the previous table of the section: intro / more / line
     prev_table_in_section = False
@@ -170,9 +223,12 @@ def _tables(text: str, url: str) -> list[_Table]:
             if title in REGIONS:  # a region tab written as a heading (models page)
                 region, by_heading = REGIONS[title], True
                 since.append("intro")
+            elif title in ACCESS_REGIONS:  # 2026 layout: one heading per access region, rows name their scope
+                region, by_heading, access = ACCESS_REGIONS[title], True, title
+                since.append("intro")
             elif level <= 4:
                 section, tabs, region, since, prev_table_in_section = title, [], None, [], False
-                by_heading = False
+                by_heading, access = False, ""
             else:
                 since.append("more")
             i += 1
@@ -190,7 +246,7 @@ def _tables(text: str, url: str) -> list[_Table]:
                     region = labels[k] if k < len(labels) else None
                 elif not prev_table_in_section and len(tabs) == 1:
                     region = REGIONS[tabs[0]]
-                t.section, t.region = section, region
+                t.section, t.region, t.access = section, region, access
                 out.append(t)
                 since, prev_table_in_section = [], True
             i = j
@@ -260,12 +316,17 @@ def _top_label(cell: str) -> tuple[str, str]:
     return clean_text(lines[0].replace(" ", "")), " ".join(lines[1:])
 
 
-def _columns(t: _Table, url: str) -> list[_Col] | None:
+#: descriptive columns (specs), not read
+_DESCRIPTIVE = {"模型服务", "模式", "版本", "上下文长度", "最大输入", "最大输出", "最大思维链长度", "最长思维链", "说明",
+                "最大回复长度"}
+
+
+def _columns(t: _Table, url: str, findings: list[Finding] | None = None) -> list[_Col] | None:
     top = t.header[0]
     sub = t.header[1] if len(t.header) > 1 else None
     labels = [_top_label(c) for c in top]
     names = [lab for lab, _ in labels]
-    if "模型名称" not in names or not any(_is_price_col(n) for n in names):
+    if not _MODEL_COLS & set(names) or not any(_is_price_col(n) for n in names):
         return None
     if any(n in _SKIP_TABLE for n in names):
         return None
@@ -284,12 +345,13 @@ def _columns(t: _Table, url: str) -> list[_Col] | None:
         spans = _assign_sub(sub, [names[k] for k in price_idx], t, url)
         spans = {price_idx[k]: v for k, v in spans.items()}
     for k, (name, note) in enumerate(labels):
-        if name == "模型名称":
+        if name in _MODEL_COLS:
             cols.append(_Col("model", name))
-        elif name in ("单次请求的输入Token数", "单次请求的输入Token范围"):
+        elif name == _SCOPE_COL:
+            cols.append(_Col("scope", name))
+        elif name in ("单次请求的输入Token数", "单次请求的输入Token范围", "输入Token数量"):
             cols.append(_Col("tier", name))
-        elif name.startswith("免费额度") or name in ("模型服务", "模式", "版本", "上下文长度", "最大输入", "最大输出",
-                                                  "最大思维链长度", "最长思维链", "说明"):
+        elif name.startswith("免费额度") or name in _DESCRIPTIVE:
             cols.append(_Col("skip", name))
         elif name.startswith(("输出视频", "输入视频", "输出图像", "规格")):
             cols.append(_Col("variant", name))
@@ -306,14 +368,20 @@ def _columns(t: _Table, url: str) -> list[_Col] | None:
             elif re.search(r"[（(]", name):
                 raise ParseError(f"unknown unit in column {name!r}", url=url, where=f"table at line {t.line}")
             subs = spans.get(k)
-            if not subs:
+            if not subs and family == "any" and unit == "per 1M tokens" and findings is not None:
+                # a token price that is neither input nor output (a new cache column...): reported, not read
+                findings.append(Finding("unknown_column", f"table at line {t.line} col {name!r}", name))
+                cols.append(_Col("unknown", name))
+            elif not subs:
                 cols.append(_Col("price", name, unit=unit, family=family))
             else:
                 for s in subs:
                     kind, cond = _sub_kind(family, s, t, url)
                     cols.append(_Col("price", f"{name}/{s}", kind=kind, unit=unit, family=family, conditions=cond))
         else:
-            cols.append(_Col("skip", name))  # descriptive spec columns (上下文长度, 最大回复长度, 版本 …)
+            cols.append(_Col("skip", name))
+            if name and findings is not None:  # a column of no known meaning: its rows are read without it
+                findings.append(Finding("unknown_column", f"table at line {t.line} col {name!r}", name))
     return cols
 
 
@@ -354,31 +422,35 @@ def _sub_kind(family: str, sub: str, t: _Table, url: str) -> tuple[str, str | No
         return "output", head + (f" {note}" if note else "")
     table = {
         "input": {"文本": "input", "音频": "input_audio", "图片": "input_image", "图片/视频": "input_image",
-                  "视频": "input_image"},
+                  "视频": "input_image", "文本/图片": "input", "文本/图片/视频": "input"},
         "output": {"文本": "output", "文本+音频": "output_audio", "音频": "output_audio"},
     }
     kind = table.get(family, {}).get(head)
     if kind is None:
         raise ParseError(f"unknown sub-column {sub!r} under {family}", url=url, where=f"table at line {t.line}")
     cond = None
-    if head == "图片/视频":
-        cond = "图片/视频"
+    if head in ("图片/视频", "文本/图片", "文本/图片/视频"):
+        cond = head  # one price for these input modalities together
     if note:
         cond = f"{head} {note}" if kind == "output_audio" or family == "output" else note
     return kind, cond
 
 
-def _read_table(t: _Table, url: str) -> list[ParsedPrice]:
-    cols = _columns(t, url)
+def _read_table(t: _Table, url: str, findings: list[Finding]) -> list[ParsedPrice]:
+    cols = _columns(t, url, findings)
     if cols is None:
         return []
-    t.where = f"table at line {t.line} ({t.section!r}, {t.region or '?'})"
-    if t.region is None:
-        raise ParseError("cannot tell the deployment region of the table", url=url, where=t.where)
+    place = f"{t.access} / " if t.access else ""
+    t.where = f"table at line {t.line} ({t.section!r}, {place}{t.region or 'region per row'})"
+    scope_col = next((k for k, c in enumerate(cols) if c.role == "scope"), None)
+    if t.region is None and scope_col is None:
+        findings.append(Finding("unknown_section", t.where, "cannot tell the deployment region of the table"))
+        return []
     model_col = next(k for k, c in enumerate(cols) if c.role == "model")
-    first_price = next(k for k, c in enumerate(cols) if c.role == "price")
-    last_price = max(k for k, c in enumerate(cols) if c.role == "price")
-    if any(c.role != "price" for c in cols[first_price : last_price + 1]):
+    # an unknown price column keeps its place among the price columns (rows are aligned by position), unread
+    first_price = next(k for k, c in enumerate(cols) if c.role in ("price", "unknown"))
+    last_price = max(k for k, c in enumerate(cols) if c.role in ("price", "unknown"))
+    if any(c.role not in ("price", "unknown") for c in cols[first_price : last_price + 1]):
         raise ParseError("price columns are not contiguous", url=url, where=t.where)
     out: list[ParsedPrice] = []
     model, name, group_rows = "", "", 0
@@ -413,7 +485,8 @@ def _read_table(t: _Table, url: str) -> list[ParsedPrice]:
             full = prev_cells[:start] + cells
             group_rows += 1
         else:
-            model_only = not price_pos and len([c for c in cells if c]) == 1
+            # only a model id (and, 2026, its deployment scope): it shares the merged price cells of the row above
+            model_only = not price_pos and len([c for k, c in enumerate(cells) if c and k != scope_col]) == 1
             if model_only and skipping:
                 continue  # shares the merged cells of a skipped row
             model, name, skipping = first, (cells[model_col] if aligned else cells[0]).replace("\n", " "), False
@@ -422,6 +495,8 @@ def _read_table(t: _Table, url: str) -> list[ParsedPrice]:
                 if prev_cells is None or group_rows != 1:
                     raise ParseError(f"model-only row {model!r} not under a single-row model", url=url, where=lw)
                 full = prev_cells[:model_col] + [cells[0]] + prev_cells[model_col + 1:]
+                if scope_col is not None and len(cells) > scope_col and cells[scope_col]:
+                    full[scope_col] = cells[scope_col]
             elif aligned or not price_pos:
                 full = cells  # aligned row (or a row without prices: nothing to read)
             elif len(cells) > first_price and cells[first_price] and not _price_like(cells[first_price]):
@@ -430,7 +505,8 @@ def _read_table(t: _Table, url: str) -> list[ParsedPrice]:
                                  where=f"{lw} ({model}) col {c.label!r}")
             else:
                 # merged spec cells dropped mid-row (models page): the price cells cannot be placed by position.
-                # Skipped with the rows that continue it -- never guessed.
+                # Skipped with the rows that continue it -- never guessed, reported.
+                findings.append(Finding("unknown_row", f"{lw} ({model})", " | ".join(cells).replace("\n", " ")))
                 model, prev_cells, skipping = "", None, True
                 continue
             group_rows = 1
@@ -438,6 +514,13 @@ def _read_table(t: _Table, url: str) -> list[ParsedPrice]:
             raise ParseError(f"{len(full)} cells for {len(cols)} columns", url=url, where=f"{t.where} line {line}")
         full = full + [""] * (len(cols) - len(full))
         prev_cells = full
+        region = t.region
+        if scope_col is not None:
+            scope = clean_text(full[scope_col]).replace(" ", "")
+            region = SCOPES.get(scope)
+            if region is None:
+                findings.append(Finding("unknown_row", f"{t.where} line {line} ({model}) col {_SCOPE_COL!r}", scope))
+                continue
         min_tokens = 0
         variant: list[str] = []
         for k, c in enumerate(cols):
@@ -464,7 +547,7 @@ def _read_table(t: _Table, url: str) -> list[ParsedPrice]:
                         currency="CNY",
                         unit=unit,
                         tier_min_tokens=min_tokens if token else 0,
-                        region=t.region,
+                        region=region,
                         where=where,
                         conditions="; ".join(conds) or None,
                     )
@@ -618,34 +701,46 @@ def parse_offers(body: bytes, url: str) -> list:
 
 def _table_offers(t: _Table, url: str) -> list:
     top = t.header[0]
-    if not any(_top_label(c)[0] == "模型名称" for c in top):
+    labels = [_top_label(c)[0] for c in top]
+    if not _MODEL_COLS & set(labels):
         return []
+    scope_col = labels.index(_SCOPE_COL) if _SCOPE_COL in labels else None  # 2026: each row names its region
     quota_col = top[-1].split("\n")[0].startswith("免费额度")
     header_note = " ".join(top[-1].split("\n")[1:]) if quota_col else ""
     where0 = f"table at line {t.line} ({t.section!r}, {t.region or '?'})"
     out: list = []
     merged: tuple[int, list] | None = None  # (length of the row that set it, its offers' fields) for 各… quotas
     above: list | None = None  # quota fields of the previous model row (model-only rows share them)
+    above_region: str | None = None
     for line, cells in t.rows:
         lines = cells[0].split("\n")
         model = lines[0]
         if not _MODEL_ID.match(model) or _TIER.match(model.replace(" ", "")) or _RESOLUTION.match(model):
             continue  # tier / variant continuation rows, display names
-        if t.region is None:
+        model_only = len([c for k, c in enumerate(cells) if c and k != scope_col]) == 1
+        region = t.region
+        if scope_col is not None and len(cells) > scope_col and not model_only:
+            region = SCOPES.get(clean_text(cells[scope_col]).replace(" ", ""))
+            if region is None:
+                continue  # a continuation row (its first cell a variant), not a model row
+        elif scope_col is not None:
+            region = above_region  # a model-only row shares the merged cells of the row above
+        if region is None:
             raise ParseError("cannot tell the deployment region of the table", url=url, where=where0)
+        above_region = region
         where = f"{where0} line {line} ({model})"
         name = " ".join(lines)
         if _BATCH_BADGE in lines[1:]:
             out.append(ParsedOffer(
                 provider=PROVIDER, model=model, model_name=name, offer_kind="batch_discount", amount=Decimal(50),
-                currency=None, unit="percent off", region=t.region, conditions=f"{_BATCH_BADGE}: {BATCH_RULE}",
+                currency=None, unit="percent off", region=region, conditions=f"{_BATCH_BADGE}: {BATCH_RULE}",
                 where=where,
             ))
         if not quota_col:
             continue
-        last = cells[-1] if len(cells) > 1 else ""
+        last = cells[-1] if len(cells) > 1 and not model_only else ""
         fields = _quota_fields(last, header_note, url, f"{where} col '免费额度'") if last else None
-        if len(cells) == 1:
+        if model_only:
             # a model-only row shares the merged cells of the row above: a "各…" quota covers it too
             fields = above if above and all(f["each"] for f in above) else []
         elif fields is None and merged is not None and len(cells) == merged[0] - 1 and (
@@ -658,7 +753,7 @@ def _table_offers(t: _Table, url: str) -> list:
             out.append(ParsedOffer(
                 provider=PROVIDER, model=model, model_name=name, offer_kind="free_quota", amount=Decimal(0),
                 currency="CNY", unit=f["unit"], quantity=f["quantity"], quantity_unit=f["quantity_unit"],
-                region=t.region, valid_days=f["valid_days"], conditions=f["conditions"], where=where,
+                region=region, valid_days=f["valid_days"], conditions=f["conditions"], where=where,
             ))
     return out
 
@@ -712,6 +807,9 @@ SOURCE = Source(
     parse_offers=parse_offers,
     hosts=("help.aliyun.com",),
     description="Alibaba Cloud Model Studio (百炼) 模型调用价格 and 模型列表 pages (crawler Markdown): Qwen and "
-    "third-party models, CNY per 1M tokens per deployment region (中国内地/全球/国际/美国/金融云), input-length "
-    "tiers, thinking/non-thinking output, modality prices; image/video/speech per image/second/character.",
+    "third-party models (sold by Alibaba: seller alibaba), CNY per 1M tokens per deployment region "
+    "(中国内地/全球/国际/美国/欧盟/金融云: the 2026-02 region tabs, or the 2026-06 服务部署范围 column under access-region "
+    "headings), input-length tiers, thinking/non-thinking output, modality prices; image/video/speech per "
+    "image/second/character. Live form: unproven (the live URL serves HTML, which no capture shows yet; the parser "
+    "refuses HTML rather than read it blind).",
 )

@@ -236,6 +236,9 @@ class Source:
     #: Callable[[bytes, str], list[ParsedOffer]] of a source whose pages state offers (free quotas, TPM packs,
     #: promotions ...): parsed in the same pass as the prices (staging/price_quotes); None for the others.
     parse_offers: object | None = None
+    #: the form the live URL serves and the seed/pages capture of exactly that form a test parses ("": unproven)
+    live_form: str = ""
+    live_proof: str = ""
 
 
 # --- offers: what a page sells besides per-token list prices (price-semantics.md, "Beyond per-token list prices") --

@@ -338,7 +338,7 @@ def _price(
 SOURCE_INTL = Source(
     name="minimax_pricing_intl",
     provider=PROVIDER,
-    urls=("https://platform.minimax.io/docs/pricing/pay-as-you-go",),
+    urls=("https://platform.minimax.io/docs/pricing/pay-as-you-go.md",),  # the .md export, the captures' form
     fmt="markdown",
     parse=parse,
     hosts=("platform.minimax.io",),
@@ -349,7 +349,7 @@ SOURCE_INTL = Source(
 SOURCE_CN = Source(
     name="minimax_pricing_cn",
     provider=PROVIDER,
-    urls=("https://platform.minimaxi.com/docs/pricing/pay-as-you-go",),
+    urls=("https://platform.minimaxi.com/docs/pricing/pay-as-you-go.md",),  # the .md export, the captures' form
     fmt="markdown",
     parse=parse,
     hosts=("platform.minimaxi.com",),

@@ -19,7 +19,8 @@ by header:
   is the endpoint name ``search`` (``POST https://api.perplexity.ai/search``), kind ``request``.
 - cost-example tables (``Component | Cost``) and "Choosing the Right API" tables hold no list prices.
 
-Display names map to API model ids through :data:`MODEL_ID_ALIASES`; an unknown name raises.
+Display names map to API model ids through :data:`MODEL_ID_ALIASES`; an unknown name raises. An unknown column is a
+:class:`~pipelines.sources.base.Finding` and the rest of the page loads.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, html_tables, markdown_tables
-from pipelines.sources.base import PRICE_KINDS, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Table, html_tables, is_absent, markdown_tables
+from pipelines.sources.base import PRICE_KINDS, Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "perplexity"
 
@@ -53,50 +54,56 @@ _SEARCH_COLS = {"search queries": "web_search"}
 _CONTEXT_SIZES = ("low", "medium", "high")
 _HEADER_UNIT = re.compile(r"^(?P<label>.*?)\s*\(\s*\$\s*/\s*(?P<n>1[MK])\s*\)$", re.I)
 _REQUEST_UNIT = re.compile(r"(?:1K|1,000|thousand)\s+requests", re.I)
-_ABSENT = {"", "-", "—", "–", "n/a", "not available"}
 _PRICE = re.compile(r"^\$\s*\d[\d,]*(?:\.\d+)?$")
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices on Perplexity's pricing page (Markdown copy or HTML)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices on Perplexity's pricing page (Markdown copy or HTML). A column the parser does not know is a finding
+    (``unknown_column``); the rest of the page loads."""
     text = body.decode("utf-8", errors="replace")
     head = text.lstrip()[:1000].lower()
     tables = html_tables(body) if head.startswith("<") or "<html" in head else markdown_tables(text)
     out: list[ParsedPrice] = []
+    findings: list[Finding] = []
     for t in tables:
-        out += _interpret(t, url)
+        out += _interpret(t, url, findings)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return ParsedPage(prices=out, findings=findings)
 
 
 def _label(h: str) -> str:
     return clean_text(h.replace("**", "")).lower()
 
 
-def _interpret(t: Table, url: str) -> list[ParsedPrice]:
+def _interpret(t: Table, url: str, findings: list[Finding]) -> list[ParsedPrice]:
     labels = [_label(h) for h in t.header]
     if not labels or labels[0] not in ("model", "api"):
         return []
     units = [_HEADER_UNIT.match(lab) for lab in labels]
     if any(u and u.group("label") in _TOKEN_COLS for u in units):
-        return _token_table(t, labels, units, url)
+        return _token_table(t, labels, units, url, findings)
     if any(lab in _CONTEXT_SIZES or lab.split(" ")[0] in _CONTEXT_SIZES for lab in labels[1:]):
-        return _request_table(t, labels, url)
+        return _request_table(t, labels, url, findings)
     if any(_REQUEST_UNIT.search(lab) and lab.startswith("price") for lab in labels):
-        return _api_table(t, labels, url)
+        return _api_table(t, labels, url, findings)
     return []  # description tables
 
 
-def _token_table(t: Table, labels: list[str], units: list[re.Match[str] | None], url: str) -> list[ParsedPrice]:
+def _token_table(
+    t: Table, labels: list[str], units: list[re.Match[str] | None], url: str, findings: list[Finding]
+) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
+    cols = []
     for c in range(1, len(labels)):
         u = units[c]
         if u is None or (u.group("label") not in _TOKEN_COLS and u.group("label") not in _SEARCH_COLS):
-            raise ParseError(f"unknown column {t.header[c]!r} in token price table", url=url, where=t.where(col=t.header[c]))
+            findings.append(Finding("unknown_column", t.where(col=t.header[c]), t.header[c]))
+        else:
+            cols.append(c)
     for r, row in enumerate(t.body, start=1):
         shown, model = _model(row[0], url, t.where(r, t.header[0]))
-        for c in range(1, len(labels)):
+        for c in cols:
             u = units[c]
             assert u is not None
             label, n = u.group("label"), u.group("n").upper()
@@ -114,18 +121,21 @@ def _token_table(t: Table, labels: list[str], units: list[re.Match[str] | None],
     return out
 
 
-def _request_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
+def _request_table(t: Table, labels: list[str], url: str, findings: list[Finding]) -> list[ParsedPrice]:
     """Request fees per 1K requests by search context size (columns Low / Medium / High)."""
     context = " ".join([t.heading, *t.header])
     if not _REQUEST_UNIT.search(context):
         raise ParseError("request-fee table does not say 'per 1K requests'", url=url, where=t.where())
     out: list[ParsedPrice] = []
+    for c in range(1, len(labels)):
+        if labels[c].split(" ")[0] not in _CONTEXT_SIZES:
+            findings.append(Finding("unknown_column", t.where(col=t.header[c]), t.header[c]))
     for r, row in enumerate(t.body, start=1):
         shown, model = _model(row[0], url, t.where(r, t.header[0]))
         for c in range(1, len(labels)):
             size = labels[c].split(" ")[0]
             if size not in _CONTEXT_SIZES:
-                raise ParseError(f"unknown column {t.header[c]!r} in request-fee table", url=url, where=t.where(col=c))
+                continue
             where = t.where(r, clean_text(t.header[c]))
             amount = _money(row[c], url, where)
             if amount is None:
@@ -134,7 +144,7 @@ def _request_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
     return out
 
 
-def _api_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
+def _api_table(t: Table, labels: list[str], url: str, findings: list[Finding]) -> list[ParsedPrice]:
     """``API | Price per 1K requests | Description`` (Search API)."""
     col = next(c for c, lab in enumerate(labels) if lab.startswith("price") and _REQUEST_UNIT.search(lab))
     out: list[ParsedPrice] = []
@@ -148,6 +158,8 @@ def _api_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
 
 
 def _model(cell: str, url: str, where: str) -> tuple[str, str]:
+    """Display name -> API id by :data:`MODEL_ID_ALIASES`. An unknown name raises: Perplexity documents no naming
+    rule to derive an id from, and a price without its model cannot be keyed."""
     shown = clean_text(cell.replace("**", "").replace("`", ""))
     model = MODEL_ID_ALIASES.get(shown)
     if model is None:
@@ -157,7 +169,7 @@ def _model(cell: str, url: str, where: str) -> tuple[str, str]:
 
 def _money(cell: str, url: str, where: str) -> Decimal | None:
     s = clean_text(cell.replace("**", "")).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s):
         return None
     if s.lower() == "free":
         return Decimal(0)
@@ -185,10 +197,11 @@ def _price(model: str, shown: str, kind: str, amount: Decimal, unit: str, where:
 SOURCE = Source(
     name="perplexity_pricing",
     provider=PROVIDER,
-    urls=("https://docs.perplexity.ai/getting-started/pricing",),
+    urls=("https://docs.perplexity.ai/getting-started/pricing.md",),
     fmt="markdown",
     parse=parse,
     hosts=("docs.perplexity.ai",),
     description="Perplexity API pricing: Sonar model input/output per 1M tokens, Deep Research search queries per "
-    "1K, request fees per 1K requests by search context size, Search API per 1K requests. USD.",
+    "1K, request fees per 1K requests by search context size, Search API per 1K requests. USD. Written on a crawler "
+    "(Jina) Markdown capture; the live URL is the Mintlify .md export, of which there is no capture yet.",
 )

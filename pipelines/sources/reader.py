@@ -196,6 +196,48 @@ def markdown_tables(text: bytes | str) -> list[Table]:
     return out
 
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
+
+
+def md_unescape(text: str, passes: int = 1) -> str:
+    """Undo Markdown backslash escapes (``doubao\\-seed`` -> ``doubao-seed``). ``passes=2`` for a converter that
+    escaped twice (``\\\\-`` -> ``-``: the 2026-06 Alibaba crawl)."""
+    for _ in range(passes):
+        text = _MD_ESCAPE.sub(r"\1", text)
+    return text
+
+
+def markdown_sections(text: bytes | str, depth: int = 3) -> list[tuple[tuple[str, ...], Table]]:
+    """Pipe tables of a Markdown document, each with its heading path (``depth`` levels: ``#``, ``##``, ``###``):
+    ``(("大语言模型", "在线推理(常规)", ""), table)``. :func:`markdown_tables` keeps only the nearest heading; here
+    a section's tables know the headings above them. Cells and headings are :func:`md_unescape` d; ``Table.index``
+    counts over the whole document and ``Table.heading`` is the path joined with `` / ``."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    out: list[tuple[tuple[str, ...], Table]] = []
+    path = [""] * depth
+    piece: list[str] = []
+
+    def flush() -> None:
+        for t in markdown_tables("\n".join(piece)):
+            rows = [[md_unescape(c) for c in row] for row in t.rows]
+            out.append((tuple(path), Table(index=len(out), heading=" / ".join(p for p in path if p), rows=rows,
+                                           header_rows=t.header_rows)))
+        piece.clear()
+
+    for line in text.splitlines():
+        m = _MD_HEADING.match(line)
+        if m and len(m.group(1)) <= depth:
+            flush()
+            level = len(m.group(1)) - 1
+            path[level] = clean_text(md_unescape(m.group(2).strip().rstrip("#").strip()))
+            path[level + 1:] = [""] * (depth - level - 1)
+            continue
+        piece.append(line)
+    flush()
+    return out
+
+
 # ---------------------------------------------------------------- document kind
 
 

@@ -7,16 +7,20 @@ a heading; an op with ``attributes.aceTable = "<rowsZoneId> <colsZoneId>"`` is a
 are the ids listed (in order) by those two zones, and each cell is the zone ``"x" + rowId + "x" + colId``
 whose ops hold the cell text, one line per ``*``-marked line (the ``*`` markers are dropped). Merged cells
 leave the continuation cells empty. An HTML copy of the page is read with
-:func:`pipelines.sources.extract.html_tables` and a Markdown copy with :func:`pipelines.sources.extract.markdown_tables`
-(same interpretation below; their headings come from the nearest ``h1``/``h2`` before the table).
+:func:`pipelines.sources.extract.html_tables` (headings: the nearest ``h1``/``h2`` before the table) and a
+Markdown copy (the document's own ``MDContent``, as in the 2026-06-11 capture) by :func:`pipelines.sources.reader.markdown_sections`
+(each table under its full ``#``/``##``/``###`` heading path; backslash escapes undone); same interpretation below.
 
 Tables -> prices:
 
 - the section headings decide what a table is: h1 ``深度思考模型`` / ``大语言模型`` / ``视觉理解模型`` /
-  ``文本向量模型`` / ``图文向量模型`` / ``图片生成模型`` / ``3D生成模型`` are read; h2 ``在线推理`` ->
-  ``standard``, ``批量推理`` -> ``batch`` (no h2: ``standard``).
-- header cells are ``<label>\\n<unit>``: ``输入`` / ``文本输入`` -> ``input``, ``图片输入`` -> ``input_image``,
-  ``缓存命中`` -> ``cache_read``, ``输出`` -> ``output`` (unit ``元/百万 token``: CNY ``per 1M tokens``);
+  ``文本向量模型`` / ``图文向量模型`` / ``向量模型`` / ``图片生成模型`` / ``3D生成模型`` are read; h2 ``在线推理`` /
+  ``在线推理(常规)`` -> ``standard``, ``批量推理`` -> ``batch`` (no h2: ``standard``); ``在线推理(TPM 保障包)``
+  holds offers. ``在线推理(低延迟)`` (2026-06: a low-latency tier at three times the price) has no service tier
+  of ours yet: a finding, not loaded.
+- header cells are ``<label>\\n<unit>``: ``输入`` / ``文本输入`` / ``输入(非音频)`` -> ``input``, ``输入(音频)`` ->
+  ``input_audio``, ``图片输入`` -> ``input_image``, ``缓存命中`` / ``缓存命中(非音频)`` -> ``cache_read``,
+  ``缓存命中(音频)`` -> ``cache_read_audio``, ``输出`` -> ``output`` (unit ``元/百万 token``: CNY ``per 1M tokens``);
   ``缓存存储`` (``元/百万 token /小时``) -> non-token kind ``cache_storage``, unit ``per 1M token-hours``;
   ``定价`` (``元/张``) -> ``image_output`` ``per image``; ``3D文件单价`` (``元/个``) -> ``model3d_output``
   ``per file``; the 3D table's ``按token单价`` has no price kind for 3D output tokens and is skipped.
@@ -29,14 +33,21 @@ Tables -> prices:
   ``(128, 256]`` -> 128000 (K = 1000); a second line ``且输出长度 [0, 0.2]`` is kept in ``conditions``. When
   the output-length band does not change a price (the input price of both bands), one row without the
   condition is emitted.
-- ``-``, ``不支持``, empty -> no row. Any other unreadable price cell raises :class:`ParseError`.
+- ``-``, ``不支持``, empty -> no row.
+
+What the page says that is not understood is a :class:`~pipelines.sources.base.Finding` (issue 19), never a
+guess, and everything else loads: a section not listed here (``unknown_section``, e.g. 2026-06 ``工具及插件``), a
+column (``unknown_column``: the 2026-06 3D table's ``产物`` / ``输出单价 元/次``), a model cell that is not an id
+(``unknown_row``), an unreadable price or tier cell (``unreadable_cell``). :class:`ParseError` only when no token
+price is read at all (or one price key gets two amounts without conditions telling them apart).
 
 Skipped on purpose (not per-token list prices): ``视频生成模型`` (priced per video-output token, a kind the
 price vocabulary does not have yet; its second table is worked examples per video), ``TPM 保障包`` (hourly /
 daily throughput packs; offers, read by :func:`parse_offers`), ``模型精调`` (training prices and inference of
 *fine-tuned* endpoints, which have no public model id) and ``模型单元`` (provisioned model units; offers, read by
-:func:`parse_offers`). An unknown h1 whose table has price columns raises
-:class:`ParseError` so a new section is looked at, not silently dropped.
+:func:`parse_offers`), ``Coding Plan 个人版`` / ``Agent Plan 个人版`` (subscriptions, their own issue). An unknown
+h1 whose table has price columns is an ``unknown_section`` finding, so a new section is looked at, not silently
+dropped.
 """
 
 from __future__ import annotations
@@ -45,25 +56,43 @@ import json
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, html_tables, markdown_tables
-from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
+from pipelines.sources.reader import Table, html_tables, markdown_sections
+from pipelines.sources.base import (
+    Finding,
+    ParsedOffer,
+    ParsedPage,
+    ParsedPrice,
+    ParseError,
+    Source,
+    clean_text,
+    dedupe_offers,
+)
 
 PROVIDER = "volcengine"
 
-_READ = {"深度思考模型", "大语言模型", "视觉理解模型", "文本向量模型", "图文向量模型", "图片生成模型", "3D生成模型"}
-_SKIP = {"视频生成模型", "TPM 保障包", "模型精调", "模型单元"}
-_TIERS = {"": "standard", "在线推理": "standard", "批量推理": "batch"}
+_READ = {"深度思考模型", "大语言模型", "视觉理解模型", "文本向量模型", "图文向量模型", "向量模型", "图片生成模型", "3D生成模型"}
+#: sections that are not per-token list prices (see the module docstring); the coding/agent plans are
+#: subscriptions (their own issue).
+_SKIP = {"视频生成模型", "TPM 保障包", "模型精调", "模型单元", "Coding Plan 个人版", "Agent Plan 个人版"}
+_TIERS = {"": "standard", "在线推理": "standard", "在线推理(常规)": "standard", "批量推理": "batch"}
+#: h2 sections of a read h1 that hold offers, not token prices (read by :func:`parse_offers`).
+_SKIP_H2 = {"在线推理(TPM 保障包)"}
 _MODEL_COLS = {"模型名称", "模型"}
 _TIER_COL = "条件"
 # (label, unit without spaces) -> (kind, unit); unit None: any unit (checked below)
 _COLS: dict[tuple[str, str], tuple[str, str] | None] = {
     ("输入", "元/百万token"): ("input", "per 1M tokens"),
+    ("输入(非音频)", "元/百万token"): ("input", "per 1M tokens"),
+    ("输入(音频)", "元/百万token"): ("input_audio", "per 1M tokens"),
+    ("缓存命中(非音频)", "元/百万token"): ("cache_read", "per 1M tokens"),
+    ("缓存命中(音频)", "元/百万token"): ("cache_read_audio", "per 1M tokens"),
     ("文本输入", "元/百万token"): ("input", "per 1M tokens"),
     ("图片输入", "元/百万token"): ("input_image", "per 1M tokens"),
     ("缓存命中", "元/百万token"): ("cache_read", "per 1M tokens"),
     ("输出", "元/百万token"): ("output", "per 1M tokens"),
     ("缓存存储", "元/百万token/小时"): ("cache_storage", "per 1M token-hours"),
     ("定价", "元/张"): ("image_output", "per image"),
+    ("单价", "元/张"): ("image_output", "per image"),
     ("3D文件单价", "元/个"): ("model3d_output", "per file"),
     ("按token单价", "元/百万token"): None,  # 3D output tokens: no price kind yet
     ("生成模式", ""): None,
@@ -85,19 +114,22 @@ def _tables(body: bytes, url: str) -> list[tuple]:
         return doc_tables(doc, url)
     if "<table" in text.lower():
         return [(_html_path(t), t) for t in html_tables(body)]
-    return [(_md_path(text, t), t) for t in markdown_tables(text)]
+    return markdown_sections(text)
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """CNY prices of the Ark model price page (provider document JSON, HTML or Markdown copy)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """CNY prices of the Ark model price page (provider document JSON, HTML or Markdown copy), with findings for
+    what the page says that is not understood (unknown sections, columns, rows, cells: not loaded, reported).
+    Raises :class:`ParseError` when no token price is read at all."""
     tables = _tables(body, url)
     out: list[ParsedPrice] = []
+    findings: list[Finding] = []
     for path, table in tables:
-        out += _read_table(path, table, url)
+        out += _read_table(path, table, url, findings)
     out = _merge(out, url)
     if not any(p.unit == "per 1M tokens" for p in out):
         raise ParseError("no token price tables found", url=url)
-    return out
+    return ParsedPage(prices=out, findings=findings)
 
 
 # --- document -> tables -----------------------------------------------------------------------------------
@@ -183,40 +215,41 @@ def _html_path(t: Table) -> tuple[str, str, str]:
     return (h1t, h2t, "")
 
 
-def _md_path(text: str, t: Table) -> tuple[str, str, str]:
-    # markdown_tables keeps only the nearest heading; use it as h1 unless it is a tier heading
-    return ("", t.heading, "") if t.heading in _TIERS else (t.heading, "", "")
-
-
 # --- tables -> prices -------------------------------------------------------------------------------------
 
 
-def _read_table(path: tuple[str, str, str], table: Table, url: str) -> list[ParsedPrice]:
+def _read_table(path: tuple[str, str, str], table: Table, url: str, findings: list[Finding]) -> list[ParsedPrice]:
+    """Prices of one table; what it cannot place (section, column, row, cell) goes to ``findings``, never a guess."""
     h1, h2, _ = path
-    if h1 in _SKIP:
+    if h1 in _SKIP or h2 in _SKIP_H2:
         return []
     header = [_label_unit(c) for c in table.header]
     if h1 not in _READ:
         if any("元" in u for _, u in header):
-            raise ParseError(f"price table under unknown section {h1!r}", url=url, where=table.where())
+            findings.append(Finding("unknown_section", table.where(), h1))
         return []
     tier = _TIERS.get(h2)
     if tier is None:
-        raise ParseError(f"unknown service heading {h2!r}", url=url, where=table.where())
+        findings.append(Finding("unknown_section", table.where(), h2))
+        return []
     model_col = next((j for j, (lab, _) in enumerate(header) if lab in _MODEL_COLS), None)
     if model_col is None:
-        raise ParseError("no model column", url=url, where=table.where(0))
+        findings.append(Finding("unknown_column", table.where(0), " | ".join(c.replace("\n", " ") for c in table.header)))
+        return []
     tier_col = next((j for j, (lab, _) in enumerate(header) if lab == _TIER_COL), None)
     price_cols: list[tuple[int, str, str]] = []
     for j, (lab, unit) in enumerate(header):
         if j in (model_col, tier_col) or (not lab and not unit):
             continue
         if (lab, unit) not in _COLS:
-            raise ParseError(f"unknown column {lab!r} ({unit!r})", url=url, where=table.where(0, j))
+            findings.append(Finding("unknown_column", table.where(0, table.header[j].replace("\n", " ")), f"{lab} {unit}".strip()))
+            continue
         spec = _COLS[(lab, unit)]
         if spec is not None:
             price_cols.append((j, *spec))
     out: list[ParsedPrice] = []
+    if not price_cols:
+        return out
     model, name = "", ""
     for r in range(table.header_rows, len(table.rows)):
         row = table.rows[r]
@@ -225,17 +258,24 @@ def _read_table(path: tuple[str, str, str], table: Table, url: str) -> list[Pars
             lines = cell.split("\n")
             model, name = lines[0], " ".join(lines)
             if not _MODEL_ID.match(model):
-                raise ParseError(f"model name {model!r} is not an id", url=url, where=table.where(r, model_col))
+                findings.append(Finding("unknown_row", table.where(r, table.header[model_col]), model))
+                model = ""
+                continue
         elif not model:
-            raise ParseError("row without a model", url=url, where=table.where(r, model_col))
-        min_tokens, conditions = _tier(row[tier_col] if tier_col is not None else "", url, table.where(r, _TIER_COL))
+            continue  # the continuation of a row already reported, or a row without a model
+        try:
+            min_tokens, conditions = _tier(row[tier_col] if tier_col is not None else "", url, table.where(r, _TIER_COL))
+        except ParseError:
+            findings.append(Finding("unreadable_cell", f"{table.where(r, _TIER_COL)} ({model})", row[tier_col]))
+            continue
         for j, kind, unit in price_cols:
             text = clean_text(row[j])
             where = f"{table.where(r, table.header[j].replace(chr(10), ' '))} ({model})"
             if text in _ABSENT:
                 continue
             if not _NUMBER.match(text):
-                raise ParseError(f"cannot read price {text!r}", url=url, where=where)
+                findings.append(Finding("unreadable_cell", where, text))
+                continue
             token = unit.endswith("tokens")
             out.append(
                 ParsedPrice(
@@ -420,7 +460,7 @@ SOURCE = Source(
     parse=parse,
     parse_offers=parse_offers,
     hosts=("www.volcengine.com",),
-    description="Volcengine Ark model service prices (provider document JSON of the docs page): Doubao / "
+    description="Volcengine Ark model service prices (provider document JSON of the docs page, or its Markdown): Doubao / "
     "DeepSeek / Kimi CNY per 1M tokens, 在线推理 (standard) / 批量推理 (batch), input-length tiers with "
     "output-length conditions, cache hits, cache storage, image generation per image.",
 )

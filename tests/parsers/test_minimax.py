@@ -47,8 +47,9 @@ def unit_price(quotes, model, kind, conditions):
 
 def test_sources():
     assert minimax.SOURCES == (minimax.SOURCE_INTL, minimax.SOURCE_CN) and minimax.SOURCE is minimax.SOURCE_INTL
-    assert minimax.SOURCE_INTL.urls == (URL_EN,) and minimax.SOURCE_INTL.hosts == ("platform.minimax.io",)
-    assert minimax.SOURCE_CN.urls == (URL_ZH,) and minimax.SOURCE_CN.hosts == ("platform.minimaxi.com",)
+    # live URLs: the pages' .md export, the form of these captures (whose page address still finds the source)
+    assert minimax.SOURCE_INTL.urls == (URL_EN + ".md",) and minimax.SOURCE_INTL.hosts == ("platform.minimax.io",)
+    assert minimax.SOURCE_CN.urls == (URL_ZH + ".md",) and minimax.SOURCE_CN.hosts == ("platform.minimaxi.com",)
 
 
 def test_en_text_tokens_usd(en):

@@ -281,6 +281,13 @@ def test_offer_rows_convert_at_the_ecb_rate(volc):
         offer_rows([tpm], source="s", source_url="u", observed_at=at.replace(tzinfo=None), snapshot_sha256="x")
 
 
+#: captures whose offers are not read: the 2026-06 Volcengine document bills TPM packs and model units
+#: "按购买时长后付费" (postpaid by purchased duration), and no line of it says per what duration.
+UNREADABLE_OFFERS = {
+    "volcengine/2026-06-11_1544106_model-pricing.md": "unknown billing '按购买时长后付费' at table 16 \\('模型单元'\\)",
+}
+
+
 def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     """Every bundled capture whose source states offers goes through parse_offers and offer_rows (the path of
     staging/price_quotes), at its capture date."""
@@ -289,13 +296,19 @@ def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     from pipelines.sources.fetch import read_manifest
     from pipelines.sources.registry import source_for_url
 
+    from tests.test_all_captures import PENDING  # bundled captures whose parser is not converted yet (issue 19)
+
     parsers = offer_parsers()
     seen = {}
     for c in read_manifest(PAGES):
         source = source_for_url(c.url)
-        if source.name not in parsers:
+        if source.name not in parsers or c.file in PENDING:
             continue
         body = (PAGES / c.file).read_bytes()
+        if c.file in UNREADABLE_OFFERS:  # logged by staging/billing_offers as unreadable, never guessed
+            with pytest.raises(ParseError, match=UNREADABLE_OFFERS[c.file]):
+                parsers[source.name](body, c.url)
+            continue
         offers = parsers[source.name](body, c.url)
         rows = offer_rows(offers, source=source.name, source_url=c.url, snapshot_sha256=hashlib.sha256(body).hexdigest(),
                           observed_at=dt.datetime.combine(c.captured_on, dt.time(), tzinfo=dt.UTC))
@@ -304,6 +317,7 @@ def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     assert seen == {
         "alibaba/2026-02-27_help-aliyun-model-studio-model-pricing_firecrawl.md": 348,
         "alibaba/2026-02-27_help-aliyun-model-studio-models_firecrawl.md": 0,
+        "alibaba/2026-06-12_model-pricing_zh.md": 319,
         "volcengine/2025-12-13_volcengine-docs-82379-1544106_doc-json.txt": 60,
         "baidu/undated-677c5fca_cloud-baidu-qianfan-docs-pricing_text.txt": 12,
         "gemini/2026-04-27_ai-google-dev-gemini-api-pricing.html": 118,

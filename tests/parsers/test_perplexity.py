@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.sources.registry import source_for_url
 from pipelines.sources import perplexity
 from pipelines.sources.base import PRICE_KINDS, ParseError
 from tests.helpers import find_price, price
@@ -15,11 +16,13 @@ URL = "https://docs.perplexity.ai/getting-started/pricing"
 
 @pytest.fixture(scope="module")
 def quotes():
-    return perplexity.parse(PAGE.read_bytes(), URL)
+    return perplexity.SOURCE.read(PAGE.read_bytes(), URL).prices
 
 
 def test_source():
-    assert perplexity.SOURCE.provider == "perplexity" and perplexity.SOURCE.urls == (URL,)
+    # the live URL is the Mintlify .md export of the page (unproven: the capture is crawler Markdown of the page)
+    assert perplexity.SOURCE.provider == "perplexity" and perplexity.SOURCE.urls == (URL + ".md",)
+    assert source_for_url(URL) is perplexity.SOURCE and not perplexity.SOURCE.live_proof
     assert perplexity.SOURCE.hosts == ("docs.perplexity.ai",)
 
 
@@ -62,7 +65,7 @@ def test_request_fee_table_by_context_size():
         "| Model | Low | Medium | High |\n| --- | --- | --- | --- |\n"
         "| **Sonar** | $5 | $8 | $12 |\n| **Sonar Pro** | $6 | $10 | $14 |\n"
     )
-    quotes = perplexity.parse(PAGE.read_bytes() + extra.encode(), URL)
+    quotes = perplexity.SOURCE.read(PAGE.read_bytes() + extra.encode(), URL).prices
     pro = {q.conditions: q.amount for q in quotes if q.model == "sonar-pro" and q.price_kind == "request"}
     assert pro["search_context_size=high"] == Decimal("14")
     assert {q.unit for q in quotes if q.price_kind == "request"} == {"per 1K requests"}
@@ -105,3 +108,28 @@ def test_unknown_model_raises():
 def test_no_prices_raises():
     with pytest.raises(ParseError, match="no prices"):
         perplexity.parse(b"Title: Pricing\n\nNothing.\n", URL)
+
+
+def test_new_column_new_model_renamed_section_leave_every_other_price(quotes):
+    """One unknown column, one new model (added to the alias map), one renamed section: the rest unchanged."""
+    body = PAGE.read_text(encoding="utf-8")
+    edited = (body.replace("| Reasoning Tokens ($/1M) |", "| Reasoning Tokens ($/1M) | Cache Read Tokens ($/1M) |", 1)
+              .replace("| --- | --- | --- | --- | --- | --- |", "| --- | --- | --- | --- | --- | --- | --- |", 1))
+    for name in ("Sonar", "Sonar Pro", "Sonar Reasoning", "Sonar Reasoning Pro", "Sonar Deep Research"):
+        row = next(line for line in edited.splitlines() if line.startswith(f"| **{name}** | $"))
+        edited = edited.replace(row, row + " $0.1 |", 1)
+    edited = edited.replace("| **Sonar Deep Research** | $2 | $8 | $2 | $5 | $3 | $0.1 |",
+                            "| **Sonar Deep Research** | $2 | $8 | $2 | $5 | $3 | $0.1 |\n"
+                            "| **Sonar Max** | $4 | $20 | - | - | - | $0.4 |", 1)
+    assert edited.count("\nToken Pricing\n") == 1
+    edited = edited.replace("\nToken Pricing\n", "\nPrices per token\n", 1)  # the table's (setext) heading
+    assert edited.count("Cache Read Tokens") == 1 and "Sonar Max" in edited
+    aliases = {**perplexity.MODEL_ID_ALIASES, "Sonar Max": "sonar-max"}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(perplexity, "MODEL_ID_ALIASES", aliases)
+        page = perplexity.SOURCE.read(edited.encode(), URL)
+    key = lambda q: (q.model, q.price_kind, q.unit, q.amount)  # noqa: E731
+    assert {key(q) for q in quotes} < {key(q) for q in page.prices}
+    assert {key(q) for q in page.prices} - {key(q) for q in quotes} == {
+        ("sonar-max", "input", "per 1M tokens", Decimal("4")), ("sonar-max", "output", "per 1M tokens", Decimal("20"))}
+    assert [(f.kind, f.text) for f in page.findings] == [("unknown_column", "Cache Read Tokens ($/1M)")]

@@ -1,4 +1,5 @@
-"""Volcengine Ark price-page parser, on the 2025-12-13 provider-document-JSON capture."""
+"""Volcengine Ark price-page parser, on the 2025-12-13 provider-document-JSON capture and the 2026-06-11 Markdown
+document (issue 19: its new sections no longer refuse the page)."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,9 @@ URL = "https://www.volcengine.com/docs/82379/1544106"
 
 @pytest.fixture(scope="module")
 def quotes():
-    return parse(CAPTURE.read_bytes(), URL)
+    page = SOURCE.read(CAPTURE.read_bytes(), URL)
+    assert page.findings == []  # the 2025-12 document: every section, column and cell understood
+    return page.prices
 
 
 def cond(quotes, model, kind, tier, conditions):
@@ -89,25 +92,129 @@ def test_skipped_sections_and_counts(quotes):
     assert len(quotes) == 202
 
 
-def test_broken_token_price_raises():
+def test_broken_token_price_is_a_finding_not_a_price():
+    """An unreadable price cell is reported where it is, with its text, and not loaded; every other price loads."""
     body = CAPTURE.read_bytes()
     bad = body.replace(b'"insert":"2.8\\n"', b'"insert":"abc\\n"', 1)
     assert bad != body
-    with pytest.raises(ParseError) as e:
-        parse(bad, URL)
-    msg = str(e.value)
-    assert "abc" in msg and "doubao-seed-code" in msg and "深度思考模型 / 在线推理" in msg and "row 5" in msg
-    assert "输入" in msg
+    page = SOURCE.read(bad, URL)
+    [f] = page.findings
+    assert f.kind == "unreadable_cell" and f.text == "abc"
+    assert "doubao-seed-code" in f.where and "深度思考模型 / 在线推理" in f.where and "row 5" in f.where
+    assert "输入" in f.where
+    assert len(page.prices) == 202 - 1
 
 
-def test_broken_image_price_raises():
+def test_broken_image_price_is_a_finding():
     body = CAPTURE.read_bytes()
     bad = body.replace(b'"insert":"0.259\\n"', b'"insert":"abc\\n"', 1)
     assert bad != body
-    with pytest.raises(ParseError, match="doubao-seedream-3.0-t2i"):
-        parse(bad, URL)
+    page = SOURCE.read(bad, URL)
+    assert [(f.kind, f.text) for f in page.findings] == [("unreadable_cell", "abc")]
+    assert "doubao-seedream-3.0-t2i" in page.findings[0].where
+    assert not [p for p in page.prices if p.model == "doubao-seedream-3.0-t2i"]
 
 
 def test_no_prices_raises():
     with pytest.raises(ParseError):
         parse(b'# x\n{"version": "1", "data": {"0": {"ops": [{"insert": "nothing\\n"}]}}}', URL)
+
+
+# --- the 2026-06-11 Markdown document (provider Markdown: the MDContent the docs JSON carries) ----------------
+
+MD = CAPTURE.parent / "2026-06-11_1544106_model-pricing.md"
+
+
+@pytest.fixture(scope="module")
+def md_page():
+    return SOURCE.read(MD.read_bytes(), URL)
+
+
+def test_markdown_document_loads_with_its_unknowns_as_findings(md_page):
+    """The page refused before (`price table under unknown section '在线推理(常规)'`) now loads: its sections are
+    read by their full heading path, and what is not understood is listed, not guessed."""
+    assert [(f.kind, f.where, f.text) for f in md_page.findings] == [
+        ("unknown_section", "table 1 ('大语言模型 / 在线推理(低延迟)')", "在线推理(低延迟)"),
+        ("unknown_column", "table 10 ('3D生成模型') row 0 col '产物(3D 文件)'", "产物(3D 文件)"),
+        ("unknown_column", "table 10 ('3D生成模型') row 0 col '输出单价 元/次'", "输出单价 元/次"),
+        ("unknown_section", "table 17 ('工具及插件 / 联网内容插件')", "工具及插件"),
+        ("unknown_section", "table 18 ('工具及插件 / 豆包助手')", "工具及插件"),
+    ]
+    q = md_page.prices
+    assert {p.currency for p in q} == {"CNY"} and {p.provider for p in q} == {"volcengine"}
+    assert len(q) == 302 and len({p.model for p in q}) == 27
+
+
+def test_markdown_document_values(md_page):
+    q = md_page.prices
+    # 在线推理(常规) -> standard, tiers by input length (K = 1000), audio input and audio cache hits apart
+    assert price(q, "doubao-seed-2.0-pro", "input") == Decimal("3.2")
+    assert price(q, "doubao-seed-2.0-pro", "output", min_tokens=128000) == Decimal("48.0")
+    assert price(q, "doubao-seed-2.0-lite", "input_audio", min_tokens=32000) == Decimal("13.5")
+    assert price(q, "doubao-seed-2.0-lite", "cache_read") == Decimal("0.12")
+    assert price(q, "doubao-seed-2.0-lite", "cache_read_audio", min_tokens=128000) == Decimal("5.4")
+    assert price(q, "glm-4.7", "input", min_tokens=32000) == Decimal("4.0")
+    assert cond(q, "glm-4.7", "output", "standard", "输出长度 (0.2,+∞) (千 token)") == Decimal("14.0")
+    assert price(q, "deepseek-v4-pro", "input") == Decimal("12.00")
+    assert price(q, "deepseek-v4-pro", "cache_read") == Decimal("1.00")
+    # 批量推理 -> batch
+    assert price(q, "deepseek-v4-flash", "input", "batch") == Decimal("0.50")
+    assert price(q, "doubao-seed-2.0-mini", "output", "batch", 128000) == Decimal("4.0")
+    # the low-latency section is a finding, not a second standard price
+    assert len([p for p in q if (p.model, p.price_kind, p.service_tier, p.tier_min_tokens)
+                == ("doubao-seed-2.0-pro", "input", "standard", 0)]) == 1
+    # cache storage, images, embeddings (向量模型)
+    s = find_price(q, "doubao-seed-1.6", "cache_storage")
+    assert (s.amount, s.unit) == (Decimal("0.017"), "per 1M token-hours")
+    i = find_price(q, "doubao-seedream-5.0-lite", "image_output")
+    assert (i.amount, i.unit) == (Decimal("0.22"), "per image")
+    assert price(q, "doubao-embedding-vision", "input_image") == Decimal("1.80")
+    # fine-tuned inference (推理-在线推理 under 模型精调) did not overwrite the base price; TPM packs are offers
+    assert price(q, "doubao-seed-1.6", "input", min_tokens=32000) == Decimal("1.20")
+    assert not [p for p in q if "TPM" in p.where or "精调" in p.where or "模型单元" in p.where]
+    assert not [p for p in q if "seedance" in p.model or "seed3d" in p.model.lower()]
+
+
+def _edited(text: str) -> str:
+    """The real 2026-06-11 document with one extra unknown column, one new model and one renamed section."""
+    old_header = "|模型名称 |条件<br><br>千 token |输入<br><br>元/百万token |缓存命中<br><br>元/百万token |输出<br><br>元/百万token |\n|---|---|---|---|---|"
+    assert text.count(old_header) == 1
+    text = text.replace(old_header, "|模型名称 |条件<br><br>千 token |输入<br><br>元/百万token |缓存命中<br><br>元/百万token |"
+                                    "输出<br><br>元/百万token |缓存写入<br><br>元/百万token |\n|---|---|---|---|---|---|")
+    # every row of that (batch) table gets a cell in the new column
+    lines = text.split("\n")
+    start = lines.index("## 批量推理")
+    for i in range(start, len(lines)):
+        if lines[i].startswith("|") and not lines[i].startswith(("|模型名称", "|---")):
+            lines[i] += "0.99 |"
+        elif lines[i].startswith("> "):
+            break
+    text = "\n".join(lines)
+    new_row = "|deepseek\\-r1 |\\- |4.00 |\\- |0.017 |0.80 |\\- |16.00 |"
+    assert text.count(new_row) == 1
+    text = text.replace(new_row, new_row + "\n|doubao\\-seed\\-3.0 |\\- |5.00 |\\- |0.017 |1.00 |\\- |20.00 |")
+    assert text.count("# 向量模型") == 1
+    return text.replace("# 向量模型", "# 嵌入模型")
+
+
+def test_unknown_column_new_model_renamed_section_leave_every_other_price(md_page):
+    page = SOURCE.read(_edited(MD.read_text(encoding="utf-8")).encode(), URL)
+    new = {(p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.conditions): p.amount for p in page.prices}
+    old = {(p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.conditions): p.amount for p in md_page.prices}
+    embeddings = {k for k in old if k[0] == "doubao-embedding-vision"}
+    assert embeddings and {k: v for k, v in old.items() if k not in embeddings}.items() <= new.items()
+    added = {k: v for k, v in new.items() if k not in old}
+    assert added == {("doubao-seed-3.0", "input", "standard", 0, None): Decimal("5.00"),
+                     ("doubao-seed-3.0", "cache_storage", "standard", 0, None): Decimal("0.017"),
+                     ("doubao-seed-3.0", "cache_read", "standard", 0, None): Decimal("1.00"),
+                     ("doubao-seed-3.0", "output", "standard", 0, None): Decimal("20.00")}
+    kinds = [(f.kind, f.text) for f in page.findings if (f.kind, f.text) not in
+             {(g.kind, g.text) for g in md_page.findings}]
+    assert kinds == [("unknown_column", "缓存写入 元/百万token"), ("unknown_section", "嵌入模型")]
+
+
+def test_every_markdown_price_is_cny_per_unit_as_written(md_page):
+    """Cross-check against the page text: every loaded amount appears in its row as written (no rescaling)."""
+    text = MD.read_text(encoding="utf-8")
+    for p in md_page.prices:
+        assert f"|{p.amount} |" in text or f"|{p.amount}" in text, p
