@@ -122,3 +122,67 @@ def test_trickling_server_ends_at_the_deadline_and_readers_are_not_blocked(https
     assert res.success
     assert "no complete answer within the 2s deadline" in _failed(res)["slow"]
     assert _stored(db) == [("good", 200, len(PAGE))]
+
+
+# -- a corrupt raw blob -------------------------------------------------------------------------------------------
+
+def _replay(arch, db, data, assets):
+    from dagster_duckdb import DuckDBResource
+
+    return dg.materialize(assets, partition_key="2026-04-27", raise_on_error=False, resources={
+        "fetcher": FetcherResource(mode="replay", archive_dir=str(arch)),
+        "duckdb": DuckDBResource(database=str(db)),
+        "data_dir": DataDirResource(path=str(data)),
+    })
+
+
+def _gemini_blob(db, data):
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(sha,)] = con.execute("SELECT sha256 FROM raw.page_snapshots WHERE source = 'google_gemini_pricing'").fetchall()
+    return sha, warehouse.blob_path(data, sha)
+
+
+def _corrupt(path):
+    path.chmod(0o644)
+    body = bytearray(path.read_bytes())
+    body[len(body) // 2] ^= 0xFF  # one flipped byte, as a bad disk would
+    path.write_bytes(bytes(body))
+
+
+def test_corrupt_blob_is_restored_from_the_capture(tmp_path):
+    """Before: read_blob's ValueError failed the whole day's price_quotes, and the blob stayed corrupt."""
+    import hashlib
+
+    from assets import raw, staging
+    from tests.test_checks import GEMINI, _archive, _checks
+
+    arch, db, data = _archive(tmp_path, (PAGES / GEMINI).read_bytes()), tmp_path / "w.duckdb", tmp_path / "d"
+    assert _replay(arch, db, data, [raw.page_snapshots]).success
+    sha, path = _gemini_blob(db, data)
+    _corrupt(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() != sha
+    res = _replay(arch, db, data, [staging.price_quotes])
+    assert res.success and _checks(res) == {"google_gemini_pricing_parsed": True, "openai_pricing_parsed": True,
+                                            **{c: True for c in _checks(res)}}
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha  # repaired from the replay capture
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.price_quotes WHERE provider = 'google'").fetchone()[0] > 100
+
+
+def test_corrupt_blob_that_cannot_be_restored_fails_its_source_only(tmp_path):
+    from assets import raw, staging
+    from tests.test_checks import GEMINI, _archive, _checks, _problems
+
+    arch, db, data = _archive(tmp_path, (PAGES / GEMINI).read_bytes()), tmp_path / "w.duckdb", tmp_path / "d"
+    assert _replay(arch, db, data, [raw.page_snapshots]).success
+    sha, path = _gemini_blob(db, data)
+    _corrupt(path)
+    (arch / GEMINI).write_bytes((PAGES / GEMINI).read_bytes() + b"\n")  # the capture no longer has those bytes
+    res = _replay(arch, db, data, [staging.price_quotes])
+    checks = _checks(res)
+    assert checks["google_gemini_pricing_parsed"] is False and checks["openai_pricing_parsed"] is True
+    assert any(f"raw blob {sha} is corrupt or missing, and no fresh fetch" in p
+               for p in _problems(res, "google_gemini_pricing_parsed"))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.price_quotes WHERE provider = 'google'").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM staging.price_quotes WHERE provider = 'openai'").fetchone()[0] > 50
