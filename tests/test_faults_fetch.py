@@ -194,3 +194,20 @@ def test_robots_txt_server_error_says_why_the_site_counts_as_disallowed(httpserv
     with pytest.raises(FetchError, match=r"robots.txt answered HTTP 503, and a robots.txt that cannot be read disallows"):
         fetcher().fetch(src(httpserver.url_for("/pricing")), TODAY)
     assert all(req.path != "/pricing" for req, _ in httpserver.log)
+
+
+def test_replayed_capture_over_the_size_cap_is_refused(tmp_path):
+    """Before: a 50 MB capture was replayed (40 s, 1.36 GB, 55,932 duplicate quotes)."""
+    from pipelines.sources.fetch import ReplayFetcher
+    from pipelines.sources.registry import SOURCES
+    from tests.conftest import PAGES
+
+    page = PAGES / "deepseek/2025-12-20_quick-start-pricing_en.md"
+    (tmp_path / "big.md").write_bytes(page.read_bytes())
+    with (tmp_path / "big.md").open("r+b") as fh:
+        fh.truncate(50 * 10**6)
+    (tmp_path / "manifest.csv").write_text("file,provider,url,captured_on,date_is_estimate,kind\n"
+                                           "big.md,deepseek,https://api-docs.deepseek.com/quick_start/pricing,"
+                                           "2025-12-20,false,crawler markdown\n")
+    with pytest.raises(FetchError, match=r"big.md: capture of 50,000,000 bytes exceeds the limit of 20,971,520"):
+        ReplayFetcher(tmp_path).fetch(SOURCES["deepseek_pricing"], dt.date(2025, 12, 20))

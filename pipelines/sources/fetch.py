@@ -71,6 +71,10 @@ class Fetcher:
         raise NotImplementedError
 
 
+class ManifestError(ValueError):
+    """A replay archive's ``manifest.csv`` has a row that cannot be read (the message names file and line)."""
+
+
 @dataclass(frozen=True)
 class Capture:
     file: str
@@ -82,22 +86,30 @@ class Capture:
 
 
 def read_manifest(archive: Path) -> list[Capture]:
-    """Rows of ``archive/manifest.csv``. Raises FileNotFoundError naming the file when it is missing."""
+    """Rows of ``archive/manifest.csv``. Raises FileNotFoundError naming the file when it is missing,
+    :class:`ManifestError` naming the file and line for a row that cannot be read (a missing column, a date that is not YYYY-MM-DD)."""
     path = archive / "manifest.csv"
     if not path.is_file():
         raise FileNotFoundError(f"replay archive has no manifest: {path}")
+    out = []
     with path.open(newline="", encoding="utf-8") as fh:
-        return [
-            Capture(
+        for line, r in enumerate(csv.DictReader(fh), start=2):
+            missing = [k for k in ("file", "provider", "url", "captured_on", "date_is_estimate", "kind") if not r.get(k)]
+            if missing:
+                raise ManifestError(f"{path} line {line}: no {missing[0]}")
+            try:
+                day = dt.date.fromisoformat(r["captured_on"])
+            except ValueError:
+                raise ManifestError(f"{path} line {line}: captured_on {r['captured_on']!r} is not a date YYYY-MM-DD") from None
+            out.append(Capture(
                 file=r["file"],
                 provider=r["provider"],
                 url=r["url"],
-                captured_on=dt.date.fromisoformat(r["captured_on"]),
+                captured_on=day,
                 date_is_estimate=r["date_is_estimate"].strip().lower() == "true",
                 kind=r["kind"],
-            )
-            for r in csv.DictReader(fh)
-        ]
+            ))
+    return out
 
 
 class ReplayFetcher(Fetcher):
@@ -109,6 +121,9 @@ class ReplayFetcher(Fetcher):
     """
 
     mode = "replay"
+
+    #: largest capture replayed: the live fetcher's limit (a bigger file is not a page it could have fetched).
+    max_bytes = 20 * 2**20
 
     def __init__(self, archive: Path, include_estimated: bool = False):
         self.archive = Path(archive)
@@ -130,6 +145,10 @@ class ReplayFetcher(Fetcher):
             if c.captured_on != on:
                 continue
             path = self.archive / c.file
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                raise FetchError(f"{path}: capture of {size:,} bytes exceeds the limit of {self.max_bytes:,} "
+                                 "(the live fetcher's max_bytes)")
             body = path.read_bytes()
             at = dt.datetime.combine(c.captured_on, dt.time(), tzinfo=dt.UTC)
             out.append(
@@ -196,7 +215,7 @@ class PolitePolicy:
     max_bytes: int = 20 * 2**20
     max_redirects: int = 5
     request_deadline_s: float = 120.0
-    source_deadline_s: float = 600.0
+    source_deadline_s: float = 300.0
     respect_robots: bool = True
     max_robots_bytes: int = 500 * 2**10
 
