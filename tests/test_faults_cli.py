@@ -8,6 +8,7 @@ a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 import subprocess
 import sys
@@ -189,3 +190,34 @@ def test_demo_with_a_bad_manifest_date_is_one_line(tmp_path):
     line = one_line(run("demo", "--archive", str(arch), env={**env, "DAGSTER_HOME": ""}))
     assert line == (f"tokenprices demo: {arch / 'manifest.csv'} line 2: captured_on '2025-12-45' is not a date "
                     "YYYY-MM-DD")
+
+
+def _cost(profile, capsys) -> tuple[int, str]:
+    code = cli.main(["cost", str(profile)])
+    return code, capsys.readouterr().err
+
+
+def _chat_profile() -> str:
+    return (ROOT / "profiles" / "chat_assistant.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fault", ["not UTF-8", "nested", "1e300 tokens", "oversized"])
+def test_bad_cost_profile_is_one_line(tmp_path, capsys, fault):
+    """Before: UnicodeDecodeError / RecursionError / decimal.InvalidOperation tracebacks."""
+    from pipelines.cost import workload
+
+    p = tmp_path / "profile.yaml"
+    if fault == "not UTF-8":
+        p.write_bytes(_chat_profile().encode("utf-8").replace(b"name: chat_assistant", b"name: chat_\xff\xfe"))
+        expect = f"{p}: not UTF-8 text (invalid start byte at byte "
+    elif fault == "nested":
+        p.write_text("name: x\nmonthly_tokens: " + "[" * 100_000 + "]" * 100_000 + "\n")
+        expect = f"{p}: nested too deeply to be a profile"
+    elif fault == "1e300 tokens":
+        p.write_text(re.sub(r"(?m)^  input: [0-9_]+", "  input: 1e300", _chat_profile()))
+        expect = f"monthly_tokens.input is '1e300' tokens, above the cap of {workload.MAX_MONTHLY_TOKENS:,} (10^15)"
+    else:
+        p.write_text(_chat_profile() + "#" * workload.MAX_PROFILE_BYTES)
+        expect = f"a profile is at most {workload.MAX_PROFILE_BYTES:,} bytes"
+    code, err = _cost(p, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and expect in err, err
