@@ -42,7 +42,7 @@ def _source(name: str, url: str) -> Source:
     return Source(name=name, provider="x", urls=(url,), fmt="html", parse=None, hosts=("127.0.0.1",))
 
 
-def _materialize(monkeypatch, sources: dict, db, tmp_path):
+def _materialize(monkeypatch, sources: dict, db, tmp_path, deadline: float = 2.0):
     import assets.raw as raw_assets
 
     monkeypatch.setattr(raw_assets, "SOURCES", sources)
@@ -50,7 +50,7 @@ def _materialize(monkeypatch, sources: dict, db, tmp_path):
         [raw_assets.page_snapshots],
         partition_key=TODAY.isoformat(),
         resources={
-            "fetcher": QuickLiveFetcher(mode="live"),
+            "fetcher": QuickLiveFetcher(mode="live", request_deadline_s=deadline),
             "duckdb": WarehouseResource(database=str(db), lock_timeout_s=1),
             "data_dir": DataDirResource(path=str(tmp_path / "d")),
         },
@@ -96,11 +96,11 @@ def test_trickling_server_ends_at_the_deadline_and_readers_are_not_blocked(https
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:
         warehouse.ensure_schema(con)
-    trickle = Trickler(PAGE_HEAD, b"x" * 200, gap=0.05, seconds=30)  # 10 s of body, then 30 s cap
+    trickle = Trickler(PAGE_HEAD, b"x" * 200, gap=0.1, seconds=30)  # 20 s of body; the deadline cuts it at 8 s
     httpserver.expect_request("/good").respond_with_data(PAGE, content_type="text/html")
     sources = {"slow": _source("slow", trickle.url("/pricing")), "good": _source("good", httpserver.url_for("/good"))}
     out = {}
-    run = threading.Thread(target=lambda: out.setdefault("res", _materialize(monkeypatch, sources, db, tmp_path)))
+    run = threading.Thread(target=lambda: out.setdefault("res", _materialize(monkeypatch, sources, db, tmp_path, 8.0)))
     try:
         run.start()
         while trickle.sent <= len(PAGE_HEAD) and run.is_alive():
@@ -111,16 +111,16 @@ def test_trickling_server_ends_at_the_deadline_and_readers_are_not_blocked(https
              "print(con.execute('SELECT count(*) FROM raw.page_snapshots').fetchone()[0])", str(db)],
             capture_output=True, text=True, timeout=60,
         )
-        during = trickle.sent
+        during, fetching = trickle.sent, run.is_alive()
         run.join(timeout=60)
     finally:
         trickle.close()
     assert reader.returncode == 0, reader.stderr
     assert reader.stdout.strip() == "0"
-    assert len(PAGE_HEAD) < during < len(PAGE_HEAD) + 200  # the reader ran while the page was trickling
+    assert fetching and len(PAGE_HEAD) < during < len(PAGE_HEAD) + 200  # the reader ran while the page trickled
     res = out["res"]
     assert res.success
-    assert "no complete answer within the 2s deadline" in _failed(res)["slow"]
+    assert "no complete answer within the 8s deadline" in _failed(res)["slow"]
     assert _stored(db) == [("good", 200, len(PAGE))]
 
 
