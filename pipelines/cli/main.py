@@ -84,9 +84,9 @@ def cmd_parse(args) -> int:
     return 0
 
 
-#: DuckDB settings of every connection the read-only commands open (``sql``, ``latest``, ``cost``): user text
-#: reaches SQL there, so the connection can read the warehouse and nothing else. ``enable_external_access``
-#: off refuses every file and network access (``read_csv('/etc/passwd')``, ``glob``, ``COPY … TO``, ``ATTACH``,
+#: DuckDB settings of every connection the read-only commands open (``sql``, ``latest``, ``cost``, ``price``,
+#: ``export``): user text reaches SQL there, so the connection can read the warehouse and nothing else.
+#: ``enable_external_access`` off refuses every file and network access (``read_csv('/etc/passwd')``, ``glob``, ``COPY … TO``, ``ATTACH``,
 #: ``INSTALL``/``LOAD``, ``EXPORT DATABASE``), extensions are neither installed nor loaded behind the query's
 #: back, and ``lock_configuration`` makes every ``SET``/``PRAGMA``/``RESET`` of a setting an error (so none of
 #: the above can be switched back on, nor ``memory_limit`` raised). The warehouse itself is opened read-only.
