@@ -2,6 +2,7 @@
 
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import dagster as dg
@@ -125,7 +126,13 @@ def price_quotes(
                     )
                 )
                 continue
-            outcome = _parse_source(con, root, name, source, snapshots, day, live_fetch=fetcher.mode == "live")
+            try:  # any error in one source's read or parse fails that source's check; the others go on
+                outcome = _parse_source(con, root, name, source, snapshots, day, live_fetch=fetcher.mode == "live",
+                                        read=_blob_reader(root, source, day, fetcher, context.log))
+            except Exception as exc:  # noqa: BLE001
+                detail = f"{type(exc).__name__}: {exc}"
+                outcome = {"quotes": [], "units": [], "runs": [], "quarantine": [], "problems": [detail],
+                           "log": [f"{name}: {detail}"], "offers": [], "offer_problems": [], "layout": []}
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
             for line in outcome["offer_problems"]:
@@ -211,7 +218,39 @@ def selected_sources(context: dg.AssetExecutionContext) -> dict:
     return {n: s for n, s in SOURCES.items() if dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) in selected}
 
 
-def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *, live_fetch: bool = False) -> dict:
+class BlobError(RuntimeError):
+    """A raw blob does not match its sha256 (or is missing) and could not be re-stored: not parsed."""
+
+
+def _blob_reader(root, source, day: dt.date, fetcher: FetcherResource, log):
+    """``read(root, sha) -> bytes``: the stored blob, verified against its sha256 (:func:`warehouse.read_blob`).
+    A corrupt or missing blob is reported and never trusted: the source's documents are fetched again (the
+    replay capture, or a live fetch of today) and a document with exactly that sha256 is stored in its place and
+    used; without one :class:`BlobError` fails the source."""
+
+    def read(root, sha: str) -> bytes:
+        try:
+            return warehouse.read_blob(root, sha)
+        except (ValueError, FileNotFoundError) as exc:
+            log.error(f"{source.name}: raw blob {sha} is corrupt or missing ({exc}); fetching it again")
+            try:
+                fresh = fetcher.client().fetch(source, day)
+            except Exception as again:  # noqa: BLE001
+                raise BlobError(f"raw blob {sha} is corrupt or missing and could not be fetched again: {again}") from exc
+            for r in fresh:
+                if r.body and hashlib.sha256(r.body).hexdigest() == sha:
+                    warehouse.blob_path(root, sha).unlink(missing_ok=True)
+                    warehouse.store_blob(root, r.body)
+                    log.warning(f"{source.name}: raw blob {sha} re-stored from the {r.mode} fetch of {r.capture or r.url}")
+                    return r.body
+            raise BlobError(f"raw blob {sha} is corrupt or missing, and no fresh fetch of {source.name} has these "
+                            "bytes (the page changed since): not parsed") from exc
+
+    return read
+
+
+def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *, live_fetch: bool = False,
+                  read=warehouse.read_blob) -> dict:
     """Parse and normalise one source's snapshots of a partition and run the drift guards.
 
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
@@ -234,14 +273,14 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
     for _, url, sha, fetched_at in snapshots:
         at = fetched_at.replace(tzinfo=dt.UTC)
         try:
-            body = warehouse.read_blob(root, sha)
+            body = read(root, sha)
             # parsed in a worker ahead of this run when the CLI started it (pipelines.ahead), else here
             page = ahead.take(ahead.parse_key(name, sha, url), lambda: source.read(body, url, offers=False))
             prices = page.prices
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             fx_notes = fx_warnings(q + u, at.date())
-        except (ParseError, FxError) as exc:
+        except (ParseError, FxError, BlobError) as exc:
             detail = f"{type(exc).__name__}: {exc}"
             if (live_fetch and isinstance(exc, ParseError) and live_form_unproven(source)
                     and warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone() is None):

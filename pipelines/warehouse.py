@@ -296,6 +296,22 @@ def _export_partitioned(con, table: str, out: Path, partition_by: tuple[str, ...
     import pyarrow.dataset as ds
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Recover from a crash in an earlier swap (the lake is written by one run at a time: pool duckdb_warehouse).
+    # ``.<name>-old`` left beside ``<name>``: the swap completed but the old copy was not removed (it made the
+    # first rename below fail with "Directory not empty" for ever); ``.<name>-old`` without ``<name>``: the crash
+    # came between the two renames, so the previous copy goes back in place until the new one is ready. Any other
+    # ``.<name>-*`` is a temp folder of an export that died before its swap.
+    old = out.parent / f".{out.name}-old"
+    if old.exists():
+        if out.exists():
+            shutil.rmtree(old)
+        else:
+            os.replace(old, out)
+    for stale in out.parent.glob(f".{out.name}-*"):
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
     try:
         ds.write_dataset(
@@ -309,7 +325,6 @@ def _export_partitioned(con, table: str, out: Path, partition_by: tuple[str, ...
         )
         for p in [tmp, *tmp.rglob("*")]:
             os.chmod(p, 0o755 if p.is_dir() else 0o644)
-        old = out.parent / f".{out.name}-old"
         if out.exists():
             os.replace(out, old)
         os.replace(tmp, out)

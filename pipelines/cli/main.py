@@ -34,6 +34,10 @@ def _json_default(v):
     raise TypeError(type(v))
 
 
+#: largest page ``tokenprices parse`` reads: the live fetcher's limit (PolitePolicy.max_bytes, 20 MiB).
+MAX_PAGE_BYTES = 20 * 2**20
+
+
 def cmd_parse(args) -> int:
     from pipelines.history.normalise import quote_rows, unit_price_rows
     from pipelines.sources.registry import source_for_url
@@ -48,8 +52,17 @@ def cmd_parse(args) -> int:
     except KeyError as exc:
         print(f"tokenprices parse: {exc.args[0]}", file=sys.stderr)
         return 2
+    try:
+        observed = dt.date.fromisoformat(args.observed_at) if args.observed_at else dt.datetime.now(dt.UTC).date()
+    except ValueError:
+        print(f"tokenprices parse: --observed-at must be a date YYYY-MM-DD, not {args.observed_at!r}", file=sys.stderr)
+        return 2
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        print(f"tokenprices parse: {path} is {size:,} bytes; the limit is {MAX_PAGE_BYTES:,} (the live fetcher's "
+              "max_bytes: no real pricing page is near it)", file=sys.stderr)
+        return 2
     body = path.read_bytes()
-    observed = dt.date.fromisoformat(args.observed_at) if args.observed_at else dt.datetime.now(dt.UTC).date()
     where = {
         "source": source.name,
         "source_url": args.url,
@@ -114,13 +127,37 @@ def cmd_check_pages(args) -> int:
     return 1 if empty else 0
 
 
+#: DuckDB settings of every connection the read-only commands open (``sql``, ``latest``, ``cost``, ``price``,
+#: ``export``): user text reaches SQL there, so the connection can read the warehouse and nothing else.
+#: ``enable_external_access`` off refuses every file and network access (``read_csv('/etc/passwd')``, ``glob``, ``COPY … TO``, ``ATTACH``,
+#: ``INSTALL``/``LOAD``, ``EXPORT DATABASE``), extensions are neither installed nor loaded behind the query's
+#: back, and ``lock_configuration`` makes every ``SET``/``PRAGMA``/``RESET`` of a setting an error (so none of
+#: the above can be switched back on, nor ``memory_limit`` raised). The warehouse itself is opened read-only.
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
 def _connect_ro(read_only: bool = True):
+    """A read-only, sandboxed (:data:`SANDBOX`) connection to the warehouse. Exits with one line naming the
+    file when there is none or it cannot be opened (locked by a writer, truncated, not a DuckDB file, written by
+    a newer DuckDB)."""
     import duckdb
 
     db = config.warehouse_database()
     if not config.is_remote(db) and not Path(db).exists():
         raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
-    return duckdb.connect(db, read_only=read_only)
+    # MotherDuck (md:) needs its extension and the network: only the configuration lock applies there.
+    settings = {"lock_configuration": True} if config.is_remote(db) else SANDBOX
+    try:
+        limit = {"memory_limit": config.duckdb_memory_limit()} if config.duckdb_memory_limit() else {}
+        return duckdb.connect(db, read_only=read_only, config={**limit, **settings})
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SystemExit(f"tokenprices: cannot open the warehouse {db}: {first}") from None
 
 
 def _fmt(v) -> str:
@@ -148,17 +185,39 @@ def _print_table(cur, title: str | None = None, max_rows: int = 200) -> None:
         print(f"(first {max_rows} rows shown)")
 
 
+#: longest query ``tokenprices sql`` accepts, and most rows it prints.
+MAX_QUERY_CHARS = 100_000
+MAX_PRINTED_ROWS = 100_000
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def cmd_sql(args) -> int:
+    """Run one query on a sandboxed read-only connection (:data:`SANDBOX`): the warehouse's tables and views,
+    nothing else."""
     import duckdb
 
+    if len(args.query) > MAX_QUERY_CHARS:
+        print(f"tokenprices sql: the query is {len(args.query):,} characters; the limit is {MAX_QUERY_CHARS:,}",
+              file=sys.stderr)
+        return 2
+    if not 0 < args.max_rows <= MAX_PRINTED_ROWS:
+        print(f"tokenprices sql: --max-rows must be between 1 and {MAX_PRINTED_ROWS:,}, not {args.max_rows}",
+              file=sys.stderr)
+        return 2
     con = _connect_ro()
     try:
         cur = con.execute(args.query)
+        if cur.description:
+            _print_table(cur, max_rows=args.max_rows)
     except duckdb.Error as exc:
-        print(f"tokenprices sql: {exc}", file=sys.stderr)
+        print(f"tokenprices sql: {_first_line(exc)}", file=sys.stderr)
         return 1
-    if cur.description:
-        _print_table(cur, max_rows=args.max_rows)
+    finally:
+        con.close()
     return 0
 
 
@@ -200,11 +259,67 @@ def _instance():
     from dagster import DagsterInstance
 
     if os.environ.get("DAGSTER_HOME"):
-        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-        return DagsterInstance.get()
+        home = Path(os.environ["DAGSTER_HOME"]).expanduser()
+        if not home.is_absolute():  # Dagster refuses a relative DAGSTER_HOME ("must be an absolute path")
+            home = home.resolve()
+            os.environ["DAGSTER_HOME"] = str(home)
+        home.mkdir(parents=True, exist_ok=True)
+        instance = DagsterInstance.get()
+        for run_id, job, pid in fail_orphaned_runs(instance):
+            print(f"note: run {run_id} of {job} was still STARTED but its process {pid} is gone (killed or crashed); "
+                  "marked it failed so the run queue moves on", file=sys.stderr)
+        return instance
     print("note: DAGSTER_HOME is not set, so these runs are not recorded: the UI will not show them and unchanged "
-          "days cannot be skipped next time (`make demo` / `make run` set DAGSTER_HOME=.dagster_home)", file=sys.stderr)
+          f"days cannot be skipped next time (`make demo` / `make run` set DAGSTER_HOME={config.ROOT / '.dagster_home'})",
+          file=sys.stderr)
     return DagsterInstance.ephemeral()
+
+
+def fail_orphaned_runs(instance) -> list[tuple[str, str, int]]:
+    """Mark failed every run the instance shows STARTED whose process is gone (``kill -9``, a crash, a reboot):
+    (run id, job, pid) of each. Such a run otherwise stays STARTED for ever, holds its pool slot and counts
+    against ``max_concurrent_runs`` (``dagster.yaml``), so the queue, and the nightly schedule, stall. The local
+    run launcher cannot tell the daemon's run monitoring that its worker died (only ``max_runtime_seconds`` ends
+    such a run), hence this check at CLI start-up. The process is the one that logged the run's RUN_START (the
+    run worker, or the CLI for its in-process runs); a live process with that pid that started after the run is
+    another process. Only for an instance on this machine (SQLite storage): on a shared one the pid is another
+    host's."""
+    from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
+
+    if "sqlite" not in type(instance.run_storage).__name__.lower():
+        return []
+    failed = []
+    for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
+        run = record.dagster_run
+        starts = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_START)
+        pid = starts[-1].dagster_event.pid if starts and starts[-1].dagster_event else None
+        if pid is None or _process_alive(pid, since=record.start_time):
+            continue
+        instance.report_run_failed(run, message=f"run process {pid} is gone (killed or crashed); marked failed at "
+                                                "tokenprices start-up so the run queue moves on")
+        failed.append((run.run_id, run.job_name, pid))
+    return failed
+
+
+def _process_alive(pid: int, since: float | None) -> bool:
+    """True while process ``pid`` exists and (when its start time can be read from /proc) began no later than
+    ``since`` (epoch seconds): a pid reused by a later process is not the run's."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, another user's
+    if since is None:
+        return True
+    try:
+        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        began = boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return True
+    return began <= since + 2  # /proc's start time is whole seconds since boot
 
 
 #: run config that keeps Dagster's console log to warnings and errors (progress lines are printed by us).
@@ -270,8 +385,9 @@ def start_ahead(fetcher, days: list):
         wanted = set(days)
         for name, source in SOURCES.items():
             for c in fetcher.captures_for(source):
-                if c.captured_on in wanted:
-                    path = fetcher.archive / c.file
+                path = fetcher.archive / c.file
+                # a missing or oversized capture is not parsed ahead: the replay fails its source, saying why
+                if c.captured_on in wanted and path.is_file() and path.stat().st_size <= fetcher.max_bytes:
                     sha = hashlib.sha256(path.read_bytes()).hexdigest()  # the raw snapshot's digest, as stored
                     ahead.start(ahead.parse_key(name, sha, c.url), parse_file, name, str(path), c.url)
         start_dataset_reads()
@@ -521,8 +637,39 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        print(f"tokenprices {args.cmd}: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one line instead of a traceback (TOKENPRICES_DEBUG=1 shows it)
+        if os.environ.get("TOKENPRICES_DEBUG"):
+            raise
+        print(f"tokenprices {args.cmd}: {_user_error(exc)}", file=sys.stderr)
+        return 1
     finally:
         gc.unfreeze()  # in-process callers (tests) get their collector back as it was; run() freezes before exit
+
+
+def _user_error(exc: BaseException) -> str:
+    """One line for an error that ends a command: what failed and why, never a traceback."""
+    import duckdb
+
+    from pipelines.resources import WarehouseLockedError
+
+    from pipelines.sources.fetch import ManifestError
+
+    if isinstance(exc, (WarehouseLockedError, ManifestError, FileNotFoundError, PermissionError, IsADirectoryError)):
+        return _first_line(exc)
+    if isinstance(exc, duckdb.Error):
+        return f"warehouse {config.warehouse_database()}: {_first_line(exc)}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"a file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "input nested too deeply to read"
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__}: {_first_line(exc)}"
+    return f"{type(exc).__name__}: {_first_line(exc)} (TOKENPRICES_DEBUG=1 shows the traceback)"
 
 
 def run() -> None:

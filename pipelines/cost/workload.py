@@ -168,6 +168,12 @@ def resolve_profile_path(name_or_path: str) -> Path:
     raise ProfileError(f"no profile file {name_or_path!r} (neither a file nor {bundled})")
 
 
+#: caps on a profile: its file size, and a month's token volume in any one key (10^15: a quadrillion tokens a
+#: month, about what Google reported processing across all its products in mid-2025; no one buyer comes near).
+MAX_PROFILE_BYTES = 1 << 20
+MAX_MONTHLY_TOKENS = Decimal(10) ** 15
+
+
 def load_profile(path: str | Path) -> Profile:
     """Read and validate a workload profile (YAML, schema in docs/workload.md).
 
@@ -181,10 +187,17 @@ def load_profile(path: str | Path) -> Profile:
     path = Path(path)
     if not path.is_file():
         raise ProfileError(f"{path}: no such profile file")
+    size = path.stat().st_size
+    if size > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{path}: {size:,} bytes; a profile is at most {MAX_PROFILE_BYTES:,} bytes")
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ProfileError(f"{path}: not valid YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise ProfileError(f"{path}: nested too deeply to be a profile") from None
     return profile_from_dict(doc, str(path))
 
 
@@ -220,6 +233,8 @@ def profile_from_dict(doc, where: str = "<profile>") -> Profile:
         d = number(value, key)
         if d < 0:
             raise err(f"{key} must not be negative ({value!r} tokens)")
+        if d > MAX_MONTHLY_TOKENS:
+            raise err(f"{key} is {value!r} tokens, above the cap of {MAX_MONTHLY_TOKENS:,} (10^15) tokens a month")
         return d
 
     def share(value, key: str) -> Decimal:

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import email.utils
 import mimetypes
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -70,6 +71,10 @@ class Fetcher:
         raise NotImplementedError
 
 
+class ManifestError(ValueError):
+    """A replay archive's ``manifest.csv`` has a row that cannot be read (the message names file and line)."""
+
+
 @dataclass(frozen=True)
 class Capture:
     file: str
@@ -81,22 +86,30 @@ class Capture:
 
 
 def read_manifest(archive: Path) -> list[Capture]:
-    """Rows of ``archive/manifest.csv``. Raises FileNotFoundError naming the file when it is missing."""
+    """Rows of ``archive/manifest.csv``. Raises FileNotFoundError naming the file when it is missing,
+    :class:`ManifestError` naming the file and line for a row that cannot be read (a missing column, a date that is not YYYY-MM-DD)."""
     path = archive / "manifest.csv"
     if not path.is_file():
         raise FileNotFoundError(f"replay archive has no manifest: {path}")
+    out = []
     with path.open(newline="", encoding="utf-8") as fh:
-        return [
-            Capture(
+        for line, r in enumerate(csv.DictReader(fh), start=2):
+            missing = [k for k in ("file", "provider", "url", "captured_on", "date_is_estimate", "kind") if not r.get(k)]
+            if missing:
+                raise ManifestError(f"{path} line {line}: no {missing[0]}")
+            try:
+                day = dt.date.fromisoformat(r["captured_on"])
+            except ValueError:
+                raise ManifestError(f"{path} line {line}: captured_on {r['captured_on']!r} is not a date YYYY-MM-DD") from None
+            out.append(Capture(
                 file=r["file"],
                 provider=r["provider"],
                 url=r["url"],
-                captured_on=dt.date.fromisoformat(r["captured_on"]),
+                captured_on=day,
                 date_is_estimate=r["date_is_estimate"].strip().lower() == "true",
                 kind=r["kind"],
-            )
-            for r in csv.DictReader(fh)
-        ]
+            ))
+    return out
 
 
 class ReplayFetcher(Fetcher):
@@ -108,6 +121,9 @@ class ReplayFetcher(Fetcher):
     """
 
     mode = "replay"
+
+    #: largest capture replayed: the live fetcher's limit (a bigger file is not a page it could have fetched).
+    max_bytes = 20 * 2**20
 
     def __init__(self, archive: Path, include_estimated: bool = False):
         self.archive = Path(archive)
@@ -129,6 +145,10 @@ class ReplayFetcher(Fetcher):
             if c.captured_on != on:
                 continue
             path = self.archive / c.file
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                raise FetchError(f"{path}: capture of {size:,} bytes exceeds the limit of {self.max_bytes:,} "
+                                 "(the live fetcher's max_bytes)")
             body = path.read_bytes()
             at = dt.datetime.combine(c.captured_on, dt.time(), tzinfo=dt.UTC)
             out.append(
@@ -175,7 +195,14 @@ class PolitePolicy:
       errors, with exponential backoff and full jitter; a ``Retry-After`` header is honoured (up to
       ``max_retry_after_s``; a longer one fails the fetch rather than stalling the run);
     - ``max_bytes``: largest body accepted, checked on ``Content-Length`` and on the decompressed bytes;
-    - ``respect_robots``: fetch and obey ``/robots.txt`` per host (protego).
+    - ``request_deadline_s``: wall-clock limit on one request, connection to last byte (``timeout_s`` is httpx's
+      limit per read, so a server trickling a byte a second would otherwise never end); at the deadline the
+      socket is shut down, and the attempt counts as a timeout;
+    - ``source_deadline_s``: wall-clock limit on all the requests of one :meth:`LiveFetcher.get_urls` call (a
+      source's URLs, their robots.txt, retries and pauses included): past it the source fails with what it has;
+    - ``respect_robots``: fetch and obey ``/robots.txt`` per host (protego), at most ``max_robots_bytes``
+      (RFC 9309 2.5: a crawler parses at least the first 500 KiB and may ignore the rest), in one attempt
+      within the same deadlines.
     """
 
     user_agent: str = USER_AGENT
@@ -187,15 +214,20 @@ class PolitePolicy:
     max_retry_after_s: float = 300.0
     max_bytes: int = 20 * 2**20
     max_redirects: int = 5
+    request_deadline_s: float = 120.0
+    source_deadline_s: float = 300.0
     respect_robots: bool = True
+    max_robots_bytes: int = 500 * 2**10
 
 
 class _Retryable(Exception):
-    """A transient failure (429, 5xx, timeout, connection error); ``retry_after`` in seconds if the server said."""
+    """A transient failure (429, 5xx, timeout, connection error); ``retry_after`` in seconds if the server said;
+    ``unreachable``: the host could not be connected to at all (no network, DNS failure, connection refused)."""
 
-    def __init__(self, message: str, retry_after: float | None = None):
+    def __init__(self, message: str, retry_after: float | None = None, unreachable: bool = False):
         super().__init__(message)
         self.retry_after = retry_after
+        self.unreachable = unreachable
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -214,6 +246,27 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+def _connect_failure(host: str, exc: BaseException) -> str:
+    """What a failed connection to ``host`` means, in words: a DNS failure (usually: no network) or the cause."""
+    seen, e = [], exc
+    while e is not None and len(seen) < 10:
+        seen.append(e)
+        e = e.__cause__ or e.__context__
+    if any(isinstance(e, socket.gaierror) for e in seen) or any(
+        m in str(e) for e in seen for m in ("name resolution", "Name or service not known", "nodename nor servname")
+    ):
+        return f"cannot resolve {host} (DNS lookup failed: no network?): {exc}"
+    return f"cannot connect to {host} (network down or host unreachable?): {type(exc).__name__}: {exc}"
+
+
+def _cut(sock) -> None:
+    """Shut a socket down from another thread: a read blocked on it returns at once."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class LiveFetcher(Fetcher):
     """Fetches a source's live URLs over HTTP with httpx, politely (see :class:`PolitePolicy`).
 
@@ -221,7 +274,10 @@ class LiveFetcher(Fetcher):
     :class:`FetchError`). Requests are conditional when ``validators`` for the URL are given: an unchanged page
     answers 304 and comes back as a :class:`FetchResult` with ``status=304`` and an empty body (the caller
     reuses the stored snapshot). Only today's UTC day can be fetched live.
-    Raises FetchError (naming URL and cause) when a URL cannot be fetched after the retries.
+    Every request has a wall-clock deadline and every call a source deadline (:class:`PolitePolicy`). A host
+    that cannot be reached (no network, DNS failure) is said so once; later URLs of that host in the same
+    fetcher fail at once, pointing to that first error. Raises FetchError (naming URL and cause) when a URL
+    cannot be fetched after the retries.
     """
 
     mode = "live"
@@ -229,7 +285,8 @@ class LiveFetcher(Fetcher):
     def __init__(self, policy: PolitePolicy | None = None, sleep=time.sleep):
         self.policy = policy or PolitePolicy()
         self._sleep = sleep
-        self._robots: dict[str, Protego | None] = {}
+        self._robots: dict[str, tuple[Protego | None, str | None]] = {}  # base -> (rules, why all is disallowed)
+        self._unreachable: dict[str, str] = {}  # host -> the error that said so
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
 
@@ -248,12 +305,15 @@ class LiveFetcher(Fetcher):
         self, source: Source, urls, validators: dict[str, Validators] | None = None
     ) -> list[FetchResult]:
         """Fetch ``urls`` now, politely, only within ``source.hosts`` (no date check: for archive clients that
-        fetch old captures of a page). Raises FetchError."""
+        fetch old captures of a page), all of them within ``policy.source_deadline_s``. Raises FetchError."""
         headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"}
+        deadline = time.monotonic() + self.policy.source_deadline_s
         out = []
-        with httpx.Client(timeout=self.policy.timeout_s, headers=headers, follow_redirects=False) as client:
+        # no keep-alive: each request has its own connection, which its deadline can cut (see _download)
+        limits = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(timeout=self.policy.timeout_s, headers=headers, follow_redirects=False, limits=limits) as client:
             for url in urls:
-                out.append(self._get(client, source, url, (validators or {}).get(url)))
+                out.append(self._get(client, source, url, (validators or {}).get(url), deadline))
         return out
 
     # -- politeness -------------------------------------------------------------------------------------
@@ -261,6 +321,8 @@ class LiveFetcher(Fetcher):
         host = urlsplit(url).hostname or ""
         if host not in source.hosts:
             raise FetchError(f"{asked}: refusing to fetch {url!r}: host {host!r} not in {source.hosts}")
+        if host in self._unreachable:
+            raise FetchError(f"{asked}: not fetched: {host} was unreachable earlier in this run (see that error)")
         return host
 
     def _wait_turn(self, host: str, delay: float) -> None:
@@ -271,39 +333,54 @@ class LiveFetcher(Fetcher):
                 self._sleep(delay - gap)
         self._last_request[host] = time.monotonic()
 
-    def _robots_for(self, client: httpx.Client, url: str) -> Protego | None:
+    def _robots_for(self, client: httpx.Client, url: str, deadline: float) -> tuple[Protego | None, str | None]:
+        """(rules, None), (None, None) when the site has no robots.txt, or (disallow-all, why) when it answered
+        with a server error (RFC 9309 2.3.1.4). A robots.txt that cannot be fetched at all (no network, DNS
+        failure, timeout, deadline) raises FetchError saying so and marks the host unreachable: that is not a
+        "disallow"."""
         parts = urlsplit(url)
         base = f"{parts.scheme}://{parts.netloc}"
         if base not in self._robots:
+            host = parts.hostname or ""
+            robots_url = f"{base}/robots.txt"
             try:
-                resp = client.get(f"{base}/robots.txt")
-            except httpx.HTTPError:
-                resp = None
-            if resp is None or resp.status_code >= 500:
-                # RFC 9309 2.3.1.4: an unreachable robots.txt means the whole site is disallowed.
-                self._robots[base] = Protego.parse("User-agent: *\nDisallow: /\n")
-            elif resp.status_code >= 400:
-                self._robots[base] = None  # no robots.txt: everything allowed
+                status, _, _, body = self._download(client, robots_url, {}, deadline, self.policy.max_robots_bytes,
+                                                    truncate=True)
+            except _Retryable as exc:
+                message = f"{robots_url}: {exc}; nothing fetched from {host}"
+                self._unreachable[host] = message
+                raise FetchError(message) from exc
+            if status >= 500 or status == 429:
+                self._robots[base] = (Protego.parse("User-agent: *\nDisallow: /\n"),
+                                      f"{robots_url} answered HTTP {status}")
+            elif status >= 400:
+                self._robots[base] = (None, None)  # no robots.txt: everything allowed
             else:
-                self._robots[base] = Protego.parse(resp.text)
+                self._robots[base] = (Protego.parse(body.decode("utf-8", "replace")), None)
         return self._robots[base]
 
     # -- one URL ---------------------------------------------------------------------------------------
-    def _get(self, client: httpx.Client, source: Source, url: str, validators: Validators | None) -> FetchResult:
+    def _get(self, client: httpx.Client, source: Source, url: str, validators: Validators | None,
+             deadline: float) -> FetchResult:
         p = self.policy
         current = url
         for _ in range(p.max_redirects + 1):
             host = self._check_host(source, current, url)
             delay = p.min_delay_s
             if p.respect_robots:
-                robots = self._robots_for(client, current)
+                robots, why = self._robots_for(client, current, deadline)
                 if robots is not None:
                     if not robots.can_fetch(current, p.user_agent):
+                        if why:
+                            raise FetchError(f"{current}: not fetched: {why}, and a robots.txt that cannot be read "
+                                             "disallows the whole site (RFC 9309 2.3.1.4)")
                         raise FetchError(f"{current}: disallowed by robots.txt for {p.user_agent!r}")
                     delay = max(delay, robots.crawl_delay(p.user_agent) or 0)
             lock = self._host_locks.setdefault(host, threading.Lock())
             with lock:
-                resp_meta, body = self._get_with_retries(client, current, validators if current == url else None, host, delay)
+                resp_meta, body = self._get_with_retries(
+                    client, current, validators if current == url else None, host, delay, deadline
+                )
             status, headers, final = resp_meta
             if 300 <= status < 400 and status != 304:
                 current = urljoin(current, headers.get("location", ""))
@@ -324,7 +401,7 @@ class LiveFetcher(Fetcher):
             )
         raise FetchError(f"{url}: more than {p.max_redirects} redirects")
 
-    def _get_with_retries(self, client, url, validators, host, delay):
+    def _get_with_retries(self, client, url, validators, host, delay, deadline):
         p = self.policy
 
         def wait(state: RetryCallState) -> float:
@@ -332,8 +409,13 @@ class LiveFetcher(Fetcher):
             if isinstance(exc, _Retryable) and exc.retry_after is not None:
                 if exc.retry_after > p.max_retry_after_s:
                     raise FetchError(f"{url}: server asks to retry after {exc.retry_after:.0f}s (> {p.max_retry_after_s:.0f}s)")
-                return exc.retry_after
-            return wait_random_exponential(multiplier=p.backoff_initial_s, max=p.backoff_max_s)(state)
+                pause = exc.retry_after
+            else:
+                pause = wait_random_exponential(multiplier=p.backoff_initial_s, max=p.backoff_max_s)(state)
+            if time.monotonic() + max(pause, delay) >= deadline:
+                raise FetchError(f"{url}: source deadline of {p.source_deadline_s:g}s reached after "
+                                 f"{state.attempt_number} attempt(s): {exc}")
+            return pause
 
         retrying = Retrying(
             stop=stop_after_attempt(p.max_attempts),
@@ -346,38 +428,101 @@ class LiveFetcher(Fetcher):
             for attempt in retrying:
                 with attempt:
                     self._wait_turn(host, delay)
-                    return self._request(client, url, validators)
+                    return self._request(client, url, validators, deadline)
         except _Retryable as exc:
+            if exc.unreachable:
+                message = f"{url}: {exc} (gave up after {p.max_attempts} attempts)"
+                self._unreachable[host] = message
+                raise FetchError(message) from exc
             raise FetchError(f"{url}: gave up after {p.max_attempts} attempts: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _request(self, client: httpx.Client, url: str, validators: Validators | None):
-        p = self.policy
+    def _request(self, client: httpx.Client, url: str, validators: Validators | None, deadline: float):
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
+        status, resp_headers, final, body = self._download(client, url, headers, deadline, self.policy.max_bytes)
+        if status == 429 or status >= 500:
+            raise _Retryable(f"HTTP {status}", _retry_after_seconds(resp_headers.get("retry-after")))
+        if status >= 400:
+            raise FetchError(f"{url}: HTTP {status}")
+        return (status, resp_headers, final), body
+
+    def _download(self, client: httpx.Client, url: str, headers: dict, deadline: float, max_bytes: int,
+                  truncate: bool = False) -> tuple[int, httpx.Headers, str, bytes]:
+        """One GET: (status, headers, final URL, body); the body is read for 2xx answers only, at most
+        ``max_bytes`` after decompression (``truncate``: keep the first ``max_bytes``; else FetchError).
+
+        Wall clock: the request ends by ``min(deadline, now + request_deadline_s)`` whatever the server does.
+        httpx's timeout is per read, so a timer shuts the request's socket down at that moment (the socket
+        comes from httpcore's ``trace`` extension when the connection opens), which ends a read blocked on a
+        trickling server at once. Raises :class:`_Retryable` on timeouts, the deadline and network errors
+        (``unreachable`` when no connection could be made), FetchError on an oversized or undecodable body."""
+        p = self.policy
+        start = time.monotonic()
+        until = min(deadline, start + p.request_deadline_s)
+        limit = until - start
+        if limit <= 0:
+            raise FetchError(f"{url}: not requested: source deadline of {p.source_deadline_s:g}s reached")
+        sockets: list = []
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            for sock in sockets:
+                _cut(sock)
+
+        def trace(event: str, info: dict) -> None:
+            if event == "connection.connect_tcp.complete":
+                sock = info["return_value"].get_extra_info("socket")
+                sockets.append(sock)
+                if expired.is_set():
+                    _cut(sock)
+
+        def late() -> _Retryable:
+            return _Retryable(f"no complete answer within the {limit:.0f}s deadline "
+                              f"(request_deadline_s={p.request_deadline_s:g}, source_deadline_s={p.source_deadline_s:g})")
+
+        timer = threading.Timer(limit, cut)
+        timer.daemon = True
+        timer.start()
         try:
-            with client.stream("GET", url, headers=headers) as resp:
-                if resp.status_code == 429 or resp.status_code >= 500:
-                    raise _Retryable(f"HTTP {resp.status_code}", _retry_after_seconds(resp.headers.get("retry-after")))
-                if resp.status_code >= 400:
-                    raise FetchError(f"{url}: HTTP {resp.status_code}")
-                if resp.status_code == 304 or 300 <= resp.status_code < 400:
-                    return (resp.status_code, resp.headers, str(resp.url)), b""
+            with client.stream("GET", url, headers=headers, timeout=min(p.timeout_s, limit),
+                               extensions={"trace": trace}) as resp:
+                if not 200 <= resp.status_code < 300:
+                    return resp.status_code, resp.headers, str(resp.url), b""
                 declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > p.max_bytes:
-                    raise FetchError(f"{url}: body of {int(declared):,} bytes exceeds the limit of {p.max_bytes:,}")
+                if not truncate and declared and declared.isdigit() and int(declared) > max_bytes:
+                    raise FetchError(f"{url}: body of {int(declared):,} bytes exceeds the limit of {max_bytes:,}")
                 chunks, size = [], 0
                 for chunk in resp.iter_bytes():  # decompressed bytes
+                    if expired.is_set():
+                        raise late()
                     size += len(chunk)
-                    if size > p.max_bytes:
-                        raise FetchError(f"{url}: body exceeds the limit of {p.max_bytes:,} bytes (after decompression)")
+                    if size > max_bytes:
+                        if truncate:
+                            chunks.append(chunk[: len(chunk) - (size - max_bytes)])
+                            break
+                        raise FetchError(f"{url}: body exceeds the limit of {max_bytes:,} bytes (after decompression)")
                     chunks.append(chunk)
-                return (resp.status_code, resp.headers, str(resp.url)), b"".join(chunks)
+                if expired.is_set():
+                    raise late()
+                return resp.status_code, resp.headers, str(resp.url), b"".join(chunks)
+        except httpx.DecodingError as exc:
+            raise FetchError(f"{url}: body cannot be decoded "
+                             f"(Content-Encoding {resp.headers.get('content-encoding')!r}): {exc}") from exc
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            if expired.is_set():
+                raise late() from exc
+            raise _Retryable(_connect_failure(urlsplit(url).hostname or "", exc), unreachable=True) from exc
         except (httpx.TimeoutException, httpx.TransportError) as exc:
+            if expired.is_set():
+                raise late() from exc
             raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            timer.cancel()
 
 
 @dataclass(frozen=True)

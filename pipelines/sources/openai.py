@@ -298,7 +298,8 @@ def _interpret(t: Table, tier: str, threshold: int | None, url: str, found: Find
                     unit=UNIT,
                     service_tier=tier,
                     tier_min_tokens=min_tokens,
-                    where=where,
+                    # a zero keeps the page's word ("Free") in its location: the drift guard accepts a 0 only then
+                    where=f"{where} = {clean_text(row[c].split(chr(10))[0])!r}" if amount == 0 else where,
                     conditions=conditions,
                 )
             )

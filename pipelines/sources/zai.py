@@ -118,7 +118,9 @@ def _interpret(t: Table, section_unit: str | None, url: str, found: Findings) ->
                 amount, unit = money
                 if unit not in (None, TOKEN_UNIT):
                     raise ParseError(f"unexpected unit in token price {row[c]!r}", url=url, where=where)
-                out.append(_price(model, shown, _TOKEN_COLS[lab], amount, TOKEN_UNIT, where))
+                # a zero keeps the page's word ("Free") in its location: the drift guard accepts a 0 only then
+                said = f"{where} = {clean_text(row[c])!r}" if amount == 0 else where
+                out.append(_price(model, shown, _TOKEN_COLS[lab], amount, TOKEN_UNIT, said))
         return out
     if len(labels) != 2 or labels[1] not in ("price", "cost"):
         raise ParseError(f"unrecognised table with columns {t.header!r}", url=url, where=t.where())
@@ -133,8 +135,9 @@ def _interpret(t: Table, section_unit: str | None, url: str, found: Findings) ->
         if unit is None:
             raise ParseError(f"no unit for price {row[1]!r} (cell or section)", url=url, where=where)
         if unit == TOKEN_UNIT:
+            said = f"{where} = {clean_text(row[1])!r}" if amount == 0 else where  # the page's word for a zero
             for kind in ("input", "output"):
-                out.append(_price(model, shown, kind, amount, unit, where, _ONE_PRICE))
+                out.append(_price(model, shown, kind, amount, unit, said, _ONE_PRICE))
         elif unit == "per use":
             out.append(_price(model, shown, "web_search" if model == "web_search" else "tool_call", amount, unit, where))
         else:
