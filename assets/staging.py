@@ -14,7 +14,7 @@ from pipelines import ahead, config, warehouse
 from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines.history import drift
 from pipelines.history.normalise import FxError, fx_warnings, quote_rows, refresh_rates, unit_price_rows
-from pipelines.sources.registry import SOURCES
+from pipelines.sources.registry import SOURCES, live_form_unproven
 from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
 
@@ -156,7 +156,7 @@ def price_quotes(
                     )
                 )
                 continue
-            outcome = _parse_source(con, root, name, source, snapshots, day)
+            outcome = _parse_source(con, root, name, source, snapshots, day, live_fetch=fetcher.mode == "live")
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
             if not outcome["problems"]:
@@ -243,7 +243,7 @@ def selected_sources(context: dg.AssetExecutionContext) -> dict:
     return {n: s for n, s in SOURCES.items() if dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) in selected}
 
 
-def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -> dict:
+def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *, live_fetch: bool = False) -> dict:
     """Parse and normalise one source's snapshots of a partition and run the drift guards.
 
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
@@ -251,6 +251,11 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
     staging.parse_runs, one per URL, ``detail`` a JSON list: :func:`pipelines.history.drift.run_detail`),
     ``problems`` (blocking; empty when the parse may be written), ``layout`` (the pages' non-blocking findings,
     as ``{"url", "kind", "where", "text"}``) and ``log``.
+
+    A live page of a source whose live form is unproven (no bundled capture of what its live URL serves:
+    ``Source.live_proof`` empty) that fails to parse before any good parse of that URL is not a blocking problem but
+    a ``live_form_review`` finding (status ``review`` in staging.parse_runs): its body is stored in the raw layer and
+    listed by the non-blocking layout-drift check for someone to look at and bundle as the missing capture.
     """
     quotes, units, runs, problems, log, held, layout = [], [], [], [], [], [], []
     previous_values = {
@@ -268,6 +273,13 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date) -
             fx_notes = fx_warnings(q + u, at.date())
         except (ParseError, FxError) as exc:
             detail = f"{type(exc).__name__}: {exc}"
+            if (live_fetch and isinstance(exc, ParseError) and live_form_unproven(source)
+                    and warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone() is None):
+                layout.append({"url": url, "kind": "live_form_review", "where": f"snapshot {sha}", "text": detail})
+                log.append(f"{name}: {url} unproven live form, first fetch stored for review: {detail}")
+                runs.append({"url": url, "snapshot_sha256": sha, "status": "review", "n_quotes": 0, "n_unit_prices": 0,
+                             "n_models": 0, "detail": drift.run_detail([detail], [], kind="live_form_review")})
+                continue
             problems.append(detail)
             log.append(f"{name}: {detail}")
             runs.append({"url": url, "snapshot_sha256": sha, "status": "parse_error", "n_quotes": 0,

@@ -21,13 +21,6 @@ CAPTURES = read_manifest(PAGES)
 # the r1-reader (openai, anthropic), r2-live (mistral, xai, groq, moonshot) and r3-cn-fx (alibaba, volcengine)
 # branches; this list is empty once they are all merged.
 PENDING = {
-    "mistral/2026-07-27_mistral-pricing-api.html": "cards, no table reader yet (issue 19, r2)",
-    "xai/2026-07-27_docs-models.html": "cards and embedded list not read yet (issue 19, r2)",
-    "xai/2025-11-03_docs-models_kull-puppeteer.md": "flattened pricing table not read yet (issue 19, r2)",
-    "xai/2025-12-31_docs-models_patchright.md": "models table layout not read yet (issue 19, r2)",
-    "groq/2025-11-03_docs-models_kull-puppeteer.md": "per-model cards not read yet (issue 19, r2)",
-    "moonshot/2026-07-27_kimi-ai-pricing-chat-k26.html": "prices only in page data (issue 19, r2)",
-    "moonshot/2026-07-27_kimi-ai-pricing-chat-k3.html": "prices only in page data (issue 19, r2)",
 }
 
 

@@ -462,10 +462,10 @@ def _print_summary(con) -> None:
 
 
 def sources_markdown() -> str:
-    """docs/sources.md: every registered source with its URLs, format and what it parses (its description),
-    plus the bundled captures it reads. Generated; a test keeps the committed file in step with the code."""
+    """docs/sources.md: every registered source with its URLs, format and what it parses (its description), its
+    live form and the capture proving it (or ``live form: unproven``), plus the bundled captures it reads. Generated; a test keeps the committed file in step with the code."""
     from pipelines.sources.fetch import read_manifest
-    from pipelines.sources.registry import SOURCES, norm_url
+    from pipelines.sources.registry import NEEDS_BROWSER, SOURCES, norm_url
 
     captures = read_manifest(config.archive_dir())
     lines = [
@@ -482,9 +482,17 @@ def sources_markdown() -> str:
         lines += [f"- live: {u}" for u in s.urls]
         lines += [f"- archived address: {u}" for u in s.archive_urls]
         lines += [f"- format: {s.fmt}; module: `{s.parse.__module__}`; hosts: {', '.join(s.hosts)}"]
+        proof = s.live_proof if s.live_proof.startswith("seed/") else f"seed/pages/{s.live_proof}"
+        lines += [f"- live form: {s.live_form}; proven by `{proof}`" if s.live_proof else
+                  f"- live form: unproven: {s.live_form or s.fmt}, no capture of it (a live fetch is stored and its "
+                  "parse reported for review)"]
         lines += [f"- capture `seed/pages/{c.file}` ({c.captured_on}{', date estimated' if c.date_is_estimate else ''})"
                   for c in caps]
         lines.append("")
+    lines += ["## Pages that need a browser", "",
+              "Listed, not scraped: their prices appear only once a browser runs the page's scripts.", ""]
+    lines += [f"- {url}: {why}" for url, why in NEEDS_BROWSER.items()]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ The capture is a text rendering with **all whitespace collapsed**: the whole pag
 run together (``ERNIE 4.5 Turbo ERNIE-4.5-Turbo-128K 推理服务 输入 0.0008 0.00032 元/千tokens 命中缓存 …``).
 Document -> tables here is therefore a tokenizer over the words of each table, keyed on the table header
 texts; tables -> prices is the grammar below. An HTML copy of the page (``<table>``) is read through
-:func:`pipelines.sources.extract.html_tables` by joining each table's cells back into the same word stream.
+:func:`pipelines.sources.reader.html_tables` by joining each table's cells back into the same word stream.
 
 Tables read (header -> layout):
 
@@ -97,7 +97,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
 
 def _html_words(body: bytes) -> str:
     """HTML copy of the page -> the same collapsed word stream as the text rendering (header + rows)."""
-    from pipelines.sources.extract import html_tables  # local: only HTML copies need bs4
+    from pipelines.sources.reader import html_tables  # local: only HTML copies need bs4
 
     parts = []
     for t in html_tables(body):

@@ -232,3 +232,6 @@ class Source:
     #: multi-seller datasets (LiteLLM's price map) carry known bad rows of a few sellers: quarantine those rows
     #: (staging.quarantine) and load the rest, instead of rejecting the whole source as layout drift.
     quarantine_bad_rows: bool = False
+    #: the form the live URL serves and the seed/pages capture of exactly that form a test parses ("": unproven)
+    live_form: str = ""
+    live_proof: str = ""

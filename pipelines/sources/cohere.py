@@ -110,5 +110,7 @@ SOURCE = Source(
     parse=parse,
     hosts=("cohere.com",),
     description="Cohere pricing page: per-model input/output prices stated in prose (FAQ, legacy models, Aya "
-    "Expanse), USD per 1M tokens. Display names mapped to API ids by MODEL_ID_ALIASES.",
+    "Expanse), USD per 1M tokens. Display names mapped to API ids by MODEL_ID_ALIASES. Written on a crawler (Jina) "
+    "Markdown capture; the live page serves HTML with its prices in the Next.js flight payload, of which there is "
+    "no capture yet.",
 )

@@ -16,7 +16,7 @@ Two document forms are read, chosen by what the document looks like:
   are not a valid pipe table (cell texts wrap onto lines without ``|``), so the lines are read here directly:
   the ``MODEL|`` line names the models and each pricing line is ``[PRICING|] label| price[| price…]`` with
   either one price (merged over all models) or one per model.
-- **HTML** (the live page): :func:`pipelines.sources.extract.html_tables` expands the spans; rows whose first cell
+- **HTML** (the live page): :func:`pipelines.sources.reader.html_tables` expands the spans; rows whose first cell
   is ``PRICING…`` give label and prices per model column. Later pages split each price into ``OFF-PEAK`` and
   ``PEAK`` rows: ``PEAK`` is the undiscounted all-day list price (``standard``), ``OFF-PEAK`` is
   ``service_tier="off_peak"`` with the page's peak-hours footnote as ``conditions``.
@@ -29,8 +29,8 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.sources.extract import html_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.reader import CellError, html_tables, read_price, sniff
 
 PROVIDER = "deepseek"
 UNIT = "per 1M tokens"
@@ -38,15 +38,12 @@ UNIT = "per 1M tokens"
 _MODEL_LABELS = {"model", "模型"}
 _PRICING_LABEL = re.compile(r"^(?:pricing|价格)\b", re.I)
 _MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._:-]*$", re.I)
-# a whole price cell: "$0.028", "0.2元", "￥2" (NFKC ¥), "2 CNY"
-_PRICE_CELL = re.compile(r"^(?:US\$|\$|¥)?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|USD|CNY)?$")
 
 
 def parse(body: bytes, url: str) -> list[ParsedPrice]:
     """Token prices of the DeepSeek pricing page, Markdown copy or HTML."""
     text = body.decode("utf-8", errors="replace")
-    head = text.lstrip()[:2000].lower()
-    if head.startswith("<!doctype html") or head.startswith("<html") or "<table" in text.lower():
+    if sniff(body) == "html" or "<table" in text.lower():
         out = _parse_html(body, url)
     else:
         out = _parse_markdown(text, url)
@@ -72,13 +69,15 @@ def _price_kind(label: str) -> str | None:
 
 
 def _money(cell: str, url: str, where: str) -> tuple[Decimal, str]:
-    t = clean_text(cell).replace("\\$", "$")
-    if not _PRICE_CELL.match(t):
+    """A whole price cell (``"$0.028"``, ``"0.2元"``, ``"￥2"``, ``"2 CNY"``) by the shared cell reader: the amount
+    and its currency, nothing else in the cell (the unit is the row label's)."""
+    try:
+        c = read_price(cell)
+    except CellError:
+        c = None
+    if c is None or c.unit is not None or c.note is not None or clean_text(cell).lower() == "free":
         raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
-    money = parse_money(t)
-    if money is None:  # pragma: no cover - the cell regex admits only a number
-        raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
-    return money
+    return c.amount, c.currency
 
 
 # --- crawler Markdown -------------------------------------------------------------------------------------

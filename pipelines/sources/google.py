@@ -39,7 +39,7 @@ Non-token list prices (own unit, own kind, never folded into token prices):
   1080p)`` gives ``video_output_720p`` and ``video_output_1080p``), ``music_output`` (``$0.04 per song`` ->
   ``per song``).
 
-The table grid comes from :func:`pipelines.sources.extract.html_tables`; this module only interprets it.
+The table grid comes from :func:`pipelines.sources.reader.html_tables`; this module only interprets it.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ from decimal import Decimal
 
 from bs4 import Tag
 
-from pipelines.sources.extract import Table, html_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Table, html_tables
 
 PROVIDER = "google"
 UNIT = "per 1M tokens"

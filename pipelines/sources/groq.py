@@ -28,8 +28,8 @@ from decimal import Decimal
 
 from bs4 import Tag
 
-from pipelines.sources.extract import Table, cell_text, html_tables, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Table, cell_text, html_tables, is_absent, markdown_tables
+from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "groq"
 
@@ -48,7 +48,8 @@ WOW_MODEL_IDS: dict[str, str] = {
     "Llama 3 8B (8K Context Length)": "llama3-8b-8192",
 }
 
-_ABSENT = {"", "-", "\\-", "—", "–", "n/a", "not available", "contactsales", "contact sales"}
+#: "Contact sales" instead of a price: not a list price, no row (besides the reader's absent markers).
+NOT_LISTED = frozenset({"contactsales", "contact sales"})
 _MODEL_ID = re.compile(r"^[a-z0-9][A-Za-z0-9._/-]*$")
 _MD_LINK_END = re.compile(r"\]\((?P<href>[^)]*)\)")
 _BADGE = re.compile(r"^(?:[A-Z][a-z]+\s*)+(?=[a-z0-9])")
@@ -61,26 +62,32 @@ _PER_UNIT = re.compile(r"^\$(?P<a>\d[\d,]*(?:\.\d+)?)\s+per\s+(?P<unit>hour|1M c
 _NON_TOKEN = {"hour": ("audio_transcription", "per hour"), "1m characters": ("speech_output", "per 1M characters")}
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
+def parse(body: bytes, url: str) -> ParsedPage:
     """Prices on Groq's models page (Markdown or HTML) or the 2024 wow.groq.com text rendering."""
     text = body.decode("utf-8", errors="replace")
     head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
     if head.startswith("<") or "<html" in head:
         tables = _html_tables_with_links(body)
     else:
-        tables = markdown_tables(text) or _text_tables(text, url)
+        tables = markdown_tables(text) or _line_tables(text) or _text_tables(text, url)
     # headings of the Markdown copy are links ("[Production Models](#production-models)"): keep their text
     tables = [dataclasses.replace(t, heading=re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t.heading)) for t in tables]
-    out = _interpret(tables, url)
+    findings: list[Finding] = []
+    out = _interpret(tables, url, findings)
     if not out:
         raise ParseError("no prices found (no 'MODEL ID | … | PRICE PER 1M TOKENS' table)", url=url)
-    return out
+    return ParsedPage(prices=out, findings=findings)
 
 
 # ---------------------------------------------------------------- tables -> prices
 
 
-def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
+#: columns of the models tables that hold no price (read: the model id and the price column only).
+KNOWN_COLUMNS = ("model id", "model", "speed", "current speed", "price per 1m tokens", "rate limits", "context window",
+                 "max completion tokens", "max file size")
+
+
+def _interpret(tables: list[Table], url: str, findings: list[Finding]) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     for t in tables:
         header = [clean_text(h).lower() for h in t.header]
@@ -89,6 +96,9 @@ def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
         price_col = next((c for c, h in enumerate(header) if h.startswith("price per 1m tokens")), None)
         if price_col is None:
             continue
+        for c, h in enumerate(header):  # a column the reader does not know (a new price?) is reported
+            if not h.startswith(KNOWN_COLUMNS):
+                findings.append(Finding("unknown_column", t.where(col=t.header[c]), t.header[c]))
         wow = header[0] == "model"  # the 2024 page: display names, "$in/$out"
         for r, row in enumerate(t.body, start=1):
             mwhere = t.where(r, t.header[0])
@@ -118,7 +128,7 @@ def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
 
 def _price_cell(text: str, wow: bool, url: str, where: str) -> list[tuple[str, Decimal, str]]:
     s = clean_text(text).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s, NOT_LISTED):
         return []
     m = (_SLASH if wow else _IN_OUT).match(s)
     if m:
@@ -185,6 +195,48 @@ def _html_tables_with_links(body: bytes) -> list[Table]:
     return tables
 
 
+_ROW_START = re.compile(r"^\[.*\]\(/docs/model/[^)]*\)")
+_LINE_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+
+
+def _line_tables(text: str) -> list[Table]:
+    """The models tables of a crawler rendering that writes one cell per line (Puppeteer capture of 2025-11).
+
+    A table starts at a line ``MODEL ID`` followed by the other header cells, one per line; each body row starts at
+    the model cell (``[![…](logo)Name](/docs/model/<id>)<id>``) and runs to the next row, heading or table. Empty
+    cells leave no line, so the row's cells cannot be placed by position: its price cell is the one line of the
+    row that starts with ``$`` (no other column of this table holds money), none -> no price.
+    """
+    lines = [clean_text(x) for x in text.splitlines()]
+    out: list[Table] = []
+    heading = ""
+    i = 0
+    while i < len(lines):
+        h = _LINE_HEADING.match(lines[i])
+        if h:
+            heading = h.group(1)
+        if lines[i] != "MODEL ID":
+            i += 1
+            continue
+        header = ["MODEL ID"]
+        i += 1
+        while i < len(lines) and not _ROW_START.match(lines[i]) and not _LINE_HEADING.match(lines[i]):
+            if lines[i]:
+                header.append(lines[i])
+            i += 1
+        if "PRICE PER 1M TOKENS" not in header:
+            continue
+        rows: list[list[str]] = []
+        while i < len(lines) and lines[i] != "MODEL ID" and not _LINE_HEADING.match(lines[i]):
+            if _ROW_START.match(lines[i]):
+                rows.append([lines[i], ""])
+            elif rows and lines[i].startswith("$") and not rows[-1][1]:
+                rows[-1][1] = lines[i]
+            i += 1
+        out.append(Table(index=len(out), heading=heading, rows=[["MODEL ID", "PRICE PER 1M TOKENS"], *rows]))
+    return out
+
+
 _WOW_HEADER = "Model Current Speed Price per 1M Tokens (Input/Output)"
 _WOW_ROW_END = re.compile(r"\$\S*/\$\S+")
 _WOW_ROW = re.compile(r"^(?P<name>.+?\)) (?P<speed>~?[\d,]+ tokens/s) (?P<price>\$\S*/\$\S+)$")
@@ -227,7 +279,7 @@ def _text_tables(text: str, url: str) -> list[Table]:
 SOURCE = Source(
     name="groq_pricing",
     provider=PROVIDER,
-    urls=("https://console.groq.com/docs/models",),
+    urls=("https://console.groq.com/docs/models.md",),
     fmt="markdown",
     parse=parse,
     hosts=("console.groq.com", "wow.groq.com"),
@@ -236,4 +288,6 @@ SOURCE = Source(
         "1M characters. The early-2024 wow.groq.com price table is read from its capture."
     ),
     archive_urls=("https://wow.groq.com/",),
+    live_form="markdown (the docs page's .md export)",
+    live_proof="groq/undated-8629b627_console-groq-docs-models.md",
 )

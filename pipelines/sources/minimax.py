@@ -11,7 +11,7 @@ The region follows the currency of the price (CNY = the .com China platform, USD
 reads the same whatever URL it was saved under. One :class:`Source` per site (``SOURCE_INTL``, ``SOURCE_CN``,
 both in ``SOURCES``); ``SOURCE`` is ``SOURCE_INTL``.
 
-Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (pipe tables). Tables -> prices, by header:
+Document -> tables: :func:`pipelines.sources.reader.markdown_tables` (pipe tables). Tables -> prices, by header:
 
 - **text** (``Model | Input | Output | Prompt caching Read | Prompt caching Write`` / ``模型 | 输入价格 | 输出价格 |
   缓存读取 | 缓存写入``): ``input``, ``output``, ``cache_read``, ``cache_write`` per 1M tokens. The model cell is
@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, markdown_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import FREE, Table, is_absent, markdown_tables
 
 PROVIDER = "minimax"
 TOKEN_UNIT = "per 1M tokens"
@@ -91,8 +91,6 @@ _FEATURE_HEADERS = {"功能"}
 _IGNORED_HEADERS = {"接口说明", "description"}
 
 _MODEL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*$")
-_ABSENT = {"", "-", "—", "–", "n/a", "not available"}
-_FREE = {"free", "免费"}
 _NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 # a USD cell: "$0.3 / M tokens", "$60/M characters", "$3 per voice", "$0.19 per 768P, 6s video"
 _USD_CELL = re.compile(r"^\$\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?:/|per\b)\s*(?P<unit>.+)$", re.I)
@@ -275,14 +273,14 @@ def _read(cell: str, header: str, url: str, where: str) -> tuple[Decimal, str, s
     (``元/百万 tokens``). ``extra``: the video variant (``768P, 6s``) or the music length condition.
     """
     s = " ".join(_split(cell.replace("**", ""))).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s):
         return None
     header_unit = _header_unit(header)
     if header_unit is not None:
         unit = _CNY_UNITS.get(header_unit)
         if unit is None:
             raise ParseError(f"unknown unit {header_unit!r} in header", url=url, where=where)
-        if s.lower() in _FREE:
+        if s.lower() in FREE:
             return Decimal(0), "CNY", unit, None
         if not _NUMBER.match(s):
             raise ParseError(f"cannot read price {cell!r} (expected a number in {header_unit})", url=url, where=where)

@@ -24,19 +24,35 @@ Layers, kept apart:
 provider ``mistral``; model = the API endpoint shown in the ``Endpoint`` column (``mistral-small-latest``).
 ``-``/empty cells give no row. Anything else that does not read as a price raises :class:`ParseError` naming
 table, row and column. Not read: rate limits (not prices).
+
+3. **server-rendered cards** (the live page https://mistral.ai/pricing/api, capture of 2026-07-27): no tables,
+   one ``<mistral-block-card-model>`` per model. :func:`_cards` reads each card: its display name (``<p
+   class="text-h5">``), its API id (the copy button ``<mistral-atom-button-copy-clipboard data-text=…>``) and its
+   prices, one ``<mistral-atom-text-price>`` each, labelled by the text in front of it (``Input (/M tokens)``).
+   The amounts are read from the element's ``data-prices`` JSON (``{"priceEur":1.25,"priceUsd":1.5,…}``, the
+   page's USD/EUR toggle; read as exact decimals), which must agree with the rendered USD text (``$1.5``);
+   both currencies are emitted, as for the 2024 table. Labels -> kinds: :data:`CARD_LABELS`. The featured cards
+   at the top repeat catalogue cards; a repeat must agree (else a finding and neither is kept).
+   Not emitted: the page's "Batch processing -50%" and "Cached input tokens -90%" toggles (multipliers applied
+   by the page's script, not prices written on the page); "Enterprise APIs" (+75%, on request).
+   Findings (non-blocking, :class:`~pipelines.sources.base.Finding`): a card without an API id (tools, the
+   classifier fine-tuning cards), a label not in :data:`CARD_LABELS`, a price cell that does not read (``Free``
+   without a kind, a ``data-prices`` that disagrees with its text or has a multiplier other than 1).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, html_tables, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+from bs4 import BeautifulSoup, Tag
+
+from pipelines.sources.reader import Table, html_tables, is_absent, markdown_tables
+from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "mistral"
 
-_ABSENT = {"", "-", "—", "–", "n/a", "not available"}
 _COLUMN = re.compile(r"^(input|output)\s*\((usd|eur)\)$", re.I)
 _CURRENCY = {"$": "USD", "€": "EUR", "usd": "USD", "eur": "EUR"}
 #: a whole price cell: "0.25$ / 1M tokens", "1.85€ / 1M tokens" (currency after the number), or "$0.25 / 1M tokens"
@@ -56,10 +72,12 @@ _CELL_TAIL = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<cur>[$€])\s*/\s*(?
 _CAPS_HEADING = re.compile(r"^[A-Z][A-Z0-9 &/()-]+$")
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices on Mistral's pricing page: text rendering, HTML or Markdown (chosen by the content)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices on Mistral's pricing page: live cards, HTML/Markdown table or text rendering (chosen by the content)."""
     text = body.decode("utf-8", errors="replace")
     head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
+    if "<mistral-block-card-model" in text:
+        return _cards(text, url)
     if head.startswith("<") or "<html" in head:
         tables = html_tables(body)
     else:
@@ -67,7 +85,108 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
     out = _interpret(tables, url)
     if not out:
         raise ParseError("no prices found (no 'Model | Endpoint | Input (USD) | …' table)", url=url)
-    return out
+    return ParsedPage(prices=out)
+
+
+# ---------------------------------------------------------------- live page: cards -> prices
+
+#: card price label (lowercase, whitespace collapsed) -> (price kind, unit). The unit of a non-token price may
+#: also come from the element's ``suffix`` (``/ 1000 pages``), which must then agree (:data:`CARD_SUFFIXES`).
+CARD_LABELS: dict[str, tuple[str, str]] = {
+    "input (/m tokens)": ("input", "per 1M tokens"),
+    "output (/m tokens)": ("output", "per 1M tokens"),
+    # Voxtral Small: "Audio Input (per min / per M tok)" and "Text Input (per min / per M tok)": audio is billed
+    # per minute, text per 1M tokens (Mistral's docs: Voxtral Small audio input $0.004/min).
+    "text input (per min / per m tok)": ("input", "per 1M tokens"),
+    "audio input (per min / per m tok)": ("audio_input", "per minute"),
+    "audio input/min": ("audio_input", "per minute"),
+    "ocr": ("ocr", "per 1K pages"),
+    "document ai": ("document_ai", "per 1K pages"),
+    "audio generation": ("speech_output", "per 1K characters"),
+}
+#: the ``suffix`` of a price element -> the unit it states (checked against :data:`CARD_LABELS`).
+CARD_SUFFIXES = {"/ 1000 pages": "per 1K pages", "per 1k characters": "per 1K characters"}
+_CARD_ID = re.compile(r"^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+$")
+
+
+def _cards(text: str, url: str) -> ParsedPage:
+    soup = BeautifulSoup(text, "lxml")
+    findings: list[Finding] = []
+    seen: dict[tuple, ParsedPrice] = {}
+    clashes: set[tuple] = set()
+    for n, card in enumerate(soup.find_all("mistral-block-card-model")):
+        title = card.find("p", class_="text-h5") or card.find("p", class_="text-h6")
+        name = clean_text(title.get_text(" ")) if title else f"card {n}"
+        where_card = f"card {n} {name!r}"
+        atoms = card.find_all("mistral-atom-text-price")
+        copy = card.find("mistral-atom-button-copy-clipboard")
+        model = clean_text(str(copy.get("data-text", ""))) if copy else ""
+        if not _CARD_ID.match(model):
+            if atoms or "free" in clean_text(card.get_text(" ")).lower().split():
+                findings.append(Finding("unknown_row", where_card, f"no API model id on the card ({model or 'none'})"))
+            continue
+        if not atoms:
+            # Leanstral: "Free" for a limited period, without saying for which tokens: not a price we can key
+            if "free" in clean_text(card.get_text(" ")).lower().split():
+                findings.append(Finding("unreadable_cell", where_card, "Free (no price kind given)"))
+            continue
+        for atom in atoms:
+            label = _card_label(atom)
+            where = f"{where_card} label {label!r}"
+            spec = CARD_LABELS.get(label.lower())
+            if spec is None:
+                findings.append(Finding("unknown_column", where, label))
+                continue
+            kind, unit = spec
+            read = _card_amounts(atom, unit, where)
+            if isinstance(read, Finding):
+                findings.append(read)
+                continue
+            for currency, amount in read:
+                q = ParsedPrice(
+                    provider=PROVIDER, model=model, model_name=name, price_kind=kind, amount=amount,
+                    currency=currency, unit=unit, where=where,
+                )
+                key = (model, kind, unit, currency)
+                if key in seen and seen[key].amount != amount:
+                    clashes.add(key)
+                    findings.append(Finding("unreadable_cell", where, f"{amount} disagrees with {seen[key].where}"))
+                seen.setdefault(key, q)
+    prices = [q for k, q in seen.items() if k not in clashes]
+    if not prices:
+        raise ParseError("no prices found on the pricing cards", url=url)
+    return ParsedPage(prices=prices, findings=findings)
+
+
+def _card_label(atom: Tag) -> str:
+    """The label in front of a price element: the text of its parent without the price element itself."""
+    parent = atom.parent
+    label = parent.find("p") if isinstance(parent, Tag) else None
+    return clean_text(label.get_text(" ")) if label is not None and label is not atom else ""
+
+
+def _card_amounts(atom: Tag, unit: str, where: str) -> list[tuple[str, Decimal]] | Finding:
+    """``data-prices`` of one price element as [(USD, amount), (EUR, amount)], checked against its text."""
+    raw = str(atom.get("data-prices", ""))
+    try:
+        data = json.loads(raw, parse_float=Decimal, parse_int=Decimal)
+    except ValueError:
+        return Finding("unreadable_cell", where, raw)
+    shown = clean_text(atom.get_text(" "))
+    money = parse_money(shown) if shown else None
+    usd, eur = data.get("priceUsd"), data.get("priceEur")
+    suffix = clean_text(data.get("suffix") or "")
+    if (
+        not isinstance(usd, Decimal)
+        or (eur is not None and not isinstance(eur, Decimal))
+        or str(atom.get("data-multiplier", "1")) != "1"
+        or data.get("prefix")
+        or money is None
+        or money != (usd, "USD")
+        or (suffix and CARD_SUFFIXES.get(suffix.lower()) != unit)
+    ):
+        return Finding("unreadable_cell", where, f"{shown!r} data-prices={raw}")
+    return [("USD", usd)] + ([("EUR", eur)] if eur is not None else [])
 
 
 # ---------------------------------------------------------------- tables -> prices
@@ -93,7 +212,7 @@ def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
             for c, (kind, currency) in cols.items():
                 where = t.where(r, t.header[c])
                 cell = clean_text(row[c])
-                if cell.lower() in _ABSENT:
+                if is_absent(cell):
                     continue
                 m = _PRICE_CELL.match(cell)
                 sym = m and (m.group("pre") or m.group("post"))
@@ -207,13 +326,17 @@ def _split_label(label: str, url: str, where: str) -> tuple[str, str]:
 SOURCE = Source(
     name="mistral_pricing",
     provider=PROVIDER,
-    urls=("https://mistral.ai/pricing",),
+    urls=("https://mistral.ai/pricing/api",),
     fmt="html",
     parse=parse,
     hosts=("mistral.ai", "docs.mistral.ai"),
     description=(
-        "Mistral AI API pricing: chat completion and embedding endpoints, input/output per 1M tokens, in USD "
-        "and EUR (both emitted). The 2024 docs page (docs.mistral.ai/platform/pricing) is read from its capture."
+        "Mistral AI API pricing (mistral.ai/pricing/api, server-rendered cards): per model id, input/output per 1M "
+        "tokens, audio input per minute, OCR and Document AI per 1K pages, TTS per 1K characters, in USD and EUR "
+        "(both emitted, from each price's data-prices). The 2024 docs page (docs.mistral.ai/platform/pricing) is "
+        "read from its capture."
     ),
     archive_urls=("https://docs.mistral.ai/platform/pricing/",),
+    live_form="html (server-rendered price cards with data-prices JSON)",
+    live_proof="mistral/2026-07-27_mistral-pricing-api.html",
 )

@@ -19,6 +19,15 @@ Document -> tables, by what the document looks like:
   ``kimi-latest`` table had a rowspan on its model cell; the crawler dropped it, so its continuation rows
   are one cell short and start with the context-length range. Such rows continue the previous model.
 
+- **Mintlify HTML** (platform.kimi.ai pages as ``curl`` gets them, 2026-07-27): no price in the visible HTML; the page
+  carries its compiled MDX in the Next.js flight payload (``self.__next_f.push([1,"…"])`` strings, concatenated
+  and JSON-unescaped by :func:`pipelines.sources.reader.next_flight`). :func:`compiled_doc_tables` reads its ``_jsx(DocTable,{columns:[{title:
+  `Model`…}],rows:[[`kimi-k2.6`,`1M tokens`,_jsxs(_Fragment,{children:[`$`,`0.16`]}),…]]})`` calls: a cell is a
+  template literal (without ``${…}``) or a ``_Fragment`` of literals joined (``$`` + ``0.16`` -> ``$0.16``); anything
+  else is an unreadable cell (a finding, the cell left empty, never a guess). The preceding
+  ``_jsx(Heading,{…children:`Product Pricing`})`` is the table's heading. The page's ``.md`` twin (the live form)
+  serves the same table as MDX source.
+
 Tables -> prices (columns recognised by header text, English or Chinese):
 
 - ``Input Price (Cache Hit)`` / ``输入价格（缓存命中）`` -> ``cache_read``;
@@ -38,8 +47,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Table, is_absent, markdown_tables, next_flight
+from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "moonshot"
 UNIT = "per 1M tokens"
@@ -73,23 +82,100 @@ _COLUMNS: dict[str, str] = {
     "请求上下文长度范围": "tier",
     "request context length": "tier",
 }
-_ABSENT = {"", "-", "—", "–", "/", "n/a", "not available", "不支持", "暂不支持"}
 _FREE = {"free", "免费", "限时免费"}
 _PRICE = re.compile(r"^(?:\$|¥|US\$)\s*\d[\d,]*(?:\.\d+)?(?:\s*元)?$|^\d[\d,]*(?:\.\d+)?\s*元$")
 _UNIT_1M = re.compile(r"^1\s*M\s*tokens?$", re.I)
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Token prices of a Kimi / Moonshot pricing page (Mintlify MDX ``DocTable`` or crawler Markdown)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Token prices of a Kimi / Moonshot pricing page (Mintlify HTML, MDX ``DocTable`` or crawler Markdown)."""
     text = body.decode("utf-8", errors="replace")
-    if "<DocTable" in text:
+    findings: list[Finding] = []
+    if "self.__next_f" in text and "_jsx(DocTable" in text:
+        tables = compiled_doc_tables(next_flight(text), url, findings)
+    elif "<DocTable" in text:
         tables = doc_tables(text, url)
     else:
         tables = markdown_tables(text)
-    out = _interpret(tables, url)
+    out = _interpret(tables, url, findings)
     if not out:
         raise ParseError("no prices found on the page", url=url)
+    return ParsedPage(prices=out, findings=findings)
+
+
+# ---------------------------------------------------------------- document -> tables (Mintlify HTML, compiled MDX)
+
+_TPL = re.compile(r"`((?:[^`\\$]|\\.|\$(?!\{))*)`")
+_LIT = r"`(?:[^`\\$]|\\.|\$(?!\{))*`"
+_FRAGMENT = re.compile(rf"_jsxs?\(_Fragment,\{{children:(\[\s*{_LIT}(?:\s*,\s*{_LIT})*\s*\]|{_LIT})\}}\)")
+_JSX_HEADING = re.compile(r"_jsx\(Heading,\{[^{}]*?children:`((?:[^`\\]|\\.)*)`")
+
+
+def compiled_doc_tables(js: str, url: str, findings: list[Finding]) -> list[Table]:
+    """``_jsx(DocTable,{columns:[…],rows:[…]})`` calls of compiled MDX, as :class:`Table` objects."""
+    out: list[Table] = []
+    for m in re.finditer(r"_jsx\(DocTable,\{columns:\[", js):
+        index = len(out)
+        heads = list(_JSX_HEADING.finditer(js, 0, m.start()))
+        heading = clean_text(_unescape(heads[-1].group(1))) if heads else ""
+        where = f"DocTable {index}" + (f" ({heading!r})" if heading else "")
+        cols_end = js.find("]", m.end())
+        header = [clean_text(_unescape(t)) for t in re.findall(r"title:`((?:[^`\\]|\\.)*)`", js[m.end() : cols_end])]
+        rows_at = js.find("rows:[", cols_end)
+        if cols_end < 0 or rows_at < 0 or not header:
+            raise ParseError("DocTable without columns/rows", url=url, where=where)
+        rows: list[list[str]] = [header]
+        pos = rows_at + len("rows:[")
+        while True:
+            pos = _skip(js, pos, ",")
+            if js.startswith("]", pos):
+                break
+            if not js.startswith("[", pos):
+                raise ParseError(f"cannot read DocTable rows at {js[pos:pos + 60]!r}", url=url, where=where)
+            row, pos = _compiled_row(js, pos + 1, url, f"{where} row {len(rows)}", findings)
+            rows.append(row)
+        if len(rows) == 1:
+            raise ParseError("DocTable with no rows", url=url, where=where)
+        width = max(len(r) for r in rows)
+        out.append(Table(index=index, heading=heading, rows=[r + [""] * (width - len(r)) for r in rows], header_rows=1))
     return out
+
+
+def _skip(js: str, pos: int, chars: str) -> int:
+    while pos < len(js) and (js[pos].isspace() or js[pos] in chars):
+        pos += 1
+    return pos
+
+
+def _compiled_row(js: str, pos: int, url: str, where: str, findings: list[Finding]) -> tuple[list[str], int]:
+    """One ``[cell, cell, …]`` row from ``pos`` (just after ``[``): the cells and the position after ``]``."""
+    cells: list[str] = []
+    while True:
+        pos = _skip(js, pos, ",")
+        if js.startswith("]", pos):
+            return cells, pos + 1
+        t = _TPL.match(js, pos)
+        if t:
+            cells.append(clean_text(_unescape(t.group(1))))
+            pos = t.end()
+            continue
+
+        f = _FRAGMENT.match(js, pos)
+        if f:
+            cells.append(clean_text("".join(_unescape(x) for x in _TPL.findall(f.group(1)))))
+            pos = f.end()
+            continue
+        # an expression the reader does not know: skip it to the next cell, keep the cell empty, report it
+        end, depth = pos, 0
+        while end < len(js) and not (depth == 0 and js[end] in ",]"):
+            depth += js[end] in "([{"
+            depth -= js[end] in ")]}"
+            end += 1
+        if end >= len(js):
+            raise ParseError("unterminated DocTable row", url=url, where=where)
+        findings.append(Finding("unreadable_cell", f"{where} cell {len(cells)}", js[pos:end][:120]))
+        cells.append("")
+        pos = end
 
 
 # ---------------------------------------------------------------- document -> tables (Mintlify DocTable)
@@ -180,15 +266,16 @@ def _column_meaning(h: str) -> str | None:
     return _COLUMNS_NORM.get(_norm(h))
 
 
-def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
+def _interpret(tables: list[Table], url: str, findings: list[Finding]) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     for t in tables:
-        meanings = [_column_meaning(h) for h in t.header]
+        meanings: list[str | None] = [_column_meaning(h) for h in t.header]
         if "model" not in meanings or not any(m in ("input", "output", "cache_read") for m in meanings):
             continue
         for c, m in enumerate(meanings):
-            if m is None:
-                raise ParseError(f"unknown column {t.header[c]!r} in price table", url=url, where=t.where(col=t.header[c]))
+            if m is None:  # a column the reader does not know: reported, the rest of the table still loads
+                findings.append(Finding("unknown_column", t.where(col=t.header[c]), t.header[c]))
+                meanings[c] = "ignore"
         out += _read_table(t, meanings, url)
     return out
 
@@ -285,7 +372,7 @@ def _table_currency(t: Table, meanings: list[str]) -> str | None:
 
 def _money(cell: str, url: str, where: str, currency: str | None) -> tuple[Decimal, str] | None:
     s = clean_text(cell).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s):
         return None
     if s.lower() in _FREE:
         if currency is None:
@@ -307,18 +394,26 @@ SOURCE_CN = Source(
     parse=parse,
     hosts=("platform.moonshot.cn",),
     description="Moonshot (Kimi) model inference pricing, China site: CNY per 1M tokens, cache hit / miss input "
-    "and output, kimi-latest context-length tiers. region cn-mainland.",
+    "and output, kimi-latest context-length tiers. region cn-mainland. Written on a crawler Markdown capture; the "
+    "live URL serves the site's HTML, of which there is no capture yet.",
 )
 
 SOURCE_INTL = Source(
     name="moonshot_pricing_intl",
     provider=PROVIDER,
-    urls=("https://platform.kimi.ai/docs/pricing/chat.md", "https://platform.kimi.ai/docs/pricing/chat-k3.md"),
+    urls=(
+        "https://platform.kimi.ai/docs/pricing/chat.md",
+        "https://platform.kimi.ai/docs/pricing/chat-k3.md",
+        "https://platform.kimi.ai/docs/pricing/chat-k26.md",
+    ),
     fmt="markdown",
     parse=parse,
     hosts=("platform.kimi.ai",),
-    description="Kimi API model inference pricing, international site (Mintlify MDX DocTable): USD per 1M tokens, "
-    "cache hit / miss input and output. region intl.",
+    description="Kimi API model inference pricing, international site (Mintlify): USD per 1M tokens, cache hit / "
+    "miss input and output. region intl. Reads the pages' .md export (MDX DocTable) and their HTML, whose prices "
+    "are only in the embedded page data (compiled MDX in the Next.js flight payload).",
+    live_form="markdown (Mintlify .md export, MDX DocTable)",
+    live_proof="moonshot/undated-d399813f_platform-kimi-ai-docs-pricing-chat-k3.md",
 )
 
 SOURCES = (SOURCE_CN, SOURCE_INTL)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, html_tables, markdown_tables
+from pipelines.sources.reader import Table, html_tables, is_absent, markdown_tables
 from pipelines.sources.base import PRICE_KINDS, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "perplexity"
@@ -53,7 +53,6 @@ _SEARCH_COLS = {"search queries": "web_search"}
 _CONTEXT_SIZES = ("low", "medium", "high")
 _HEADER_UNIT = re.compile(r"^(?P<label>.*?)\s*\(\s*\$\s*/\s*(?P<n>1[MK])\s*\)$", re.I)
 _REQUEST_UNIT = re.compile(r"(?:1K|1,000|thousand)\s+requests", re.I)
-_ABSENT = {"", "-", "—", "–", "n/a", "not available"}
 _PRICE = re.compile(r"^\$\s*\d[\d,]*(?:\.\d+)?$")
 
 
@@ -157,7 +156,7 @@ def _model(cell: str, url: str, where: str) -> tuple[str, str]:
 
 def _money(cell: str, url: str, where: str) -> Decimal | None:
     s = clean_text(cell.replace("**", "")).replace("\\$", "$")
-    if s.lower() in _ABSENT:
+    if is_absent(s):
         return None
     if s.lower() == "free":
         return Decimal(0)
@@ -185,10 +184,11 @@ def _price(model: str, shown: str, kind: str, amount: Decimal, unit: str, where:
 SOURCE = Source(
     name="perplexity_pricing",
     provider=PROVIDER,
-    urls=("https://docs.perplexity.ai/getting-started/pricing",),
+    urls=("https://docs.perplexity.ai/getting-started/pricing.md",),
     fmt="markdown",
     parse=parse,
     hosts=("docs.perplexity.ai",),
     description="Perplexity API pricing: Sonar model input/output per 1M tokens, Deep Research search queries per "
-    "1K, request fees per 1K requests by search context size, Search API per 1K requests. USD.",
+    "1K, request fees per 1K requests by search context size, Search API per 1K requests. USD. Written on a crawler "
+    "(Jina) Markdown capture; the live URL is the Mintlify .md export, of which there is no capture yet.",
 )

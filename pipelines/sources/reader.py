@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from bs4 import BeautifulSoup, Tag
 
@@ -566,8 +566,8 @@ def header_unit(h: str) -> str | None:
 _K = {"": 1, "k": 1000, "m": 1_000_000}
 _N = r"(\d+(?:\.\d+)?)\s*([kKmM]?)"
 _RANGE = re.compile(rf"^{_N}\s*<\s*(?:input\s+)?tokens?\s*(?:≤|<=)\s*{_N}$", re.I)
-_LE = re.compile(rf"^(?:≤|<=|<|up to|under)\s*{_N}(?:\s*(?:input\s+)?(?:tokens?|context(?: length)?))?$", re.I)
-_GT = re.compile(rf"^(?:>|≥|>=|over|above)\s*{_N}(?:\s*(?:input\s+)?(?:tokens?|context(?: length)?))?$", re.I)
+_LE = re.compile(rf"^(?:prompts?\s+|input\s+)?(?:≤|<=|<|up to|under)\s*{_N}(?:\s*(?:input\s+)?(?:tokens?|context(?: length)?))?$", re.I)
+_GT = re.compile(rf"^(?:prompts?\s+|input\s+)?(?:>|≥|>=|over|above)\s*{_N}(?:\s*(?:input\s+)?(?:tokens?|context(?: length)?))?$", re.I)
 _GT_ZH = re.compile(rf"^(?:input\s*)?(?:tokens?\s*)?>\s*{_N}$", re.I)
 
 

@@ -40,6 +40,51 @@ _MODULES = (
 #: every source the pipeline knows, by name.
 SOURCES: dict[str, Source] = {s.name: s for m in _MODULES for s in getattr(m, "SOURCES", (m.SOURCE,))}
 
+#: the live form of the sources whose module does not declare it (``Source.live_form`` / ``live_proof``): what the
+#: live URL serves and the seed/pages capture of exactly that form that a parser test reads; an empty proof means
+#: the live form is unproven (no capture of it), and its first live fetch is stored and reported for review.
+#: Evidence: seed/pages/README.md ("Third harvest": how each live URL serves its prices) and manifest.csv.
+LIVE_FORMS: dict[str, tuple[str, str]] = {
+    "anthropic_pricing": ("html (server-rendered tables)", "anthropic/2026-04-26_platform-claude-docs-pricing.html"),
+    "openai_pricing": ("html (static tables; a .md export also exists, not captured)",
+                       "openai/2026-04-27_developers-openai-api-docs-pricing.html"),
+    "google_gemini_pricing": ("html (static tables)", "gemini/2026-04-27_ai-google-dev-gemini-api-pricing.html"),
+    "deepseek_pricing": ("html (static table; the zh-cn page's html is not captured)",
+                         "deepseek/undated-cd6cb74b_api-docs-quick-start-pricing.html"),
+    "openrouter_models_api": ("json (public models API)", "openrouter/2026-08-19_api-v1-models.json"),
+    "moonshot_pricing_cn": ("html (captures are crawler Markdown only)", ""),
+    "minimax_pricing_intl": ("markdown (provider Markdown of the docs page)",
+                             "minimax/2025-12-20_pricing-pay-as-you-go_en.md"),
+    "minimax_pricing_cn": ("markdown (provider Markdown of the docs page)",
+                           "minimax/2025-12-20_pricing-pay-as-you-go_zh-cn.md"),
+    "cohere_pricing": ("html (prices in the Next.js flight payload; captures are crawler Markdown only)", ""),
+    "perplexity_pricing": ("markdown (Mintlify .md export; captures are crawler Markdown only)", ""),
+    "zai_pricing": ("html (Mintlify; the capture is re-serialised html, not the wire bytes)", ""),
+    "alibaba_model_studio_pricing": ("html (captures are crawler Markdown only)", ""),
+    "volcengine_ark_pricing": ("json (the docs page's document data)",
+                               "volcengine/2025-12-13_volcengine-docs-82379-1544106_doc-json.txt"),
+    "zhipu_model_pages": ("markdown (the docs page's .md export)",
+                          "zhipu/2025-12-20_docs-bigmodel-guide-models-text-glm-4.md"),
+    "baidu_qianfan_pricing": ("html (the capture is a text rendering)", ""),
+    "litellm_price_map": ("json (the price map file)", "seed/litellm_price_history/model_prices_latest.json"),
+}
+for _name, (_form, _proof) in LIVE_FORMS.items():
+    if _name in SOURCES and not SOURCES[_name].live_form:  # a module's own declaration wins
+        SOURCES[_name].live_form, SOURCES[_name].live_proof = _form, _proof
+
+
+#: pages that show their prices only after a browser runs their scripts (nothing in the HTML, no embedded data, no
+#: .md export): listed, not scraped blind. URL -> why, and where the seller's prices are read instead.
+NEEDS_BROWSER: dict[str, str] = {
+    "https://bigmodel.cn/pricing": "rendered client-side (no prices in the HTML); Zhipu's prices are read from the "
+    "docs.bigmodel.cn model pages' .md export (zhipu_model_pages)",
+}
+
+
+def live_form_unproven(source: Source) -> bool:
+    """True when no bundled capture of the form the source's live URL serves proves its parser."""
+    return not source.live_proof
+
 
 def parse_file(source: str, path: str, url: str) -> ParsedPage:
     """``SOURCES[source].read`` (prices and findings, no offers) of the file at ``path`` fetched from ``url``: what
@@ -73,4 +118,5 @@ def norm_url(url: str) -> str:
     return f"{p.hostname}{path}"
 
 
-__all__ = ["SOURCES", "Source", "ParsedPrice", "ParseError", "source_for_url", "norm_url"]
+__all__ = ["SOURCES", "LIVE_FORMS", "NEEDS_BROWSER", "Source", "ParsedPrice", "ParseError", "source_for_url", "norm_url",
+           "live_form_unproven"]

@@ -1,4 +1,26 @@
-"""xAI API pricing page (https://docs.x.ai/developers/pricing, provider Markdown) -> prices.
+"""xAI API prices -> prices: the pricing page's Markdown, and the models page (its HTML and crawler Markdown).
+
+Three document forms, chosen by what the document is (:func:`parse`):
+
+- **models page HTML** (https://docs.x.ai/docs/models, ``curl`` capture 2026-07-27; the live form): the page
+  embeds the public model list as JSON (``globalThis.__XAI_PUBLIC_MODELS__={"clusterConfigs":[…]}``) and shows
+  static cards (``Input  $2.00 / 1M tokens``). Prices are read from the JSON (:func:`_models_json`), whose integer
+  strings are USD cents per 100M units (``promptTextTokenPrice "20000"`` = $2.00 per 1M tokens, ``imagePrice
+  "200000000"`` = $0.02 per image), exact by Decimal scaling (:data:`JSON_SCALE`). The cards are the witness:
+  every card price must equal its JSON price (the model card's Input/Output for its model; the Voice and Imagine
+  cards' prices, converted to the card's unit and rounded to its decimals, one of the list's prices of that
+  unit). A card that disagrees stops the page (:class:`ParseError`: then the scale or the list cannot be
+  trusted); a price field the reader does not know is a :class:`~pipelines.sources.base.Finding`. The same model
+  in several clusters (``us-east-1``, ``eu-west-1``…) must have one price (else a finding and no row); the
+  batch discount (``batchDiscountPercent``) is a multiplier, not emitted.
+- **models page crawler Markdown** (2025-11 Puppeteer, 2025-12 Playwright renders): the "Model Pricing" table,
+  flattened: ``| grok-3 | … | $3.00$15.00 |`` (a pipe table) or one cell per line (``grok-3`` … ``$3.00$15.00``).
+  Under "Language models / Per million tokens" the two amounts are input and output per 1M tokens; under "Image
+  generation models / Per image output" one amount per image (:func:`_models_markdown`). Tool and search prices
+  of these captures are reported as findings (not read).
+- **pricing page Markdown** (https://docs.x.ai/developers/pricing), described below.
+
+xAI API pricing page (https://docs.x.ai/developers/pricing, provider Markdown) -> prices.
 
 Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (``<br />`` inside a cell is kept as a line break,
 see :func:`parse`). Tables -> prices, recognised by header:
@@ -31,11 +53,14 @@ table (Cursor / Grok Build only, "not available on the public xAI API") and the 
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
-from pipelines.sources.extract import Table, markdown_tables
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from bs4 import BeautifulSoup
+
+from pipelines.sources.reader import Table, is_absent, markdown_tables
+from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
 
 PROVIDER = "xai"
 TOKEN_UNIT = "per 1M tokens"
@@ -95,9 +120,17 @@ _US_START = re.compile(r"^For `[^`]+` this is")
 _BR = "\u241e"  # stands for <br> inside a cell (markdown_tables collapses "\n" into a space)
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Prices on xAI's pricing page (its Markdown form)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Prices on xAI's models page (HTML with its embedded list, or crawler Markdown) or pricing page (Markdown)."""
     text = body.decode("utf-8", errors="replace")
+    if _JSON_MARK in text:
+        return _models_html(text, url)
+    if _MODELS_MD.search(text):
+        return _models_markdown(text, url)
+    return ParsedPage(prices=_pricing_page(text, url))
+
+
+def _pricing_page(text: str, url: str) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     for t in markdown_tables(re.sub(r"<br\s*/?>", f" {_BR} ", text)):
         out += _interpret(t, url)
@@ -276,7 +309,7 @@ def _us_region(text: str, url: str) -> list[ParsedPrice]:
 
 def _plain_money(cell: str, url: str, where: str) -> Decimal | None:
     s = clean_text(cell.replace(_BR, " "))
-    if s.lower() in ("", "-", "—", "–", "n/a"):
+    if is_absent(s):
         return None
     if s.lower() == "free":
         return Decimal(0)
@@ -304,13 +337,276 @@ def _price(
     )
 
 
+
+# ---------------------------------------------------------------- models page: embedded JSON list + cards (HTML)
+
+_JSON_MARK = "globalThis.__XAI_PUBLIC_MODELS__="
+#: the list's integer prices are USD cents per 100M units: USD per unit = value / 10**10 (exact in Decimal).
+JSON_SCALE = Decimal(10) ** 10
+#: language-model fields -> (kind, long-context tier?); per 1M tokens.
+LANGUAGE_FIELDS: dict[str, tuple[str, bool]] = {
+    "promptTextTokenPrice": ("input", False),
+    "promptTextTokenPriceLongContext": ("input", True),
+    "cachedPromptTokenPrice": ("cache_read", False),
+    "cachedPromptTokenPriceLongContext": ("cache_read", True),
+    "completionTextTokenPrice": ("output", False),
+    "completionTokenPriceLongContext": ("output", True),
+    "promptImageTokenPrice": ("input_image", False),
+}
+#: per-unit fields (image/video models, audio endpoints' ``pricing``) -> (kind, unit, units per JSON unit, conditions).
+UNIT_FIELDS: dict[str, tuple[str, str, int, str | None]] = {
+    "pricePerInputImage": ("image_input", "per image", 1, None),
+    "pricePerInputVideoSecond": ("video_input", "per second", 1, None),
+    "perCharacter": ("speech_output", "per 1M characters", 10**6, None),
+    "perAudioSecond": ("audio_transcription", "per second", 1, "api=batch"),
+    "perAudioSecondStreaming": ("audio_transcription", "per second", 1, "api=streaming"),
+    "realtimeAudioSecondPrice": ("speech_to_speech", "per second", 1, None),
+    "pstnMinutePrice": ("phone_call", "per minute", 1, None),
+}
+#: ``resolutionPricing`` entries: price field -> (kind, unit).
+RESOLUTION_FIELDS = {"pricePerImage": ("image_output", "per image"), "pricePerSecond": ("video_output", "per second")}
+#: card unit (after "/ ") -> (JSON unit, factor to the card's unit, kinds it may be); ``None`` kinds: the model's own.
+CARD_UNITS: dict[str, tuple[str, int, frozenset[str] | None]] = {
+    "1m tokens": ("per 1M tokens", 1, None),
+    "hour": ("per second", 3600, frozenset({"audio_transcription", "speech_to_speech"})),
+    "1m chars": ("per 1M characters", 1, frozenset({"speech_output"})),
+    "image": ("per image", 1, frozenset({"image_output"})),
+    "sec": ("per second", 1, frozenset({"video_output"})),
+}
+_CARD_KINDS = {"input": "input", "output": "output"}
+_CARD_ACTIONS = re.compile(r"^\s*(View model|Try in playground|Read docs)\s*$")
+_XAI_ID = re.compile(r"^grok-[a-z0-9][a-z0-9._-]*$")
+_CARD_PRICE = re.compile(r"^\$\s*(?P<num>\d[\d,]*(?:\.(?P<dec>\d+))?)\s*/\s*(?P<unit>.+)$")
+
+
+def _is_price_key(k: str) -> bool:
+    return "price" in k.lower() or bool(re.match(r"^per[A-Z]", k))
+
+
+def _json_amount(v: object) -> Decimal | None:
+    s = str(v)
+    return Decimal(s) if isinstance(v, (str, int)) and not isinstance(v, bool) and s.isdigit() else None
+
+
+def _models_html(text: str, url: str) -> ParsedPage:
+    prices, findings = _models_json(text, url)
+    findings += _check_cards(text, prices, url)
+    return ParsedPage(prices=prices, findings=findings)
+
+
+def _models_json(text: str, url: str) -> tuple[list[ParsedPrice], list[Finding]]:
+    """Prices of the embedded ``__XAI_PUBLIC_MODELS__`` list (one row per model, kind, tier and condition)."""
+    start = text.index(_JSON_MARK) + len(_JSON_MARK)
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text, start)
+    except ValueError as exc:
+        raise ParseError(f"embedded model list is not JSON ({exc})", url=url, where="__XAI_PUBLIC_MODELS__") from exc
+    clusters = data.get("clusterConfigs") if isinstance(data, dict) else None
+    if not isinstance(clusters, list):
+        raise ParseError("embedded model list without clusterConfigs", url=url, where="__XAI_PUBLIC_MODELS__")
+    findings: list[Finding] = []
+    seen: dict[tuple, ParsedPrice] = {}
+    clashes: set[tuple] = set()
+
+    def add(q: ParsedPrice) -> None:
+        key = (q.model, q.price_kind, q.unit, q.tier_min_tokens, q.conditions)
+        if key in seen and seen[key].amount != q.amount:
+            clashes.add(key)
+            findings.append(Finding("unreadable_cell", q.where, f"{q.amount} differs from {seen[key].where}"))
+        seen.setdefault(key, q)
+
+    for cluster in clusters:
+        cname = cluster.get("clusterName", "?") if isinstance(cluster, dict) else "?"
+        for group, models in (cluster.items() if isinstance(cluster, dict) else ()):
+            if not isinstance(models, list):
+                continue
+            for m in models:
+                name = m.get("name") if isinstance(m, dict) else None
+                where0 = f"__XAI_PUBLIC_MODELS__ cluster {cname!r} {group} {name!r}"
+                if not isinstance(name, str) or not _XAI_ID.match(name):
+                    findings.append(Finding("unknown_row", where0, str(name)))
+                    continue
+                fields = {k: v for k, v in m.items() if k != "endpoints"}
+                for ep in m.get("endpoints") or []:
+                    fields.update((ep.get("pricing") or {}) if isinstance(ep, dict) else {})
+                res_amounts = set()
+                for r in fields.get("resolutionPricing") or []:
+                    for k, (kind, unit) in RESOLUTION_FIELDS.items():
+                        if k not in r:
+                            continue
+                        where = f"{where0} resolutionPricing {r.get('resolution')!r} field {k!r}"
+                        amount = _json_amount(r[k])
+                        res = str(r.get("resolution", "")).rsplit("_", 1)[-1].lower()
+                        if amount is None or not res:
+                            findings.append(Finding("unreadable_cell", where, str(r)))
+                            continue
+                        res_amounts.add(amount)
+                        add(_price(name, name, kind, amount / JSON_SCALE, unit, where, conditions=f"resolution={res}"))
+                for k, v in fields.items():
+                    if not _is_price_key(k) or k == "resolutionPricing":
+                        continue
+                    where = f"{where0} field {k!r}"
+                    amount = _json_amount(v)
+                    if amount is None:
+                        findings.append(Finding("unreadable_cell", where, str(v)))
+                    elif k in LANGUAGE_FIELDS:
+                        kind, long = LANGUAGE_FIELDS[k]
+                        tier = 0
+                        if long:
+                            thr = str(m.get("longContextThreshold", ""))
+                            if not thr.isdigit():
+                                findings.append(Finding("unreadable_cell", f"{where0} field 'longContextThreshold'", thr))
+                                continue
+                            tier = int(thr)
+                        add(_price(name, name, kind, amount * 10**6 / JSON_SCALE, TOKEN_UNIT, where, tier=tier))
+                    elif k in UNIT_FIELDS:
+                        kind, unit, factor, cond = UNIT_FIELDS[k]
+                        add(_price(name, name, kind, amount * factor / JSON_SCALE, unit, where, conditions=cond))
+                    elif k == "imagePrice" and res_amounts:
+                        if amount not in res_amounts:  # the default image price is one of the resolution prices
+                            findings.append(Finding("unreadable_cell", where, f"{v} is none of the resolution prices"))
+                    elif k == "imagePrice":
+                        add(_price(name, name, "image_output", amount / JSON_SCALE, "per image", where))
+                    else:
+                        findings.append(Finding("unknown_column", where, f"{k}={v}"))
+    prices = [_normal(q) for key, q in seen.items() if key not in clashes]
+    if not prices:
+        raise ParseError("no prices in the embedded model list", url=url, where="__XAI_PUBLIC_MODELS__")
+    return prices, findings
+
+
+def _normal(q: ParsedPrice) -> ParsedPrice:
+    """The amount without trailing zeros of the scaling (``2.0000`` -> ``2``): the same number, as written."""
+    n = q.amount.normalize()
+    return q if n == q.amount and str(n) == str(q.amount) else ParsedPrice(**{**q.__dict__, "amount": Decimal(f"{n:f}")})
+
+
+def _check_cards(text: str, prices: list[ParsedPrice], url: str) -> list[Finding]:
+    """The static cards must agree with the embedded list (see the module docstring); returns findings."""
+    soup = BeautifulSoup(text, "lxml")
+    findings: list[Finding] = []
+    checked = 0
+    for row in soup.find_all("div"):
+        spans = row.find_all("span", recursive=False)
+        if len(spans) != 2 or "$" not in spans[1].get_text():
+            continue
+        label, value = clean_text(spans[0].get_text(" ")), clean_text(spans[1].get_text(" "))
+        card = row  # the card: the smallest ancestor holding one of the card's action links
+        while card.parent is not None and not card.find("a", string=_CARD_ACTIONS):
+            card = card.parent
+        link = card.find("a", href=re.compile(r"^/developers/models/"))
+        model = link["href"].rsplit("/", 1)[-1] if link else None
+        where = f"card {model or 'without model'} label {label!r}"
+        m = _CARD_PRICE.match(value)
+        spec = CARD_UNITS.get(clean_text(m.group("unit")).lower()) if m else None
+        if m is None or spec is None:
+            findings.append(Finding("unreadable_cell", where, value))
+            continue
+        shown = Decimal(m.group("num").replace(",", ""))
+        unit, factor, kinds = spec
+        if kinds is None:
+            kind = _CARD_KINDS.get(label.lower())
+            if model is None or kind is None:
+                findings.append(Finding("unknown_column", where, f"{label}: {value}"))
+                continue
+            ok = any(q.model == model and q.price_kind == kind and q.unit == unit and q.tier_min_tokens == 0
+                     and q.amount == shown for q in prices)
+        else:
+            quantum = Decimal(1).scaleb(-len(m.group("dec") or ""))
+            ok = any(q.unit == unit and q.price_kind in kinds and (q.amount * factor).quantize(quantum) == shown
+                     for q in prices)
+        if not ok:
+            raise ParseError(f"card price {value!r} ({label}) disagrees with the embedded model list", url=url, where=where)
+        checked += 1
+    if not checked:
+        findings.append(Finding("unknown_section", "model cards", "no price card found to check the embedded list"))
+    return findings
+
+
+# ---------------------------------------------------------------- models page: crawler Markdown
+
+_MODELS_MD = re.compile(r"^[\s|]*Language models[\s|]*(?:Per million tokens[\s|]*)?$", re.M | re.I)
+_AMOUNTS = re.compile(r"^(?:\$\d[\d,]*(?:\.\d+)?)+$")
+_GROUPS = {"language models": "language", "image generation models": "image"}
+_SECTION = re.compile(r"^#{2,3}\s+(.*)$")
+
+
+def _models_markdown(text: str, url: str) -> ParsedPage:
+    """The "Model Pricing" table of a crawler rendering (pipe table or one cell per line)."""
+    findings: list[Finding] = []
+    seen: dict[tuple, ParsedPrice] = {}
+    group = None
+    model = None
+    section = ""
+    for n, line in enumerate(text.splitlines(), start=1):
+        h = _SECTION.match(line.strip())
+        if h:
+            section = clean_text(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", h.group(1)))
+            group = model = None
+            if section.lower() != "model pricing" and "$" in _section_body(text, n):
+                findings.append(Finding("unknown_section", f"line {n} {section!r}", "prices under this heading are not read"))
+            continue
+        cells = [clean_text(c) for c in line.strip().strip("|").split("|")] if "|" in line else [clean_text(line)]
+        for cell in cells:
+            low = cell.lower()
+            if low in _GROUPS:
+                group, model = _GROUPS[low], None
+            elif _XAI_ID.match(cell):
+                model = cell
+            elif group and model and _AMOUNTS.match(cell):
+                where = f"line {n} (Model Pricing, {group}) model {model!r}"
+                amounts = [Decimal(a.replace(",", "")) for a in re.findall(r"\$(\d[\d,]*(?:\.\d+)?)", cell)]
+                if group == "language" and len(amounts) == 2:
+                    rows = [("input", amounts[0], TOKEN_UNIT), ("output", amounts[1], TOKEN_UNIT)]
+                elif group == "image" and len(amounts) == 1:
+                    rows = [("image_output", amounts[0], "per image")]
+                else:
+                    findings.append(Finding("unreadable_cell", where, cell))
+                    continue
+                for kind, amount, unit in rows:
+                    q = _price(model, model, kind, amount, unit, where)
+                    key = (model, kind, unit)
+                    if key in seen and seen[key].amount != amount:
+                        raise ParseError(f"{model} {kind} is {amount} here and {seen[key].amount} at {seen[key].where}",
+                                         url=url, where=where)
+                    seen.setdefault(key, q)
+                model = None
+    if not seen:
+        raise ParseError("no prices found in the Model Pricing table", url=url)
+    return ParsedPage(prices=list(seen.values()), findings=findings)
+
+
+def _section_body(text: str, heading_line: int) -> str:
+    lines = text.splitlines()[heading_line:]
+    end = next((i for i, x in enumerate(lines) if _SECTION.match(x.strip())), len(lines))
+    return "\n".join(lines[:end])
+
 SOURCE = Source(
     name="xai_pricing",
     provider=PROVIDER,
-    urls=("https://docs.x.ai/developers/pricing",),
+    urls=("https://docs.x.ai/developers/pricing.md",),
     fmt="markdown",
     parse=parse,
     hosts=("docs.x.ai",),
     description="xAI API pricing: Grok text models (input, cached input, output per 1M tokens, < / ≥ 200k prompt "
     "tiers, US regional prices where spelled out), Imagine image/video, voice, tool calls, file storage. USD.",
+    live_form="markdown (the docs page's .md export)",
+    live_proof="xai/undated-7dbcc719_docs-x-ai-developers-pricing.md",
 )
+
+SOURCE_MODELS = Source(
+    name="xai_models",
+    provider=PROVIDER,
+    urls=("https://docs.x.ai/docs/models",),
+    fmt="html",
+    parse=parse,
+    hosts=("docs.x.ai",),
+    description="xAI models page: every public model's prices from the JSON list the page embeds "
+    "(__XAI_PUBLIC_MODELS__: input, cached input, output, image input per 1M tokens with the long-context tier; "
+    "image/video generation, speech and transcription per unit), checked against the page's static cards. "
+    "Older crawler renderings give the Model Pricing table (input/output per 1M tokens, image per image). USD.",
+    live_form="html (embedded JSON model list, checked against the static cards)",
+    live_proof="xai/2026-07-27_docs-models.html",
+)
+
+SOURCES = (SOURCE, SOURCE_MODELS)

@@ -1,6 +1,6 @@
 """Z.ai (Zhipu, international) pricing page (https://docs.z.ai/guides/overview/pricing) -> prices.
 
-Document -> tables: :func:`pipelines.sources.extract.html_tables` on the Mintlify HTML (a re-serialised capture; the
+Document -> tables: :func:`pipelines.sources.reader.html_tables` on the Mintlify HTML (a re-serialised capture; the
 table markup is intact). Each section is an ``<h3>`` (Text Models, Vision Models, Built-in Tools, Image / Video
 Generation Models, Audio Models, Agents), then a line ``Prices per 1M tokens.`` / ``per image.`` / ``per video.``
 (read as the section's unit for bare ``$1.4`` cells), then the table. The page's meta description says "All prices
@@ -31,8 +31,8 @@ from decimal import Decimal
 
 from bs4 import NavigableString, Tag
 
-from pipelines.sources.extract import Table, html_tables
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Table, html_tables, is_absent
 
 PROVIDER = "zai"
 TOKEN_UNIT = "per 1M tokens"
@@ -52,7 +52,6 @@ MODEL_ID_ALIASES: dict[str, str] = {
 
 _TOKEN_COLS = {"input": "input", "cached input": "cache_read", "output": "output"}
 _SKIPPED_COLS = {"cached input storage"}
-_ABSENT = {"", "-", "—", "–", "\\", "/", "n/a", "not available"}
 _PROMO = re.compile(r"^limited[- ]time free$", re.I)
 _ID_RULE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _CELL = re.compile(
@@ -143,14 +142,14 @@ def _interpret(t: Table, section_unit: str | None, url: str) -> list[ParsedPrice
 
 def _check_storage(cell: str, url: str, where: str) -> None:
     s = clean_text(cell)
-    if s.lower() in _ABSENT or s.lower() == "free" or _PROMO.match(s):
+    if is_absent(s) or s.lower() == "free" or _PROMO.match(s):
         return
     raise ParseError(f"cached-input storage price {cell!r}: unit not stated on the page", url=url, where=where)
 
 
 def _read(cell: str, url: str, where: str) -> tuple[Decimal, str | None] | None:
     s = clean_text(cell)
-    if s.lower() in _ABSENT or _PROMO.match(s):
+    if is_absent(s) or _PROMO.match(s):
         return None
     if s.lower() == "free":
         return Decimal(0), None

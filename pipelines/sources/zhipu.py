@@ -27,17 +27,14 @@ import re
 from decimal import Decimal
 
 from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.reader import CellError, is_absent, read_price
 
 PROVIDER = "zhipu"
 
 _TAB = re.compile(r'<Tab\s+title="(?P<title>[^"]*)"\s*>(?P<body>.*?)</Tab>', re.S)
 # the opening tag of a card holds JSX (icon={<svg … />}) and ends its line; the card text follows on the next lines.
 _CARD = re.compile(r'<Card\s+title="(?P<title>[^"]*)"[^\n]*\n(?P<body>.*?)</Card>', re.S)
-_PRICE = re.compile(
-    r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<cur>元|¥)\s*/\s*(?P<unit>百万|千)\s*tokens?$", re.I
-)
 _ID_TITLE = re.compile(r"^GLM-[A-Za-z0-9][A-Za-z0-9.\-]*$")
-_UNITS = {"百万": "per 1M tokens", "千": "per 1K tokens"}
 SAME = "same price for input and output"
 
 
@@ -83,16 +80,19 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
 
 
 def _read_price(cell: str, positioning: str, url: str, where: str) -> tuple[Decimal | None, str, str | None]:
-    if cell in ("/", "-", "—", ""):
+    if is_absent(cell):
         if "免费" in clean_text(positioning):
             return Decimal(0), "per 1M tokens", f"free model (定位 card: {clean_text(positioning)!r}; price card {cell!r})"
         return None, "", None
     if cell.startswith("免费"):
         return Decimal(0), "per 1M tokens", "free (价格 card: 免费)"
-    m = _PRICE.match(cell)
-    if not m:
+    try:  # "5 元 / 百万 Tokens", "0.5 元 / 千 tokens": the shared cell reader, nothing else in the card
+        c = read_price(cell)
+    except CellError:
+        c = None
+    if c is None or c.currency != "CNY" or c.unit is None or c.note is not None:
         raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
-    return Decimal(m.group("num")), _UNITS[m.group("unit")], SAME
+    return c.amount, c.unit, SAME
 
 
 SOURCE = Source(

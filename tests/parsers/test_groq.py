@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.sources.registry import source_for_url
 from pipelines.sources import groq
 from pipelines.sources.base import ParseError
 from tests.helpers import find_price, price
@@ -20,17 +21,18 @@ MD_URL = "https://console.groq.com/docs/models"
 
 @pytest.fixture(scope="module")
 def wow():
-    return groq.parse(WOW.read_bytes(), WOW_URL)
+    return groq.SOURCE.read(WOW.read_bytes(), WOW_URL).prices
 
 
 @pytest.fixture(scope="module")
 def md():
-    return groq.parse(MD.read_bytes(), MD_URL)
+    return groq.SOURCE.read(MD.read_bytes(), MD_URL).prices
 
 
 def test_source():
     s = groq.SOURCE
-    assert s.urls == (MD_URL,) and WOW_URL in s.archive_urls
+    # the live URL is the docs page's .md export, the form of the Markdown capture (MD_URL, its page address)
+    assert s.urls == (MD_URL + ".md",) and WOW_URL in s.archive_urls and source_for_url(MD_URL) is s
     assert set(s.hosts) == {"console.groq.com", "wow.groq.com"} and s.parse is groq.parse
 
 
@@ -122,7 +124,7 @@ def test_html_layout_same_interpreter():
     <span>llama-3.1-8b-instant</span></td><td>560</td><td>$0.05 input$0.08 output</td></tr>
     <tr><td><a href="/docs/model/whisper-large-v3">Whisper</a>whisper-large-v3</td><td>-</td>
     <td>$0.111 per hour</td></tr></tbody></table></body></html>"""
-    q = groq.parse(html, MD_URL)
+    q = groq.SOURCE.read(html, MD_URL).prices
     assert price(q, "llama-3.1-8b-instant", "output") == Decimal("0.08")
     assert find_price(q, "llama-3.1-8b-instant", "input").model_name == "Llama 3.1 8B"
     assert price(q, "whisper-large-v3", "audio_transcription") == Decimal("0.111")
@@ -131,3 +133,54 @@ def test_html_layout_same_interpreter():
 def test_page_without_prices_raises():
     with pytest.raises(ParseError, match="no prices found"):
         groq.parse(b"# Supported Models\n\nNothing here.\n", MD_URL)
+
+
+# ---------------------------------------------------------------- crawler rendering, one cell per line (2025-11-03)
+
+KULL = PAGES / "2025-11-03_docs-models_kull-puppeteer.md"
+
+
+def test_one_cell_per_line_rendering():
+    """Before: 'no prices found' (no pipe table). Now the three models tables are read line by line."""
+    page = groq.SOURCE.read(KULL.read_bytes(), MD_URL)
+    q = page.prices
+    assert price(q, "llama-3.1-8b-instant", "input") == Decimal("0.05")
+    assert price(q, "llama-3.1-8b-instant", "output") == Decimal("0.08")
+    assert price(q, "llama-3.3-70b-versatile", "output") == Decimal("0.79")
+    assert price(q, "openai/gpt-oss-120b", "input") == Decimal("0.15")
+    assert price(q, "openai/gpt-oss-20b", "input") == Decimal("0.075")
+    assert price(q, "moonshotai/kimi-k2-instruct-0905", "output") == Decimal("3.00")
+    assert price(q, "qwen/qwen3-32b", "input") == Decimal("0.29")
+    whisper = find_price(q, "whisper-large-v3", "audio_transcription")
+    assert whisper.amount == Decimal("0.111") and whisper.unit == "per hour"
+    tts = find_price(q, "playai-tts", "speech_output")
+    assert tts.amount == Decimal("50.00") and tts.unit == "per 1M characters"
+    assert find_price(q, "meta-llama/llama-guard-4-12b", "input").model_name == "Llama Guard 4 12B"
+    assert len(q) == 28 and len({x.model for x in q}) == 16
+    assert {x.where.split(" row")[0] for x in q} == {"table 0 ('Production Models')", "table 2 ('Preview Models')"}
+    assert page.findings == []
+
+
+def test_md_live_form_survives_new_column_new_model_renamed_section(md):
+    """The live form (.md export): one unknown column, one new model, one renamed section; the rest unchanged."""
+    lines = MD.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        if line.startswith("| MODEL ID"):
+            line = line.rstrip() + " CACHED INPUT |"
+        elif line.startswith("| ---") or line.startswith("|---") or line.startswith("| :-"):
+            line = line.rstrip() + " --- |"
+        elif line.startswith("| [") and "](/docs/model/" in line:
+            line = line.rstrip() + " $0.01 |"
+        out.append(line)
+        if "llama-3.3-70b-versatile" in line and line.startswith("| ["):
+            out.append("| [Llama 5 8B](/docs/model/llama-5-8b)llama-5-8b | 900 | $0.07 input$0.09 output | - | 131,072 "
+                       "| 8,192 | - | $0.01 |")
+    edited = "\n".join(out).replace("## [Production Models](#production-models)", "## [Models in Production](#p)")
+    assert edited.count("CACHED INPUT") == 3 and "Production Models" not in edited
+    after = groq.SOURCE.read(edited.encode(), MD_URL)
+    key = lambda x: (x.model, x.price_kind, x.unit, x.amount)  # noqa: E731
+    assert {key(x) for x in md} < {key(x) for x in after.prices}
+    assert {key(x) for x in after.prices} - {key(x) for x in md} == {
+        ("llama-5-8b", "input", "per 1M tokens", Decimal("0.07")), ("llama-5-8b", "output", "per 1M tokens", Decimal("0.09"))}
+    assert [(f.kind, f.text) for f in after.findings] == [("unknown_column", "CACHED INPUT")] * 3

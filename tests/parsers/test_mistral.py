@@ -1,4 +1,4 @@
-"""Mistral pricing parser against the bundled 2024 text capture (seed/pages/mistral)."""
+"""Mistral pricing parser against the bundled 2024 text capture and the 2026-07-27 live page (seed/pages/mistral)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources import mistral
+from pipelines.sources.registry import source_for_url
 from pipelines.sources.base import ParseError
-from tests.helpers import price
+from tests.helpers import find_price, price
 
 PAGE = Path(__file__).parents[2] / "seed" / "pages" / "mistral" / "2024-04-01_docs-mistral-platform-pricing_text.txt"
 URL = "https://docs.mistral.ai/platform/pricing/"
@@ -21,7 +22,7 @@ def in_currency(quotes, currency):
 
 @pytest.fixture(scope="module")
 def quotes():
-    return mistral.parse(PAGE.read_bytes(), URL)
+    return mistral.SOURCE.read(PAGE.read_bytes(), URL).prices
 
 
 def test_source():
@@ -103,7 +104,7 @@ def test_markdown_layout_same_interpreter():
         "| --- | --- | --- | --- | --- | --- |\n"
         "| Mistral Small | mistral-small-latest | 2$ / 1M tokens | 6$ / 1M tokens | 1.85€ / 1M tokens | - |\n"
     )
-    q = mistral.parse(md.encode(), URL)
+    q = mistral.SOURCE.read(md.encode(), URL).prices
     assert len(q) == 3  # "-" is no row
     assert price(in_currency(q, "EUR"), "mistral-small-latest", "input") == Decimal("1.85")
 
@@ -111,3 +112,116 @@ def test_markdown_layout_same_interpreter():
 def test_page_without_prices_raises():
     with pytest.raises(ParseError, match="no prices found"):
         mistral.parse(b"PRICING AND RATE LIMITS\n\nContact us.\n", URL)
+
+
+# ---------------------------------------------------------------- the live page: mistral.ai/pricing/api cards (2026-07-27)
+
+LIVE = PAGE.parent / "2026-07-27_mistral-pricing-api.html"
+LIVE_URL = "https://mistral.ai/pricing/api"
+
+
+@pytest.fixture(scope="module")
+def live():
+    return mistral.SOURCE.read(LIVE.read_bytes(), LIVE_URL)
+
+
+def test_live_url_and_form():
+    assert mistral.SOURCE.urls == (LIVE_URL,)
+    assert mistral.SOURCE.live_proof == "mistral/2026-07-27_mistral-pricing-api.html"
+    assert source_for_url(LIVE_URL) is mistral.SOURCE
+
+
+def test_live_cards_usd_and_eur(live):
+    usd, eur = in_currency(live.prices, "USD"), in_currency(live.prices, "EUR")
+    assert price(usd, "mistral-medium-latest", "input") == Decimal("1.5")
+    assert price(eur, "mistral-medium-latest", "input") == Decimal("1.25")
+    assert price(usd, "mistral-medium-latest", "output") == Decimal("7.5")
+    assert price(eur, "mistral-medium-latest", "output") == Decimal("6.4")
+    assert price(usd, "mistral-small-latest", "input") == Decimal("0.15")
+    assert price(eur, "mistral-small-latest", "output") == Decimal("0.5")
+    assert price(usd, "mistral-large-latest", "output") == Decimal("1.5")
+    assert price(eur, "codestral-latest", "output") == Decimal("0.79")
+    assert price(usd, "devstral-medium-latest", "output") == Decimal("2")
+    assert price(eur, "magistral-small-latest", "output") == Decimal("1.31")
+    assert price(usd, "open-mixtral-8x22b", "output") == Decimal("6")
+    assert price(usd, "mistral-embed", "input") == Decimal("0.1")
+    assert not [q for q in live.prices if q.model == "mistral-embed" and q.price_kind == "output"]
+    q = find_price(usd, "mistral-small-latest", "input")
+    assert q.model_name == "Mistral Small 4" and q.unit == "per 1M tokens" and q.where == (
+        "card 5 'Mistral Small 4' label 'Input (/M tokens)'")
+
+
+def test_live_non_token_prices(live):
+    rows = {(q.model, q.price_kind, q.unit, q.currency): q.amount for q in live.prices if q.unit != "per 1M tokens"}
+    assert rows[("mistral-ocr-4-0", "ocr", "per 1K pages", "USD")] == Decimal("4")
+    assert rows[("mistral-ocr-4-0", "document_ai", "per 1K pages", "EUR")] == Decimal("4.38")
+    assert rows[("voxtral-mini-tts-latest", "speech_output", "per 1K characters", "USD")] == Decimal("0.016")
+    assert rows[("voxtral-mini-latest", "audio_input", "per minute", "USD")] == Decimal("0.003")
+    assert rows[("voxtral-small-latest", "audio_input", "per minute", "EUR")] == Decimal("0.0035")
+    assert price(in_currency(live.prices, "USD"), "voxtral-small-latest", "input") == Decimal("0.1")
+
+
+def test_live_counts_and_no_multiplier_prices(live):
+    assert len({q.model for q in live.prices}) == 22 and len(live.prices) == 78
+    assert {q.currency for q in live.prices} == {"USD", "EUR"}
+    # "Batch -50%" and "Cached input -90%" are toggles applied by the page's script: no price is written for them
+    assert {q.service_tier for q in live.prices} == {"standard"}
+    assert not [q for q in live.prices if q.price_kind.startswith("cache")]
+    # featured cards repeat catalogue cards: one row per key
+    keys = [(q.model, q.price_kind, q.unit, q.currency) for q in live.prices]
+    assert len(keys) == len(set(keys))
+
+
+def test_live_page_loads_what_it_understands_and_reports_the_rest(live):
+    """Before: no reader for cards ('no prices found'). Now every card with an API id loads; the rest are findings."""
+    found = {(f.kind, f.where) for f in live.findings}
+    assert ("unreadable_cell", "card 15 'Leanstral'") in found  # "Free" without a price kind: no guessed row
+    assert ("unknown_row", "card 21 'Classifier API model 3B'") in found  # no API model id on the card
+    assert ("unknown_row", "card 29 'Web search'") in found
+    assert len(live.findings) == 9
+    assert not [q for q in live.prices if q.model == "labs-leanstral-2603"]
+
+
+def _card(text: str, model_id: str) -> tuple[int, int]:
+    start = text.rindex("<mistral-block-card-model", 0, text.index(f'data-text="{model_id}"'))
+    return start, text.index("</mistral-block-card-model>", start) + len("</mistral-block-card-model>")
+
+
+def test_live_survives_new_column_new_model_renamed_section(live):
+    real = LIVE.read_text(encoding="utf-8")
+    # one extra unknown column: a "Cache writes" price line added to the Codestral card
+    s, e = _card(real, "codestral-latest")
+    card = real[s:e]
+    out_line = card[card.index('<div class="flex justify-between"><p class="text-body-base relative">Output'):]
+    out_line = out_line[: out_line.index("</mistral-atom-text-price></div>") + len("</mistral-atom-text-price></div>")]
+    extra = out_line.replace("Output (/M tokens)", "Cache writes (/M tokens)")
+    edited = real[:s] + card.replace(out_line, out_line + extra) + real[e:]
+    # one new model: a copy of the Codestral card as "Codestral 3" / codestral-3-latest at $0.5 / $1.5
+    s, e = _card(edited, "codestral-latest")
+    new = (edited[s:e].replace("codestral-latest", "codestral-3-latest").replace(">Codestral<", ">Codestral 3<")
+           .replace("&quot;priceUsd&quot;:0.3,", "&quot;priceUsd&quot;:0.5,").replace(">$0.3<", ">$0.5<"))
+    edited = edited[:e] + new + edited[e:]
+    # one renamed section
+    assert edited.count("Browse our APIs.") == 1
+    edited = edited.replace("Browse our APIs.", "All our models.")
+    after = mistral.SOURCE.read(edited.encode(), LIVE_URL)
+    key = lambda q: (q.model, q.price_kind, q.unit, q.currency, q.amount)  # noqa: E731
+    assert {key(q) for q in live.prices} < {key(q) for q in after.prices}
+    added = {key(q) for q in after.prices} - {key(q) for q in live.prices}
+    assert ("codestral-3-latest", "input", "per 1M tokens", "USD", Decimal("0.5")) in added
+    assert {k[0] for k in added} == {"codestral-3-latest"}
+    unknown = [f for f in after.findings if f.kind == "unknown_column"]
+    assert [(f.where, f.text) for f in unknown] == [
+        ("card 14 'Codestral' label 'Cache writes (/M tokens)'", "Cache writes (/M tokens)"),
+        ("card 15 'Codestral 3' label 'Cache writes (/M tokens)'", "Cache writes (/M tokens)"),
+    ]
+
+
+def test_live_price_text_disagreeing_with_data_is_a_finding():
+    real = LIVE.read_bytes()
+    bad = real.replace(b">$0.9</span>", b">$0.95</span>", 1)  # Codestral output: rendered text no longer the data
+    assert bad != real
+    page = mistral.SOURCE.read(bad, LIVE_URL)
+    assert [(f.kind, f.where) for f in page.findings if f.kind == "unreadable_cell"] == [
+        ("unreadable_cell", "card 14 'Codestral' label 'Output (/M tokens)'"), ("unreadable_cell", "card 15 'Leanstral'")]
+    assert not [q for q in page.prices if q.model == "codestral-latest" and q.price_kind == "output"]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.sources.registry import source_for_url
 from pipelines.sources import perplexity
 from pipelines.sources.base import PRICE_KINDS, ParseError
 from tests.helpers import find_price, price
@@ -19,7 +20,9 @@ def quotes():
 
 
 def test_source():
-    assert perplexity.SOURCE.provider == "perplexity" and perplexity.SOURCE.urls == (URL,)
+    # the live URL is the Mintlify .md export of the page (unproven: the capture is crawler Markdown of the page)
+    assert perplexity.SOURCE.provider == "perplexity" and perplexity.SOURCE.urls == (URL + ".md",)
+    assert source_for_url(URL) is perplexity.SOURCE and not perplexity.SOURCE.live_proof
     assert perplexity.SOURCE.hosts == ("docs.perplexity.ai",)
 
 

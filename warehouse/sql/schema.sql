@@ -101,7 +101,7 @@ CREATE TABLE IF NOT EXISTS staging.parse_runs (
     url              VARCHAR NOT NULL,
     snapshot_sha256  VARCHAR NOT NULL,
     parsed_at        TIMESTAMP NOT NULL,   -- UTC
-    status           VARCHAR NOT NULL,     -- ok | parse_error | drift
+    status           VARCHAR NOT NULL,     -- ok | parse_error | drift | review (unproven live form, see staging)
     n_quotes         INTEGER NOT NULL,
     n_unit_prices    INTEGER NOT NULL,
     n_models         INTEGER NOT NULL,
