@@ -125,7 +125,7 @@ def ecb(httpserver: HTTPServer):
 
 def _parsed(capture):
     file, url = capture
-    return source_for_url(url).parse((PAGES / file).read_bytes(), url)
+    return source_for_url(url).read((PAGES / file).read_bytes(), url).prices
 
 
 def test_bundled_ecb_history_ends_on_the_daily_file_day():
