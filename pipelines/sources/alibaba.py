@@ -647,8 +647,7 @@ SOURCE = Source(
     "third-party models (sold by Alibaba: seller alibaba), CNY per 1M tokens per deployment region "
     "(中国内地/全球/国际/美国/欧盟/金融云: the 2026-02 region tabs, or the 2026-06 服务部署范围 column under access-region "
     "headings), input-length tiers, thinking/non-thinking output, modality prices; image/video/speech per "
-    "image/second/character. Live form: unproven (the live URL serves HTML, which no capture shows yet; the parser "
-    "refuses HTML rather than read it blind).",
+    "image/second/character. The HTML the live URL serves is refused, not read blind (no capture of it yet).",
 )
 
 
