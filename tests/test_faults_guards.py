@@ -24,7 +24,7 @@ DEEPSEEK_URL = "https://api-docs.deepseek.com/quick_start/pricing"
 
 
 def _rows(source: str, file: str, url: str, day: str) -> list[dict]:
-    prices = SOURCES[source].parse((PAGES / file).read_bytes(), url)
+    prices = SOURCES[source].read((PAGES / file).read_bytes(), url).prices
     at = dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
     return quote_rows(prices, source=source, source_url=url, observed_at=at, snapshot_sha256="0" * 64)
 

@@ -20,7 +20,7 @@ URL = "https://api-docs.deepseek.com/quick_start/pricing"
 @pytest.fixture()
 def con():
     """marts.price_history stand-in holding the real quotes of the DeepSeek capture of 2025-12-20."""
-    prices = SOURCES["deepseek_pricing"].parse((PAGES / "deepseek/2025-12-20_quick-start-pricing_en.md").read_bytes(), URL)
+    prices = SOURCES["deepseek_pricing"].read((PAGES / "deepseek/2025-12-20_quick-start-pricing_en.md").read_bytes(), URL).prices
     rows = quote_rows(prices, source="deepseek_pricing", source_url=URL, snapshot_sha256="0" * 64,
                       observed_at=dt.datetime(2025, 12, 20, tzinfo=dt.UTC))
     quotes = pa.Table.from_pylist([{k: r[k] for k in ("provider", "model", "price_kind")}

@@ -118,8 +118,8 @@ def test_raw_snapshots_are_content_addressed(built, wh):
     from pipelines.warehouse import blob_path
 
     rows = wh.execute("SELECT sha256, bytes, capture_file FROM raw.page_snapshots").fetchall()
-    # the 21 dated captures of seed/pages/manifest.csv (the 7 with estimated dates are not replayed)
-    assert len(rows) == 21
+    # the 31 dated captures of seed/pages/manifest.csv (the 8 with estimated dates are not replayed)
+    assert len(rows) == 31
     from tests.conftest import PAGES
 
     for sha, n, capture in rows:

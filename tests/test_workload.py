@@ -258,9 +258,10 @@ def test_readme_worked_examples_equal_the_command(built, monkeypatch, capsys):
             assert _num(m.group(key)) == _num(row[col]), (model, col)
         assert row["discounts"] == row["free quota"] == "0.00" and m.group("cur") == "USD"
     # the hand calculation of example 2 in CNY, and its conversion at the ECB rate it names
-    assert "Total 26,130.5864 元" in SECTION and "1 USD = 7.7922 / 1.1596 = 6.719731 CNY" in SECTION
+    # (the 2026-06-12 capture: 全球 priced like 中国内地, 2.5 元 input; before, 8.807 and a total of 26,130.5864 元)
+    assert "Total 7,038.40 元" in SECTION and "1 USD = 7.7922 / 1.1596 = 6.719731 CNY" in SECTION
     assert got["qwen3-max"]["fx"] == "0.148815 (2026-08-31)"
-    assert (D("26130.5864") * D("1.1596") / D("7.7922")).quantize(D("0.01")) == _num(got["qwen3-max"]["total"])
+    assert (D("7038.40") * D("1.1596") / D("7.7922")).quantize(D("0.01")) == _num(got["qwen3-max"]["total"])
 
 
 def test_cost_command_ranks_and_fails_clearly(built, monkeypatch, capsys):

@@ -216,7 +216,9 @@ def refresh_rates(con, fetch=None) -> list[str]:
         except (FetchError, FxError) as exc:
             notes.append(f"warning: ECB rates not fetched ({exc}); using the stored history")
         else:
-            warehouse.insert_rows(con, "insert_ecb_rates", rows)
+            # published rates are not revised: a day already stored keeps the row (and provenance) of its first fetch
+            stored = {(d, c) for d, c, _ in warehouse.run(con, "ecb_rates").fetchall()}
+            warehouse.insert(con, "raw.ecb_rates", [r for r in rows if (r["rate_date"], r["currency"]) not in stored])
             days = sorted({r["rate_date"] for r in rows})
             notes.append(f"ECB rates fetched: {len(rows)} rates of {days[0]}..{days[-1]} from {rows[0]['source_url']}")
     use_stored_rates(warehouse.run(con, "ecb_rates").fetchall())

@@ -707,6 +707,9 @@ def _table_offers(t: _Table, url: str) -> list:
     scope_col = labels.index(_SCOPE_COL) if _SCOPE_COL in labels else None  # 2026: each row names its region
     quota_col = top[-1].split("\n")[0].startswith("免费额度")
     header_note = " ".join(top[-1].split("\n")[1:]) if quota_col else ""
+    if quota_col and not header_note and "有效期" in top[-1]:
+        # 2026-06: the validity follows the label on the same line ("免费额度(注) 有效期:阿里云百炼开通后90天内")
+        header_note = top[-1][top[-1].index("有效期"):]
     where0 = f"table at line {t.line} ({t.section!r}, {t.region or '?'})"
     out: list = []
     merged: tuple[int, list] | None = None  # (length of the row that set it, its offers' fields) for 各… quotas
@@ -730,7 +733,7 @@ def _table_offers(t: _Table, url: str) -> list:
         above_region = region
         where = f"{where0} line {line} ({model})"
         name = " ".join(lines)
-        if _BATCH_BADGE in lines[1:]:
+        if _BATCH_BADGE.replace(" ", "") in [x.replace(" ", "") for x in lines[1:]]:  # 2026-06: "Batch调用半价"
             out.append(ParsedOffer(
                 provider=PROVIDER, model=model, model_name=name, offer_kind="batch_discount", amount=Decimal(50),
                 currency=None, unit="percent off", region=region, conditions=f"{_BATCH_BADGE}: {BATCH_RULE}",
@@ -810,6 +813,5 @@ SOURCE = Source(
     "third-party models (sold by Alibaba: seller alibaba), CNY per 1M tokens per deployment region "
     "(中国内地/全球/国际/美国/欧盟/金融云: the 2026-02 region tabs, or the 2026-06 服务部署范围 column under access-region "
     "headings), input-length tiers, thinking/non-thinking output, modality prices; image/video/speech per "
-    "image/second/character. Live form: unproven (the live URL serves HTML, which no capture shows yet; the parser "
-    "refuses HTML rather than read it blind).",
+    "image/second/character. The HTML the live URL serves is refused, not read blind (no capture of it yet).",
 )

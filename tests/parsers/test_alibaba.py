@@ -313,3 +313,18 @@ def test_html_copy_is_refused_until_a_capture_proves_it():
     """The live URL serves HTML; no capture of that form exists, so it is not read blind (live form: unproven)."""
     with pytest.raises(ParseError, match="only the Markdown rendering"):
         SOURCE.read(b"<!DOCTYPE html><html><body><table></table></body></html>", URL_PRICING)
+
+
+def test_june_offers_keep_the_90_day_validity():
+    """The 2026-06 quota header writes its validity on the label's line; the quota is the same offer as in 2026-02."""
+    from pipelines.sources.alibaba import parse_offers
+
+    june = [o for o in parse_offers(JUNE.read_bytes(), URL_PRICING) if o.offer_kind == "free_quota"]
+    feb = [o for o in parse_offers(PRICING.read_bytes(), URL_PRICING) if o.offer_kind == "free_quota"]
+    pick = lambda offers: [(o.quantity, o.quantity_unit, o.valid_days, o.conditions) for o in offers  # noqa: E731
+                           if (o.model, o.region) == ("qwen3-max", "cn-mainland")]
+    assert pick(june) == pick(feb) == [(Decimal("1000000"), "tokens", 90, "有效期:阿里云百炼开通后90天内")]
+    assert len(june) == 319 and sum(o.valid_days == 90 for o in june) == 315
+    # the 2026-06 badge is written "Batch调用半价" (no space): still a batch discount
+    batch = [o for o in parse_offers(JUNE.read_bytes(), URL_PRICING) if o.offer_kind == "batch_discount"]
+    assert len(batch) == 29 and ("qwen3-max", "cn-mainland") in {(o.model, o.region) for o in batch}

@@ -317,7 +317,7 @@ def test_every_capture_of_an_offer_source_gives_its_offers_rows():
     assert seen == {
         "alibaba/2026-02-27_help-aliyun-model-studio-model-pricing_firecrawl.md": 348,
         "alibaba/2026-02-27_help-aliyun-model-studio-models_firecrawl.md": 0,
-        "alibaba/2026-06-12_model-pricing_zh.md": 319,
+        "alibaba/2026-06-12_model-pricing_zh.md": 348,
         "volcengine/2025-12-13_volcengine-docs-82379-1544106_doc-json.txt": 60,
         "baidu/undated-677c5fca_cloud-baidu-qianfan-docs-pricing_text.txt": 12,
         "gemini/2026-04-27_ai-google-dev-gemini-api-pricing.html": 118,

@@ -139,6 +139,10 @@ def test_markdown_document_loads_with_its_unknowns_as_findings(md_page):
         ("unknown_column", "table 10 ('3D生成模型') row 0 col '输出单价 元/次'", "输出单价 元/次"),
         ("unknown_section", "table 17 ('工具及插件 / 联网内容插件')", "工具及插件"),
         ("unknown_section", "table 18 ('工具及插件 / 豆包助手')", "工具及插件"),
+        # the offers read in the same pass: the model-unit table is billed "按购买时长后付费" (postpaid by purchased
+        # duration), which never says per hour or per day, so no offer is guessed from it
+        ("unreadable_offers", "table 16 ('模型单元') row 1 col 1",
+         "unknown billing '按购买时长后付费' at table 16 ('模型单元') row 1 col 1 in https://www.volcengine.com/docs/82379/1544106"),
     ]
     q = md_page.prices
     assert {p.currency for p in q} == {"CNY"} and {p.provider for p in q} == {"volcengine"}
