@@ -1,7 +1,9 @@
-"""``tokenprices price MODEL --at DATE`` and ``tokenprices export --format litellm|csv``.
+"""``tokenprices price MODEL --at DATE``, ``tokenprices lag`` and ``tokenprices export --format litellm|csv``.
 
-Both read the marts. ``price`` accepts any alias of ``marts.model_aliases`` (a page's display name, a LiteLLM key, an
-OpenRouter id) and answers from ``marts.price_history`` with the same precedence as ``marts.latest_prices``.
+``price`` accepts any alias of ``marts.model_aliases`` (a page's display name, a LiteLLM key, an OpenRouter id),
+follows dated alias moves (``overrides/alias_moves.csv``) and answers from the reconciled history of all the
+evidence (every source's runs, :mod:`pipelines.history.reconcile`), in every region. ``lag`` measures how long each
+dataset trails the earliest evidence of a price change, per seller. ``export`` reads ``marts.latest_prices``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ def register(sub) -> None:
     sp.add_argument("--all-tiers", action="store_true", help="also batch/flex/priority and long-context tiers")
     sp.add_argument("--format", choices=("text", "json"), default="text", help="json: one object, for scripts")
     sp.set_defaults(func=cmd_price)
+    sp = sub.add_parser("lag", help="how many days each dataset trails the earliest evidence of a price change")
+    sp.add_argument("--min-changes", type=int, default=1, help="only sellers with at least this many changes")
+    sp.add_argument("--format", choices=("text", "json"), default="text")
+    sp.set_defaults(func=cmd_lag)
     sp = sub.add_parser("export", help="write the latest prices as a LiteLLM price map or CSV")
     sp.add_argument("--format", choices=("litellm", "csv"), required=True)
     sp.add_argument("--out", help="file to write (default: standard output)")
@@ -96,19 +102,60 @@ def _norm(v: Decimal) -> Decimal:
     return Decimal(v).quantize(Decimal("1e-9")).normalize()
 
 
-def reconciled(con, provider: str, model: str) -> dict[tuple, list]:
-    """``{(price_kind, service_tier, tier_min_tokens, region, currency, conditions): [reconcile.Run, ...]}``: the
-    reconciled history of every price of one seller's model from all its evidence
-    (``warehouse/sql/price_evidence.sql``; rules in :mod:`pipelines.history.reconcile`)."""
+def evidence(con, provider: str | None = None, model: str | None = None) -> dict[tuple, list]:
+    """``{(provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions): [Evidence]}``
+    of one seller's model, or of every model when ``provider`` is None (``warehouse/sql/price_evidence.sql``)."""
     from pipelines import warehouse
     from pipelines.history import reconcile
 
     groups: dict[tuple, list] = {}
-    for (series, source, rank, kind, tier, min_tokens, region, currency, conditions, usd, vf, vt, last_obs,
+    for (prov, mod, series, source, rank, kind, tier, min_tokens, region, currency, conditions, usd, vf, vt, last_obs,
          _url) in warehouse.run(con, "price_evidence", {"p": provider, "m": model}).fetchall():
-        groups.setdefault((kind, tier, min_tokens, region, currency, conditions), []).append(
+        groups.setdefault((prov, mod, kind, tier, min_tokens, region, currency, conditions), []).append(
             reconcile.Evidence(series, source, rank, _norm(usd), vf, vt, last_obs))
-    return {k: reconcile.reconcile(ev) for k, ev in groups.items()}
+    return groups
+
+
+def reconciled(con, provider: str, model: str) -> dict[tuple, list]:
+    """``{(price_kind, service_tier, tier_min_tokens, region, currency, conditions): [reconcile.Run, ...]}``: the
+    reconciled history of every price of one seller's model from all its evidence (rules in
+    :mod:`pipelines.history.reconcile`)."""
+    from pipelines.history import reconcile
+
+    return {k[2:]: reconcile.reconcile(ev) for k, ev in evidence(con, provider, model).items()}
+
+
+def dataset_lags(con) -> list[tuple[str, str, int, float, int]]:
+    """``(dataset, seller, changes, median days, max days)``: how long after the earliest evidence of a price change
+    each dataset showed the new value, per seller (standard tier, base context, USD, input and output prices)."""
+    import statistics
+
+    from pipelines.history import reconcile
+
+    per: dict[tuple[str, str], list[int]] = {}
+    for key, ev in evidence(con).items():
+        prov, _mod, kind, tier, min_tokens, _region, currency, conditions = key
+        if kind not in ("input", "output") or tier != "standard" or min_tokens or currency != "USD" or conditions:
+            continue
+        for source, days in reconcile.lags(reconcile.reconcile(ev), ev):
+            per.setdefault((source, prov), []).append(days)
+    return sorted(((src, prov, len(d), statistics.median(d), max(d)) for (src, prov), d in per.items()),
+                  key=lambda t: (t[0], -t[2], t[1]))
+
+
+def cmd_lag(args) -> int:
+    con = _con()
+    rows = [r for r in dataset_lags(con) if r[2] >= args.min_changes]
+    if args.format == "json":
+        json.dump([dict(zip(("dataset", "seller", "changes", "median_days", "max_days"), r)) for r in rows],
+                  sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print("days from the earliest evidence of a price change to the dataset showing it (input/output, standard):")
+    print(f"  {'dataset':<22} {'seller':<28} {'changes':>7} {'median':>7} {'max':>5}")
+    for src, prov, n, med, mx in rows:
+        print(f"  {src:<22} {prov:<28} {n:>7} {med:>7g} {mx:>5}")
+    return 0
 
 
 def prices_at(con, provider: str, model: str, day: dt.date, all_tiers: bool = False,

@@ -161,3 +161,23 @@ def at(runs: list[Run], day: dt.date) -> Run | None:
         if r.valid_from <= day and (r.valid_to is None or day < r.valid_to):
             return r
     return None
+
+
+#: sources that are datasets (their lag behind the earliest evidence is measured), as ranked in source_precedence.
+DATASETS = ("litellm", "genai_prices", "simonw_llm_prices", "openrouter_snapshots")
+
+
+def lags(runs: list[Run], evidence: list[Evidence]) -> list[tuple[str, int]]:
+    """``(dataset source, days)`` for each reconciled *change* (every run but a key's first) that a dataset showed:
+    the days between the change's date (its earliest evidence) and the first day the dataset showed the new value
+    (0 when the dataset dated it itself). A dataset that never showed the value is not counted."""
+    out = []
+    for prev, r in zip(runs, runs[1:]):
+        if prev.valid_to != r.valid_from or prev.value == r.value:
+            continue  # a gap in coverage or a split of one value: not a change
+        for source in DATASETS:
+            starts = [e.valid_from for e in evidence if e.source == source and e.value == r.value
+                      and (e.valid_to is None or e.valid_to > r.valid_from)]
+            if starts:
+                out.append((source, max(0, (min(starts) - r.valid_from).days)))
+    return out
