@@ -193,8 +193,38 @@ def answer(con, name: str, day: dt.date, provider: str | None = None, region: st
     ids = sellers_for(con, name)
     if not ids:
         return {"asked": name, "day": day, "answers": [], "error": f"no model or alias {name!r} in marts.model_aliases"}
-    ids = choose(ids, name, provider)
     moves = alias_moves()
+    answers: list[dict] = []
+    for group in candidates(ids, name, provider):
+        ids = group
+        answers = _answers(con, group, day, all_tiers, region, moves)
+        if answers:
+            break
+    error = None
+    if not answers:
+        snapshot = len(ids) == 1 and ids[0][1] != ids[0][3]
+        what = "that snapshot" if snapshot else repr(name)
+        error = f"no price of {what} ({ids[0][1] if snapshot else name}) on {day}" + (f" in region {region}" if region else "")
+    return {"asked": name, "day": day, "answers": answers, "error": error}
+
+
+def candidates(ids: list[tuple[str, str, str, str]], name: str, provider: str | None) -> list[list[tuple]]:
+    """The sellers' ids to try in turn (:func:`choose`'s order): the id spelled like the name, then the canonical
+    id, then every id of the seller. A dated snapshot asked by its own id is the only candidate: it answers for
+    itself or not at all."""
+    ids = [r for r in ids if r[0] == provider] if provider else ([r for r in ids if r[0] == r[2]] or ids)
+    first = choose(ids, name, provider)
+    if any(r[1] != r[3] and r[1].lower() in (name.lower(), name.split("/")[-1].lower()) for r in first):
+        return [first]
+    groups = [first]
+    canonical = [r for r in ids if r[1] == r[3]]
+    for g in (canonical, ids):
+        if g and g not in groups:
+            groups.append(g)
+    return groups
+
+
+def _answers(con, ids, day, all_tiers, region, moves) -> list[dict]:
     answers = []
     for prov, model, creator, canonical in ids:
         move = alias_target(prov, model, day, moves)
@@ -209,12 +239,7 @@ def answer(con, name: str, day: dt.date, provider: str | None = None, region: st
         if rows:
             answers.append({"provider": prov, "model": model, "creator": creator, "canonical_model": canonical,
                             "alias_of": alias_of, "prices": rows})
-    error = None
-    if not answers:
-        snapshot = len(ids) == 1 and ids[0][1] != ids[0][3]
-        what = "that snapshot" if snapshot else repr(name)
-        error = f"no price of {what} ({ids[0][1] if snapshot else name}) on {day}" + (f" in region {region}" if region else "")
-    return {"asked": name, "day": day, "answers": answers, "error": error}
+    return answers
 
 
 def cmd_price(args) -> int:
@@ -238,7 +263,7 @@ def cmd_price(args) -> int:
             cur = "" if p["currency"] == "USD" else f" ({p['currency']} list)"
             reg = "" if p["region"] == "global" else f" [{p['region']}]"
             print(f"  {label + reg:<40} {_plain(p['usd_per_mtok']):>12}{cur}   {p['source']}, "
-                  f"{p['n_sources']} source{'s' if p['n_sources'] != 1 else ''} agree, last confirmed "
+                  f"{p['n_sources']} source{'s agree' if p['n_sources'] != 1 else ' agrees'}, last confirmed "
                   f"{p['last_confirmed']}, {p['valid_from']}..{p['valid_to'] or ''}")
     return 0
 
