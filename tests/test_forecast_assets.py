@@ -114,7 +114,9 @@ def test_headline_series_decline_and_chosen_model(con):
     mase, cov80 = con.execute(
         "SELECT mase_naive, coverage80 FROM forecasts.backtest WHERE series = 'matched_model_blended' "
         "AND model = 'naive' AND horizon = 6").fetchone()
-    assert mase == pytest.approx(0.52, abs=0.02) and cov80 == 1.0
+    # 0.68 since issue 20 (was 0.52): gemini-1.5-flash's 2024 history is kept, zero placeholders and unit slips are
+    # quarantined, so the index's early jumps differ
+    assert mase == pytest.approx(0.68, abs=0.02) and cov80 == 1.0
 
 
 def test_forecasts_follow_the_chosen_model(con):
@@ -124,7 +126,7 @@ def test_forecasts_follow_the_chosen_model(con):
     assert len(rows) == 12 and rows[0][0] == dt.date(2026, 8, 1) and rows[-1][0] == dt.date(2027, 7, 1)
     for _, yhat, lo80, hi80, lo95, hi95, model in rows:
         assert lo95 < lo80 < yhat < hi80 < hi95 and model == "naive"
-        assert yhat == pytest.approx(90.897, abs=0.01)  # naive: July's index
+        assert yhat == pytest.approx(90.352, abs=0.01)  # naive: July's index (90.897 before issue 20's cleaning)
     mismatched = con.execute(
         "SELECT count(*) FROM forecasts.price_forecast f JOIN forecasts.model_choice c USING (series) "
         "WHERE f.model <> c.model").fetchone()[0]

@@ -144,3 +144,65 @@ def test_override_outranks_every_source_and_survives_reimport(tmp_path, monkeypa
         ).fetchall()
     # on 2024-09-01 LiteLLM still said 5; the override (rank 0) says 2.5 and comes first
     assert [(r[0], r[3]) for r in rows] == [("override", Decimal("2.5")), ("litellm", Decimal(5))]
+
+
+def test_a_stale_page_is_a_discrepancy_on_every_day_it_overlaps_a_later_cut(wh):
+    # seed/pages/mistral 2024-04-01: mistral-large-latest input 8 (captured once, so its run stays open); LiteLLM
+    # recorded 4 (2024-06-06), 3 (2024-07-25), 2 (2025-01-14) and 0.5 (2026-03-02): each is a disagreement, the
+    # largest (16x) first among Mistral's
+    rows = wh.execute(
+        """SELECT day, source_a, usd_a, source_b, usd_b FROM marts.price_discrepancies
+           WHERE provider = 'mistral' AND model = 'mistral-large-latest' AND price_kind = 'input'
+             AND currency_a = 'USD' AND currency_b = 'USD' AND source_b = 'litellm' ORDER BY day"""
+    ).fetchall()
+    assert [(r[0].isoformat(), r[4]) for r in rows] == [
+        ("2024-06-06", Decimal(4)), ("2024-07-25", Decimal(3)), ("2025-01-14", Decimal(2)),
+        ("2026-03-02", Decimal("0.5"))]
+    assert {(r[1], r[2]) for r in rows} == {("mistral_pricing", Decimal(8))}
+
+
+def test_latest_prices_do_not_keep_a_page_price_a_later_change_replaced(wh):
+    # the 2024 page said 8 / 24 for mistral-large-latest; LiteLLM's 2026-03-02 change to 0.5 / 1.5 replaces it
+    rows = dict(wh.execute(
+        """SELECT price_kind, usd_per_mtok FROM marts.latest_prices WHERE provider = 'mistral'
+           AND model = 'mistral-large-latest' AND currency = 'USD' AND service_tier = 'standard'
+           AND price_kind IN ('input', 'output')""").fetchall())
+    assert rows == {"input": Decimal("0.5"), "output": Decimal("1.5")}
+    # a page that no later change contradicts stays the answer: DeepSeek's 2025-12-20 page, 0.28 input
+    src = wh.execute(
+        """SELECT source, usd_per_mtok FROM marts.latest_prices WHERE provider = 'deepseek' AND model = 'deepseek-chat'
+           AND currency = 'USD' AND service_tier = 'standard' AND price_kind = 'input'""").fetchone()
+    assert src == ("deepseek_pricing", Decimal("0.28"))
+
+
+def test_no_quarantinable_token_price_is_current(wh):
+    # wandb's 10,000, jais' 9,710: gone from the latest prices (far from the market), with their reasons kept
+    top = wh.execute("""SELECT max(usd_per_mtok) FROM marts.latest_prices WHERE price_kind IN ('input', 'output')
+                        AND currency = 'USD'""").fetchone()[0]
+    assert top <= 1200
+    reasons = wh.execute("""SELECT DISTINCT provider, split_part(reason, ':', 1) FROM staging.quarantined_runs
+                            WHERE provider IN ('wandb', 'azure_ai', 'novita', 'watsonx')""").fetchall()
+    assert {("wandb", "far from the market"), ("azure_ai", "far from the market"),
+            ("novita", "unit slip"), ("watsonx", "unit slip")} <= set(reasons)
+
+
+def test_price_shows_regions_sources_and_json(built):
+    out = cli(built, "price", "MiniMax-M2", "--at", "2025-12-20")
+    assert out.returncode == 0, out.stderr
+    assert "[intl]" in out.stdout and "[cn-mainland]" in out.stdout and "last confirmed 2025-12-20" in out.stdout
+    out = cli(built, "price", "MiniMax-M2", "--at", "2025-12-20", "--region", "intl", "--format", "json")
+    res = json.loads(out.stdout)
+    prices = {p["price_kind"]: p for p in res["answers"][0]["prices"]}
+    assert prices["input"]["usd_per_mtok"] == "0.3" and prices["input"]["region"] == "intl"
+    assert prices["input"]["source"] == "minimax_pricing_intl"
+    # a snapshot before its launch has no price of its own (not gpt-4o's)
+    out = cli(built, "price", "gpt-4o-2024-08-06", "--at", "2024-07-15")
+    assert out.returncode == 1 and "no price of that snapshot" in out.stderr
+
+
+def test_lag_per_dataset_and_seller(built):
+    out = cli(built, "lag", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = {(r["dataset"], r["seller"]): r for r in json.loads(out.stdout)}
+    # LiteLLM followed DeepSeek's announced 2025-09-29 cut on 2026-01-13 (deepseek/deepseek-chat) at the latest
+    assert rows[("litellm", "deepseek")]["max_days"] >= 100

@@ -43,3 +43,12 @@ def test_no_fuzzy_joins():
 def test_unplaceable_ids_are_not_guessed():
     assert resolve("databricks", "databricks-claude-sonnet-4-5") is None
     assert resolve("together_ai", "together-ai-21.1b-41b") is None
+
+
+def test_claude_sold_by_google_is_anthropics():
+    from pipelines.history.models import resolve
+
+    # genai-prices' google provider lists Claude on Vertex AI (claude-3-opus, claude-3-5-haiku): Anthropic made it
+    assert resolve("google", "claude-3-opus") == ("anthropic", "claude-3-opus")
+    assert resolve("google", "claude-3-5-haiku") == ("anthropic", "claude-3-5-haiku")
+    assert resolve("google", "gemini-2.5-pro") == ("google", "gemini-2.5-pro")

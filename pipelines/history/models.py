@@ -13,7 +13,9 @@ A price row is keyed by its seller (``provider``) and the seller's id (``model``
 5. Claude names use dashes (``claude-sonnet-4.5`` -> ``claude-sonnet-4-5``, OpenRouter's spelling);
 6. the creator, if not known yet, is the seller when the seller makes models under its own name
    (:data:`pipelines.config.SELF_NAMED_SELLERS`), else the id's family prefix (:data:`FAMILY_CREATORS`: ``gpt-`` ->
-   openai, ``claude`` -> anthropic, …).
+   openai, ``claude`` -> anthropic, …); a model maker that also resells others' models (:data:`ALSO_RESELLS`:
+   Google's Vertex AI sells Claude and Llama) is the creator only of ids no other family claims (``claude-3-opus``
+   sold by ``google`` is Anthropic's).
 
 Nothing is matched by similarity: ``gpt-5.3-codex`` and ``gpt-5.3-codex-mini`` stay two models. An id no rule
 places is returned as None and listed in ``marts.unmatched_aliases``.
@@ -54,6 +56,9 @@ CREATOR_ORGS: dict[str, str] = {
     "nvidia": "nvidia",
     "ai21": "ai21",
 }
+#: first-party sellers that also resell other makers' models under those makers' ids (Vertex AI Model Garden,
+#: Bedrock, Model Studio, Qianfan): their ids are theirs only when no other family prefix claims them.
+ALSO_RESELLS = frozenset({"google", "amazon", "alibaba", "baidu"})
 #: model-family prefixes -> creator, for ids sold by third parties without an organisation path.
 FAMILY_CREATORS: tuple[tuple[str, str], ...] = (
     ("gpt-", "openai"), ("chatgpt-", "openai"), ("o1", "openai"), ("o3", "openai"), ("o4", "openai"),
@@ -104,6 +109,9 @@ def resolve(provider: str, model: str) -> tuple[str, str] | None:
         name = _SNAPSHOT.sub("", name)
     if name.startswith("claude"):
         name = name.replace(".", "-")
+    if creator is None and provider in ALSO_RESELLS:
+        family = next((c for prefix, c in FAMILY_CREATORS if name.startswith(prefix)), None)
+        creator = family if family not in (None, provider) else None
     if creator is None:
         if provider in SELF_NAMED_SELLERS:
             creator = provider

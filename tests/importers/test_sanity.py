@@ -79,3 +79,45 @@ def test_absurd_current_values_are_quarantined(cleaned):
     assert any(h["source_key"] == "wandb/deepseek-ai/DeepSeek-R1-0528|wandb" and h["usd_per_mtok"] == 135000
                and h["reason"].startswith("implausible") for h in held)
     assert max(r["usd_per_mtok"] for r in kept) <= 10000
+
+
+def test_zero_placeholders_of_a_paid_model_are_quarantined(cleaned):
+    kept, held = cleaned
+    # LiteLLM gemini/gemini-1.5-pro: 0 from 2024-03-26 to 2024-06-17, paid (3.5e-06) from 2024-07-18
+    zeros = [h for h in held if h["source_key"] == "gemini/gemini-1.5-pro|gemini" and h["usd_per_mtok"] == 0]
+    assert {h["price_kind"] for h in zeros} == {"input", "output"}
+    assert all(h["reason"].startswith("zero placeholder") for h in zeros)
+    assert all(v > 0 for _, _, v in series(kept, "gemini/gemini-1.5-pro|gemini"))
+    # a key that is free throughout stays free: gemini/gemini-2.0-flash-exp 0 / 0
+    assert {v for _, _, v in series(kept, "gemini/gemini-2.0-flash-exp|gemini")} == {Decimal(0)}
+
+
+def test_cache_read_at_the_input_price_is_quarantined(cleaned):
+    kept, held = cleaned
+    # LiteLLM claude-3-5-haiku-20241022 cache_read_input_token_cost 8e-07 (= its input) 2025-02-28 .. 2025-04-09
+    bad = [(h["valid_from"], h["usd_per_mtok"]) for h in held if h["source_key"] == "claude-3-5-haiku-20241022|anthropic"
+           and h["price_kind"] == "cache_read"]
+    assert bad == [(dt.date(2025, 2, 28), Decimal("0.8"))]
+    assert [v for _, _, v in series(kept, "claude-3-5-haiku-20241022|anthropic", "cache_read")] == [
+        Decimal("0.1"), Decimal("0.08")]
+
+
+def test_values_far_from_the_market_are_quarantined_with_the_reason(cleaned):
+    kept, held = cleaned
+    reasons = {(h["provider"], h["model"], h["price_kind"]): h["reason"] for h in held}
+    # wandb Qwen3-235B at 10,000 (deepinfra: 0.13 / 0.6); azure_ai jais-30b-chat 3,200 / 9,710; watsonx jais-13b 2,000
+    for key in (("wandb", "Qwen/Qwen3-235B-A22B-Instruct-2507", "output"), ("azure_ai", "jais-30b-chat", "output"),
+                ("azure_ai", "jais-30b-chat", "input"), ("watsonx", "core42/jais-13b-chat", "output")):
+        assert reasons[key].startswith("far from the market"), key
+    # novita's 2026-01-09 per-1K values (500 then 0.05 from 2026-01-13): a days-long unit slip at a key's start
+    assert reasons[("novita", "Sao10K/L3-8B-Stheno-v3.2", "input")].startswith("unit slip")
+    assert series(kept, "novita/Sao10K/L3-8B-Stheno-v3.2|novita") == [(dt.date(2026, 1, 13), None, Decimal("0.05"))]
+    assert max(r["usd_per_mtok"] for r in kept if r["price_kind"] in ("input", "output")) <= 1200
+
+
+def test_a_key_keeps_its_history_when_its_mode_changes_later(cleaned):
+    kept, _ = cleaned
+    # LiteLLM relabelled gemini/gemini-1.5-flash as an embedding model on 2026-03-12; its chat prices before stay
+    assert series(kept, "gemini/gemini-1.5-flash|gemini")[:2] == [
+        (dt.date(2024, 7, 1), dt.date(2024, 10, 14), Decimal("0.35")),
+        (dt.date(2024, 10, 14), None, Decimal("0.075"))]

@@ -1,47 +1,35 @@
--- marts.price_discrepancies: where two sources (or two price lists of one seller) disagree on the same price on
--- the same day. For every day a page observed a price, each other run in force that day for the same
--- (provider, model, price_kind, service_tier, tier_min_tokens, region) — another source, or the same source in
--- another currency (DeepSeek's CNY and USD pages) — is compared in USD per 1M tokens (CNY/EUR at the ECB rate of
--- the observation day). Listed when they differ by more than $tolerance (relative); ratio = value_b / value_a.
+-- marts.price_discrepancies: where two sources (or two price lists of one seller) disagree on the same price while
+-- both are in force. Every pair of runs of marts.price_history for the same (provider, model, price_kind,
+-- service_tier, tier_min_tokens, region, conditions) from two sources — or from one source in two currencies
+-- (DeepSeek's CNY and USD pages) — whose spans overlap is compared in USD per 1M tokens (a CNY/EUR list at the ECB
+-- rate of its run's first observation), on every day they overlap, not only on capture days: a 2024 page capture
+-- still in force against a dataset's 2025 cut is a disagreement (issue 20). One row per overlapping pair; `day` is
+-- the first day both are in force. Side a is the better-ranked source (staging.source_precedence, then source and
+-- currency), side b the other; ratio = usd_b / usd_a. Listed when they differ by more than $tolerance (relative),
+-- largest disagreement first (|ln ratio|), then the longest-standing.
 CREATE OR REPLACE TABLE marts.price_discrepancies AS
-WITH observed AS (
-    SELECT DISTINCT CAST(observed_at AS DATE) AS day, provider, model, price_kind, service_tier, tier_min_tokens,
-           region, coalesce(conditions, '') AS conditions, source AS source_a, original_currency AS currency_a,
-           usd_per_mtok AS usd_a, original_amount AS amount_a, fx_rate AS fx_a
-    FROM staging.price_quotes
+WITH runs AS (
+    SELECT h.*, coalesce(p.rank, 1) AS rank
+    FROM marts.price_history h LEFT JOIN staging.source_precedence p ON p.source = h.source
+    WHERE h.usd_per_mtok > 0
 ),
 pairs AS (
-    SELECT o.*, h.source AS source_b, h.currency AS currency_b, h.original_amount AS amount_b,
-           h.usd_per_mtok AS usd_b_at_start, h.valid_from AS b_valid_from
-    FROM observed o
-    JOIN marts.price_history h
-      ON h.provider = o.provider AND h.model = o.model AND h.price_kind = o.price_kind
-     AND h.service_tier = o.service_tier AND h.tier_min_tokens = o.tier_min_tokens AND h.region = o.region
-     AND h.conditions = o.conditions
-     AND h.valid_from <= o.day AND (h.valid_to IS NULL OR h.valid_to > o.day)
-     AND (h.source <> o.source_a OR h.currency <> o.currency_a)
-),
-same_day_fx AS (  -- a CNY/EUR list on the other side is converted at that day's rate, not its run's first day
-    SELECT p.*,
-           CASE WHEN p.currency_b = 'USD' THEN p.usd_b_at_start
-                ELSE coalesce(
-                    (SELECT any_value(q.usd_per_mtok) FROM staging.price_quotes q
-                     WHERE q.provider = p.provider AND q.model = p.model AND q.price_kind = p.price_kind
-                       AND q.service_tier = p.service_tier AND q.tier_min_tokens = p.tier_min_tokens
-                       AND q.region = p.region AND q.source = p.source_b AND q.original_currency = p.currency_b
-                       AND CAST(q.observed_at AS DATE) = p.day),
-                    p.usd_b_at_start) END AS usd_b
-    FROM pairs p
+    SELECT greatest(a.valid_from, b.valid_from) AS day, a.provider, a.model, a.price_kind, a.service_tier,
+           a.tier_min_tokens, a.region, a.conditions,
+           a.source AS source_a, a.currency AS currency_a, a.original_amount AS amount_a, a.usd_per_mtok AS usd_a,
+           b.source AS source_b, b.currency AS currency_b, b.original_amount AS amount_b, b.usd_per_mtok AS usd_b
+    FROM runs a
+    JOIN runs b
+      ON b.provider = a.provider AND b.model = a.model AND b.price_kind = a.price_kind
+     AND b.service_tier = a.service_tier AND b.tier_min_tokens = a.tier_min_tokens AND b.region = a.region
+     AND b.conditions = a.conditions
+     AND (a.rank, a.source, a.currency) < (b.rank, b.source, b.currency)
+     AND a.valid_from < coalesce(b.valid_to, DATE '9999-12-31')
+     AND b.valid_from < coalesce(a.valid_to, DATE '9999-12-31')
 )
 SELECT day, provider, model, price_kind, service_tier, tier_min_tokens, region, conditions,
        source_a, currency_a, amount_a, usd_a, source_b, currency_b, amount_b, usd_b,
        round(CAST(usd_b AS DOUBLE) / CAST(usd_a AS DOUBLE), 6) AS ratio
-FROM same_day_fx
-WHERE usd_a > 0 AND abs(CAST(usd_b AS DOUBLE) / CAST(usd_a AS DOUBLE) - 1) > $tolerance
-  -- one row per unordered pair: the page observation is side a; page-vs-page pairs are kept once
-  AND NOT (source_b IN (SELECT DISTINCT source FROM staging.price_quotes)
-           AND (source_b, currency_b) < (source_a, currency_a)
-           AND EXISTS (SELECT 1 FROM observed o2 WHERE o2.day = same_day_fx.day AND o2.source_a = same_day_fx.source_b
-                       AND o2.currency_a = same_day_fx.currency_b AND o2.provider = same_day_fx.provider
-                       AND o2.model = same_day_fx.model AND o2.price_kind = same_day_fx.price_kind))
-ORDER BY day, provider, model, price_kind, source_b;
+FROM pairs
+WHERE abs(CAST(usd_b AS DOUBLE) / CAST(usd_a AS DOUBLE) - 1) > $tolerance
+ORDER BY abs(ln(CAST(usd_b AS DOUBLE) / CAST(usd_a AS DOUBLE))) DESC, day, provider, model, price_kind, source_b;

@@ -65,6 +65,22 @@ def canonical(model_key: str, litellm_provider: str) -> tuple[str, str]:
     return provider, model
 
 
+def mode_at(modes: list[tuple[dt.datetime, str]], ts: dt.datetime) -> str | None:
+    """The entry's ``mode`` in force at ``ts`` (the last one first seen on or before it; else the first one seen
+    after it), from its ``(first_seen_ts, value)`` runs in time order; None when the entry never had a mode.
+
+    A key's price runs are kept or dropped by the mode of their own time, not by the key's latest mode: LiteLLM
+    relabelled ``gemini/gemini-1.5-flash`` as an embedding model on 2026-03-12, which does not make its 2024-2026
+    chat prices any less real."""
+    current = None
+    for first_seen, value in modes:
+        if first_seen <= ts:
+            current = value
+        else:
+            return current if current is not None else value
+    return current
+
+
 def read_runs(dataset_dir: Path) -> list[dict]:
     """Rows for ``staging.imported_price_runs`` (source ``litellm``), one per price run of a text model.
 
@@ -76,18 +92,18 @@ def read_runs(dataset_dir: Path) -> list[dict]:
     if not path.is_file():
         raise FileNotFoundError(f"LiteLLM dataset not found: {path}")
     rows = pq.read_table(path).to_pylist()
-    latest_mode: dict[tuple[str, str], tuple[dt.datetime, str]] = {}
+    modes: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
     for r in rows:
         if r["field"] == "mode":
-            k = (r["model_key"], r["litellm_provider"])
-            if k not in latest_mode or r["first_seen_ts"] > latest_mode[k][0]:
-                latest_mode[k] = (r["first_seen_ts"], r["value"])
+            modes.setdefault((r["model_key"], r["litellm_provider"]), []).append((r["first_seen_ts"], r["value"]))
+    for runs in modes.values():
+        runs.sort()
     out = []
     for r in rows:
         mapped = FIELD_MAP.get(r["field"])
         if mapped is None:
             continue
-        mode = latest_mode.get((r["model_key"], r["litellm_provider"]), (None, None))[1]
+        mode = mode_at(modes.get((r["model_key"], r["litellm_provider"]), []), r["first_seen_ts"])
         if mode is not None and mode not in TEXT_MODES:
             continue
         kind, tier, min_tokens = mapped

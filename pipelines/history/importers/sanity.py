@@ -16,6 +16,24 @@ price kind, service tier, context tier, region and currency), runs in date order
    with reason ``rounded``. Exact fractions such as 0.546875 (= 35/64) are 2e-4 away and stay as they are.
 5. **Flaps**: two runs of the same value separated by a gap of at most :data:`MAX_FLAP_GAP_DAYS` days (a bulk
    removal that came back) are one run. The same happens across a quarantined run between equal neighbours.
+
+Plausibility relative to the market (issue 20), each quarantined with its reason:
+
+6. **Sentinels**: a negative value (``-1``) is not a price.
+7. **Zero placeholders**: a zero in a series that is paid at another time (before or after) is a placeholder, not
+   a free model (LiteLLM's ``gemini/gemini-1.5-pro`` at 0 until the paid price was known). A series that is zero
+   throughout stays: the dataset says the model is free.
+8. **Unit slips at the edges**: the first or last run of a series :data:`SLIP_FACTOR` x or more away from its
+   only neighbour (novita's 2026-01-09 per-1K values, 500 then 0.05): rule 3 needs two neighbours, a slip that is
+   the first value a key ever had has one. Days-long flaps count, not only hours.
+9. **Cache reads at or above the input price** of the same key and time: a cache hit never costs more than the
+   uncached input (LiteLLM's ``claude-3-5-haiku-20241022`` cache read 0.8 = its input, 2025-02-28 to 2025-04-09).
+10. **Far from the market**: a value :data:`SLIP_FACTOR` x or more away from every price of the same model
+    (:func:`pipelines.history.models.resolve`) and kind at the dataset's other sellers (wandb's Qwen3-235B at
+    10,000 where deepinfra charges 0.13), or above :data:`MARKET_CEILING_FACTOR` x the dearest price of its kind
+    any first-party seller (the model's own creator) has in the dataset (azure_ai ``jais-30b-chat`` at 9,710,
+    watsonx ``jais-13b-chat`` at 2,000 per 1M tokens: no first-party text price ever came near). This replaces a
+    fixed ceiling: a wrong value of 9,000 is as wrong as one of 11,000.
 """
 
 from __future__ import annotations
@@ -28,6 +46,8 @@ MAX_USD_PER_MTOK = Decimal(10_000)
 SPIKE_FACTOR = Decimal(10)
 NOISE_TOLERANCE = Decimal("0.0001")
 MAX_FLAP_GAP_DAYS = 14
+SLIP_FACTOR = Decimal(100)
+MARKET_CEILING_FACTOR = Decimal(2)
 
 SERIES_KEY = ("source", "source_key", "price_kind", "service_tier", "tier_min_tokens", "region", "currency")
 
@@ -86,10 +106,15 @@ def clean_runs(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     for runs in series.values():
         runs.sort(key=lambda r: (r["valid_from"], r["valid_to"] or dt.date.max))
         ok = []
+        paid = any(r["usd_per_mtok"] > 0 for r in runs)
         for r in runs:
             v = r["usd_per_mtok"]
-            if v < 0 or v > MAX_USD_PER_MTOK:
+            if v < 0:
+                held.append({**r, "reason": f"sentinel: negative value {v} is not a price"})
+            elif v > MAX_USD_PER_MTOK:
                 held.append({**r, "reason": f"implausible value {v} USD per 1M tokens"})
+            elif v == 0 and paid:
+                held.append({**r, "reason": "zero placeholder: the same key is paid at another time"})
             else:
                 ok.append(r)
         # a value that came back the next day after a bulk removal continues its run (flap), even when the
@@ -120,6 +145,17 @@ def clean_runs(rows: list[dict]) -> tuple[list[dict], list[dict]]:
                 f"spike: {ok[i]['usd_per_mtok']} between {ok[i - 1]['usd_per_mtok']} and "
                 f"{ok[i + 1]['usd_per_mtok']} USD per 1M tokens (unit mistake that was reverted)")})
             del ok[i]
+        # unit slips at the edges: the first or last run far from its only neighbour
+        while len(ok) >= 2:
+            for i, j in ((0, 1), (len(ok) - 1, len(ok) - 2)):
+                v, n = ok[i]["usd_per_mtok"], ok[j]["usd_per_mtok"]
+                if v > 0 and n > 0 and (v >= SLIP_FACTOR * n or v * SLIP_FACTOR <= n) and _days(ok[i]) <= _days(ok[j]):
+                    held.append({**ok[i], "reason": f"unit slip: {v} next to {n} USD per 1M tokens "
+                                                    f"({SLIP_FACTOR}x or more, the shorter-lived of the two)"})
+                    del ok[i]
+                    break
+            else:
+                break
         for r in ok:
             ev = _evident(r["usd_per_mtok"])
             if ev is not None and ev != r["usd_per_mtok"]:
@@ -128,7 +164,69 @@ def clean_runs(rows: list[dict]) -> tuple[list[dict], list[dict]]:
                 r["usd_per_mtok"] = ev
                 r["original_amount"] = r["original_amount"] * factor
         kept += _merge_flaps(ok)
-    return kept, held
+    kept, held_market = _market(kept)
+    return kept, held + held_market
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return a["valid_from"] < (b["valid_to"] or dt.date.max) and b["valid_from"] < (a["valid_to"] or dt.date.max)
+
+
+def _market(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Rules 9 and 10 (module docstring), across series: cache reads against the same key's input, values against
+    the same model at the other sellers and against the dearest first-party price of their kind."""
+    from pipelines.history.models import resolve
+
+    held: list[dict] = []
+    bad: set[int] = set()
+    inputs: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["price_kind"] == "input":
+            inputs[(r["source"], r["source_key"], r["service_tier"], r["tier_min_tokens"], r["region"],
+                    r["currency"])].append(r)
+    for i, r in enumerate(rows):
+        if r["price_kind"] != "cache_read" or r["usd_per_mtok"] <= 0:
+            continue
+        same = inputs.get((r["source"], r["source_key"], r["service_tier"], r["tier_min_tokens"], r["region"],
+                           r["currency"]), [])
+        over = [x for x in same if _overlaps(x, r) and x["usd_per_mtok"] > 0 and r["usd_per_mtok"] >= x["usd_per_mtok"]]
+        if over:
+            bad.add(i)
+            held.append({**r, "reason": f"cache read {r['usd_per_mtok']} at or above the input price "
+                                        f"{over[0]['usd_per_mtok']} USD per 1M tokens"})
+    identity: dict[tuple[str, str], tuple[str, str] | None] = {}
+    ceiling: dict[str, Decimal] = {}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        key = (r["provider"], r["model"])
+        if key not in identity:
+            identity[key] = resolve(*key)
+        ident = identity[key]
+        if r["currency"] != "USD":
+            continue
+        groups[(ident or key, r["price_kind"], r["service_tier"], r["tier_min_tokens"])].append(i)
+        if (ident and ident[0] == r["provider"] and r["price_kind"] in ("input", "output")
+                and r["service_tier"] == "standard" and i not in bad):
+            ceiling[r["price_kind"]] = max(ceiling.get(r["price_kind"], Decimal(0)), r["usd_per_mtok"])
+    for (ident, kind, _tier, _min), idx in groups.items():
+        for i in idx:
+            if i in bad:
+                continue
+            r, v = rows[i], rows[i]["usd_per_mtok"]
+            top = ceiling.get(kind)
+            if top and v > MARKET_CEILING_FACTOR * top:
+                bad.add(i)
+                held.append({**r, "reason": f"far from the market: {v} USD per 1M tokens is over "
+                                            f"{MARKET_CEILING_FACTOR}x the dearest first-party {kind} price ({top})"})
+                continue
+            others = [rows[j]["usd_per_mtok"] for j in idx if rows[j]["provider"] != r["provider"]
+                      and rows[j]["usd_per_mtok"] > 0]
+            if v > 0 and others and (v >= SLIP_FACTOR * max(others) or v * SLIP_FACTOR <= min(others)):
+                bad.add(i)
+                held.append({**r, "reason": f"far from the market: {v} USD per 1M tokens is {SLIP_FACTOR}x or more "
+                                            f"away from every other seller of {ident[0]}/{ident[1]} "
+                                            f"({min(others)}..{max(others)})"})
+    return [r for i, r in enumerate(rows) if i not in bad], held
 
 
 def _days(r: dict) -> int:
