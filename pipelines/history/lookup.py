@@ -15,6 +15,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines import warehouse
+
 
 def register(sub) -> None:
     sp = sub.add_parser("price", help="the prices of a model in force on a date (USD per 1M tokens)")
@@ -296,13 +298,8 @@ def litellm_map(con) -> dict:
     """A LiteLLM-compatible price map from ``marts.latest_prices`` (USD lists, global region, base conditions):
     ``{key: {"litellm_provider": seller, "mode": "chat", <field>: USD per token (JSON number), ...}}``, the key
     being the model id for the model's creator and ``<seller>/<model>`` for resellers."""
-    rows = con.execute(
-        """SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok FROM marts.latest_prices
-           WHERE currency = 'USD' AND region = 'global' AND conditions = '' ORDER BY ALL"""
-    ).fetchall()
-    creators = dict(
-        ((p, m), c) for p, m, c in con.execute("SELECT DISTINCT provider, model, creator FROM marts.model_aliases").fetchall()
-    )
+    rows = warehouse.run(con, "export_litellm_prices").fetchall()
+    creators = {(p, m): c for p, m, c in warehouse.run(con, "model_creators").fetchall()}
     out: dict[str, dict] = {}
     for provider, model, kind, tier, min_tokens, usd in rows:
         field = LITELLM_FIELDS.get((kind, tier, min_tokens))
@@ -322,7 +319,7 @@ def cmd_export(args) -> int:
             json.dump(litellm_map(con), out, indent=2, sort_keys=True)
             out.write("\n")
         else:
-            cur = con.execute("SELECT * FROM marts.latest_prices ORDER BY provider, model, price_kind, service_tier")
+            cur = warehouse.run(con, "export_latest_prices")
             w = csv.writer(out)
             w.writerow([d[0] for d in cur.description])
             for row in cur.fetchall():
