@@ -10,7 +10,6 @@ import datetime as dt
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.priority import EARLY
 from pipelines import warehouse
 from pipelines.history.normalise import FxError
 from pipelines.cost.offers import offer_parsers, offer_rows
@@ -83,7 +82,6 @@ MARTS_COLUMNS = _schema([
 @dg.asset(
     key=STAGING_OFFERS,
     group_name="staging",
-    op_tags=EARLY,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[dg.AssetKey(["raw", "page_snapshots"]), dg.AssetKey(["staging", "price_quotes"])],
@@ -148,7 +146,6 @@ def billing_offers(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
 @dg.asset(
     key=MARTS_OFFERS,
     group_name="marts",
-    op_tags=EARLY,
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
     deps=[STAGING_OFFERS],

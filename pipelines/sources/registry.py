@@ -6,7 +6,6 @@ add it to :data:`SOURCES` in ``pipelines/sources/registry.py``, and add its pars
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipelines.sources import (
@@ -39,12 +38,6 @@ _MODULES = (
 
 #: every source the pipeline knows, by name.
 SOURCES: dict[str, Source] = {s.name: s for m in _MODULES for s in getattr(m, "SOURCES", (m.SOURCE,))}
-
-
-def parse_file(source: str, path: str, url: str) -> list:
-    """``SOURCES[source].parse`` of the file at ``path`` fetched from ``url``: what :mod:`pipelines.ahead` runs
-    in a worker for a capture a replayed day will parse. Raises what the parser raises."""
-    return SOURCES[source].parse(Path(path).read_bytes(), url)
 
 
 def source_for_url(url: str) -> Source:
