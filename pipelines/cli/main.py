@@ -142,7 +142,6 @@ def cmd_demo(args) -> int:
     """A backfill of the bundled archive: replay every capture day through scrape_job, then warehouse_job
     (:func:`pipelines.cli.replay.replay`)."""
     from pipelines.cli import replay
-    from pipelines.definitions import defs
     from pipelines.sources.fetch import ReplayFetcher
     from pipelines.sources.registry import SOURCES
 
@@ -151,7 +150,7 @@ def cmd_demo(args) -> int:
     days = fetcher.capture_dates(list(SOURCES.values()))
     print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into "
           f"{config.warehouse_database()}")
-    done = replay.replay(defs, replay.dagster_instance(), fetcher, days, force=args.force)
+    done = replay.replay(fetcher, days, force=args.force)
     return 0 if _summary() and done.ok else 1
 
 

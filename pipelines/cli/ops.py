@@ -182,10 +182,8 @@ def cmd_backfill(args) -> int:
     print(f"tokenprices backfill {plan.start}..{plan.end}: {len(plan.days)} days to scrape "
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
-    from pipelines.definitions import defs
-
-    done = replay.replay(defs, replay.dagster_instance(), fetcher, plan.days, live_day=plan.live_day,
-                         force=args.force, build_warehouse=not args.no_warehouse, verbose=args.verbose,
+    done = replay.replay(fetcher, plan.days, live_day=plan.live_day, force=args.force,
+                         build_warehouse=not args.no_warehouse, verbose=args.verbose,
                          tags={"tokenprices/backfill": f"{plan.start}..{plan.end}"})
     ran = len(plan.days)
     print(f"\nbackfill {plan.start}..{plan.end}: {ran - len(done.failed)} of {ran} days ok"

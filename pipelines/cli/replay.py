@@ -115,7 +115,7 @@ def _last_warehouse_run_failed(instance) -> bool:
     return bool(records) and records[0].dagster_run.status != dg.DagsterRunStatus.SUCCESS
 
 
-def replay(defs, instance, fetcher, days: list[dt.date], *, live_day: dt.date | None = None, force: bool = False,
+def replay(fetcher, days: list[dt.date], *, live_day: dt.date | None = None, force: bool = False,
            build_warehouse: bool = True, verbose: bool = False, tags: dict | None = None) -> Replayed:
     """Run ``scrape_job`` for each of ``days`` (ascending) from the archive of ``fetcher`` (a
     :class:`pipelines.sources.fetch.ReplayFetcher`), ``live_day`` fetched live instead, then (``build_warehouse``)
@@ -125,13 +125,13 @@ def replay(defs, instance, fetcher, days: list[dt.date], *, live_day: dt.date | 
     and ``warehouse_job`` is skipped when no day ran, the marts are current
     (:func:`pipelines.incremental.marts_current`), the instance's last ``warehouse_job`` run did not fail and the
     importers do not read the internet (``TOKENPRICES_IMPORT_LIVE``). Stops at a day whose run found the warehouse
-    file locked by another process (``locked``)."""
+    file locked by another process (``locked``). The definitions and the Dagster instance (:func:`dagster_instance`)
+    are loaded when first needed: an unchanged re-run imports no asset module."""
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)
 
     from pipelines import incremental
-    from pipelines.definitions import LIVE_RUN_CONFIG
     from pipelines.notify import run_report
 
     quiet = {} if verbose else QUIET
@@ -149,7 +149,7 @@ def replay(defs, instance, fetcher, days: list[dt.date], *, live_day: dt.date | 
     check_s = time.monotonic() - t
     to_run = [d for d in days if d not in skip]
     last = max(to_run, default=None)  # the last run reports every source's check (replay_job)
-    job = defs.resolve_job_def("scrape_job")
+    instance = dagster_instance() if to_run or build_warehouse else None
     out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
@@ -164,6 +164,9 @@ def replay(defs, instance, fetcher, days: list[dt.date], *, live_day: dt.date | 
                 done.unchanged.append(day)
                 progress.advance(task)
                 continue
+            from pipelines.definitions import LIVE_RUN_CONFIG, defs  # imported once a run is needed
+
+            job = defs.resolve_job_def("scrape_job")
             live = day == live_day
             t = time.monotonic()
             res = (job if live else replay_job(job, fetcher, day, all_checks=day == last)).execute_in_process(
@@ -194,6 +197,8 @@ def replay(defs, instance, fetcher, days: list[dt.date], *, live_day: dt.date | 
                     "(--force rebuilds them, e.g. after changing a dataset folder)")
                 done.warehouse_ok = True
             else:
+                from pipelines.definitions import defs
+
                 res = defs.resolve_job_def("warehouse_job").execute_in_process(
                     instance=instance, run_config=quiet, raise_on_error=False, tags=tags)
                 rep = run_report(instance, res.run_id)
