@@ -30,7 +30,6 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from assets.priority import EARLY, FIRST, LAST
 from pipelines import warehouse
 from pipelines.forecast import capability
 from pipelines.forecast import epoch
@@ -81,13 +80,10 @@ FAMILIES = {MARKET_INDEX: "matched_model", PROVIDER_INDEXES: "matched_model_prov
             CHEAPEST_AT_CAPABILITY: "cheapest_at_capability", PRICE_TIERS: "price_tier"}
 
 
-def _write_family(con, key: dg.AssetKey, rows: pd.DataFrame, plots: Path | None = None) -> dg.AssetCheckResult:
+def _write_family(con, key: dg.AssetKey, rows: pd.DataFrame) -> dg.AssetCheckResult:
     """Replace the series of the series asset ``key``'s family (:data:`FAMILIES`) in ``forecasts.monthly_series``
     (and its indexes in ``forecasts.market_index``) by ``rows``, in one transaction, and return the asset's
-    interval check on them (:func:`_interval_result`). When the forecast workers are warm (``tokenprices
-    demo``/``backfill``), also start fitting those series as ``price_forecast`` will read them, and drawing their
-    figures into the folder ``plots`` (:func:`pipelines.forecast.fit.prefit`): the fits and figures are made while
-    the marts are built, and ``price_forecast`` collects them."""
+    interval check on them (:func:`_interval_result`)."""
     family = FAMILIES[key]
     cols = ["series", "family", "month", "value", "unit", "n_items", "detail"]
     rows = rows[cols] if len(rows) else pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
@@ -97,15 +93,6 @@ def _write_family(con, key: dg.AssetKey, rows: pd.DataFrame, plots: Path | None 
         old = [s for (s,) in warehouse.run(con, "forecast_family_series", {"family": family}).fetchall()]
         warehouse.replace(con, "forecasts.market_index", index, {"series": sorted({*old, *rows["series"]})})
         warehouse.replace(con, "forecasts.monthly_series", rows, {"family": family})
-    if forecast.is_warm():
-        mine = {s: g for s, g in _read_series(con).items() if g["family"].iloc[0] == family}
-        plan = None
-        if plots is not None:
-            plots.mkdir(parents=True, exist_ok=True)
-            families = {s: family for s in mine}
-            units = {s: g["unit"].iloc[0] for s, g in mine.items()}
-            plan = lambda fits: _plot_jobs(fits, families, units, plots)[0]  # noqa: E731
-        forecast.prefit([_series_item(s, g) for s, g in mine.items()], plan)
     return _interval_result(con, key)
 
 
@@ -178,7 +165,6 @@ def _interval_result(con, key: dg.AssetKey) -> dg.AssetCheckResult:
     key=MARKET_INDEX,
     check_specs=[_interval_spec(MARKET_INDEX)],
     group_name="forecasts",
-    op_tags=EARLY,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY],
@@ -195,15 +181,14 @@ def _interval_result(con, key: dg.AssetKey) -> dg.AssetCheckResult:
         "measures how much existing models got cheaper, not the price of a fixed capability."
     ),
 )
-def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
-                 data_dir: DataDirResource) -> dg.MaterializeResult:
+def market_index(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Monthly chained Jevons matched-model index of blended (3:1) prices (first-party sellers, USD lists)."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         last = _as_of(con, config)
         prices = forecast.monthly_prices(con, last)
         rows = forecast.build_matched_model(con, last, prices)
-        check = _write_family(con, MARKET_INDEX, rows, _plots_dir(data_dir))
+        check = _write_family(con, MARKET_INDEX, rows)
     idx = rows.rename(columns={"value": "index_value", "n_items": "n_models"})[["month", "index_value", "n_models"]]
     return dg.MaterializeResult(
         check_results=[check],
@@ -221,7 +206,6 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
     key=PROVIDER_INDEXES,
     check_specs=[_interval_spec(PROVIDER_INDEXES)],
     group_name="forecasts",
-    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY],
@@ -236,13 +220,12 @@ def market_index(context, config: SeriesConfig, duckdb: DuckDBResource,
         "rate (the CNY index times rate_first/rate_month), i.e. what a USD payer saw."
     ),
 )
-def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
-                     data_dir: DataDirResource) -> dg.MaterializeResult:
+def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Per-seller matched-model indexes (USD lists), and CNY lists in CNY and in USD."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         rows, fx_notes = forecast.build_provider_indexes(con, _as_of(con, config))
-        check = _write_family(con, PROVIDER_INDEXES, rows, _plots_dir(data_dir))
+        check = _write_family(con, PROVIDER_INDEXES, rows)
     cny = sorted({x.split("/")[1] for x in rows["series"] if x.startswith(f"{SERIES}_cny/")})
     summary = _series_summary(rows) if len(rows) else pd.DataFrame()
     return dg.MaterializeResult(
@@ -261,7 +244,6 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
     key=CHEAPEST_AT_CAPABILITY,
     check_specs=[_interval_spec(CHEAPEST_AT_CAPABILITY)],
     group_name="forecasts",
-    op_tags=EARLY,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY],
@@ -278,8 +260,7 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource,
         "(LMArena data, not shipped); without it the asset clears its series and says it was skipped."
     ),
 )
-def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource,
-                           data_dir: DataDirResource) -> dg.MaterializeResult:
+def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Monthly cheapest price among models at or above each capability threshold, and Epoch's trend on it."""
     folder = capability.capability_dir()
     reason = None
@@ -299,7 +280,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
             return dg.MaterializeResult(metadata={"skipped": True, "reason": reason, "dagster/row_count": 0},
                                         check_results=[check])
         b = capability.build(con, _as_of(con, config), folder, config.thresholds)
-        check = _write_family(con, CHEAPEST_AT_CAPABILITY, b.rows, _plots_dir(data_dir))
+        check = _write_family(con, CHEAPEST_AT_CAPABILITY, b.rows)
         warehouse.replace(con, "forecasts.capability_matches", b.matched)
         warehouse.replace(con, "forecasts.capability_trend", b.trends)
         warehouse.replace(con, "forecasts.price_decline", b.declines, {"method": "epoch_running_min_ols"})
@@ -329,7 +310,6 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
     key=PRICE_TIERS,
     check_specs=[_interval_spec(PRICE_TIERS)],
     group_name="forecasts",
-    op_tags=EARLY,
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[PRICE_HISTORY, dg.AssetKey(["staging", "price_quotes"])],
@@ -344,15 +324,14 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
         "expensive model; the series are the medians across sellers (equal weight per seller)."
     ),
 )
-def price_tiers(context, config: SeriesConfig, duckdb: DuckDBResource,
-                data_dir: DataDirResource) -> dg.MaterializeResult:
+def price_tiers(context, config: SeriesConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Median across sellers of their most and least expensive current text model, monthly."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         last = _as_of(con, config)
         prices = forecast.monthly_prices(con, last)
         rows, current = forecast.build_price_tiers(con, last, prices)
-        check = _write_family(con, PRICE_TIERS, rows, _plots_dir(data_dir))
+        check = _write_family(con, PRICE_TIERS, rows)
     latest = rows[rows["month"] == rows["month"].max()][["series", "value", "n_items", "detail"]]
     return dg.MaterializeResult(
         check_results=[check],
@@ -381,7 +360,6 @@ def _read_series(con) -> dict[str, pd.DataFrame]:
 @dg.asset(
     key=dg.AssetKey(["forecasts", "price_decline"]),
     group_name="forecasts",
-    op_tags=LAST,
     kinds={"statsmodels", "duckdb"},
     owners=OWNERS,
     deps=SERIES_KEYS,
@@ -399,7 +377,6 @@ def price_decline(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         series = _read_series(con)
-        # the fits prefit started (tokenprices demo/backfill) carry these declines already: collected from there
         for (name, g), d in zip(series.items(), forecast.declines([_series_item(s, g) for s, g in series.items()])):
             if d is None:
                 short.append(f"{name} ({len(g)} months)")
@@ -497,7 +474,8 @@ def _plots_dir(data_dir: DataDirResource) -> Path:
 
 def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: dict[str, str],
                plots: Path) -> tuple[list, dict]:
-    """The figures of ``price_forecast``: ``(jobs for forecast.plot_many, {metadata key: (png path, alt text)})``.
+    """The figures of ``price_forecast``: ``(jobs (fits, png path, keyword arguments of forecast.plot_fits),
+    {metadata key: (png path, alt text)})``.
     The matched-model index :data:`SERIES` gets a figure of its own; every other family (``families``: series
     -> family) one figure of its fitted series, y axis labelled with their unit (``units``: series -> unit)."""
     fitted = [f for f in fits if f.decline is not None]
@@ -517,7 +495,6 @@ def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: 
 
 @dg.multi_asset(
     name="price_forecast",
-    op_tags=LAST,
     specs=[
         dg.AssetSpec(
             BACKTEST_KEY, group_name="forecasts", kinds={"statsmodels", "duckdb"}, owners=OWNERS, deps=SERIES_KEYS,
@@ -557,9 +534,7 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         plots.mkdir(parents=True, exist_ok=True)
         fitted = [f for f in fits if f.decline is not None]
         head = next((f for f in fitted if f.series == SERIES), None)
-        # the figures are drawn (in the forecast workers, when warm) while the tables are written
         jobs, plot_meta = _plot_jobs(fits, families, units, plots)
-        plots_drawn = forecast.plot_many(jobs)
         bt = pd.concat([f.backtest for f in fits if f.backtest is not None], ignore_index=True)
         choice = pd.DataFrame([{
             "series": f.series, "status": f.status, "model": f.model, "criterion": f.model_reason,
@@ -577,7 +552,8 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         # a re-run for the same origin replaces that origin's archived forecasts
         warehouse.replace(con, "forecasts.forecast_archive", archive, keys=("series", "origin_month"))
         comparison = _epoch_comparison(con, fits)
-    plots_drawn()
+    for group, path, kwargs in jobs:
+        forecast.plot_fits(group, path, **kwargs)
     plot_meta = {k: _png_md(path, alt) for k, (path, alt) in plot_meta.items()}
     warn = Counter()
     falls = Counter()

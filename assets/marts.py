@@ -6,7 +6,6 @@ import datetime as dt
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.priority import FIRST
 from pipelines import config, warehouse
 from pipelines.history import models
 from pipelines.resources import DataDirResource
@@ -40,7 +39,6 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
 @dg.asset(
     key=dg.AssetKey(["marts", "price_history"]),
     group_name="marts",
-    op_tags=FIRST,
     kinds={"duckdb", "parquet"},
     owners=["team:tokenprices"],
     deps=[dg.AssetKey(["staging", "price_quotes"]), dg.AssetKey(["staging", "litellm_price_history"]),

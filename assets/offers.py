@@ -9,7 +9,6 @@ the current ones with their first day seen (``marts.billing_offers``). Offers ar
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.priority import EARLY
 from pipelines import warehouse
 from pipelines.resources import DataDirResource
 
@@ -19,7 +18,6 @@ MARTS_OFFERS = dg.AssetKey(["marts", "billing_offers"])
 @dg.asset(
     key=MARTS_OFFERS,
     group_name="marts",
-    op_tags=EARLY,
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
     deps=[dg.AssetKey(["staging", "price_quotes"])],  # which writes staging.billing_offers with the quotes

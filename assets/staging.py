@@ -9,8 +9,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import daily_partitions
-from assets.priority import FIRST
-from pipelines import ahead, config, warehouse
+from pipelines import config, incremental, warehouse
 from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines.history import drift
 from pipelines.cost.offers import offer_rows
@@ -146,7 +145,8 @@ def price_quotes(
                     if source.parse_offers is not None:
                         warehouse.replace(con, "staging.billing_offers", outcome["offers"], part)
             for run in outcome["runs"]:
-                warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name, **run})
+                warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name,
+                                                        "code_version": incremental.code_version(), **run})
             drift_key = dg.AssetCheckKey(PRICE_QUOTES, _drift_check_name(name))
             if outcome["layout"] and drift_key in context.selected_asset_check_keys:
                 check_results.append(
@@ -274,8 +274,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
         at = fetched_at.replace(tzinfo=dt.UTC)
         try:
             body = read(root, sha)
-            # parsed in a worker ahead of this run when the CLI started it (pipelines.ahead), else here
-            page = ahead.take(ahead.parse_key(name, sha, url), lambda: source.read(body, url, offers=False))
+            page = source.read(body, url, offers=False)
             prices = page.prices
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
@@ -360,7 +359,6 @@ def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) 
 @dg.asset(
     key=dg.AssetKey(["staging", "litellm_price_history"]),
     group_name="staging",
-    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -372,13 +370,12 @@ def litellm_price_history(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     dataset's known mistakes (hour-long unit errors, per-character spikes, bulk removals that came back) are
     quarantined or merged by ``pipelines.history.importers.sanity``. Re-import replaces the source's rows (idempotent).
     """
-    return import_runs(context, duckdb, "litellm", ahead.take(_read_key("litellm"), litellm.read_runs, config.litellm_dir()))
+    return import_runs(context, duckdb, "litellm", litellm.read_runs(config.litellm_dir()))
 
 
 @dg.asset(
     key=dg.AssetKey(["staging", "genai_prices_history"]),
     group_name="staging",
-    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -392,37 +389,11 @@ def genai_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBResour
         context.log.info(f"genai_prices: fetched {live.GENAI_PRICES_URL}")
         return import_runs(context, duckdb, genai_prices.SOURCE,
                            genai_prices.read_runs(folder, as_of=today, commit="main"))
-    return import_runs(context, duckdb, genai_prices.SOURCE,
-                       ahead.take(_read_key("genai_prices"), genai_prices.read_runs, _genai_dir()))
+    return import_runs(context, duckdb, genai_prices.SOURCE, genai_prices.read_runs(_genai_dir()))
 
 
 def _genai_dir() -> Path:
     return config.genai_prices_dir()
-
-
-def _bundled_reads() -> dict[str, tuple]:
-    """The dataset reads of the importers that need no network: ``{name: (read_runs, folder, data file)}``."""
-    return {"litellm": (litellm.read_runs, config.litellm_dir(), config.litellm_dir() / "litellm_price_changes.parquet"),
-            "genai_prices": (genai_prices.read_runs, _genai_dir(), _genai_dir() / genai_prices.FILE_NAME)}
-
-
-def _read_key(name: str) -> tuple | None:
-    """The :mod:`pipelines.ahead` key of importer ``name``'s read: its data file's stamp (None when live or when
-    the file is missing: then it is read, and fails, in the step)."""
-    if _live():
-        return None
-    path = _bundled_reads()[name][2]
-    return ("read_runs", name, *ahead.file_stamp(path)) if path.is_file() else None
-
-
-def start_dataset_reads() -> int:
-    """Start the importers' dataset reads in the warm workers (:mod:`pipelines.ahead`); returns how many started.
-    ``tokenprices demo``/``backfill`` call it while the capture days replay."""
-    started = 0
-    for name, (fn, folder, _) in _bundled_reads().items():
-        key = _read_key(name)
-        started += key is not None and ahead.start(key, fn, folder)
-    return started
 
 
 def _live() -> bool:
@@ -450,7 +421,6 @@ def _optional_import(context, duckdb, module, what: str) -> dg.MaterializeResult
 @dg.asset(
     key=dg.AssetKey(["staging", "simonw_llm_prices_history"]),
     group_name="staging",
-    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -465,7 +435,6 @@ def simonw_llm_prices_history(context: dg.AssetExecutionContext, duckdb: DuckDBR
 @dg.asset(
     key=dg.AssetKey(["staging", "openrouter_snapshots_history"]),
     group_name="staging",
-    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",
@@ -480,7 +449,6 @@ def openrouter_snapshots_history(context: dg.AssetExecutionContext, duckdb: Duck
 @dg.asset(
     key=dg.AssetKey(["staging", "price_overrides"]),
     group_name="staging",
-    op_tags=FIRST,
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
     pool="duckdb_warehouse",

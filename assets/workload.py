@@ -14,13 +14,11 @@
 import base64
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.priority import EARLY, LAST
 from pipelines import warehouse
 from pipelines.forecast import fit as forecast
 from pipelines.cost import workload
@@ -56,19 +54,9 @@ def _cost_series(covered: pd.DataFrame) -> tuple[list, dict]:
     return items, meta
 
 
-def _cost_plot_jobs(fits: list, plots: Path) -> list:
-    """The figure of ``forecasts/workload_cost_forecast`` (one panel per fitted profile) as plot jobs for
-    :func:`pipelines.forecast.fit.plot_many`: ``[(fits, plots/workload_costs.png, kwargs)]``, empty without a fit."""
-    fitted = [f for f in fits if f.decline is not None]
-    if not fitted:
-        return []
-    return [(fitted, plots / "workload_costs.png", {"ylabel": "cheapest option, cost per month", "ncols": len(fitted)})]
-
-
 @dg.asset(
     key=WORKLOAD_COSTS,
     group_name="marts",
-    op_tags=EARLY,
     kinds={"python", "duckdb", "parquet"},
     owners=OWNERS,
     deps=[dg.AssetKey(["marts", "price_history"]), dg.AssetKey(["marts", "billing_offers"])],
@@ -102,10 +90,6 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
         warehouse.replace(con, "marts.workload_costs", df)  # rebuilt as a whole
         n = con.table("marts.workload_costs").aggregate("count(*)").fetchall()[0][0]
         cheapest = warehouse.run(con, "workload_cheapest").fetchdf()
-        if forecast.is_warm():  # forecasts/workload_cost_forecast fits these series: start them now, on another core
-            plots = data_dir.root() / "plots"
-            plots.mkdir(parents=True, exist_ok=True)
-            forecast.prefit(_cost_series(cheapest[cheapest["covered"]])[0], lambda fits: _cost_plot_jobs(fits, plots))
         path = warehouse.export_parquet(con, "marts.workload_costs", data_dir.lake())
     summary, floats = [], {}
     for p in profiles:
@@ -148,7 +132,6 @@ def workload_costs(context, duckdb: DuckDBResource, data_dir: DataDirResource) -
 @dg.asset(
     key=WORKLOAD_FORECAST,
     group_name="forecasts",
-    op_tags=LAST,
     kinds={"statsmodels", "duckdb"},
     owners=OWNERS,
     deps=[WORKLOAD_COSTS],
@@ -173,7 +156,7 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
         if covered.empty:
             raise ValueError("marts.workload_costs has no covered month: materialize marts/workload_costs first")
         items, meta = _cost_series(covered)
-        fits = forecast.fit_many(items)  # in a pool only when one was warmed (forecast.warm_pool)
+        fits = forecast.fit_many(items)
         fc_rows, dec_rows = [], []
         for f in fits:
             name, currency, last_month, last_value, option = meta[f.series]
@@ -201,12 +184,10 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
     plots = data_dir.root() / "plots"
     plots.mkdir(parents=True, exist_ok=True)
     plot_meta = {}
-    jobs = _cost_plot_jobs(fits, plots)
-    if jobs:
-        png = jobs[0][1]
-        # drawn in a forecast worker when the pool is warm (which has matplotlib loaded already), or started
-        # there already by marts/workload_costs (forecast.prefit)
-        forecast.plot_many(jobs)()
+    fitted = [f for f in fits if f.decline is not None]
+    if fitted:  # one panel per fitted profile
+        png = plots / "workload_costs.png"
+        forecast.plot_fits(fitted, png, ylabel="cheapest option, cost per month", ncols=len(fitted))
         b64 = base64.b64encode(png.read_bytes()).decode()
         plot_meta["plot"] = dg.MetadataValue.md(
             f"![cheapest-option monthly cost per profile: history, fit, forecast](data:image/png;base64,{b64})")

@@ -27,6 +27,36 @@ from pipelines.forecast import capability
 from pipelines.forecast import fit as forecast
 
 
+
+def fit_candidates(series: str, values, horizon: int = forecast.FORECAST_HORIZON):
+    """Every candidate of ``forecast.MODELS`` fitted once on the whole series (no backtest), with the decline:
+    ``(decline or None when short, {model: PathForecast on the log scale}, warnings caught)``."""
+    from collections import Counter
+
+    v = np.asarray(values, dtype=float)
+    log: Counter = Counter()
+    if len(v) < forecast.MIN_MONTHS:
+        return None, {}, log
+    months = forecast._month_seq("1999-12-01", len(v))
+    d = forecast.decline(months, v, series)
+    y = np.log(v)
+    return d, {m: forecast.forecast_path(m, y, horizon, log=log)[0] for m in forecast.MODELS}, log
+
+
+def _fit_candidates_item(item):
+    d, paths, log = fit_candidates(*item)
+    return item[0], d.factor if d else None, len(paths), sum(log.values())
+
+
+def fit_candidates_many(items, workers: int | None = None) -> list[tuple]:
+    """:func:`fit_candidates` over ``(series, values)`` items in ``forecast.worker_pool(workers)`` (default
+    ``forecast.default_workers()``). Returns ``(series, factor, models fitted, warnings)`` per item, in order."""
+    workers = forecast.default_workers() if workers is None else max(1, workers)
+    if workers == 1:
+        return [_fit_candidates_item(it) for it in items]
+    with forecast.worker_pool(workers) as pool:
+        return list(pool.map(_fit_candidates_item, items, chunksize=max(1, len(items) // (8 * workers))))
+
 def synthetic(n: int, months: int = 30, seed: int = 0) -> list[tuple[str, np.ndarray]]:
     rng = np.random.default_rng(seed)
     out = []
@@ -83,7 +113,7 @@ def main() -> None:
 
     items = synthetic(args.synthetic)
     t = time.perf_counter()
-    res = forecast.fit_candidates_many(items, workers=args.workers)
+    res = fit_candidates_many(items, workers=args.workers)
     t_syn = time.perf_counter() - t
     factors = np.array([r[1] for r in res], dtype=float)
     print(f"synthetic        {len(items)} series x 30 months: decline + {len(forecast.MODELS)} models fitted once + "

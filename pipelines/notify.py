@@ -98,6 +98,9 @@ class CheckOutcome:
     models: int | None = None
     problems: list[str] = field(default_factory=list)
     reason: str | None = None
+    #: ``ERROR`` or ``WARN`` (``dg.AssetCheckSeverity``): a failed WARN check (a source's layout findings) is a
+    #: warning to read, not a failure of the run
+    severity: str = "ERROR"
 
 
 @dataclass
@@ -124,7 +127,13 @@ class RunReport:
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
-        return [c for c in self.checks if not c.passed]
+        """Checks that failed with severity ERROR (the ones that mean something is wrong)."""
+        return [c for c in self.checks if not c.passed and c.severity != "WARN"]
+
+    @property
+    def warned_checks(self) -> list[CheckOutcome]:
+        """Checks that did not pass with severity WARN: something to review (layout findings), nothing lost."""
+        return [c for c in self.checks if not c.passed and c.severity == "WARN"]
 
     @property
     def succeeded(self) -> bool:
@@ -218,6 +227,7 @@ def run_report(instance: dg.DagsterInstance, run_id: str) -> RunReport:
                     quotes=md.get("quotes"), models=md.get("models"),
                     problems=[str(p) for p in problems] if isinstance(problems, list) else [str(problems)],
                     reason=md.get("reason"),
+                    severity=getattr(e.severity, "value", str(e.severity)) if e.severity is not None else "ERROR",
                 ))
             elif kind == "ASSET_MATERIALIZATION":
                 m = ev.step_materialization_data.materialization

@@ -10,7 +10,7 @@ import dagster as dg
 from dagster import DagsterRunStatus, RunsFilter
 from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
 
-from pipelines.cli import main as cli
+from pipelines.cli import replay
 from tests.conftest import ROOT, replay_resources
 
 HANGING_RUN = """
@@ -48,7 +48,7 @@ def test_killed_run_is_failed_at_start_up_and_the_next_run_succeeds(tmp_path, mo
     assert stuck.job_name == "nightly_like"  # what the fault pass saw: STARTED for ever
     before.dispose()
 
-    instance = cli._instance()  # any tokenprices command that records runs starts with this
+    instance = replay.dagster_instance()  # any tokenprices command that records runs starts with this
     try:
         assert instance.get_run_by_id(stuck.run_id).status == DagsterRunStatus.FAILURE
         assert instance.get_runs_count(RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES)) == 0  # what the queue counts
@@ -60,6 +60,6 @@ def test_killed_run_is_failed_at_start_up_and_the_next_run_succeeds(tmp_path, mo
         nxt = dg.materialize([raw.page_snapshots], partition_key="2026-04-26", instance=instance,
                              resources=replay_resources(tmp_path / "w.duckdb", tmp_path / "d"))
         assert nxt.success and instance.get_run_by_id(nxt.run_id).status == DagsterRunStatus.SUCCESS
-        assert cli.fail_orphaned_runs(instance) == []  # finished runs are left alone
+        assert replay.fail_orphaned_runs(instance) == []  # finished runs are left alone
     finally:
         instance.dispose()

@@ -9,7 +9,7 @@ import tomllib
 import duckdb
 
 from pipelines import config
-from pipelines.cli import main as cli
+from pipelines.cli import replay
 from tests.conftest import ROOT
 
 
@@ -18,7 +18,7 @@ def test_relative_dagster_home_is_made_absolute(tmp_path, monkeypatch):
     with "must be an absolute path"."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DAGSTER_HOME", ".dagster_home")
-    instance = cli._instance()
+    instance = replay.dagster_instance()
     try:
         assert instance.root_directory == str(tmp_path / ".dagster_home")
     finally:
@@ -30,7 +30,7 @@ def test_docs_and_hint_give_an_absolute_dagster_home(monkeypatch, capsys):
     assert not re.search(r"DAGSTER_HOME=\.", readme)  # before: `DAGSTER_HOME=.dagster_home .venv/bin/tokenprices …`
     assert 'DAGSTER_HOME="$PWD/.dagster_home" .venv/bin/tokenprices' in readme
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    cli._instance().dispose()
+    replay.dagster_instance().dispose()
     assert f"set DAGSTER_HOME={config.ROOT / '.dagster_home'})" in capsys.readouterr().err
 
 

@@ -246,20 +246,3 @@ def test_definitions_with_the_checks_resolve():
                      ("cheapest_at_capability", "cheapest_at_capability_within_last_forecast"),
                      ("price_tiers", "price_tier_within_last_forecast")}
     assert all(not spec.blocking for a in F.SERIES_ASSETS for spec in a.check_specs)
-
-
-def test_warehouse_steps_start_the_workers_jobs_first_and_collect_last(built):
-    """assets/priority.py: in the real warehouse run, the path to forecasts/provider_indexes runs first, the steps
-    that collect the forecast workers' results run last, and every step still follows its dependencies."""
-    *_, results, _ = built
-    order = [e.step_key for e in results[-1].all_events if e.event_type_value == "STEP_START"]
-    first = {"staging__litellm_price_history", "staging__genai_prices_history", "staging__simonw_llm_prices_history",
-             "staging__openrouter_snapshots_history", "staging__price_overrides"}
-    assert set(order[:5]) == first
-    assert order[5:7] == ["marts__price_history", "forecasts__provider_indexes"]
-    assert set(order[-3:]) == {"forecasts__price_decline", "price_forecast", "forecasts__workload_cost_forecast"}
-    # off the path: after the provider indexes; the cost series (billing offers, workload costs) before the marts
-    # that feed nothing the workers do
-    assert order.index("marts__workload_costs") < order.index("marts__model_aliases")
-    assert order.index("marts__billing_offers") < order.index("marts__workload_costs")
-    assert order.index("marts__latest_prices") < order.index("marts__price_structure") < order.index("price_forecast")

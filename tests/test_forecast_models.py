@@ -187,40 +187,61 @@ def test_fit_many_in_processes_equals_in_process():
         pd.testing.assert_frame_equal(a.forecast, b.forecast)
 
 
-def test_prefit_and_preplot_are_collected_not_recomputed(tmp_path, monkeypatch):
-    """prefit (what the series assets start while the marts are built, once the pool is warm) gives fit_many
-    the same fits and declines as fitting in this process, and plot_many only waits for the figure it drew."""
+def test_declines_equal_the_fits_declines_and_plot_fits_draws_them(tmp_path):
+    """declines() (what forecasts/price_decline computes) gives the same decline as the full fit of each series,
+    None for a series too short for a trend; plot_fits draws the fitted ones."""
     rng = np.random.default_rng(8)
     items = [(f"s{i}", months(n), 100 * np.exp(np.cumsum(rng.normal(-0.02, 0.03, n)))) for i, n in
              enumerate((26, 20, 8, 4))]  # two with backtests, one too short for them, one too short for a trend
-    here = f.fit_many(items, workers=1)
-    monkeypatch.setattr(f, "_WARM", False)
-    assert f.prefit(items) == 0  # nothing ahead without a warm pool
-    f.warm_pool()
-    assert f._WARM
-    monkeypatch.setattr(f, "_PREFIT", {})
-    monkeypatch.setattr(f, "_PREPLOT", {})
-    monkeypatch.setattr(f, "_PREPLOT_THREADS", [])
-    png = tmp_path / "ahead.png"
-    plan = lambda fits: [([x for x in fits if x.decline is not None], png, {"ylabel": "level"})]  # noqa: E731
-    assert f.prefit(items, plan) == 4
-    assert f.prefit(items) == 0  # already started: not twice
+    fits = f.fit_many(items, workers=1)
     assert [d.factor if d else None for d in f.declines(items)] == [x.decline.factor if x.decline else None
-                                                                   for x in here]
-    ahead = f.fit_many(items)
-    assert f._PREFIT == {}  # collected
-    for a, b in zip(here, ahead):
-        assert (a.series, a.status, a.model) == (b.series, b.status, b.model)
-        if a.forecast is not None:
-            pd.testing.assert_frame_equal(a.forecast, b.forecast)
-    for t in list(f._PREPLOT_THREADS):
-        t.join()
-    assert len(f._PREPLOT) == 1  # the figure was started once its fits were done
-    f.plot_many(plan(ahead))()
-    assert f._PREPLOT == {} and png.stat().st_size > 10_000  # the job drawn ahead was the one waited for
-    # a job that differs from the one drawn ahead (another path) is drawn anew
-    f.plot_many([(ahead[:1], tmp_path / "other.png", {"ylabel": "level"})])()
-    assert (tmp_path / "other.png").stat().st_size > 10_000
+                                                                   for x in fits]
+    assert f.declines(items)[3] is None and fits[3].status == "short"
+    png = tmp_path / "fits.png"
+    f.plot_fits([x for x in fits if x.decline is not None], png, ylabel="level")
+    assert png.stat().st_size > 10_000
+
+
+KILLED_PARENT = """
+import os, time
+from pipelines.forecast import fit as forecast
+pool = forecast.worker_pool(2)
+workers = {pool.submit(os.getpid).result() for _ in range(4)}
+server = pool.submit(os.getppid).result()
+print(server, *sorted(workers), flush=True)
+time.sleep(600)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return any(line.split()[1:2] == ["Z"] for line in fh if line.startswith("State:"))
+    except FileNotFoundError:
+        return True
+
+
+def test_workers_and_their_server_end_when_the_parent_is_killed():
+    """A command killed with SIGKILL (or by the OOM killer) while its fitting pool is open leaves no pool worker
+    or worker server behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from pipelines.config import ROOT
+
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_PARENT], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) >= 2 and all(not _gone(p) for p in pids)  # the server and at least one worker, running
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(_gone(p) for p in pids):
+        time.sleep(0.2)
+    assert [p for p in pids if not _gone(p)] == []
 
 
 def test_text_models_and_price_tiers():

@@ -1,5 +1,5 @@
-"""Skipping unchanged work (pipelines/incremental.py), bulk inserts, and the configuration switches for running
-beyond one machine (MotherDuck database name, lake URI, DuckDB memory limit)."""
+"""Skipping unchanged work by what the warehouse stores (pipelines/incremental.py), bulk inserts, and the
+configuration switches for running beyond one machine (MotherDuck database name, lake URI, DuckDB memory limit)."""
 
 from __future__ import annotations
 
@@ -43,12 +43,13 @@ def _archive(tmp: Path) -> Path:
     return out
 
 
-def _backfill(tmp: Path, archive: Path, *extra: str) -> subprocess.CompletedProcess:
+def _backfill(tmp: Path, archive: Path, *extra: str, warehouse_job: bool = False) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOKENPRICES_")}
     env |= {"TOKENPRICES_WAREHOUSE": str(tmp / "w.duckdb"), "TOKENPRICES_DATA_DIR": str(tmp / "data"),
             "DAGSTER_HOME": str(tmp / "dagster_home"), "PYTHONUNBUFFERED": "1"}
     out = subprocess.run([*CLI, "backfill", "--from", "2025-10-01", "--to", "2025-12-31", "--archive", str(archive),
-                          "--no-warehouse", *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+                          *([] if warehouse_job else ["--no-warehouse"]), *extra], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout + out.stderr
     return out
 
@@ -56,19 +57,27 @@ def _backfill(tmp: Path, archive: Path, *extra: str) -> subprocess.CompletedProc
 def _table_rows(db: Path) -> dict[str, list]:
     with duckdb.connect(str(db), read_only=True) as con:
         return {t: sorted(con.table(t).fetchall(), key=repr)
-                for t in ("raw.page_snapshots", "staging.price_quotes", "staging.unit_prices")}
+                for t in ("raw.page_snapshots", "staging.price_quotes", "staging.unit_prices", "marts.price_history",
+                          "marts.latest_prices", "forecasts.price_decline")}
 
 
-def test_backfill_skips_unchanged_days_and_replays_a_changed_capture(tmp_path):
+SKIPPED = "replay: unchanged (same captures and code as its last good parse), skipped"
+
+
+def test_backfill_skips_unchanged_days_and_replays_a_changed_capture_or_code(tmp_path):
     archive = _archive(tmp_path)
-    first = _backfill(tmp_path, archive)
+    first = _backfill(tmp_path, archive, warehouse_job=True)
     assert "[1/2] 2025-10-15 ok:" in first.stdout and "[2/2] 2025-12-13 ok:" in first.stdout
+    assert "warehouse_job ok" in first.stdout
     before = _table_rows(tmp_path / "w.duckdb")
-    assert len(before["staging.price_quotes"]) > 50
+    assert len(before["staging.price_quotes"]) > 50 and len(before["marts.latest_prices"]) > 50
 
-    again = _backfill(tmp_path, archive)
-    assert "[1/2] 2025-10-15 replay: unchanged captures and code since its last successful run, skipped" in again.stdout
-    assert "[2/2] 2025-12-13 replay: unchanged captures and code since its last successful run, skipped" in again.stdout
+    # nothing changed: both days and the warehouse job are skipped, the warehouse is as it was
+    again = _backfill(tmp_path, archive, warehouse_job=True)
+    assert f"[1/2] 2025-10-15 {SKIPPED}" in again.stdout
+    assert f"[2/2] 2025-12-13 {SKIPPED}" in again.stdout
+    assert "warehouse_job: no day replayed and the marts are newer than every parse, skipped" in again.stdout
+    assert "2 of 2 days ok" in again.stdout
     assert _table_rows(tmp_path / "w.duckdb") == before
 
     # one capture of 2025-10-15 changes (a byte appended): that day is replayed, the other is still skipped
@@ -76,25 +85,75 @@ def test_backfill_skips_unchanged_days_and_replays_a_changed_capture(tmp_path):
     cohere.write_bytes(cohere.read_bytes() + b"\n")
     changed = _backfill(tmp_path, archive)
     assert "[1/2] 2025-10-15 ok:" in changed.stdout
-    assert "[2/2] 2025-12-13 replay: unchanged" in changed.stdout
+    assert f"[2/2] 2025-12-13 {SKIPPED}" in changed.stdout
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         docs = con.execute("SELECT count(*) FROM raw.page_snapshots WHERE source = 'cohere_pricing'").fetchone()[0]
     assert docs == 2  # the new body is a new snapshot; the old one is kept (immutable)
+
+    # a day last parsed by other code (a parser fix since) is replayed
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("UPDATE staging.parse_runs SET code_version = 'older' WHERE partition_date = DATE '2025-12-13'")
+    recoded = _backfill(tmp_path, archive)
+    assert f"[1/2] 2025-10-15 {SKIPPED}" in recoded.stdout and "[2/2] 2025-12-13 ok:" in recoded.stdout
 
     forced = _backfill(tmp_path, archive, "--force")
     assert "[1/2] 2025-10-15 ok:" in forced.stdout and "[2/2] 2025-12-13 ok:" in forced.stdout
 
 
-def test_replay_day_version_follows_the_bytes_and_the_options(tmp_path):
+def test_a_day_is_unchanged_only_when_every_capture_has_a_good_parse_by_this_code(tmp_path):
+    from pipelines.sources.fetch import ReplayFetcher
+
     archive = _archive(tmp_path)
-    day = dt.date(2025, 12, 13)
-    v = incremental.replay_day_version(archive, day, False)
-    assert v == incremental.replay_day_version(archive, day, False)
-    assert v != incremental.replay_day_version(archive, day, True)
-    assert v != incremental.replay_day_version(archive, dt.date(2025, 10, 15), False)
-    doc = next(archive.glob("volcengine/*"))
-    doc.write_bytes(doc.read_bytes().replace(b"0.40", b"0.41", 1))
-    assert incremental.replay_day_version(archive, day, False) != v
+    fetcher = ReplayFetcher(archive)
+    oct15, dec13 = dt.date(2025, 10, 15), dt.date(2025, 12, 13)
+    caps = incremental.day_captures(fetcher, oct15)
+    assert {(s, u.split("/")[2]) for s, u, _ in caps} == {("cohere_pricing", "cohere.com"),
+                                                           ("perplexity_pricing", "docs.perplexity.ai")}
+    assert all(len(sha) == 64 for *_, sha in caps)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    warehouse.ensure_schema(con)
+    assert incremental.unchanged_days(con, fetcher, [oct15, dec13]) == set()  # nothing parsed yet
+
+    def parsed(day, source, url, sha, status="ok", version=None):
+        warehouse.run(con, "insert_parse_run", {
+            "partition_date": day, "source": source, "url": url, "snapshot_sha256": sha, "status": status,
+            "n_quotes": 1, "n_unit_prices": 0, "n_models": 1, "detail": None,
+            "code_version": version or incremental.code_version()})
+
+    (s1, u1, h1), (s2, u2, h2) = sorted(caps)
+    parsed(oct15, s1, u1, h1)
+    parsed(oct15, s2, u2, h2, status="drift")  # rejected: the day is not done
+    assert incremental.unchanged_days(con, fetcher, [oct15]) == set()
+    parsed(oct15, s2, u2, h2, version="older")  # parsed ok, but by other code
+    assert incremental.unchanged_days(con, fetcher, [oct15]) == set()
+    parsed(oct15, s2, u2, "0" * 64)  # another body of that URL
+    assert incremental.unchanged_days(con, fetcher, [oct15]) == set()
+    parsed(oct15, s2, u2, h2)
+    assert incremental.unchanged_days(con, fetcher, [oct15, dec13]) == {oct15}
+    # the archive's bytes change: not unchanged any more
+    doc = archive / next(c.file for c in fetcher.captures if c.url == u1)
+    doc.write_bytes(doc.read_bytes() + b" ")
+    assert incremental.unchanged_days(con, fetcher, [oct15]) == set()
+
+
+def test_marts_are_current_when_built_after_the_newest_parse(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    warehouse.ensure_schema(con)
+    assert not incremental.marts_current(con)  # no marts yet
+    con.execute("CREATE TABLE marts.price_history AS SELECT 1 AS x")
+    con.execute("CREATE TABLE marts.latest_prices AS SELECT 1 AS x")
+    path = "1.0 AS yhat, 1.0 AS lo80, 1.0 AS hi80, 1.0 AS lo95, 1.0 AS hi95, 'naive' AS model"
+    con.execute(f"INSERT INTO forecasts.price_forecast BY NAME SELECT 'index' AS series, DATE '2026-01-01' AS month, {path}")
+    assert not incremental.marts_current(con)  # no forecast made yet
+    con.execute(f"""INSERT INTO forecasts.forecast_archive BY NAME SELECT 'index' AS series, DATE '2026-01-01' AS month,
+                    DATE '2025-12-01' AS origin_month, {path}, 'r1' AS run_id, TIMESTAMP '2026-01-02 10:00' AS made_at""")
+    assert incremental.marts_current(con)  # nothing parsed at all
+    con.execute("""INSERT INTO staging.parse_runs BY NAME SELECT DATE '2026-01-02' AS partition_date, 's' AS source,
+                   'u' AS url, 'h' AS snapshot_sha256, TIMESTAMP '2026-01-02 09:00' AS parsed_at, 'ok' AS status,
+                   1 AS n_quotes, 0 AS n_unit_prices, 1 AS n_models""")
+    assert incremental.marts_current(con)
+    con.execute("UPDATE staging.parse_runs SET parsed_at = TIMESTAMP '2026-01-02 11:00'")  # parsed after the build
+    assert not incremental.marts_current(con)
 
 
 def _small_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
@@ -111,43 +170,6 @@ def _small_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def test_warehouse_version_follows_scraped_rows_inputs_and_the_date(tmp_path, monkeypatch):
-    for k in list(os.environ):
-        if k.startswith("TOKENPRICES_"):
-            monkeypatch.delenv(k)
-    con = _small_warehouse(tmp_path / "w.duckdb")
-    today = dt.date(2026, 11, 30)
-    v = incremental.warehouse_version(con, today)
-    assert v == incremental.warehouse_version(con, today)
-    assert v != incremental.warehouse_version(con, today + dt.timedelta(days=1))  # the last complete month moves
-    con.execute("UPDATE staging.price_quotes SET original_amount = 0.27")
-    v2 = incremental.warehouse_version(con, today)
-    assert v2 != v
-    # a dataset folder given at run time is an input: a changed file changes the version
-    ds = tmp_path / "simonw"
-    ds.mkdir()
-    (ds / "prices.json").write_text("[]")
-    monkeypatch.setenv("TOKENPRICES_SIMONW_DIR", str(ds))
-    v3 = incremental.warehouse_version(con, today)
-    assert v3 != v2
-    (ds / "prices.json").write_text("[{}]")
-    assert incremental.warehouse_version(con, today) != v3
-    # live imports read the internet: never skipped
-    monkeypatch.setenv("TOKENPRICES_IMPORT_LIVE", "1")
-    assert incremental.warehouse_version(con, today) is None
-
-
-def test_scraped_state_sees_swapped_values(tmp_path):
-    """Two rows exchanging their prices change the fingerprint (it hashes whole rows, not columns)."""
-    con = _small_warehouse(tmp_path / "w.duckdb")
-    con.execute("""INSERT INTO staging.price_quotes SELECT * REPLACE ('output' AS price_kind,
-                   1.1 AS usd_per_mtok, 1.1 AS original_amount) FROM staging.price_quotes""")
-    before = incremental.scraped_state(con)
-    con.execute("""UPDATE staging.price_quotes SET usd_per_mtok = CASE WHEN price_kind = 'input' THEN 1.1 ELSE 0.28 END,
-                   original_amount = CASE WHEN price_kind = 'input' THEN 1.1 ELSE 0.28 END""")
-    assert incremental.scraped_state(con) != before
-    assert [s.split()[:2] for s in before] == [["raw.page_snapshots", "0"], ["staging.price_quotes", "2"],
-                                               ["staging.unit_prices", "0"], ["staging.quarantine", "0"]]
 
 
 # -- beyond one machine: configuration switches --------------------------------------------------------------------

@@ -28,7 +28,10 @@ def test_every_run_succeeded(built):
     for r in built[2]:
         assert r.success
         evals = [e.asset_check_evaluation_data for e in r.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-        assert all(e.passed for e in evals), [e.check_name for e in evals if not e.passed]
+        # every check passes but the non-blocking layout-drift warnings (a page's findings to review, issue 19)
+        failed = [e.check_name for e in evals if not e.passed]
+        assert all(e.severity == dg.AssetCheckSeverity.WARN for e in evals if not e.passed), failed
+        assert all(n.endswith("_layout_drift") for n in failed), failed
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import hashlib
 import json
 import os
 import sys
 import time
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -235,305 +233,49 @@ def cmd_latest(args) -> int:
     return 0
 
 
-@contextmanager
-def long_lived():
-    """Run the block (the imports of the definitions, opening the Dagster instance) with the garbage collector
-    off, then ``gc.freeze()`` every object made so far: the collections during the runs that follow no longer walk
-    the millions of long-lived objects of dagster, pandas and the definitions. ``tokenprices demo``, measured with
-    ``gc.callbacks``: the main thread's collections took 2.0-2.2 s (1.2-1.4 s of them full collections), and
-    0.75-0.95 s (0.2-0.3 s) with this. Objects are still freed by reference counting; only cyclic garbage made
-    before the freeze stays, and :func:`main` unfreezes at its end. The collector's on/off state is restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-def _instance():
-    """The Dagster instance of ``DAGSTER_HOME`` (runs recorded, shown in the UI, unchanged days skipped), or an
-    ephemeral one with a note saying what that means."""
-    from dagster import DagsterInstance
-
-    if os.environ.get("DAGSTER_HOME"):
-        home = Path(os.environ["DAGSTER_HOME"]).expanduser()
-        if not home.is_absolute():  # Dagster refuses a relative DAGSTER_HOME ("must be an absolute path")
-            home = home.resolve()
-            os.environ["DAGSTER_HOME"] = str(home)
-        home.mkdir(parents=True, exist_ok=True)
-        instance = DagsterInstance.get()
-        for run_id, job, pid in fail_orphaned_runs(instance):
-            print(f"note: run {run_id} of {job} was still STARTED but its process {pid} is gone (killed or crashed); "
-                  "marked it failed so the run queue moves on", file=sys.stderr)
-        return instance
-    print("note: DAGSTER_HOME is not set, so these runs are not recorded: the UI will not show them and unchanged "
-          f"days cannot be skipped next time (`make demo` / `make run` set DAGSTER_HOME={config.ROOT / '.dagster_home'})",
-          file=sys.stderr)
-    return DagsterInstance.ephemeral()
-
-
-def fail_orphaned_runs(instance) -> list[tuple[str, str, int]]:
-    """Mark failed every run the instance shows STARTED whose process is gone (``kill -9``, a crash, a reboot):
-    (run id, job, pid) of each. Such a run otherwise stays STARTED for ever, holds its pool slot and counts
-    against ``max_concurrent_runs`` (``dagster.yaml``), so the queue, and the nightly schedule, stall. The local
-    run launcher cannot tell the daemon's run monitoring that its worker died (only ``max_runtime_seconds`` ends
-    such a run), hence this check at CLI start-up. The process is the one that logged the run's RUN_START (the
-    run worker, or the CLI for its in-process runs); a live process with that pid that started after the run is
-    another process. Only for an instance on this machine (SQLite storage): on a shared one the pid is another
-    host's."""
-    from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
-
-    if "sqlite" not in type(instance.run_storage).__name__.lower():
-        return []
-    failed = []
-    for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
-        run = record.dagster_run
-        starts = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_START)
-        pid = starts[-1].dagster_event.pid if starts and starts[-1].dagster_event else None
-        if pid is None or _process_alive(pid, since=record.start_time):
-            continue
-        instance.report_run_failed(run, message=f"run process {pid} is gone (killed or crashed); marked failed at "
-                                                "tokenprices start-up so the run queue moves on")
-        failed.append((run.run_id, run.job_name, pid))
-    return failed
-
-
-def _process_alive(pid: int, since: float | None) -> bool:
-    """True while process ``pid`` exists and (when its start time can be read from /proc) began no later than
-    ``since`` (epoch seconds): a pid reused by a later process is not the run's."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, another user's
-    if since is None:
-        return True
-    try:
-        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
-        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                    if line.startswith("btime "))
-        began = boot + ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, StopIteration):
-        return True
-    return began <= since + 2  # /proc's start time is whole seconds since boot
-
-
-#: run config that keeps Dagster's console log to warnings and errors (progress lines are printed by us).
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-
-
-def _warehouse_con():
-    """A connection to the warehouse through the assets' own resource (DuckDB wants one configuration per file
-    in a process, and the runs of this process open it that way)."""
-    from pipelines.resources import default_resources
-
-    return default_resources()["duckdb"].get_connection()
-
-
-def replay_unchanged(instance, archive: Path, day, include_estimated: bool = False) -> tuple[bool, str]:
-    """(skip?, version) for a replayed scrape of ``day``: skip when a successful scrape_job run of that partition
-    had the same input version (:mod:`pipelines.incremental`) and the warehouse still holds its parse."""
-    from pipelines import incremental
-
-    version = incremental.replay_day_version(archive, day, include_estimated)
-    if not incremental.done_before(instance, "scrape_job", version, day.isoformat()):
-        return False, version
-    with _warehouse_con() as con:
-        return incremental.day_is_loaded(con, day), version
-
-
-def replay_job(job, fetcher, day, all_checks: bool = False):
-    """``scrape_job`` narrowed to the sources with a capture of ``day`` in the archive of ``fetcher`` (a
-    :class:`pipelines.sources.fetch.ReplayFetcher`): the run parses and checks those sources only (their
-    ``<source>_parsed`` checks), instead of recording a "no capture" check result for every other source. Each
-    check result is an event in the Dagster instance (~15 ms each on SQLite), so a replayed day with 3 captured
-    sources writes ~22 events instead of ~80. Returns ``job`` itself when every source has a capture that day,
-    or with ``all_checks``: the last run of a replay reports every source (:class:`ReplayPlan`), because the UI
-    shows the checks of an asset's latest materialization (a source without a capture that day passes, saying
-    so)."""
-    from assets.raw import page_snapshots
-    from assets.staging import PRICE_QUOTES, check_keys
+def cmd_demo(args) -> int:
+    """A backfill of the bundled archive: replay every capture day through scrape_job, then warehouse_job
+    (:func:`pipelines.cli.replay.replay`)."""
+    from pipelines.cli import replay
+    from pipelines.sources.fetch import ReplayFetcher
     from pipelines.sources.registry import SOURCES
 
-    if all_checks:
-        return job
-    names = [n for n, s in SOURCES.items() if any(c.captured_on == day for c in fetcher.captures_for(s))]
-    if len(names) == len(SOURCES):
-        return job
-    return job.get_subset(asset_selection={page_snapshots.key, PRICE_QUOTES}, asset_check_selection=check_keys(names))
-
-
-def start_ahead(fetcher, days: list):
-    """Once the forecast workers are warm (:func:`pipelines.forecast.fit.warm_pool`), start there the parse of every
-    capture of ``days`` in the archive of ``fetcher`` (a :class:`pipelines.sources.fetch.ReplayFetcher`) and the reads of
-    the bundled datasets ``warehouse_job`` imports (:mod:`pipelines.ahead`): the replayed days and the importers
-    then collect them instead of computing them in this process. The calls are started from a background
-    thread, which waits for the workers to start (they fork only once the worker server has imported
-    statsmodels, ~3 s) while this thread replays the first days; returns that thread (``join()`` it to wait
-    until every call is started)."""
-    import threading
-
-    from assets.staging import start_dataset_reads
-    from pipelines import ahead
-    from pipelines.sources.registry import SOURCES, parse_file
-
-    def submit() -> None:
-        wanted = set(days)
-        for name, source in SOURCES.items():
-            for c in fetcher.captures_for(source):
-                path = fetcher.archive / c.file
-                # a missing or oversized capture is not parsed ahead: the replay fails its source, saying why
-                if c.captured_on in wanted and path.is_file() and path.stat().st_size <= fetcher.max_bytes:
-                    sha = hashlib.sha256(path.read_bytes()).hexdigest()  # the raw snapshot's digest, as stored
-                    ahead.start(ahead.parse_key(name, sha, c.url), parse_file, name, str(path), c.url)
-        start_dataset_reads()
-
-    thread = threading.Thread(target=submit, name="tokenprices-ahead", daemon=True)
-    thread.start()
-    return thread
-
-
-class ReplayPlan:
-    """A replay of capture days (``tokenprices demo`` and ``backfill``), worked out once before its first run.
-
-    ``todo``: per day ``(skip?, input version, seconds the check took)``, skip when :func:`replay_unchanged`
-    (unless ``force``); ``runs``: the days that run, in order; ``last``: the last run, which reports every
-    source's check (:func:`replay_job`); a ``live_day`` (backfill ``--live``, not replayed) counts for that.
-    ``fetcher``: the :class:`pipelines.sources.fetch.ReplayFetcher` of the archive (its manifest read once, by the caller
-    that listed the days).
-    """
-
-    def __init__(self, instance, fetcher, days: list, force: bool = False, live_day=None):
-        self.fetcher = fetcher
-        self.todo: dict = {}
-        for day in days:
-            t = time.monotonic()
-            unchanged, version = replay_unchanged(instance, fetcher.archive, day, fetcher.include_estimated)
-            self.todo[day] = (unchanged and not force, version, time.monotonic() - t)
-        self.runs = [d for d in days if not self.todo[d][0]]
-        self.last = max([*self.runs, *([live_day] if live_day else [])], default=None)
-        self._ahead_started = False
-
-    def job(self, job, day):
-        """:func:`replay_job` of ``day``: its captured sources' checks, or all of them on the last run."""
-        return replay_job(job, self.fetcher, day, all_checks=day == self.last)
-
-    def start_ahead(self) -> None:
-        """Warm the forecast workers (:func:`pipelines.forecast.fit.warm_pool`) and, the first time they are,
-        :func:`start_ahead` the days that run. Call it before each run: the later calls do nothing."""
-        from pipelines.forecast import fit as forecast
-
-        if not self._ahead_started and forecast.warm_pool():
-            self._ahead_started = True
-            start_ahead(self.fetcher, self.runs)
-
-
-def warehouse_unchanged(instance) -> tuple[bool, str | None]:
-    """(skip?, version) for a warehouse_job run now: skip when a successful run had the same input version
-    (:mod:`pipelines.incremental`; None when it must always run) and the marts it writes still exist."""
-    from pipelines import incremental
-
-    with _warehouse_con() as con:
-        version = incremental.warehouse_version(con)
-        exist = version is not None and incremental.marts_exist(con)
-    return exist and incremental.done_before(instance, "warehouse_job", version), version
-
-
-def _run_warehouse(defs, instance, force: bool = False, tags: dict | None = None) -> bool:
-    """Run warehouse_job, unless (without ``force``) a successful run already had the same input version."""
-    from pipelines import incremental
-
-    t = time.monotonic()
-    unchanged, version = warehouse_unchanged(instance)
-    if unchanged and not force:
-        print(f"  warehouse_job: unchanged inputs and code since its last successful run, skipped "
-              f"({time.monotonic() - t:.1f}s; --force runs it)")
-        return True
-    res = defs.resolve_job_def("warehouse_job").execute_in_process(
-        instance=instance, run_config=QUIET, raise_on_error=False,
-        tags={**(tags or {}), **({incremental.VERSION_TAG: version} if version else {})},
-    )
-    print(f"  warehouse_job: {'ok' if res.success else 'FAILED'} ({time.monotonic() - t:.1f}s)")
-    return res.success
-
-
-def cmd_demo(args) -> int:
-    """Replay every capture date of the bundled archive through scrape_job, then warehouse_job."""
-    with long_lived():
-        from pipelines import incremental
-        from pipelines.definitions import defs
-        from pipelines.sources.fetch import ReplayFetcher
-        from pipelines.sources.registry import SOURCES
-
-        archive = Path(args.archive) if args.archive else config.archive_dir()
-        fetcher = ReplayFetcher(archive)
-        days = fetcher.capture_dates(list(SOURCES.values()))
-        print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into "
-              f"{config.warehouse_database()}")
-        instance = _instance()
-    job = defs.resolve_job_def("scrape_job")
-    run_config = {
-        "resources": {"fetcher": {"config": {"mode": "replay", "archive_dir": str(archive)}}},
-        **QUIET,
-    }
-    ok = True
-    skipped = 0
-    plan = ReplayPlan(instance, fetcher, days, force=args.force)
-    for i, day in enumerate(days, 1):
-        skip, version, secs = plan.todo[day]
-        t = time.monotonic() - secs
-        if skip:
-            skipped += 1
-            print(f"  [{i}/{len(days)}] scrape {day}: unchanged captures and code, skipped ({secs:.1f}s)")
-            continue
-        # the forecast workers import statsmodels on another core, then parse the captures and read the datasets
-        plan.start_ahead()
-        res = plan.job(job, day).execute_in_process(
-            partition_key=day.isoformat(), instance=instance, run_config=run_config, raise_on_error=False,
-            tags={incremental.VERSION_TAG: version},
-        )
-        failed = [
-            e.asset_check_evaluation_data.check_name
-            for e in res.all_events
-            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
-        ]
-        ok &= res.success and not failed
-        status = "ok" if res.success and not failed else f"FAILED {failed or ''}"
-        print(f"  [{i}/{len(days)}] scrape {day}: {status} ({time.monotonic() - t:.1f}s)")
-    if skipped:
-        print(f"  {skipped} of {len(days)} days unchanged since their last successful scrape (--force replays them)")
-    ok &= _run_warehouse(defs, instance, force=args.force)
-    if not _summary():
-        ok = False
-    return 0 if ok else 1
+    archive = Path(args.archive) if args.archive else config.archive_dir()
+    fetcher = ReplayFetcher(archive)
+    days = fetcher.capture_dates(list(SOURCES.values()))
+    print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into "
+          f"{config.warehouse_database()}")
+    done = replay.replay(fetcher, days, force=args.force)
+    return 0 if _summary() and done.ok else 1
 
 
 def cmd_run(args) -> int:
     """Live scrape of today's UTC partition, then marts and forecasts."""
-    with long_lived():
-        from pipelines.definitions import LIVE_RUN_CONFIG, defs
+    from pipelines.cli.replay import QUIET, dagster_instance
+    from pipelines.definitions import LIVE_RUN_CONFIG, defs
 
-        instance = _instance()
+    instance = dagster_instance()
     day = dt.datetime.now(dt.UTC).date().isoformat()
     print(f"tokenprices run: live scrape for {day} into {config.warehouse_database()}")
     res = defs.resolve_job_def("scrape_job").execute_in_process(
         partition_key=day, instance=instance, run_config=LIVE_RUN_CONFIG, raise_on_error=False
     )
     print(f"  scrape {day}: {'ok' if res.success else 'FAILED (see the log above)'}")
-    ok = _run_warehouse(defs, instance) and res.success
-    return 0 if _summary() and ok else 1
+    t = time.monotonic()
+    wh = defs.resolve_job_def("warehouse_job").execute_in_process(instance=instance, run_config=QUIET,
+                                                                 raise_on_error=False)
+    print(f"  warehouse_job: {'ok' if wh.success else 'FAILED'} ({time.monotonic() - t:.1f}s)")
+    return 0 if _summary() and wh.success and res.success else 1
 
 
 def _summary() -> bool:
     """Print the warehouse summary; False (with a message) when a table it reads is missing."""
     import duckdb
 
+    from pipelines.cli.replay import warehouse_con
+
     # Same process as the runs, whose DuckDB database may still be open: read through the assets' resource.
-    with _warehouse_con() as con:
+    with warehouse_con() as con:
         try:
             _print_summary(con)
         except duckdb.CatalogException as exc:
@@ -627,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     sp = sub.add_parser("demo", help="replay the bundled captures offline and build the warehouse")
     sp.add_argument("--archive", help="replay archive folder (default seed/pages)")
     sp.add_argument("--force", action="store_true",
-                    help="replay every day and rebuild the marts even when inputs and code are unchanged")
+                    help="replay every day and rebuild the marts even when captures and code are unchanged")
     sp.set_defaults(func=cmd_demo)
     sp = sub.add_parser("run", help="live scrape of today (UTC), then marts and forecasts")
     sp.set_defaults(func=cmd_run)
@@ -647,8 +389,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"tokenprices {args.cmd}: {_user_error(exc)}", file=sys.stderr)
         return 1
-    finally:
-        gc.unfreeze()  # in-process callers (tests) get their collector back as it was; run() freezes before exit
 
 
 def _user_error(exc: BaseException) -> str:
@@ -673,13 +413,8 @@ def _user_error(exc: BaseException) -> str:
 
 
 def run() -> None:
-    """The ``tokenprices`` console script: :func:`main`, then exit. ``gc.freeze()`` first moves every object to
-    the permanent generation, so the interpreter's last garbage collection does not walk the millions of objects
-    of the ~2,700 modules dagster, pandas and statsmodels load (~1.1 s of every command here); objects are still
-    released and atexit handlers still run."""
-    code = main()
-    gc.freeze()
-    sys.exit(code)
+    """The ``tokenprices`` console script: :func:`main`, then exit with its status."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

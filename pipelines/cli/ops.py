@@ -13,7 +13,10 @@ days, so ``--live`` needs today inside the range.
 Re-running a day is idempotent (its snapshots are keyed by source, URL, fetch time and body; its quotes are
 replaced per source in one transaction). A backfill killed at any point (even ``kill -9`` in the middle of a
 DuckDB write) leaves the warehouse at its last committed transaction; running the same command again completes
-it, and the result equals a clean build (``tests/test_ops_backfill.py``).
+it, and the result equals a clean build (``tests/test_ops_backfill.py``). The loop itself is
+:func:`pipelines.cli.replay.replay` (``tokenprices demo`` runs it over the whole bundled archive): a day whose
+captures and code match its last good parse is skipped, and so is ``warehouse_job`` when no day ran and the marts
+are current (:mod:`pipelines.incremental`; ``--force`` runs everything).
 
 Output: one line per day (documents stored, sources parsed, quotes, failed checks with their findings, seconds),
 a rich progress bar with ETA (drawn only on a terminal), the warehouse job's row counts, the warehouse summary.
@@ -25,16 +28,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import config
 
-#: run config that keeps Dagster's console log to warnings and errors (the CLI prints its own lines).
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 #: first day of the daily partitions (assets/partitions.py).
 FIRST_DAY = dt.date(2024, 1, 1)
 
@@ -67,7 +66,7 @@ def register(sub) -> None:
     sp.add_argument("--verbose", action="store_true", help="show Dagster's INFO log (per-source fetch/parse lines)")
     sp.add_argument("--force", action="store_true", help="replay days (and rebuild the marts) even when their "
                                                          "captures and the code are unchanged since their last "
-                                                         "successful run")
+                                                         "good parse")
     sp.set_defaults(func=cmd_backfill)
     sp = sub.add_parser("lineage", help="print the asset graph as a Mermaid flowchart (docs/architecture.md)")
     sp.set_defaults(func=cmd_lineage)
@@ -156,52 +155,13 @@ def _fmt_ranges(days: list[dt.date], limit: int = 8) -> str:
     return ", ".join(parts[:limit]) + (f", … and {more} more ranges" if more > 0 else "")
 
 
-def _instance():
-    from pipelines.cli.main import _instance as instance
-
-    return instance()
-
-
-def _n(k: int, noun: str) -> str:
-    return f"{k:,} {noun}{'' if k == 1 else 's'}"
-
-
-def _day_line(day: dt.date, rep, seconds: float, how: str) -> tuple[str, bool]:
-    """One line per scraped day, from its run report; ok = run succeeded and no check failed."""
-    ok = rep.succeeded and not rep.failed_checks
-    parsed = [c for c in rep.checks if c.passed and c.quotes]
-    quotes = sum(c.quotes for c in parsed)
-    n_docs = rep.documents or 0
-    bits = [f"{_n(n_docs, 'document')} ({how})"]
-    if rep.unchanged:
-        bits.append(f"{rep.unchanged} unchanged (304)")
-    bits.append(f"{_n(len(parsed), 'source')} parsed {_n(quotes, 'quote')}")
-    if rep.failed_checks:
-        bits.append(f"{len(rep.failed_checks)} checks FAILED")
-    if rep.fetch_failures:
-        bits.append(f"{len(rep.fetch_failures)} sources not fetched")
-    line = f"{day} {'ok' if ok else 'FAILED'}: " + ", ".join(bits) + f" ({seconds:.1f}s)"
-    for c in rep.failed_checks:
-        line += f"\n    FAILED {c.check_name}: {'; '.join(c.problems[:2]) or c.reason or ''}"
-    for s, err in rep.fetch_failures.items():
-        line += f"\n    not fetched {s}: {err}"
-    if not rep.succeeded and not rep.failed_checks:
-        for err in rep.step_errors[:3]:
-            line += f"\n    {err}"
-    return line, ok
-
-
 def cmd_backfill(args) -> int:
     """``tokenprices backfill``: see the module docstring. Returns the exit status."""
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
-
+    from pipelines.cli import replay
+    from pipelines.resources import WarehouseLockedError, connect_warehouse, lock_timeout_s
     from pipelines.sources.fetch import ReplayFetcher
     from pipelines.sources.registry import SOURCES
-    from pipelines.resources import WarehouseLockedError, connect_warehouse, lock_timeout_s
 
-    err = Console(stderr=True)
     archive = Path(args.archive).resolve() if args.archive else config.archive_dir()
     try:
         fetcher = ReplayFetcher(archive, include_estimated=args.include_estimated)
@@ -222,91 +182,21 @@ def cmd_backfill(args) -> int:
     print(f"tokenprices backfill {plan.start}..{plan.end}: {len(plan.days)} days to scrape "
           f"({'replay from ' + str(archive)}{', today live' if plan.live_day else ''}), "
           f"{len(plan.skipped)} days without captures skipped; warehouse {db}", flush=True)
-
-    from pipelines.cli.main import ReplayPlan, long_lived, warehouse_unchanged
-
-    with long_lived():
-        from pipelines.definitions import LIVE_RUN_CONFIG, defs
-        from pipelines.incremental import VERSION_TAG
-        from pipelines.notify import run_report
-
-        instance = _instance()
-    quiet = {} if args.verbose else QUIET
-    replay_config = {"resources": {"fetcher": {"config": {
-        "mode": "replay", "archive_dir": str(archive), "include_estimated": bool(args.include_estimated)}}}, **quiet}
-    job = defs.resolve_job_def("scrape_job")
-    tags = {"tokenprices/backfill": f"{plan.start}..{plan.end}"}
-    out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
-    failed_days: list[dt.date] = []
-    locked = False
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    replay = ReplayPlan(instance, fetcher, [d for d in plan.days if d != plan.live_day], args.force, plan.live_day)
-    with Progress(*columns, console=out, transient=False, disable=not out.is_terminal) as progress:
-        task = progress.add_task("backfill", total=len(plan.days) + (0 if args.no_warehouse else 1))
-        for i, day in enumerate(plan.days, 1):
-            progress.update(task, description=f"scrape {day}")
-            live = day == plan.live_day
-            t = time.monotonic()
-            version = None
-            if not live:
-                skip, version, _ = replay.todo[day]
-                if skip:
-                    progress.console.print(f"  [{i}/{len(plan.days)}] {day} replay: unchanged captures and code "
-                                           f"since its last successful run, skipped", markup=False)
-                    progress.advance(task)
-                    continue
-            if not args.no_warehouse:
-                # the forecast workers import statsmodels on another core, then parse the replayed captures and
-                # read the importers' datasets (pipelines.ahead) while the days replay
-                replay.start_ahead()
-            run_job = job if live else replay.job(job, day)
-            res = run_job.execute_in_process(
-                partition_key=day.isoformat(), instance=instance, raise_on_error=False,
-                tags={**tags, **({VERSION_TAG: version} if version else {})},
-                run_config={**LIVE_RUN_CONFIG, **quiet} if live else replay_config,
-            )
-            rep = run_report(instance, res.run_id)
-            line, ok = _day_line(day, rep, time.monotonic() - t, "live" if live else "replay")
-            progress.console.print(f"  [{i}/{len(plan.days)}] {line}", markup=False)
-            progress.advance(task)
-            if not ok:
-                failed_days.append(day)
-            if any("is locked by" in e for e in rep.step_errors):
-                locked = True
-                break
-        wh_ok = True
-        if not args.no_warehouse and not locked:
-            progress.update(task, description="warehouse_job")
-            t = time.monotonic()
-            unchanged, version = warehouse_unchanged(instance)
-            if unchanged and not args.force:
-                progress.console.print("  warehouse_job: unchanged inputs and code since its last successful run, "
-                                       "skipped", markup=False)
-            else:
-                res = defs.resolve_job_def("warehouse_job").execute_in_process(
-                    instance=instance, run_config=quiet, raise_on_error=False,
-                    tags={**tags, **({VERSION_TAG: version} if version else {})})
-                rep = run_report(instance, res.run_id)
-                wh_ok = rep.succeeded
-                rows = ", ".join(f"{k} {v:,}" for k, v in rep.rows.items())
-                progress.console.print(
-                    f"  warehouse_job {'ok' if wh_ok else 'FAILED'} ({time.monotonic() - t:.1f}s): {rows}"
-                    + "".join(f"\n    {e}" for e in rep.step_errors), markup=False)
-            progress.advance(task)
-
+    done = replay.replay(fetcher, plan.days, live_day=plan.live_day, force=args.force,
+                         build_warehouse=not args.no_warehouse, verbose=args.verbose,
+                         tags={"tokenprices/backfill": f"{plan.start}..{plan.end}"})
     ran = len(plan.days)
-    print(f"\nbackfill {plan.start}..{plan.end}: {ran - len(failed_days)} of {ran} days ok"
-          + (f"; FAILED: {', '.join(map(str, failed_days))}" if failed_days else ""))
+    print(f"\nbackfill {plan.start}..{plan.end}: {ran - len(done.failed)} of {ran} days ok"
+          + (f"; FAILED: {', '.join(map(str, done.failed))}" if done.failed else ""))
     if plan.skipped:
         print(f"  skipped {len(plan.skipped)} days without captures: {_fmt_ranges(plan.skipped)}")
-    if locked:
-        err.print("tokenprices backfill: stopped, the warehouse file is locked by another process (see above)",
-                  markup=False)
+    if done.locked:
+        print("tokenprices backfill: stopped, the warehouse file is locked by another process (see above)",
+              file=sys.stderr)
         return 3
-    if not args.no_warehouse and wh_ok:
+    if done.warehouse_ok:
         from pipelines.cli.main import _summary
 
         if not _summary():
             return 1
-    return 0 if not failed_days and wh_ok else 1
+    return 0 if done.ok else 1

@@ -39,15 +39,14 @@ never moves is ``flat`` (decline factor exactly 1, no forecast model can learn a
 intervals). Statsmodels warnings (ConvergenceWarning, ...) are caught and counted per model, never printed; a
 fit that raises falls back to ``naive`` for that origin and is counted too.
 
-Many series are fitted in a process pool (:func:`fit_many`, ``TOKENPRICES_FORECAST_WORKERS``, default the CPU count from
-:data:`POOL_MIN_SERIES` series up, or once :func:`warm_pool` started the pool's server early; one process
-otherwise); results do not depend on the number of workers.
+Many series are fitted in a process pool that :func:`fit_many` opens and closes itself (from
+:data:`POOL_MIN_SERIES` series up, or when ``TOKENPRICES_FORECAST_WORKERS`` sets the number of workers; one
+process otherwise); results do not depend on the number of workers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import os
 import threading
@@ -78,7 +77,7 @@ MIN_ORIGINS = 3
 FORECAST_HORIZON = 12
 #: standard normal quantiles of the 80% and 95% intervals: ``scipy.stats.norm.ppf(0.90)`` and ``(0.975)`` as
 #: scipy computes them (tests/test_forecast_models.py checks), written out so that importing this module does
-#: not import scipy and statsmodels (~1.4 s): a process that only collects fits from the workers never needs them.
+#: not import scipy and statsmodels (~1.4 s): only the fits need them.
 Z80, Z95 = 1.2815515655446004, 1.959963984540054
 #: methods named in ``forecasts.price_decline``.
 METHOD_LOGLINEAR = "loglinear_ols_hac"
@@ -214,11 +213,6 @@ def decline(months, values, series: str) -> Decline:
         slope=slope,
         slope_se=se,
     )
-
-
-def loglinear_decline(index: pd.DataFrame, series: str) -> Decline:
-    """:func:`decline` of a frame with columns ``month``, ``index_value``."""
-    return decline(index["month"], index["index_value"], series)
 
 
 # --------------------------------------------------------------------------------------------- models
@@ -444,7 +438,14 @@ def fit_series(series: str, months, values, horizon: int = FORECAST_HORIZON) -> 
 
 
 def _fit_item(item):
-    return fit_series(*item)
+    """:func:`fit_series` of one ``(series, months, values)`` with single-threaded BLAS: the matrices are tiny (3x3
+    states) and BLAS threads only contend, on a busy 2-core machine most of all (the demo's 28 series: 6.8 s with
+    one thread, 14.1 s with OpenBLAS's default). scipy is imported first so that its own BLAS is limited too."""
+    import scipy.linalg  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return fit_series(*item)
 
 
 #: fewest series worth a process pool when the worker count is not given: the demo's warehouse_job (17 series
@@ -457,79 +458,25 @@ def default_workers() -> int:
     return config.forecast_workers() or max(1, os.cpu_count() or 1)
 
 
-#: environment of the worker processes: single-threaded BLAS. The matrices are tiny (3x3 states); on a busy
-#: 2-core machine OpenBLAS threads only contend (ETS fits measured 8x slower: 94 ms instead of 12 ms).
-WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-
-
-#: modules the forkserver imports once, before it forks any worker.
-_PRELOAD = ["pipelines.forecast.fit", "statsmodels.tsa.statespace.structural", "statsmodels.tsa.exponential_smoothing.ets",
-            "matplotlib.pyplot"]
-#: set by :func:`warm_pool`: this process started the forkserver early, so a pool costs ~0.1 s, not 2-3 s.
-_WARM = False
-
-
-def _forkserver():
-    """The ``forkserver`` multiprocessing context, its server started (with :data:`WORKER_ENV`; this process's
-    environment is restored afterwards). Starting it returns at once: the server imports :data:`_PRELOAD` in
-    its own process, and the first worker waits for that."""
+def worker_pool(workers: int):
+    """A process pool of ``workers`` for fitting (use it as a context manager: it is closed at the end of the
+    block). Workers are forked from a ``forkserver`` (never from this multi-threaded process, so they hold none
+    of its state) and end with the process that opened the pool (:func:`_worker_init`)."""
     import multiprocessing
-    from multiprocessing import forkserver
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_PRELOAD)
-    saved = {k: os.environ.get(k) for k in WORKER_ENV}
-    os.environ.update(WORKER_ENV)
-    try:
-        forkserver.ensure_running()  # a server already running keeps the environment it started with
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return ctx
-
-
-def warm_pool() -> bool:
-    """Start the worker server of :func:`fit_many` now, in the background, so that the fits of a later
-    ``warehouse_job`` in this process spread over the CPUs without paying the pool's start-up (~2-3 s of
-    imports, done meanwhile on another core). ``tokenprices demo`` and ``backfill`` call it before the scrapes.
-    Returns False (and does nothing) with fewer than 2 workers (:func:`default_workers`)."""
-    global _WARM
-    if default_workers() < 2:
-        return False
-    _forkserver()
-    _WARM = True
-    return True
-
-
-def is_warm() -> bool:
-    """True once :func:`warm_pool` started the worker server in this process."""
-    return _WARM
-
-
-def _process_pool(workers: int, nice: int = 0):
-    """A ``forkserver`` process pool (workers import :mod:`pipelines.forecast.fit` once, never the caller's state)
-    whose server starts with :data:`WORKER_ENV` (:func:`_forkserver`); its workers lower their CPU priority by
-    ``nice`` (``os.nice``) first."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver(), initializer=_worker_init,
-                               initargs=(nice,))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_worker_init)
 
 
-def _worker_init(nice: int) -> None:
-    """Start of each pool worker: lower its CPU priority by ``nice`` (``os.nice``; 0 leaves it), and end it when
-    the process that started the pool ends. A CPython pool worker whose parent is killed (SIGKILL, the OOM
-    killer) waits on its call queue for ever, since it holds that queue's write end itself, and the worker
-    server stays up as long as a worker does: ~400 MB left behind by every killed command. The parent's
-    sentinel (:func:`multiprocessing.parent_process`, a pipe the parent holds open) becomes readable when it
-    dies; a daemon thread waits for that and exits the worker."""
+def _worker_init() -> None:
+    """Start of each pool worker: end it when the process that opened the pool ends. A CPython pool worker whose
+    parent is killed (SIGKILL, the OOM killer) waits on its call queue for ever, since it holds that queue's
+    write end itself, and the worker server stays up as long as a worker does: ~400 MB left behind by every
+    killed command. The parent's sentinel (:func:`multiprocessing.parent_process`, a pipe the parent holds open)
+    becomes readable when it dies; a daemon thread waits for that and exits the worker."""
     import multiprocessing
 
-    if nice:
-        os.nice(nice)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), name="exit-with-parent", daemon=True).start()
@@ -542,123 +489,28 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
-#: fits started ahead by :func:`prefit`, by :func:`_item_key`; :func:`fit_many` takes them out.
-_PREFIT: dict[str, object] = {}
-#: figures started ahead (the ``plan`` of :func:`prefit`), by :func:`_job_key`; :func:`plot_many` takes them out.
-_PREPLOT: dict[str, object] = {}
-#: threads waiting for prefit fits to start their figures; :func:`plot_many` joins them first.
-_PREPLOT_THREADS: list = []
-_AHEAD_POOL: list = []
-_AHEAD_LOCK = threading.Lock()
-
-
-def _item_key(item: tuple[str, list, np.ndarray]) -> str:
-    """A digest of one ``(series, months, values)`` item: its name, its months (ISO dates) and its values
-    (float64 bytes). Two items with the same key are fitted to the same result."""
-    series, months, values = item
-    h = hashlib.sha256(series.encode())
-    h.update(",".join(pd.Timestamp(m).date().isoformat() for m in months).encode())
-    h.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
-    return h.hexdigest()
-
-
-def _job_key(job: tuple[list[SeriesFit], Path, dict]) -> str:
-    """A digest of one plot job ``(fits, path, kwargs)``: the fitted items (:func:`_item_key`), the path and the
-    keyword arguments. Two jobs with the same key draw the same PNG."""
-    fits, path, kwargs = job
-    h = hashlib.sha256(str(path).encode())
-    h.update(repr(sorted(kwargs.items())).encode())
-    for f in fits:
-        h.update(_item_key((f.series, f.months, f.values)).encode())
-    return h.hexdigest()
-
-
 def _is_heavy(item) -> bool:
     return len(item[2]) >= MIN_TRAIN + min(HORIZONS)
-
-
-#: CPU priority the workers of :func:`prefit` give up (``nice``): they use the cores this process leaves idle
-#: and yield to it while it builds the marts (at equal priority, two workers slowed the marts by a third on 2
-#: cores; with one worker the fits and figures were not done in time).
-AHEAD_NICE = 10
-
-
-def ahead_pool():
-    """The pool of work started ahead (:func:`prefit`, :mod:`pipelines.ahead`): :func:`default_workers` workers
-    at lower priority (:data:`AHEAD_NICE`), kept for the life of this process."""
-    with _AHEAD_LOCK:  # pipelines.cli.main.start_ahead submits from a thread of its own
-        if not _AHEAD_POOL:
-            import atexit
-
-            pool = _process_pool(default_workers(), nice=AHEAD_NICE)
-            # shut down before the interpreter tears its modules down (collected later, the pool's callback fails
-            # noisily); work nobody collected is cancelled, not waited for
-            atexit.register(pool.shutdown, wait=True, cancel_futures=True)
-            _AHEAD_POOL.append(pool)
-        return _AHEAD_POOL[0]
-
-
-def prefit(items: list[tuple[str, list, np.ndarray]], plan=None) -> int:
-    """Start fitting the ``(series, months, values)`` items in the warm worker pool now, so that a later
-    :func:`fit_many` of the same items only collects the results: the series assets call it as they write, and
-    the fits run on the other core while the marts are built. ``plan``: optional function from the items' fits
-    (:class:`SeriesFit`, in the items' order) to plot jobs ``(fits, path, kwargs)``, called once they are all
-    fitted; its figures are drawn in the pool too and a later :func:`plot_many` of the same jobs only waits.
-    Does nothing (returns 0) unless :func:`warm_pool` ran in this process; returns how many fits it started.
-    An item or a job that differs when :func:`fit_many` / :func:`plot_many` comes is computed again there: the
-    results never depend on prefit."""
-    if not _WARM or not items:
-        return 0
-    pool = ahead_pool()
-    keys = [_item_key(it) for it in items]
-    started = 0
-    for i in sorted(range(len(items)), key=lambda i: -len(items[i][2])):  # longest first
-        if keys[i] not in _PREFIT:
-            _PREFIT[keys[i]] = pool.submit(_fit_item, items[i])
-            started += 1
-    if plan is not None:
-        t = threading.Thread(target=_preplot, args=([_PREFIT[k] for k in keys], plan), daemon=True)
-        t.start()
-        _PREPLOT_THREADS.append(t)
-    return started
-
-
-def _preplot(futures: list, plan) -> None:
-    """Wait for ``futures`` (fits), then start drawing ``plan(fits)`` in the pool. A failed fit or plan starts
-    nothing: :func:`fit_many` and :func:`plot_many` then compute (and raise) as without prefit."""
-    try:
-        jobs = plan([f.result() for f in futures])
-    except Exception:  # noqa: BLE001 - re-raised where the caller computes it itself
-        return
-    for job in jobs:
-        key = _job_key(job)
-        if key not in _PREPLOT:
-            _PREPLOT[key] = ahead_pool().submit(_plot_job, job)
 
 
 def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = None) -> list[SeriesFit]:
     """:func:`fit_series` for each ``(series, months, values)``, in the given order.
 
-    Items started by :func:`prefit` with the same series, months and values are collected from there. With
-    ``workers > 1`` (default: :func:`default_workers` when ``TOKENPRICES_FORECAST_WORKERS`` is set, the pool
-    was warmed (:func:`warm_pool`) or at least :data:`POOL_MIN_SERIES` series need a backtest, else 1) the series that need a backtest are spread over a
-    ``forkserver`` process pool (:func:`_process_pool`), longest first; short series and single-series calls run
+    With ``workers > 1`` (default: :func:`default_workers` when ``TOKENPRICES_FORECAST_WORKERS`` is set or at
+    least :data:`POOL_MIN_SERIES` series need a backtest, else 1) the series that need a backtest are spread
+    over a :func:`worker_pool` opened and closed here, longest first; short series and single-series calls run
     in this process. Results do not depend on ``workers`` (each series is fitted on its own, deterministically).
     The caller's main module must be import-safe (``if __name__ == "__main__":``), as for any process pool.
     """
     results: dict[int, SeriesFit] = {}
-    for i, it in enumerate(items):
-        future = _PREFIT.pop(_item_key(it), None) if _PREFIT else None
-        if future is not None:
-            results[i] = future.result()
-    heavy = [i for i, it in enumerate(items) if _is_heavy(it) and i not in results]
-    if workers is None:  # a cold pool costs ~2-3 s to start; below POOL_MIN_SERIES it does not pay for itself
+    heavy = [i for i, it in enumerate(items) if _is_heavy(it)]
+    if workers is None:  # a pool costs ~2-3 s to start (each worker imports statsmodels): worth it for many series
         explicit = config.forecast_workers() is not None
-        workers = default_workers() if explicit or _WARM or len(heavy) >= POOL_MIN_SERIES else 1
+        workers = default_workers() if explicit or len(heavy) >= POOL_MIN_SERIES else 1
     workers = max(1, workers)
     if workers > 1 and len(heavy) > 1:
         order = sorted(heavy, key=lambda i: -len(items[i][2]))
-        with _process_pool(min(workers, len(heavy))) as pool:
+        with worker_pool(min(workers, len(heavy))) as pool:
             for i, res in zip(order, pool.map(_fit_item, [items[i] for i in order])):
                 results[i] = res
     for i, it in enumerate(items):
@@ -669,60 +521,9 @@ def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = No
 
 def declines(items: list[tuple[str, list, np.ndarray]]) -> list[Decline | None]:
     """:func:`decline` of each ``(series, months, values)``, None for a series shorter than :data:`MIN_MONTHS`.
-    An item :func:`prefit` started gives its fit's decline (:func:`fit_series` computes it with the same
-    function on the same data), left for :func:`fit_many` to collect. Raises ValueError for a non-positive value."""
-    out = []
-    for item in items:
-        if len(item[2]) < MIN_MONTHS:
-            out.append(None)
-            continue
-        ahead = _PREFIT.get(_item_key(item)) if _PREFIT else None
-        out.append(ahead.result().decline if ahead is not None else decline(item[1], item[2], item[0]))
-    return out
-
-
-def fit_candidates(series: str, values, horizon: int = FORECAST_HORIZON) -> tuple[Decline | None, dict, Counter]:
-    """Every candidate of :data:`MODELS` fitted once on the whole series (no backtest), with the decline:
-    ``(decline or None when short, {model: PathForecast on the log scale}, warnings caught)``. What
-    ``bench/forecast_bench.py`` times on synthetic series."""
-    v = np.asarray(values, dtype=float)
-    log: Counter = Counter()
-    if len(v) < MIN_MONTHS:
-        return None, {}, log
-    months = _month_seq(pd.Timestamp("2000-01-01") - pd.DateOffset(months=1), len(v))
-    d = decline(months, v, series)
-    y = np.log(v)
-    return d, {m: forecast_path(m, y, horizon, log=log)[0] for m in MODELS}, log
-
-
-def _fit_candidates_item(item):
-    d, paths, log = fit_candidates(*item)
-    return item[0], d.factor if d else None, len(paths), sum(log.values())
-
-
-def fit_candidates_many(items: list[tuple[str, np.ndarray]], workers: int | None = None) -> list[tuple]:
-    """:func:`fit_candidates` over ``(series, values)`` items in a ``forkserver`` pool of ``workers``
-    (default :func:`default_workers`). Returns ``(series, factor, models fitted, warnings)`` per item, in order."""
-    workers = default_workers() if workers is None else max(1, workers)
-    if workers == 1:
-        return [_fit_candidates_item(it) for it in items]
-    with _process_pool(workers) as pool:
-        return list(pool.map(_fit_candidates_item, items, chunksize=max(1, len(items) // (8 * workers))))
-
-
-# --------------------------------------------------------------------------------------------- kept API
-
-
-def loglinear_forecast(index: pd.DataFrame, horizon: int = 12) -> pd.DataFrame:
-    """``horizon`` monthly forecasts after the last month of ``index`` (columns month, index_value) from the
-    log-linear trend. Returns columns ``month``, ``yhat``, ``lo80``, ``hi80``, ``lo95``, ``hi95`` (levels)."""
-    y = np.log(index["index_value"].to_numpy(dtype=float))
-    path, _ = forecast_path("loglinear", y, horizon)
-    return pd.DataFrame({
-        "month": _month_seq(pd.to_datetime(index["month"]).iloc[-1], horizon),
-        "yhat": np.exp(path.mean), "lo80": np.exp(path.lo80), "hi80": np.exp(path.hi80),
-        "lo95": np.exp(path.lo95), "hi95": np.exp(path.hi95),
-    })
+    Raises ValueError for a non-positive value."""
+    return [decline(months, values, series) if len(values) >= MIN_MONTHS else None
+            for series, months, values in items]
 
 
 # --------------------------------------------------------------------------------------------- plots
@@ -812,52 +613,6 @@ def plot_fits(fits: list[SeriesFit], path, ylabel: str = "level (log scale)", nc
                                 hspace=0.62, wspace=0.28)
         fig.savefig(path)
     plt.close(fig)
-
-
-def _plot_job(job) -> None:
-    fits, path, kwargs = job
-    plot_fits(fits, path, **kwargs)
-
-
-def plot_many(jobs: list[tuple[list[SeriesFit], Path, dict]]):
-    """Start :func:`plot_fits` ``(fits, path, **kwargs)`` for each job; returns a function that waits until every
-    PNG is written (re-raising the first error). Once :func:`warm_pool` ran, the drawing (~2-3 s for the demo's
-    figures) happens in worker processes while the caller goes on (a job :func:`prefit` started ahead is only
-    waited for); otherwise here, before this returns."""
-    if not _WARM or len(jobs) == 0:
-        for job in jobs:
-            _plot_job(job)
-        return lambda: None
-    while _PREPLOT_THREADS:  # figures started ahead by prefit: each thread ends once its fits are done
-        _PREPLOT_THREADS.pop().join()
-    futures, rest = [], []
-    for job in jobs:
-        ahead = _PREPLOT.pop(_job_key(job), None)
-        if ahead is not None:
-            futures.append(ahead)
-        else:
-            rest.append(job)
-    pool = _process_pool(min(default_workers(), len(rest))) if rest else None
-    futures += [pool.submit(_plot_job, job) for job in sorted(rest, key=lambda j: -len(j[0]))]  # largest first
-
-    def wait() -> None:
-        try:
-            for f in futures:
-                f.result()
-        finally:
-            if pool is not None:
-                pool.shutdown()
-
-    return wait
-
-
-def plot_png(index: pd.DataFrame, forecast: pd.DataFrame, decline_: Decline, path) -> None:
-    """PNG (log scale) of an index (columns month, index_value), its forecast and 80%/95% intervals."""
-    fit = SeriesFit(series=decline_.series, months=list(pd.to_datetime(index["month"]).dt.date),
-                    values=index["index_value"].to_numpy(dtype=float), status="ok", decline=decline_,
-                    model=str(forecast["model"].iloc[0]) if "model" in forecast else "loglinear",
-                    forecast=forecast)
-    plot_fits([fit], path, ylabel="index (first month = 100)", ncols=1)
 
 
 # --------------------------------------------------------------------------------------------- price tiers

@@ -8,7 +8,6 @@ named in its ``SOURCE`` (``parse_offers=parse_offers``): :func:`offer_parsers` f
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipelines.sources import (
@@ -31,7 +30,7 @@ from pipelines.sources import (
     zai,
     zhipu,
 )
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source
+from pipelines.sources.base import ParsedPrice, ParseError, Source
 
 #: source modules; a module serving two sites (Moonshot's .cn and .ai platforms) exports ``SOURCES``.
 _MODULES = (
@@ -90,12 +89,6 @@ def live_form_unproven(source: Source) -> bool:
 def offer_parsers() -> dict:
     """``{source name: parse_offers}`` of the sources whose pages state offers (``Source.parse_offers`` set)."""
     return {name: s.parse_offers for name, s in SOURCES.items() if s.parse_offers is not None}
-
-
-def parse_file(source: str, path: str, url: str) -> ParsedPage:
-    """``SOURCES[source].read`` (prices and findings, no offers) of the file at ``path`` fetched from ``url``: what
-    :mod:`pipelines.ahead` runs in a worker for a capture a replayed day will parse. Raises what the parser raises."""
-    return SOURCES[source].read(Path(path).read_bytes(), url, offers=False)
 
 
 def source_for_url(url: str) -> Source:

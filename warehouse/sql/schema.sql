@@ -105,9 +105,12 @@ CREATE TABLE IF NOT EXISTS staging.parse_runs (
     n_quotes         INTEGER NOT NULL,
     n_unit_prices    INTEGER NOT NULL,
     n_models         INTEGER NOT NULL,
-    detail           VARCHAR               -- JSON list of {kind, where, text}: the error or drift problems, then the
+    detail           VARCHAR,              -- JSON list of {kind, where, text}: the error or drift problems, then the
                                            -- page's non-blocking layout findings (unknown column/row/section/tab, ...)
+    code_version     VARCHAR               -- pipelines.incremental.code_version() of the parse (NULL: older parses)
 );
+-- warehouses made before parse runs carried their code version
+ALTER TABLE staging.parse_runs ADD COLUMN IF NOT EXISTS code_version VARCHAR;
 
 -- Effective-dated runs imported from public price datasets (LiteLLM, ...): already runs, not observations.
 CREATE TABLE IF NOT EXISTS staging.imported_price_runs (
