@@ -184,9 +184,16 @@ def ui_url() -> str:
     return os.environ.get(UI_URL_ENV, "http://127.0.0.1:3000").rstrip("/")
 
 
+#: the ECB's daily euro reference rates (``eurofxref-hist.zip`` beside it holds the whole history).
+ECB_DAILY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref.zip"
+
+
 def ecb_rates_url() -> str:
     """The ECB reference-rate file a live run fetches (``TOKENPRICES_ECB_URL``; default the ECB's daily
     ``eurofxref.zip``; its ``eurofxref-hist.zip`` fills a longer gap)."""
-    from pipelines.history.normalise import ECB_DAILY_URL
-
     return os.environ.get("TOKENPRICES_ECB_URL") or ECB_DAILY_URL
+
+
+def debug() -> bool:
+    """``TOKENPRICES_DEBUG`` set (to anything): the CLI shows the traceback of an error instead of its one line."""
+    return bool(os.environ.get("TOKENPRICES_DEBUG"))

@@ -333,3 +333,37 @@ def _export_partitioned(con, table: str, out: Path, partition_by: tuple[str, ...
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+# -- read-only connections for user text (the CLI's sql, latest, price, cost, export) ------------------------------
+#: DuckDB settings of every connection the read-only commands open (``sql``, ``latest``, ``cost``, ``price``,
+#: ``export``): user text reaches SQL there, so the connection can read the warehouse and nothing else.
+#: ``enable_external_access`` off refuses every file and network access (``read_csv('/etc/passwd')``, ``glob``, ``COPY … TO``, ``ATTACH``,
+#: ``INSTALL``/``LOAD``, ``EXPORT DATABASE``), extensions are neither installed nor loaded behind the query's
+#: back, and ``lock_configuration`` makes every ``SET``/``PRAGMA``/``RESET`` of a setting an error (so none of
+#: the above can be switched back on, nor ``memory_limit`` raised). The warehouse itself is opened read-only.
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def connect_readonly(read_only: bool = True):
+    """A read-only, sandboxed (:data:`SANDBOX`) connection to the warehouse. Exits with one line naming the
+    file when there is none or it cannot be opened (locked by a writer, truncated, not a DuckDB file, written by
+    a newer DuckDB)."""
+    from pipelines import config
+
+    db = config.warehouse_database()
+    if not config.is_remote(db) and not Path(db).exists():
+        raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
+    # MotherDuck (md:) needs its extension and the network: only the configuration lock applies there.
+    settings = {"lock_configuration": True} if config.is_remote(db) else SANDBOX
+    try:
+        limit = {"memory_limit": config.duckdb_memory_limit()} if config.duckdb_memory_limit() else {}
+        return duckdb.connect(db, read_only=read_only, config={**limit, **settings})
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SystemExit(f"tokenprices: cannot open the warehouse {db}: {first}") from None

@@ -132,7 +132,7 @@ def test_kill_9_mid_write_then_rerun_equals_clean_build(tmp_path):
     reader = threading.Thread(target=lambda: seen.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()
     deadline = time.monotonic() + 300
-    while not any("[2/8]" in ln for ln in seen):  # two days committed, the third is being written
+    while not any("[2/" in ln for ln in seen):  # two days committed, the third is being written
         assert proc.poll() is None and time.monotonic() < deadline, "".join(seen)
         time.sleep(0.05)
     killed_during_write = False

@@ -125,39 +125,6 @@ def cmd_check_pages(args) -> int:
     return 1 if empty else 0
 
 
-#: DuckDB settings of every connection the read-only commands open (``sql``, ``latest``, ``cost``, ``price``,
-#: ``export``): user text reaches SQL there, so the connection can read the warehouse and nothing else.
-#: ``enable_external_access`` off refuses every file and network access (``read_csv('/etc/passwd')``, ``glob``, ``COPY … TO``, ``ATTACH``,
-#: ``INSTALL``/``LOAD``, ``EXPORT DATABASE``), extensions are neither installed nor loaded behind the query's
-#: back, and ``lock_configuration`` makes every ``SET``/``PRAGMA``/``RESET`` of a setting an error (so none of
-#: the above can be switched back on, nor ``memory_limit`` raised). The warehouse itself is opened read-only.
-SANDBOX = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "lock_configuration": True,
-}
-
-
-def _connect_ro(read_only: bool = True):
-    """A read-only, sandboxed (:data:`SANDBOX`) connection to the warehouse. Exits with one line naming the
-    file when there is none or it cannot be opened (locked by a writer, truncated, not a DuckDB file, written by
-    a newer DuckDB)."""
-    import duckdb
-
-    db = config.warehouse_database()
-    if not config.is_remote(db) and not Path(db).exists():
-        raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
-    # MotherDuck (md:) needs its extension and the network: only the configuration lock applies there.
-    settings = {"lock_configuration": True} if config.is_remote(db) else SANDBOX
-    try:
-        limit = {"memory_limit": config.duckdb_memory_limit()} if config.duckdb_memory_limit() else {}
-        return duckdb.connect(db, read_only=read_only, config={**limit, **settings})
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SystemExit(f"tokenprices: cannot open the warehouse {db}: {first}") from None
-
-
 def _fmt(v) -> str:
     """Cell text: NULL as '', decimals without exponent or trailing zeros (0E-12 -> 0, 2.500 -> 2.5)."""
     if v is None:
@@ -194,7 +161,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def cmd_sql(args) -> int:
-    """Run one query on a sandboxed read-only connection (:data:`SANDBOX`): the warehouse's tables and views,
+    """Run one query on a sandboxed read-only connection (:data:`pipelines.warehouse.SANDBOX`): the warehouse's tables and views,
     nothing else."""
     import duckdb
 
@@ -206,7 +173,7 @@ def cmd_sql(args) -> int:
         print(f"tokenprices sql: --max-rows must be between 1 and {MAX_PRINTED_ROWS:,}, not {args.max_rows}",
               file=sys.stderr)
         return 2
-    con = _connect_ro()
+    con = warehouse.connect_readonly()
     try:
         cur = con.execute(args.query)
         if cur.description:
@@ -220,7 +187,7 @@ def cmd_sql(args) -> int:
 
 
 def cmd_latest(args) -> int:
-    con = _connect_ro()
+    con = warehouse.connect_readonly()
     if args.provider:
         known = [r[0] for r in warehouse.run(con, "latest_providers").fetchall()]
         if args.provider not in known:
@@ -246,7 +213,7 @@ def cmd_demo(args) -> int:
     print(f"tokenprices demo: replaying {len(days)} capture days from {archive} into "
           f"{config.warehouse_database()}")
     done = replay.replay(fetcher, days, force=args.force)
-    return 0 if _summary() and done.ok else 1
+    return 0 if summary() and done.ok else 1
 
 
 def cmd_run(args) -> int:
@@ -265,10 +232,10 @@ def cmd_run(args) -> int:
     wh = defs.resolve_job_def("warehouse_job").execute_in_process(instance=instance, run_config=QUIET,
                                                                  raise_on_error=False)
     print(f"  warehouse_job: {'ok' if wh.success else 'FAILED'} ({time.monotonic() - t:.1f}s)")
-    return 0 if _summary() and wh.success and res.success else 1
+    return 0 if summary() and wh.success and res.success else 1
 
 
-def _summary() -> bool:
+def summary() -> bool:
     """Print the warehouse summary; False (with a message) when a table it reads is missing."""
     import duckdb
 
@@ -385,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - one line instead of a traceback (TOKENPRICES_DEBUG=1 shows it)
-        if os.environ.get("TOKENPRICES_DEBUG"):
+        if config.debug():
             raise
         print(f"tokenprices {args.cmd}: {_user_error(exc)}", file=sys.stderr)
         return 1

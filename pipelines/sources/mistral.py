@@ -12,8 +12,8 @@ Layers, kept apart:
      row carries the row label in front (``Mistral Smallmistral-small-latest2$ / 1M tokens``). The label is
      split into display name and endpoint by :func:`_split_label`. The ALL-CAPS line before the table
      (``CHAT COMPLETIONS API``) is its heading.
-   - **HTML** or **Markdown** (a later copy of the same table): :func:`pipelines.sources.extract.html_tables` /
-     :func:`pipelines.sources.extract.markdown_tables`, whose cells are already apart.
+   - **HTML** or **Markdown** (a later copy of the same table): :func:`pipelines.sources.reader.html_tables` /
+     :func:`pipelines.sources.reader.markdown_tables`, whose cells are already apart.
 
 2. tables -> prices: :func:`_interpret` reads tables whose header is ``Model | Endpoint | Input (USD) | …``.
    Each price column names kind and currency (``Output (EUR)``); the cell writes the currency after the number

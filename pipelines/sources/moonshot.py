@@ -15,7 +15,7 @@ Document -> tables, by what the document looks like:
 - **Mintlify MDX** (kimi.ai ``.md`` export): ``<DocTable columns={[{ title: "…" }, …]} rows={[[…], …]} />``.
   The ``rows`` array is read cell by cell: ``"text"`` string literals and JSX fragments ``<>{"$"}0.30</>``
   (the ``{"$"}`` string expression is the dollar sign glued to the number). Anything else in a row raises.
-- **crawler Markdown** (moonshot.cn): GitHub pipe tables via :func:`pipelines.sources.extract.markdown_tables`. The
+- **crawler Markdown** (moonshot.cn): GitHub pipe tables via :func:`pipelines.sources.reader.markdown_tables`. The
   ``kimi-latest`` table had a rowspan on its model cell; the crawler dropped it, so its continuation rows
   are one cell short and start with the context-length range. Such rows continue the previous model.
 

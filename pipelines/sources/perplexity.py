@@ -1,7 +1,7 @@
 """Perplexity API pricing page (https://docs.perplexity.ai/getting-started/pricing) -> prices.
 
-Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (the capture is Jina Reader Markdown of the
-Mintlify page; an HTML copy is read with :func:`pipelines.sources.extract.html_tables`). Tables -> prices, recognised
+Document -> tables: :func:`pipelines.sources.reader.markdown_tables` (the capture is Jina Reader Markdown of the
+Mintlify page; an HTML copy is read with :func:`pipelines.sources.reader.html_tables`). Tables -> prices, recognised
 by header:
 
 - **token pricing** ``Model | Input Tokens ($/1M) | Output Tokens ($/1M) | Citation Tokens ($/1M) | Search

@@ -7,7 +7,7 @@ a heading; an op with ``attributes.aceTable = "<rowsZoneId> <colsZoneId>"`` is a
 are the ids listed (in order) by those two zones, and each cell is the zone ``"x" + rowId + "x" + colId``
 whose ops hold the cell text, one line per ``*``-marked line (the ``*`` markers are dropped). Merged cells
 leave the continuation cells empty. An HTML copy of the page is read with
-:func:`pipelines.sources.extract.html_tables` (headings: the nearest ``h1``/``h2`` before the table) and a
+:func:`pipelines.sources.reader.html_tables` (headings: the nearest ``h1``/``h2`` before the table) and a
 Markdown copy (the document's own ``MDContent``, as in the 2026-06-11 capture) by :func:`pipelines.sources.reader.markdown_sections`
 (each table under its full ``#``/``##``/``###`` heading path; backslash escapes undone); same interpretation below.
 

@@ -24,7 +24,7 @@ Three document forms, chosen by what the document is (:func:`parse`):
 
 xAI API pricing page (https://docs.x.ai/developers/pricing, provider Markdown) -> prices.
 
-Document -> tables: :func:`pipelines.sources.extract.markdown_tables` (``<br />`` inside a cell is kept as a line break,
+Document -> tables: :func:`pipelines.sources.reader.markdown_tables` (``<br />`` inside a cell is kept as a line break,
 see :func:`parse`). Tables -> prices, recognised by header:
 
 - **Text API** ``Model | Context | Input / 1M tokens | Cached input / 1M tokens | Output / 1M tokens``: ``input``,
