@@ -124,6 +124,8 @@ def price_quotes(
                                   else "no capture of this source in the replay archive for this day"},
                     )
                 )
+                if dg.AssetCheckKey(PRICE_QUOTES, _drift_check_name(name)) in context.selected_asset_check_keys:
+                    check_results.append(_layout_check(name, [], "no page of this source read this day"))
                 continue
             try:  # any error in one source's read or parse fails that source's check; the others go on
                 outcome = _parse_source(con, root, name, source, snapshots, day, live_fetch=fetcher.mode == "live",
@@ -147,25 +149,8 @@ def price_quotes(
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name,
                                                         "code_version": incremental.code_version(), **run})
-            drift_key = dg.AssetCheckKey(PRICE_QUOTES, _drift_check_name(name))
-            if outcome["layout"] and drift_key in context.selected_asset_check_keys:
-                check_results.append(
-                    dg.AssetCheckResult(
-                        asset_key=PRICE_QUOTES,
-                        check_name=_drift_check_name(name),
-                        passed=False,
-                        severity=dg.AssetCheckSeverity.WARN,
-                        metadata={
-                            "findings": len(outcome["layout"]),
-                            "model_id_rule": dg.MetadataValue.json(
-                                sorted({f["text"] for f in outcome["layout"] if f["kind"] == "model_id_rule"})),
-                            "detail": dg.MetadataValue.json(outcome["layout"]),
-                            # as text, for the run summary's line of this check (pipelines/notify.py)
-                            "problems": dg.MetadataValue.json(
-                                [f"{f['kind']} at {f['where']}: {f['text']!r}" for f in outcome["layout"]][:20]),
-                        },
-                    )
-                )
+            if dg.AssetCheckKey(PRICE_QUOTES, _drift_check_name(name)) in context.selected_asset_check_keys:
+                check_results.append(_layout_check(name, outcome["layout"]))
             models = {(r["provider"], r["model"]) for r in outcome["quotes"]}
             per_source[name] = (len(outcome["quotes"]), len(outcome["units"]), len(models), len(outcome["offers"]))
             check_results.append(
@@ -216,6 +201,22 @@ def selected_sources(context: dg.AssetExecutionContext) -> dict:
         raise dg.Failure(description="the checks of staging/price_quotes run with its materialization: select the asset")
     selected = context.selected_asset_check_keys
     return {n: s for n, s in SOURCES.items() if dg.AssetCheckKey(PRICE_QUOTES, _check_name(n)) in selected}
+
+
+def _layout_check(name: str, layout: list[dict], reason: str | None = None) -> dg.AssetCheckResult:
+    """The source's non-blocking ``<source>_layout_drift`` result: passed when its pages held nothing the parser
+    did not understand; else failed with severity WARN, listing each finding with its exact location."""
+    metadata = {
+        "findings": len(layout),
+        "model_id_rule": dg.MetadataValue.json(sorted({f["text"] for f in layout if f["kind"] == "model_id_rule"})),
+        "detail": dg.MetadataValue.json(layout),
+        # as text, for the run summary's line of this check (pipelines/notify.py)
+        "problems": dg.MetadataValue.json([f"{f['kind']} at {f['where']}: {f['text']!r}" for f in layout][:20]),
+    }
+    if reason:
+        metadata["reason"] = reason
+    return dg.AssetCheckResult(asset_key=PRICE_QUOTES, check_name=_drift_check_name(name), passed=not layout,
+                               severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
 
 
 class BlobError(RuntimeError):

@@ -157,20 +157,25 @@ class RunReport:
             mode = f" ({self.fetch_mode})" if self.fetch_mode else ""
             lines.append(f"documents: {self.documents} stored{mode}, {self.unchanged} unchanged (304), "
                          f"{len(self.fetch_failures)} sources not fetched")
-        scrape_checks = [c for c in self.checks if c.quotes is not None or c.reason or c.problems]
-        if self.checks:
+        # counts are of the checks that can fail a source (severity ERROR); the WARN layout checks are listed apart
+        blocking = [c for c in self.checks if c.severity != "WARN"]
+        scrape_checks = [c for c in blocking if c.quotes is not None or c.reason or c.problems]
+        if blocking:
             parsed = [c for c in scrape_checks if c.passed and c.quotes]
             quotes = sum(c.quotes or 0 for c in parsed)
-            absent = [c for c in self.checks if c.passed and not c.quotes and c.reason]
-            lines.append(f"checks: {len(self.checks) - len(self.failed_checks)} passed, {len(self.failed_checks)} failed"
+            absent = [c for c in blocking if c.passed and not c.quotes and c.reason]
+            lines.append(f"checks: {len(blocking) - len(self.failed_checks)} passed, {len(self.failed_checks)} failed"
                          + (f"; {len(parsed)} source{'s' if len(parsed) != 1 else ''} parsed {quotes:,} quotes"
                             if parsed else "")
-                         + (f"; {len(absent)} without a capture/fetch" if absent else ""))
+                         + (f"; {len(absent)} without a capture/fetch" if absent else "")
+                         + (f"; {len(self.warned_checks)} with layout findings to review" if self.warned_checks else ""))
             for c in parsed:
                 lines.append(f"  ok      {c.check_name}: {c.quotes:,} quotes, {c.models} models")
         for c in self.failed_checks:
             detail = "; ".join(c.problems[:3]) or c.reason or "failed"
             lines.append(f"  FAILED  {c.check_name} ({c.asset}): {detail}")
+        for c in self.warned_checks:
+            lines.append(f"  REVIEW  {c.check_name} ({c.asset}): {'; '.join(c.problems[:3]) or c.reason or ''}")
         for source, err in self.fetch_failures.items():
             lines.append(f"  NOT FETCHED {source}: {err}")
         for err in self.step_errors:

@@ -107,7 +107,9 @@ def test_report_of_a_broken_scrape_names_that_source_only(broken_run):
     result, instance, db = broken_run
     rep = notify.run_report(instance, result.run_id)
     assert rep.job_name == "__ephemeral_asset_job__" and rep.partition == DAY and rep.status == "FAILURE"
-    assert len(rep.checks) == len(SOURCES)
+    # a blocking <source>_parsed and a non-blocking <source>_layout_drift check per source
+    assert len([c for c in rep.checks if c.severity == "ERROR"]) == len(SOURCES)
+    assert len(rep.checks) == 2 * len(SOURCES)
     assert [c.check_name for c in rep.failed_checks] == ["google_gemini_pricing_parsed"]
     assert "$abc" in " ".join(rep.failed_checks[0].problems)
     assert rep.documents == 2 and rep.fetch_mode == "replay" and rep.fetch_failures == {}
