@@ -10,7 +10,10 @@ Tables read (header -> layout):
 
 - ``模型名称 版本名称 服务内容 子项 <price columns> 单位`` (文本生成 / 视觉理解 / 深度思考). Price columns:
   ``在线推理`` -> ``standard``; ``批量推理`` or ``批量推理 （原价）`` -> ``batch``; ``批量推理 （N月活动价）``
-  (time-limited promotions) are **skipped** (promotions are not list prices). Rows:
+  (time-limited promotions) are **skipped** (promotions are not list prices). Any other single-word column
+  (or ``在线推理``/``批量推理`` with an unknown note) is an ``unknown_column`` finding naming the table and column;
+  its cells are not read and the known columns still load (issue 19). Several unknown words in one gap cannot be
+  counted as columns: that still raises :class:`ParseError` (a miscounted column would shift prices). Rows:
   ``[模型名称 words] [版本名称 ids…] 服务内容 子项 price×N [unit]``; ``服务内容`` is ``推理服务`` (token prices)
   or ``搜索增强`` (子项 ``触发``, ``元/次``: a per-search fee -> kind ``web_search``, unit ``per search``).
   子项 ``输入`` -> ``input``, ``输出`` -> ``output``, ``命中缓存`` -> ``cache_read``; a tier in the 子项
@@ -51,7 +54,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedOffer, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
+from pipelines.sources.base import ParsedOffer, ParsedPage, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
+from pipelines.sources.reader import Findings
 
 PROVIDER = "baidu"
 
@@ -74,17 +78,19 @@ _TIER_LOW = re.compile(r"^输入(?:<=|=<)(?P<hi>\d+)k$", re.I)
 _TIER_RANGE = re.compile(r"^(?P<lo>\d+)k<输入(?:<=|=<)(?P<hi>\d+)k$", re.I)
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+$")
 _MODEL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+UNKNOWN = "unknown"  # a price column the parser does not know (reported, its cells not read)
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """CNY prices of the Qianfan price page (per 1K tokens, per search, per image)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """CNY prices of the Qianfan price page (per 1K tokens, per search, per image); unknown columns as findings."""
     text = body.decode("utf-8", errors="replace")
     if "<table" in text[:200000].lower():
         text = _html_words(body)
     text = " " + clean_text(text) + " "
     out: list[ParsedPrice] = []
+    findings = Findings()
     for n, m in enumerate(_LLM_HEADER.finditer(text)):
-        out += _llm_table(text, m, n, url)
+        out += _llm_table(text, m, n, url, findings=findings)
     for m in _IMAGE_HEADER.finditer(text):
         out += _image_table(text, m, url)
     for m in _EMBED_HEADER.finditer(text):
@@ -92,7 +98,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
     out = _dedupe(out, url)
     if not out:
         raise ParseError("no price tables (模型名称 版本名称 服务内容 子项 … 单位) found", url=url)
-    return out
+    return findings.page(out, url)
 
 
 def _html_words(body: bytes) -> str:
@@ -112,15 +118,26 @@ def _table_words(text: str, start: int) -> list[str]:
     return text[start : end.start() if end else len(text)].split()
 
 
-def _columns(spec: str, url: str, where: str) -> list[str | None]:
-    """Price column headers -> service tier per column (None = promotional column, skipped)."""
+def _columns(spec: str, url: str, where: str) -> tuple[list[str | None], list[str]]:
+    """Price column headers -> (service tier per column, column labels); None = promotional column (skipped),
+    :data:`UNKNOWN` = a column the parser does not know (one word between or after the known ones)."""
     cols: list[str | None] = []
+    labels: list[str] = []
+
+    def gap(words: str) -> None:
+        if not words.strip():
+            return
+        if len(words.split()) != 1:
+            raise ParseError(f"cannot count the price columns in {words.strip()!r}", url=url, where=where)
+        cols.append(UNKNOWN)
+        labels.append(words.strip())
+
     pos = 0
     for m in _COLUMN.finditer(spec):
-        if spec[pos : m.start()].strip():
-            raise ParseError(f"unknown price column {spec[pos:m.start()].strip()!r}", url=url, where=where)
+        gap(spec[pos : m.start()])
         pos = m.end()
         base, note = m.group(1), (m.group(2) or "").strip()
+        labels.append(m.group(0))
         if base == "在线推理" and not note:
             cols.append("standard")
         elif base == "批量推理" and note in ("", "原价"):
@@ -128,20 +145,25 @@ def _columns(spec: str, url: str, where: str) -> list[str | None]:
         elif "活动价" in note:
             cols.append(None)
         else:
-            raise ParseError(f"unknown price column {m.group(0)!r}", url=url, where=where)
-    if spec[pos:].strip() or not cols:
+            cols.append(UNKNOWN)
+    gap(spec[pos:])
+    if not any(c not in (None, UNKNOWN) for c in cols):
         raise ParseError(f"cannot read price columns {spec!r}", url=url, where=where)
-    return cols
+    return cols, labels
 
 
-def _llm_table(text: str, header: re.Match, n: int, url: str, promotions: list | None = None) -> list[ParsedPrice]:
+def _llm_table(text: str, header: re.Match, n: int, url: str, promotions: list | None = None,
+               findings: Findings | None = None) -> list[ParsedPrice]:
     """Prices of one LLM table; with ``promotions`` (a list), the cells of its promotional columns are appended to it
-    as ``(version, display, kind, amount, unit, min_tokens, column label, where)`` (for :func:`parse_offers`)."""
+    as ``(version, display, kind, amount, unit, min_tokens, column label, where)`` (for :func:`parse_offers`); its
+    unknown columns are added to ``findings``."""
     section = _section_title(text, header.start())
     twhere = f"table {n} ({section!r})"
-    cols = _columns(header.group("cols"), url, twhere)
-    labels = [m.group(0) for m in _COLUMN.finditer(header.group("cols"))]
-    need = max(i for i, c in enumerate(cols) if c is not None) + 1  # cells that must be present
+    cols, labels = _columns(header.group("cols"), url, twhere)
+    for label, c in zip(labels, cols):
+        if c == UNKNOWN and findings is not None:
+            findings.add("unknown_column", f"{twhere} col {label!r}", label)
+    need = max(i for i, c in enumerate(cols) if c not in (None, UNKNOWN)) + 1  # cells that must be present
     words = _table_words(text, header.end())
     out: list[ParsedPrice] = []
     display, versions = "", []
@@ -183,7 +205,7 @@ def _llm_table(text: str, header: re.Match, n: int, url: str, promotions: list |
                     for v in versions:
                         promotions.append((v, display, kind, Decimal(cell), unit_name, min_tokens, labels[j],
                                            f"{where} col {j} ({labels[j]})"))
-                if tier is None or cell in _ABSENT:
+                if tier is None or tier == UNKNOWN or cell in _ABSENT:
                     continue
                 for v in versions:
                     out.append(_price(v, display, kind, Decimal(cell), unit_name, tier, min_tokens,

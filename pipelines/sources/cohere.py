@@ -10,9 +10,12 @@ contain are prose sentences in the FAQ, one per line (bullet or paragraph):
 
 Document -> price statements: every line that mentions ``tokens for input`` / ``tokens for output`` must
 match :data:`_SENTENCE` exactly, or :class:`ParseError` names the line (a price sentence is never skipped
-silently). Statements -> prices: the display name before ``pricing is`` / ``… are charged at`` is mapped to
-Cohere API model ids through :data:`MODEL_ID_ALIASES`; an unknown name raises. Prices under the FAQ entry
-about *legacy* models get ``conditions`` saying so (the page: "For existing customers").
+silently). A further ``and $X/1M tokens for <something>`` clause after the output price (a price the parser does
+not know, e.g. cached input) is an ``unknown_column`` finding; the input and output prices of the sentence still
+load. Statements -> prices: the display name before ``pricing is`` / ``… are charged at`` is mapped to
+Cohere API model ids through :data:`MODEL_ID_ALIASES`; an unknown name is an ``unknown_row`` finding naming the
+line (its prices are not loaded: no id is guessed), the other sentences still load (issue 19). Prices under the
+FAQ entry about *legacy* models get ``conditions`` saying so (the page: "For existing customers").
 
 USD; ``/1M tokens`` -> ``per 1M tokens`` (``/1K tokens`` -> ``per 1K tokens``).
 """
@@ -21,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Findings
 
 PROVIDER = "cohere"
 
@@ -49,18 +53,22 @@ _MONEY = r"\$\s*\d[\d,]*(?:\.\d+)?"
 _SENTENCE = re.compile(
     r"^(?P<name>\S.*?)\s+(?:pricing is|(?:on the API\s+)?(?:is|are) (?:charged|priced) at)\s+"
     rf"(?P<input>{_MONEY})\s*/\s*(?P<iu>1[MK]) tokens for input\s+and\s+"
-    rf"(?P<output>{_MONEY})\s*/\s*(?P<ou>1[MK]) tokens for output(?:\.(?:\s+.*)?)?$"
+    rf"(?P<output>{_MONEY})\s*/\s*(?P<ou>1[MK]) tokens for output"
+    rf"(?P<extra>(?:,?\s+and\s+{_MONEY}\s*/\s*1[MK] tokens for [^.,$]+?)+)?(?:\.(?:\s+.*)?)?$"
 )
+_EXTRA = re.compile(rf"({_MONEY}\s*/\s*1[MK] tokens for [^.,$]+?)(?=,?\s+and\s+\$|$)")
 _MENTION = re.compile(r"tokens for (?:input|output)", re.I)
 _UNITS = {"1M": "per 1M tokens", "1K": "per 1K tokens"}
 _BULLET = re.compile(r"^\s*(?:[*+-]|\d+\.)\s+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$|^\s*[*+-]\s+#{1,6}\s+(.*)$")
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Token prices stated in the prose of Cohere's pricing page (Markdown copy or plain text)."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Token prices stated in the prose of Cohere's pricing page (Markdown copy or plain text); unknown models
+    and unknown price clauses as findings."""
     text = body.decode("utf-8", errors="replace")
     out: list[ParsedPrice] = []
+    findings = Findings()
     heading = ""
     for n, raw in enumerate(text.splitlines(), start=1):
         h = _HEADING.match(raw)
@@ -76,8 +84,11 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
             raise ParseError(f"cannot read price sentence {line!r}", url=url, where=where)
         name = m.group("name")
         models = MODEL_ID_ALIASES.get(name)
-        if models is None:
-            raise ParseError(f"unknown Cohere model name {name!r} (add it to MODEL_ID_ALIASES)", url=url, where=where)
+        if models is None:  # no id is guessed: reported, the rest of the page loads
+            findings.add("unknown_row", where, f"unknown Cohere model name {name!r} (add it to MODEL_ID_ALIASES)")
+            continue
+        for extra in _EXTRA.findall(m.group("extra") or ""):
+            findings.add("unknown_column", where, extra.strip())
         conditions = "legacy model pricing (for existing customers)" if "legacy" in heading.lower() else None
         for kind, amount_group, unit_group in (("input", "input", "iu"), ("output", "output", "ou")):
             money = parse_money(m.group(amount_group))
@@ -99,7 +110,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
                 )
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return out
+    return findings.page(out, url)
 
 
 SOURCE = Source(

@@ -31,7 +31,10 @@ Skipped on purpose (not per-token list prices of a text model, or duplicates): p
 per-character / per-request / per-query (``search_context_cost_per_query``) / per-session fields,
 ``output_cost_per_reasoning_token`` (a reasoning-mode output price: no price kind for it yet),
 ``input_cost_per_token_cache_hit`` (DeepSeek's duplicate of ``cache_read_input_token_cost``),
-Databricks ``*_dbu_*`` (DBUs, not USD), ``citation_cost_per_token``.
+Databricks ``*_dbu_*`` (DBUs, not USD), ``citation_cost_per_token``. Any other field of a text model whose name
+says ``cost`` or ``price`` (a new or renamed price field) is not read: it becomes an ``unknown_column`` finding
+(``field=value``) and the entry's known fields still load (issue 19). Fields without ``cost``/``price`` in their
+name (``max_tokens``, ``supports_*`` …) are not prices and are not reported.
 
 Several keys can map to the same (seller, model) (``deepseek-chat`` and ``deepseek/deepseek-chat``). Equal
 values are emitted once. When they disagree, the entry whose key *is* the model id (the unprefixed key) wins
@@ -47,7 +50,8 @@ import re
 from decimal import Decimal
 
 from pipelines.history.importers.litellm import TEXT_MODES, canonical
-from pipelines.sources.base import ParsedPrice, ParseError, Source
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source
+from pipelines.sources.reader import Findings
 
 UNIT = "per token"
 CURRENCY = "USD"
@@ -68,10 +72,16 @@ _FIELD = re.compile(
 )
 _TIERS = {None: "standard", "batches": "batch", "priority": "priority", "flex": "flex"}
 _SKIP_KEYS = frozenset({"sample_spec", "last_updated"})
+#: price fields skipped on purpose (see the module doc): not reported as findings.
+_SKIPPED_FIELD = re.compile(
+    r"_per_(?:second|image|character|request|query|session)(?:_|$)|_per_audio_per_second|_per_video_per_second"
+    r"|^output_cost_per_reasoning_token$|^input_cost_per_token_cache_hit$|_dbu_|^citation_cost_per_token$"
+)
+_PRICE_WORD = re.compile(r"cost|price")
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Per-token USD prices of every text model in the LiteLLM price map."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Per-token USD prices of every text model in the LiteLLM price map; unknown price fields as findings."""
     try:
         doc = json.loads(body, parse_float=Decimal)
     except ValueError as exc:
@@ -80,6 +90,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
         raise ParseError("top level is not an object", url=url, where="$")
     # (provider, model, kind, tier, min_tokens) -> [(price, key_is_model)]
     found: dict[tuple, list[tuple[ParsedPrice, bool]]] = {}
+    findings = Findings()
     for key, entry in doc.items():
         if key in _SKIP_KEYS:
             continue
@@ -94,6 +105,8 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
         for field, value in entry.items():
             m = _FIELD.match(field)
             if not m:
+                if _PRICE_WORD.search(field) and not _SKIPPED_FIELD.search(field):
+                    findings.add("unknown_column", f"$[{key!r}].{field}", f"{field}={value}")
                 continue
             where = f"$[{key!r}].{field}"
             amount = _amount(value, url, where)
@@ -128,7 +141,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
         out.append(primary[0])
     if not out:
         raise ParseError("no text-model prices found", url=url)
-    return out
+    return findings.page(out, url)
 
 
 def _amount(v: object, url: str, where: str) -> Decimal:

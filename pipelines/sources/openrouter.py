@@ -35,7 +35,8 @@ Google models; they are kept as the API documents them, per image.) These fields
 ignored (no tiered non-token fee has been seen).
 
 Skipped on purpose: ``internal_reasoning`` (reasoning tokens are billed as completion tokens; not a separate
-price), ``discount``; other unknown top-level keys are ignored too.
+price), ``discount``. Any other ``pricing`` key is not read: it becomes an ``unknown_column`` finding (``key=value``)
+and the model's known fields still load (issue 19: a new price field never blocks the listing).
 
 Values: ``"-1"`` is OpenRouter's sentinel for unknown/variable pricing (routers such as ``openrouter/auto``)
 and gives no row; ``"0"`` gives a 0 row (``:free`` variants); any other non-numeric or negative string
@@ -60,7 +61,8 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source
+from pipelines.sources.reader import Findings
 
 PROVIDER = "openrouter"
 UNIT = "per token"
@@ -89,8 +91,8 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 _SENTINEL = "-1"
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Per-token USD prices of every model in the OpenRouter models list."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Per-token USD prices of every model in the OpenRouter models list; unknown pricing keys as findings."""
     try:
         doc = json.loads(body, parse_float=Decimal)
     except ValueError as exc:
@@ -99,6 +101,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
     if not isinstance(data, list):
         raise ParseError("no 'data' list", url=url, where="$.data")
     out: list[ParsedPrice] = []
+    findings = Findings()
     for i, m in enumerate(data):
         base = f"data[{i}]"
         if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not m["id"]:
@@ -110,6 +113,8 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
             continue
         if not isinstance(pricing, dict):
             raise ParseError("pricing is not an object", url=url, where=where)
+        for key in sorted(set(pricing) - set(_KINDS) - _SKIPPED - {"overrides"}):
+            findings.add("unknown_column", f"{where}.{key}", f"{key}={pricing[key]}")
         out.extend(_model_prices(model, str(m.get("name") or model), pricing, where, url))
     seen: dict[tuple, str] = {}
     for p in out:
@@ -117,9 +122,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
         if key in seen:
             raise ParseError(f"price {key} given twice (also at {seen[key]})", url=url, where=p.where)
         seen[key] = p.where
-    if not out:
-        raise ParseError("no prices found", url=url)
-    return out
+    return findings.page(out, url)
 
 
 def _model_prices(model: str, name: str, pricing: dict, where: str, url: str) -> list[ParsedPrice]:

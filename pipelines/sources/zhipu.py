@@ -19,6 +19,8 @@ price tabs and are ignored.
   with a price card raises :class:`ParseError`.
 - Anything in a price card that is not ``<number> 元 / 百万|千 Tokens``, ``/`` or ``免费`` raises
   :class:`ParseError` naming the tab and line.
+- A card the parser does not know (not one of :data:`KNOWN_CARDS`, e.g. a new ``缓存价格`` card or a renamed
+  ``价格`` card) is an ``unknown_column`` finding naming the tab and card; the known cards still load (issue 19).
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedPrice, ParseError, Source, clean_text
-from pipelines.sources.reader import CellError, is_absent, read_price
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.reader import CellError, Findings, is_absent, read_price
 
 PROVIDER = "zhipu"
 
@@ -36,19 +38,26 @@ _TAB = re.compile(r'<Tab\s+title="(?P<title>[^"]*)"\s*>(?P<body>.*?)</Tab>', re.
 _CARD = re.compile(r'<Card\s+title="(?P<title>[^"]*)"[^\n]*\n(?P<body>.*?)</Card>', re.S)
 _ID_TITLE = re.compile(r"^GLM-[A-Za-z0-9][A-Za-z0-9.\-]*$")
 SAME = "same price for input and output"
+#: the cards of a model tab (titles without spaces): 价格 is read, 定位 only for "free", the others are not prices.
+KNOWN_CARDS = frozenset({"定位", "价格", "输入模态", "输出模态", "上下文窗口", "最大输出Tokens"})
 
 
-def parse(body: bytes, url: str) -> list[ParsedPrice]:
-    """Token prices (CNY) of every model tab that has a ``价格`` card."""
+def parse(body: bytes, url: str) -> ParsedPage:
+    """Token prices (CNY) of every model tab that has a ``价格`` card; unknown cards as findings."""
     text = body.decode("utf-8", errors="replace")
     out: list[ParsedPrice] = []
+    findings = Findings()
     seen: set[str] = set()
     for m in _TAB.finditer(text):
         title = clean_text(m.group("title"))
         cards = {clean_text(c.group("title")): c.group("body") for c in _CARD.finditer(m.group("body"))}
+        line = text.count("\n", 0, m.start()) + 1
+        for card, card_body in cards.items():
+            if card.replace(" ", "") not in KNOWN_CARDS:
+                findings.add("unknown_column", f"tab {title!r} (line {line}) card {card!r}",
+                             f"{card}: {clean_text(card_body)}")
         if "价格" not in cards:
             continue  # rate-limit / code-sample tabs
-        line = text.count("\n", 0, m.start()) + 1
         where = f"tab {title!r} (line {line}) card '价格'"
         if not _ID_TITLE.match(title):
             raise ParseError(f"tab title {title!r} is not a model id", url=url, where=where)
@@ -76,7 +85,7 @@ def parse(body: bytes, url: str) -> list[ParsedPrice]:
             )
     if not out:
         raise ParseError("no model price cards (<Tab title=…> with <Card title=\"价格\">) found", url=url)
-    return out
+    return findings.page(out, url)
 
 
 def _read_price(cell: str, positioning: str, url: str, where: str) -> tuple[Decimal | None, str, str | None]:

@@ -1,5 +1,6 @@
 """Baidu Qianfan price-page parser, on the whitespace-collapsed text capture (index copy, undated)."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,7 @@ URL = "https://cloud.baidu.com/doc/qianfan-docs/s/Jm8r1826a"
 
 @pytest.fixture(scope="module")
 def quotes():
-    return parse(CAPTURE.read_bytes(), URL)
+    return SOURCE.read(CAPTURE.read_bytes(), URL).prices
 
 
 def test_source():
@@ -75,6 +76,45 @@ def test_counts(quotes):
     assert len(quotes) == 88
     assert {q.currency for q in quotes} == {"CNY"} and {q.provider for q in quotes} == {"baidu"}
     assert {q.unit for q in quotes} == {"per 1K tokens", "per search", "per image"}
+
+
+def _edited(text: str) -> str:
+    """The real capture with one extra unknown column (夜间推理, with a cell in every row), one new model and one
+    renamed section (视觉理解 -> 图像理解), all in the 视觉理解 table."""
+    start, end = text.index("视觉理解 更多模型价格"), text.index("深度思考 更多模型价格")
+    table = text[start:end]
+    assert table.count("子项 在线推理 批量推理 单位") == 1
+    table = table.replace("子项 在线推理 批量推理 单位", "子项 在线推理 夜间推理 批量推理 单位")
+    table, rows = re.subn(r"((?:输入|输出)(?:（[^）]*）)?) (\S+) (\S+)", r"\1 \2 0.0005 \3", table)
+    assert rows == 6
+    table += "ERNIE 5.5 VL ERNIE-5.5-VL 推理服务 输入 0.002 0.0005 0.0008 元/千tokens 输出 0.008 0.0005 0.0032 "
+    table = table.replace("视觉理解 更多模型价格", "图像理解 更多模型价格")
+    return text[:start] + table + text[end:]
+
+
+def test_unknown_column_new_model_renamed_section_leave_every_other_price(quotes):
+    page = SOURCE.read(_edited(CAPTURE.read_text(encoding="utf-8")).encode(), URL)
+    key = lambda q: (q.model, q.price_kind, q.service_tier, q.tier_min_tokens, q.unit, q.conditions)  # noqa: E731
+    old = {key(q): q.amount for q in quotes}
+    new = {key(q): q.amount for q in page.prices}
+    assert old.items() <= new.items()
+    assert {k: v for k, v in new.items() if k not in old} == {
+        ("ERNIE-5.5-VL", "input", "standard", 0, "per 1K tokens", None): Decimal("0.002"),
+        ("ERNIE-5.5-VL", "input", "batch", 0, "per 1K tokens", None): Decimal("0.0008"),
+        ("ERNIE-5.5-VL", "output", "standard", 0, "per 1K tokens", None): Decimal("0.008"),
+        ("ERNIE-5.5-VL", "output", "batch", 0, "per 1K tokens", None): Decimal("0.0032"),
+    }
+    assert [(f.kind, f.where, f.text) for f in page.findings] == [
+        ("unknown_column", "table 1 ('图像理解') col '夜间推理'", "夜间推理")]
+    assert "图像理解" in find_price(page.prices, "ERNIE-5.5-VL", "output").where  # the renamed title is read
+    assert SOURCE.read(CAPTURE.read_bytes(), URL).findings == []
+
+
+def test_several_unknown_words_between_columns_still_raise():
+    # "夜间 推理" may be one column or two: counting wrong would shift the batch prices, so the page is refused
+    body = CAPTURE.read_text(encoding="utf-8").replace("子项 在线推理 批量推理 单位", "子项 在线推理 夜间 推理 批量推理 单位", 1)
+    with pytest.raises(ParseError, match="cannot count the price columns"):
+        parse(body.encode(), URL)
 
 
 def test_broken_price_raises():

@@ -15,7 +15,7 @@ URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_c
 
 @pytest.fixture(scope="module")
 def quotes():
-    return parse(CAPTURE.read_bytes(), URL)
+    return SOURCE.read(CAPTURE.read_bytes(), URL).prices
 
 
 def price(quotes, provider, model, kind, tier="standard", min_tokens=0):
@@ -78,6 +78,49 @@ def test_scope_and_counts(quotes):
     assert len(quotes) == 6648
 
 
+def _edited(text: str) -> str:
+    """The real snapshot with one unknown price field, one new model and one renamed price field (issue 19)."""
+    anchor = '  "gpt-4o": {\n'
+    assert text.count(anchor) == 1
+    text = text.replace(anchor, anchor + '    "input_cost_per_video_token": 1e-05,\n    "supports_telepathy": true,\n', 1)
+    start = '{\n  "sample_spec": {'
+    assert text.startswith(start)
+    text = ('{\n  "gpt-6": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-05, '
+            '"output_cost_per_token": 4e-05},\n  "sample_spec": {' + text[len(start):])
+    at = text.index('  "claude-haiku-4-5": {\n')
+    field = text.index('"output_cost_per_token": 5e-06', at)
+    assert field - at < 2000  # inside that entry
+    return text[:field] + '"output_cost_per_text_token": 5e-06' + text[field + len('"output_cost_per_token": 5e-06'):]
+
+
+def test_unknown_field_new_model_renamed_field_leave_every_other_price(quotes):
+    base = SOURCE.read(CAPTURE.read_bytes(), URL)
+    page = SOURCE.read(_edited(CAPTURE.read_text(encoding="utf-8")).encode(), URL)
+    key = lambda q: (q.provider, q.model, q.price_kind, q.service_tier, q.tier_min_tokens)  # noqa: E731
+    old = {key(q): q.amount for q in quotes}
+    new = {key(q): q.amount for q in page.prices}
+    renamed = ("anthropic", "claude-haiku-4-5", "output", "standard", 0)
+    assert old[renamed] == Decimal("0.000005") and renamed not in new
+    assert {k: v for k, v in old.items() if k != renamed}.items() <= new.items()
+    assert {k: v for k, v in new.items() if k not in old} == {
+        ("openai", "gpt-6", "input", "standard", 0): Decimal("0.00001"),
+        ("openai", "gpt-6", "output", "standard", 0): Decimal("0.00004"),
+    }
+    added = [(f.kind, f.where, f.text) for f in page.findings if f not in base.findings]  # in file order
+    assert added == [
+        ("unknown_column", "$['claude-haiku-4-5'].output_cost_per_text_token", "output_cost_per_text_token=0.000005"),
+        ("unknown_column", "$['gpt-4o'].input_cost_per_video_token", "input_cost_per_video_token=0.00001"),
+    ]  # supports_telepathy is not a price field: not reported
+
+
+def test_real_snapshot_findings_are_the_video_token_price():
+    page = SOURCE.read(CAPTURE.read_bytes(), URL)
+    assert {(f.where, f.text) for f in page.findings} == {
+        (f"$[{k!r}].output_cost_per_video_token", "output_cost_per_video_token=0.0000175")
+        for k in ("gemini/gemini-omni-flash-preview", "gemini-omni-flash-preview")
+    }
+
+
 def test_bad_value_raises():
     body = CAPTURE.read_bytes()
     anchor = body.index(b'  "gpt-4o": {')
@@ -99,7 +142,7 @@ def test_conflicting_prefixed_key_loses_to_model_key():
     with pytest.raises(ParseError, match="conflicting"):
         parse(json.dumps(doc).encode(), URL)
     del doc["google/g-1"]
-    quotes = parse(json.dumps(doc).encode(), URL)
+    quotes = parse(json.dumps(doc).encode(), URL).prices
     assert price(quotes, "acme", "m-1", "input") == Decimal("0.000001")
 
 

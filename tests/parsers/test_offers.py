@@ -182,13 +182,13 @@ def test_baidu_monthly_promotions_with_end_dates(bd):
     assert len(bd) == 12 and {o.model for o in bd} == {"DeepSeek-V3.1-Think-250821", "DeepSeek-R1-250528",
                                                        "DeepSeek-R1"}
     # the list prices are unchanged: batch stays the 原价 column
-    assert [p.amount for p in baidu.parse(BAIDU.read_bytes(), URL_BAIDU)
+    assert [p.amount for p in baidu.parse(BAIDU.read_bytes(), URL_BAIDU).prices
             if p.model == "DeepSeek-R1-250528" and p.price_kind == "input" and p.service_tier == "batch"] == [
         Decimal("0.0016")]
 
 
 def test_baidu_ernie_per_1k_prices_normalised_per_1m():
-    prices = baidu.parse(BAIDU.read_bytes(), URL_BAIDU)
+    prices = baidu.parse(BAIDU.read_bytes(), URL_BAIDU).prices
     rows = quote_rows([p for p in prices if p.model == "ERNIE-4.5-Turbo-128K" and p.service_tier == "standard"],
                       source="baidu_qianfan_pricing", source_url=URL_BAIDU, snapshot_sha256="x",
                       observed_at=dt.datetime(2026, 7, 9, tzinfo=dt.UTC))

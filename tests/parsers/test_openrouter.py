@@ -18,7 +18,7 @@ URL = "https://openrouter.ai/api/v1/models"
 
 @pytest.fixture(scope="module")
 def quotes():
-    return parse(CAPTURE.read_bytes(), URL)
+    return SOURCE.read(CAPTURE.read_bytes(), URL).prices
 
 
 def test_source():
@@ -104,9 +104,44 @@ def test_non_token_fields(quotes):
 def test_request_fee_and_zero_image():
     pricing = {"prompt": "0.000001", "completion": "0.000002", "request": "0.005", "image": "0", "web_search": "-1"}
     doc = {"data": [{"id": "x/y", "name": "Y", "pricing": pricing}]}
-    quotes = parse(json.dumps(doc).encode(), URL)
+    quotes = parse(json.dumps(doc).encode(), URL).prices
     assert [(q.price_kind, q.unit, q.amount) for q in quotes if q.unit != "per token"] == [
         ("request", "per request", Decimal("0.005"))]
+
+
+def test_unknown_field_new_model_renamed_key_leave_every_other_price(quotes):
+    """The real 2026-08-19 listing with an unknown field on every model, one unknown pricing key, one new model and
+    one renamed pricing key (issue 19): every other price loads unchanged, the unknowns are findings."""
+    doc = json.loads(CAPTURE.read_bytes())
+    for m in doc["data"]:
+        m["pricing_version"] = 2  # an unknown field outside pricing: not a price, nothing to report
+    gpt_4o = next(m for m in doc["data"] if m["id"] == "openai/gpt-4o")
+    gpt_4o["pricing"]["input_video"] = "0.00001"  # an unknown price column
+    qwen = next(m for m in doc["data"] if m["id"] == "qwen/qwen3.8-27b")
+    qwen["pricing"]["completion_text"] = qwen["pricing"].pop("completion")  # a renamed price column
+    doc["data"].append({"id": "openai/gpt-6", "name": "OpenAI: GPT-6",
+                        "pricing": {"prompt": "0.00001", "completion": "0.00004"}})
+    page = SOURCE.read(json.dumps(doc).encode(), URL)
+    key = lambda q: (q.model, q.price_kind, q.service_tier, q.tier_min_tokens, q.unit, q.conditions)  # noqa: E731
+    old = {key(q): q.amount for q in quotes}
+    new = {key(q): q.amount for q in page.prices}
+    renamed = ("qwen/qwen3.8-27b", "output", "standard", 0, "per token", None)
+    assert old[renamed] == Decimal("0.0000032") and renamed not in new
+    assert {k: v for k, v in old.items() if k != renamed}.items() <= new.items()
+    assert {k: v for k, v in new.items() if k not in old} == {
+        ("openai/gpt-6", "input", "standard", 0, "per token", None): Decimal("0.00001"),
+        ("openai/gpt-6", "output", "standard", 0, "per token", None): Decimal("0.00004"),
+    }
+    at = {m["id"]: i for i, m in enumerate(doc["data"])}
+    assert sorted((f.kind, f.where, f.text) for f in page.findings) == [
+        ("unknown_column", f"data[{at['qwen/qwen3.8-27b']}] (qwen/qwen3.8-27b).pricing.completion_text",
+         "completion_text=0.0000032"),
+        ("unknown_column", f"data[{at['openai/gpt-4o']}] (openai/gpt-4o).pricing.input_video", "input_video=0.00001"),
+    ]
+
+
+def test_real_listing_has_no_findings():
+    assert SOURCE.read(CAPTURE.read_bytes(), URL).findings == []
 
 
 def test_bad_non_token_value_raises():
