@@ -136,8 +136,8 @@ def price_quotes(
                            "log": [f"{name}: {detail}"], "offers": [], "offer_problems": [], "layout": []}
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
-            for line in outcome["offer_problems"]:
-                context.log.error(f"{name}: {line}")
+            for line in outcome["offer_problems"]:  # offers are not prices: a warning, listed for review
+                context.log.warning(f"{name}: {line}")
             if not outcome["problems"]:
                 part = {"partition_date": day, "source": name}
                 with warehouse.transaction(con):
@@ -306,6 +306,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
             except (ParseError, FxError, ValueError) as exc:
                 detail = f"{url}: offers unreadable: {type(exc).__name__}: {exc}"
                 offer_problems.append(detail)
+                layout.append({"url": url, "kind": "unreadable_offers", "where": getattr(exc, "where", "") or url,
+                               "text": str(exc)})
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
         if source.quarantine_bad_rows:
