@@ -138,7 +138,8 @@ def page_snapshots(
                     context.log.info(f"{r.source}: {r.url} {n:,} bytes sha256 {sha[:12]}")
         total = warehouse.run(con, "partition_snapshot_count", {"partition_date": day}).fetchone()[0]
     if failed and not stored:
-        raise dg.Failure(description=f"every fetch failed for {day}", metadata={"errors": dg.MetadataValue.json(failed)})
+        raise dg.Failure(description=f"every fetch failed for {day}",
+                         metadata={"failed_sources": dg.MetadataValue.json(failed)})
     table = "\n".join(f"| {s} | {u} | {b:,} | `{h}` |" for s, u, b, h in rows) or "| (none) | | | |"
     return dg.MaterializeResult(
         metadata={

@@ -252,6 +252,10 @@ def run_report(instance: dg.DagsterInstance, run_id: str) -> RunReport:
                 msg = (err.message if err else ev.message or "").strip().splitlines()
                 first = (msg[0] if msg else "failed").replace("dagster._core.errors.", "")
                 rep.step_errors.append(f"{ev.step_key}: {first}")
+                # a step that fetched nothing fails with the cause of each source (assets/raw.py)
+                failure_md = getattr(ev.step_failure_data.user_failure_data, "metadata", None) or {}
+                if "failed_sources" in failure_md:
+                    rep.fetch_failures.update(_value(failure_md["failed_sources"]) or {})
         cursor = conn.cursor
         if not conn.has_more:
             break

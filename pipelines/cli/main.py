@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -217,22 +216,15 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
-    """Live scrape of today's UTC partition, then marts and forecasts."""
-    from pipelines.cli.replay import QUIET, dagster_instance
-    from pipelines.definitions import LIVE_RUN_CONFIG, defs
+    """Live scrape of today's UTC partition, then marts and forecasts: the replay loop with today fetched live
+    (:func:`pipelines.cli.replay.replay`), so a failed source is one line with its cause, not a stack trace."""
+    from pipelines.cli import replay
+    from pipelines.sources.fetch import ReplayFetcher
 
-    instance = dagster_instance()
-    day = dt.datetime.now(dt.UTC).date().isoformat()
-    print(f"tokenprices run: live scrape for {day} into {config.warehouse_database()}")
-    res = defs.resolve_job_def("scrape_job").execute_in_process(
-        partition_key=day, instance=instance, run_config=LIVE_RUN_CONFIG, raise_on_error=False
-    )
-    print(f"  scrape {day}: {'ok' if res.success else 'FAILED (see the log above)'}")
-    t = time.monotonic()
-    wh = defs.resolve_job_def("warehouse_job").execute_in_process(instance=instance, run_config=QUIET,
-                                                                 raise_on_error=False)
-    print(f"  warehouse_job: {'ok' if wh.success else 'FAILED'} ({time.monotonic() - t:.1f}s)")
-    return 0 if summary() and wh.success and res.success else 1
+    today = dt.datetime.now(dt.UTC).date()
+    print(f"tokenprices run: live scrape for {today} into {config.warehouse_database()}")
+    done = replay.replay(ReplayFetcher(config.archive_dir()), [today], live_day=today)
+    return 0 if summary() and done.ok else 1
 
 
 def summary() -> bool:

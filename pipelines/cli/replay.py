@@ -18,8 +18,10 @@ from pathlib import Path
 
 from pipelines import config
 
-#: run config that keeps Dagster's console log to warnings and errors (the CLI prints its own lines).
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+#: run config that keeps Dagster's console log quiet: the CLI prints one line per day from the run's events (each
+#: source not fetched with its cause, each failed check with its problems, the step errors), so Dagster's own ERROR
+#: lines and stack traces would say it all twice. They stay in the run's event log (the UI, ``--verbose``).
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def dagster_instance():
