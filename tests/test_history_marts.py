@@ -195,6 +195,12 @@ def test_price_shows_regions_sources_and_json(built):
     prices = {p["price_kind"]: p for p in res["answers"][0]["prices"]}
     assert prices["input"]["usd_per_mtok"] == "0.3" and prices["input"]["region"] == "intl"
     assert prices["input"]["source"] == "minimax_pricing_intl"
+    # whole numbers stay fixed-point text: gpt-4o's output on 2024-10-15 is "10", not "1E+1" (the 2.50/10 price of
+    # gpt-4o-2024-08-06, the snapshot gpt-4o points to since 2024-10-02)
+    out = cli(built, "price", "gpt-4o", "--at", "2024-10-15", "--format", "json")
+    res = json.loads(out.stdout)
+    usd = {p["price_kind"]: p["usd_per_mtok"] for p in res["answers"][0]["prices"] if p["region"] == "global"}
+    assert (usd["input"], usd["output"]) == ("2.5", "10")
     # a snapshot before its launch has no price of its own (not gpt-4o's)
     out = cli(built, "price", "gpt-4o-2024-08-06", "--at", "2024-07-15")
     assert out.returncode == 1 and "no price of that snapshot" in out.stderr

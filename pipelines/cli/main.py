@@ -25,7 +25,7 @@ from pipelines import config, warehouse
 
 def _json_default(v):
     if isinstance(v, Decimal):
-        return str(v)
+        return f"{v:f}"  # fixed-point, exact: never 1E+1
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     raise TypeError(type(v))
@@ -188,10 +188,15 @@ def cmd_sql(args) -> int:
 def cmd_latest(args) -> int:
     con = warehouse.connect_readonly()
     if args.provider:
+        args.provider = args.provider.strip().lower()  # slugs are lowercase: OpenAI -> openai
         known = [r[0] for r in warehouse.run(con, "latest_providers").fetchall()]
         if args.provider not in known:
-            print(f"tokenprices latest: no provider {args.provider!r}; known: {', '.join(known[:40])}"
-                  + (" …" if len(known) > 40 else ""), file=sys.stderr)
+            close = [k for k in known if args.provider in k or k in args.provider]
+            print(f"tokenprices latest: no provider {args.provider!r}"
+                  + (f"; did you mean {', '.join(close[:5])}?" if close else "")
+                  + f"; first-party sellers: {', '.join(k for k in known if k in config.FIRST_PARTY)}"
+                  + f" ({len(known)} providers in all: tokenprices sql \"SELECT DISTINCT provider FROM marts.latest_prices\")",
+                  file=sys.stderr)
             return 1
     cur = warehouse.run(con, "latest_prices_list", {"provider": args.provider, "all": args.all_sources})
     title = "latest prices, USD per 1M tokens" + ("" if args.all_sources else " (provider pages; --all-sources adds LiteLLM)")

@@ -244,11 +244,15 @@ def _answers(con, ids, day, all_tiers, region, moves) -> list[dict]:
 
 
 def cmd_price(args) -> int:
-    day = dt.date.fromisoformat(args.at) if args.at else dt.datetime.now(dt.UTC).date()
+    try:
+        day = dt.date.fromisoformat(args.at) if args.at else dt.datetime.now(dt.UTC).date()
+    except ValueError as exc:
+        print(f"tokenprices price: --at {args.at!r} is not a date YYYY-MM-DD ({exc})", file=sys.stderr)
+        return 2
     con = _con()
     res = answer(con, args.model, day, args.provider, args.region, args.all_tiers)
     if args.format == "json":
-        json.dump(res, sys.stdout, indent=2, default=lambda v: str(v) if isinstance(v, (Decimal, dt.date)) else sorted(v))
+        json.dump(res, sys.stdout, indent=2, default=_json_value)
         sys.stdout.write("\n")
         return 1 if res["error"] else 0
     if res["error"]:
@@ -270,7 +274,18 @@ def cmd_price(args) -> int:
 
 
 def _plain(v: Decimal) -> str:
+    """Fixed-point text of a Decimal, without exponent or trailing zeros (10, not 1E+1; 0.075, not 0.0750)."""
     return f"{v.normalize():f}" if v else "0"
+
+
+def _json_value(v):
+    """JSON for what ``json`` cannot write: a Decimal as its fixed-point text (exact, never a float, never
+    ``1E+1``), a date as ISO text, a set as a sorted list."""
+    if isinstance(v, Decimal):
+        return _plain(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return sorted(v)
 
 
 #: marts.latest_prices (price_kind, service_tier, tier_min_tokens) -> LiteLLM field (USD per token).
