@@ -275,7 +275,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
         at = fetched_at.replace(tzinfo=dt.UTC)
         try:
             body = read(root, sha)
-            page = source.read(body, url, offers=False)
+            page = source.read(body, url)  # prices, offers and findings in one pass
             prices = page.prices
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
@@ -299,15 +299,12 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
         if page.findings:
             log.append(f"{name}: {url} {len(page.findings)} layout findings (not loaded, listed by "
                        f"{_drift_check_name(name)}), e.g. {page.findings[0]}")
-        if source.parse_offers is not None:
-            try:
-                offers += offer_rows(source.parse_offers(body, url), source=name, source_url=url, observed_at=at,
-                                     snapshot_sha256=sha)
-            except (ParseError, FxError, ValueError) as exc:
-                detail = f"{url}: offers unreadable: {type(exc).__name__}: {exc}"
-                offer_problems.append(detail)
-                layout.append({"url": url, "kind": "unreadable_offers", "where": getattr(exc, "where", "") or url,
-                               "text": str(exc)})
+        # offers are not prices: one that cannot be read (a finding of Source.read) is listed, never blocking
+        offer_problems += [f"{url}: offers unreadable: {f.text}" for f in page.findings if f.kind == "unreadable_offers"]
+        try:
+            offers += offer_rows(page.offers, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+        except (FxError, ValueError) as exc:
+            offer_problems.append(f"{url}: offers unreadable: {type(exc).__name__}: {exc}")
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
         if source.quarantine_bad_rows:

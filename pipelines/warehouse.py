@@ -134,6 +134,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Rows, **constants) 
     names = ", ".join(_ident(c) for c, _ in cols)
     select = ", ".join(f"CAST({_ident(c)} AS {t})" for c, t in cols)
     with _registered(con, "new_rows", data):
+        # identifiers only, read from DuckDB's catalog for this table and quoted (_ident); values travel in Arrow
         con.execute(f"INSERT INTO {_table(table)} ({names}) SELECT {select} FROM new_rows")
     return data.num_rows
 
@@ -180,6 +181,8 @@ def replace(con: duckdb.DuckDBPyConnection, table: str, rows: Rows, where: dict 
         else:  # any of no values: no row
             conds.append("false")
     data = _arrow(rows, {c: v for c, v in where.items() if not isinstance(v, (list, tuple, set))})
+    # The statements below are built from identifiers only (table and column names checked against the catalog
+    # above and quoted by _ident, types read from the catalog); every value is a bound $p parameter.
     with transaction(con):
         if keys and data.num_rows:
             k = ", ".join(_ident(c) for c in keys)

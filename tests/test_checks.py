@@ -191,24 +191,27 @@ def test_marts_invariant_checks_pass_on_the_built_warehouse_and_fail_on_a_broken
 
     db = tmp_path / "broken.duckdb"
     shutil.copy(built[0], db)
-    gpt4o = """provider = 'openai' AND model = 'gpt-4o' AND price_kind = 'input' AND service_tier = 'standard'
-               AND tier_min_tokens = 0 AND currency = 'USD' AND source = 'litellm'"""
+    # LiteLLM's gpt-4o standard input price, as bound parameters
+    gpt4o = {"p": "openai", "m": "gpt-4o", "k": "input", "t": "standard", "n": 0, "c": "USD", "s": "litellm"}
+    key = """provider = $p AND model = $m AND price_kind = $k AND service_tier = $t AND tier_min_tokens = $n
+             AND currency = $c AND source = $s"""
     with duckdb.connect(str(db)) as con:
         # LiteLLM's gpt-4o input: $5 until the cut to $2.50 on 2024-11-14 (tests/test_pipeline.py)
-        cut = con.execute(f"""SELECT usd_per_mtok, valid_to FROM marts.price_history
-                               WHERE {gpt4o} AND valid_to = DATE '2024-11-14'""").fetchall()
+        cut = con.execute("SELECT usd_per_mtok, valid_to FROM marts.price_history WHERE " + key
+                          + " AND valid_to = DATE '2024-11-14'", gpt4o).fetchall()
         assert cut == [(5, dt.date(2024, 11, 14))]
         # the $5 run said to last a day longer overlaps the $2.50 run
-        con.execute(f"UPDATE marts.price_history SET valid_to = DATE '2024-11-15' WHERE {gpt4o} "
-                    "AND valid_to = DATE '2024-11-14'")
+        con.execute("UPDATE marts.price_history SET valid_to = DATE '2024-11-15' WHERE " + key
+                    + " AND valid_to = DATE '2024-11-14'", gpt4o)
         # a run ending on its first day
-        con.execute(f"UPDATE marts.price_history SET valid_to = valid_from WHERE {gpt4o} AND valid_to IS NULL")
+        con.execute("UPDATE marts.price_history SET valid_to = valid_from WHERE " + key + " AND valid_to IS NULL",
+                    gpt4o)
         # the current price listed twice
         con.execute("INSERT INTO marts.latest_prices SELECT * FROM marts.latest_prices WHERE provider = 'openai' "
                     "AND model = 'gpt-4o' AND price_kind = 'input' AND service_tier = 'standard' "
                     "AND tier_min_tokens = 0 AND currency = 'USD'")
         # a "change" from $5 to $5
-        con.execute(f"UPDATE marts.price_changes SET new_amount = old_amount WHERE {gpt4o}")
+        con.execute("UPDATE marts.price_changes SET new_amount = old_amount WHERE " + key, gpt4o)
     bad = _run_checks(db)
     assert {n: r.passed for n, r in bad.items()} == dict.fromkeys(names, False)
     assert {n: r.metadata["violations"].value for n, r in bad.items()} == {

@@ -8,10 +8,13 @@ import sys
 
 import dagster as dg
 from dagster import DagsterRunStatus, RunsFilter
-from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
 
 from pipelines.cli import replay
 from tests.conftest import ROOT, replay_resources
+
+#: the statuses a run holds a queue slot in (what max_concurrent_runs counts), from the public DagsterRunStatus
+IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
+               DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 
 HANGING_RUN = """
 import time
@@ -51,7 +54,7 @@ def test_killed_run_is_failed_at_start_up_and_the_next_run_succeeds(tmp_path, mo
     instance = replay.dagster_instance()  # any tokenprices command that records runs starts with this
     try:
         assert instance.get_run_by_id(stuck.run_id).status == DagsterRunStatus.FAILURE
-        assert instance.get_runs_count(RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES)) == 0  # what the queue counts
+        assert instance.get_runs_count(RunsFilter(statuses=IN_PROGRESS)) == 0  # what the queue counts
         [failure] = instance.all_logs(stuck.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
         assert f"run process {run.pid} is gone" in failure.dagster_event.message
 

@@ -214,12 +214,11 @@ class Source:
         :class:`ParseError` only for what must block the page; unreadable offers are a finding, not an error."""
         got = self.parse(body, url)
         page = got if isinstance(got, ParsedPage) else ParsedPage(prices=list(got))
-        parse_offers = getattr(self, "parse_offers", None)
-        if offers and parse_offers is not None and not page.offers:
+        if offers and self.parse_offers is not None and not page.offers:
             try:
-                page = ParsedPage(page.prices, list(parse_offers(body, url)), page.findings)
-            except ParseError as exc:
-                page = ParsedPage(page.prices, [], [*page.findings, Finding("unreadable_offers", exc.where or url, str(exc))])
+                page = ParsedPage(page.prices, list(self.parse_offers(body, url)), page.findings)
+            except (ParseError, ValueError) as exc:  # ValueError: an offer ParsedOffer refuses
+                page = ParsedPage(page.prices, [], [*page.findings, Finding("unreadable_offers", getattr(exc, "where", "") or url, str(exc))])
         return page
 
     name: str
