@@ -41,7 +41,10 @@ TABLE_OF: dict[str, str] = {
     "forecasts/cheapest_at_capability": "forecasts.monthly_series",
     # forecasts/price_tiers: its series' rows (family price_tier)
     "forecasts/price_tiers": "forecasts.monthly_series",
-    # forecasts/backtest also writes forecasts.model_choice; forecasts/price_forecast forecasts.forecast_archive
+    # forecasts/cut_probability also writes forecasts.cut_price_path, cut_hazard, cut_backtest, cut_series_backtest
+    # and cut_series_forecast
+    # forecasts/backtest also writes forecasts.model_choice and forecasts.calibration; forecasts/price_forecast
+    # forecasts.forecast_archive
 }
 
 
@@ -75,7 +78,7 @@ _SHARED = {
     "source_url": "where the price was read: the page URL, or the dataset file at its commit (overrides: file#Lline)",
     "series": "series name: matched_model_blended[...], cheapest_at_lmarena/<reference>, price_tier/...",
     "month": "first day of the month (UTC); prices in force on its last day",
-    "forecast_model": "naive | drift | loglinear | ets_damped | uc_llt",
+    "forecast_model": "naive | drift | loglinear | ets_damped | uc_llt | cut_hazard",
 }
 
 
@@ -403,7 +406,27 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
         ("ci_high", "DOUBLE", "95% CI high of factor"),
         ("half_life_months", "DOUBLE", "log(2) / -slope while falling, else NULL"),
         ("n_obs", "INTEGER", "months used (points for epoch_running_min_ols)"),
-        ("window", "VARCHAR", "first..last month (day) used"),
+        ("window", "VARCHAR", "first..last month (day) used, or the series' span"),
+        ("status", "VARCHAR", "ok | insufficient (fewer than 12 months or no change: no factor, no interval)"),
+        ("reason", "VARCHAR", "why the series has no factor; for a converted currency, that it carries the "
+                              "exchange rate"),
+        ("list_series", "VARCHAR", "a converted-currency series' twin in the list currency"),
+        ("fx_factor", "DOUBLE", "the exchange-rate component of a converted series' factor (factor / list_series' "
+                                "factor)"),
+    ),
+    "forecasts/cut_probability": _schema(
+        ("seller", "VARCHAR", "first-party seller"),
+        ("model", "VARCHAR"),
+        ("price_kind", "VARCHAR", "input | output | blended (3:1), USD per 1M tokens"),
+        ("as_of", "DATE", "month of the price (first day)"),
+        ("price", "DOUBLE", "price in force that month, USD per 1M tokens"),
+        ("months_since_change", "INTEGER", "months since the last change (or since first priced)"),
+        ("p_cut_3m", "DOUBLE", "probability of at least one cut within 3 months (simulated)"),
+        ("p_cut_6m", "DOUBLE", "within 6 months"),
+        ("p_cut_12m", "DOUBLE", "within 12 months"),
+        ("p_rise_12m", "DOUBLE", "probability that the price is above today's at some month within 12"),
+        ("expected_cut_pct", "DOUBLE", "mean size of a cut, % of the price"),
+        ("cut_sizes_from", "VARCHAR", "the seller (its own cuts) | pooled"),
     ),
     "forecasts/workload_cost_forecast": _WORKLOAD_FORECAST,
     "forecasts/backtest": _schema(

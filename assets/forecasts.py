@@ -32,6 +32,7 @@ from pydantic import Field
 
 from pipelines import warehouse
 from pipelines.forecast import capability
+from pipelines.forecast import cuts
 from pipelines.forecast import epoch
 from pipelines.forecast import fit as forecast
 from pipelines.resources import DataDirResource
@@ -367,31 +368,27 @@ def _read_series(con) -> dict[str, pd.DataFrame]:
     description=(
         "Annual decline factor of every series of forecasts.monthly_series -> forecasts.price_decline "
         "(method loglinear_ols_hac): OLS of log(value) on the month number with HAC (Newey-West) errors, "
-        "factor exp(-12*slope) ('prices fall factor-x per year') with its 95% CI and half-life. Series shorter "
-        "than 6 months are listed as short, flat series get factor 1."
+        "factor exp(-12*slope) ('prices fall factor-x per year') with its 95% CI and half-life. A series with "
+        "fewer than 12 months or no change at all gets status 'insufficient', its span and the reason, and no "
+        "factor or interval. A converted-currency series (matched_model_blended_cny_usd/*) says it carries the "
+        "exchange rate and names the same list in its own currency (list_series), with the FX component "
+        "(fx_factor = its factor / the list's) when both are fitted."
     ),
 )
 def price_decline(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Log-linear decline (HAC) of every monthly series."""
-    rows, short = [], []
+    """Log-linear decline (HAC) of every monthly series; insufficient series say why they have no factor."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         series = _read_series(con)
-        for (name, g), d in zip(series.items(), forecast.declines([_series_item(s, g) for s, g in series.items()])):
-            if d is None:
-                short.append(f"{name} ({len(g)} months)")
-                continue
-            rows.append({"series": d.series, "method": d.method, "factor": d.factor, "ci_low": d.ci_low,
-                         "ci_high": d.ci_high, "half_life_months": d.half_life_months, "n_obs": d.n_obs,
-                         "window": d.window})
-        table = pd.DataFrame(rows, columns=["series", "method", "factor", "ci_low", "ci_high", "half_life_months",
-                                            "n_obs", "window"])
+        items = [_series_item(s, g) for s, g in series.items()]
+        table = decline_rows(items, forecast.declines(items))
         warehouse.replace(con, "forecasts.price_decline", table, {"method": forecast.METHOD_LOGLINEAR})
+    short = table[table["status"] == forecast.INSUFFICIENT]
     head = table[table["series"] == SERIES]
     meta = {
         "dagster/row_count": len(table),
-        "declines": _md(table.drop(columns=["method"]), ".3f"),
-        "short_series": ", ".join(short) or "none",
+        "declines": _md(table.drop(columns=["method", "reason"]), ".3f"),
+        "insufficient_history": _md(short[["series", "reason"]]),
     }
     if len(head):
         h = head.iloc[0]
@@ -408,8 +405,102 @@ def price_decline(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=meta)
 
 
+DECLINE_COLUMNS = ["series", "method", "factor", "ci_low", "ci_high", "half_life_months", "n_obs", "window",
+                   "status", "reason", "list_series", "fx_factor"]
+#: a converted-currency series and its list-currency twin: ``<SERIES>_cny_usd/<seller>`` -> ``<SERIES>_cny/<seller>``.
+CONVERTED, LIST_CURRENCY = f"{SERIES}_cny_usd/", f"{SERIES}_cny/"
+
+
+def decline_rows(items: list, declines: list) -> pd.DataFrame:
+    """Rows of ``forecasts.price_decline`` (method loglinear_ols_hac) for ``items`` (``(series, months, values)``)
+    and their :func:`forecast.declines`: a factor with its interval, or status ``insufficient`` with the span and
+    the reason; a converted-currency series names its list-currency twin and the FX component."""
+    fitted = {d.series: d for d in declines if d is not None}
+    rows = []
+    for (name, months, values), d in zip(items, declines):
+        reason = forecast.insufficient_reason(months, values) if d is None else None
+        row = {"series": name, "method": forecast.METHOD_LOGLINEAR, "factor": None, "ci_low": None, "ci_high": None,
+               "half_life_months": None, "n_obs": len(values), "window": forecast._window(months) if len(values) else "",
+               "status": forecast.INSUFFICIENT if d is None else "ok", "reason": reason, "list_series": None,
+               "fx_factor": None}
+        if d is not None:
+            row.update(factor=d.factor, ci_low=d.ci_low, ci_high=d.ci_high, half_life_months=d.half_life_months,
+                       window=d.window)
+        if name.startswith(CONVERTED):
+            twin = LIST_CURRENCY + name[len(CONVERTED):]
+            row["list_series"] = twin
+            fx = ("converted from the CNY list at ECB month-end rates: it carries the CNY/USD exchange rate; "
+                  f"the list's own move is {twin}")
+            if d is not None and twin in fitted:
+                row["fx_factor"] = d.factor / fitted[twin].factor
+                fx += f" (factor {fitted[twin].factor:.3f}; FX component {row['fx_factor']:.3f})"
+            row["reason"] = "; ".join(x for x in (reason, fx) if x)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=DECLINE_COLUMNS)
+
+
 BACKTEST_KEY = dg.AssetKey(["forecasts", "backtest"])
 FORECAST_KEY = dg.AssetKey(["forecasts", "price_forecast"])
+CUT_KEY = dg.AssetKey(["forecasts", "cut_probability"])
+
+
+@dg.asset(
+    key=CUT_KEY,
+    group_name="forecasts",
+    kinds={"statsmodels", "duckdb"},
+    owners=OWNERS,
+    deps=[PRICE_HISTORY, *SERIES_KEYS],
+    pool="duckdb_warehouse",
+    description=(
+        "Price cuts as events (pipelines/forecast/cuts.py) -> forecasts.cut_probability (per seller, model, "
+        "price kind: probability of a cut within 3/6/12 months, mean cut size), forecasts.cut_price_path "
+        "(simulated 12-month path, median and 80%/95% intervals), forecasts.cut_hazard (logit GLM of a cut on "
+        "months since first priced and since the last change, price relative to the seller's cheapest, cheaper "
+        "models at the seller, kind, seller; of a rise on months since the last change), forecasts.cut_backtest "
+        "(Brier score against the base rate, rolling origin) and the cut model's backtest rows and forecasts of "
+        "the matched-model indexes (forecasts.cut_series_backtest / cut_series_forecast), which forecasts/backtest "
+        "weighs against the other models. Keys: first-party sellers' USD lists, as the index."
+    ),
+)
+def cut_probability(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Hazard model of price cuts per price key, its simulated paths, and its backtests."""
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        last = warehouse.run(con, "forecast_cut_as_of", {"series": SERIES}).fetchone()[0]
+        last = last or forecast.last_complete_month(con)
+        prices = forecast.monthly_prices(con, last)
+        res = cuts.run(prices, last)
+        keys, paths = cuts.key_tables(res.sim)
+        series = _read_series(con)
+        bt = pd.concat([cuts.series_backtest(s, list(g["month"]), g["value"].to_numpy(), res.sims)
+                        for s, g in series.items()], ignore_index=True) if series else pd.DataFrame(
+            columns=forecast.BACKTEST_COLUMNS)
+        fcs = [cuts.series_forecast(s, list(g["month"]), g["value"].to_numpy(), res.sim) for s, g in series.items()]
+        fc = pd.concat([f.assign(series=s) for s, f in zip(series, fcs) if f is not None], ignore_index=True) \
+            if any(f is not None for f in fcs) else pd.DataFrame(columns=["series", *forecast.FORECAST_COLUMNS])
+        hazards = pd.concat([cuts.hazard_table(res.cut), cuts.hazard_table(res.rise)], ignore_index=True)
+        with warehouse.transaction(con):
+            warehouse.replace(con, "forecasts.cut_probability", keys)
+            warehouse.replace(con, "forecasts.cut_price_path", paths)
+            warehouse.replace(con, "forecasts.cut_hazard", hazards)
+            warehouse.replace(con, "forecasts.cut_backtest", res.brier)
+            warehouse.replace(con, "forecasts.cut_series_backtest", bt)
+            warehouse.replace(con, "forecasts.cut_series_forecast", fc)
+    pooled = res.brier[res.brier["price_kind"] == "all"]
+    blended = keys[keys["price_kind"] == "blended"].sort_values("p_cut_12m", ascending=False)
+    context.log.info(f"cut model as of {last:%Y-%m}: {res.cut.n_events} cuts and {res.rise.n_events} rises in "
+                     f"{res.cut.n_obs} key-months; {len(keys)} keys")
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": len(keys),
+        "as_of": f"{last:%Y-%m}",
+        "key_months": res.cut.n_obs, "cuts": res.cut.n_events, "rises": res.rise.n_events,
+        "brier_vs_base_rate": _md(pooled.drop(columns=["price_kind"]), ".4f"),
+        "wins_over_base_rate": ", ".join(f"{int(r.horizon)}m" for r in pooled.itertuples() if r.wins) or "none",
+        "cut_hazard": _md(hazards, ".3f"),
+        "most_likely_cuts_blended": _md(blended.head(15).drop(columns=["price_kind", "as_of"]), ".3f"),
+        "series_backtest_6_months": _md(bt[bt["horizon"] == 6].drop(columns=["model", "horizon"]), ".3f"),
+        "warnings": _md(pd.DataFrame(sorted(res.warnings.items()), columns=["warning", "count"])),
+    })
 
 
 def _scores_table(fits: list[forecast.SeriesFit]) -> pd.DataFrame:
@@ -467,6 +558,31 @@ def _epoch_comparison(con, fits: list[forecast.SeriesFit]) -> pd.DataFrame:
     return table
 
 
+def _add_cut_model(con, fits: list[forecast.SeriesFit]) -> list[str]:
+    """Add the cut model's backtest rows (forecasts.cut_series_backtest) to each fit's backtest and choose again
+    among all candidates; where it wins, its forecast (forecasts.cut_series_forecast) replaces the fit's. Series
+    with insufficient history keep no model. Returns the series for which the cut model was chosen."""
+    bt = warehouse.run(con, "forecast_cut_series_backtest").fetchdf()
+    fc = warehouse.run(con, "forecast_cut_series_forecast").fetchdf()
+    chosen = []
+    for f in fits:
+        rows = bt[bt["series"] == f.series]
+        if rows.empty or f.backtest is None:
+            continue
+        f.backtest = pd.concat([f.backtest, rows], ignore_index=True)
+        if f.status == forecast.INSUFFICIENT or f.model_score is None:
+            continue
+        model, reason, score = forecast.choose_model(f.backtest)
+        path = fc[fc["series"] == f.series]
+        if model == cuts.MODEL and len(path):
+            f.model, f.model_reason, f.model_score = model, reason, score
+            f.forecast = path[forecast.FORECAST_COLUMNS].reset_index(drop=True)
+            chosen.append(f.series)
+        else:
+            f.model_reason, f.model_score = reason, score  # names the cut model's score when it is the runner-up
+    return chosen
+
+
 def _plots_dir(data_dir: DataDirResource) -> Path:
     """Folder of the forecast figures: ``<data dir>/plots``."""
     return data_dir.root() / "plots"
@@ -497,13 +613,17 @@ def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: 
     name="price_forecast",
     specs=[
         dg.AssetSpec(
-            BACKTEST_KEY, group_name="forecasts", kinds={"statsmodels", "duckdb"}, owners=OWNERS, deps=SERIES_KEYS,
+            BACKTEST_KEY, group_name="forecasts", kinds={"statsmodels", "duckdb"}, owners=OWNERS,
+            deps=[*SERIES_KEYS, CUT_KEY],
             description=(
                 "Rolling-origin backtests -> forecasts.backtest (series x model x horizon) and "
                 "forecasts.model_choice. Expanding window, origins every month once 12 months exist, horizons "
-                "3/6/12; models naive, drift, loglinear, ets_damped, uc_llt on log values; MAE(log), MASE against "
-                "the in-sample one-step naive and drift errors, coverage of the 80%/95% intervals. Fewer than 3 "
-                "origins: no score. The model with the lowest mean MAE(log) is used (naive when nothing scored)."
+                "3/6/12; models naive, drift, loglinear, ets_damped, uc_llt on log values, and cut_hazard (the price-"
+                "cut model of forecasts/cut_probability, for the matched-model indexes of USD lists); MAE(log), MASE "
+                "against the in-sample one-step naive and drift errors, coverage of the 80%/95% intervals. Fewer "
+                "than 3 origins: no score. The model with the lowest mean MAE(log) is used (naive when nothing "
+                "scored). forecasts.calibration: the chosen model's coverage per horizon with its origins (checked "
+                "by coverage80_within_70_90). Series with insufficient history get no model."
             ),
         ),
         dg.AssetSpec(
@@ -530,6 +650,7 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         families = {s: g["family"].iloc[0] for s, g in series.items()}
         units = {s: g["unit"].iloc[0] for s, g in series.items()}
         fits = forecast.fit_many([_series_item(s, g) for s, g in series.items()])
+        cut_chosen = _add_cut_model(con, fits)
         plots = _plots_dir(data_dir)
         plots.mkdir(parents=True, exist_ok=True)
         fitted = [f for f in fits if f.decline is not None]
@@ -548,6 +669,8 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         archive["made_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         warehouse.replace(con, "forecasts.backtest", bt)
         warehouse.replace(con, "forecasts.model_choice", choice)
+        calib = forecast.calibration(fits)
+        warehouse.replace(con, "forecasts.calibration", calib)
         warehouse.replace(con, "forecasts.price_forecast", fc)
         # a re-run for the same origin replaces that origin's archived forecasts
         warehouse.replace(con, "forecasts.forecast_archive", archive, keys=("series", "origin_month"))
@@ -585,6 +708,8 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
             "series": len(fits),
             "chosen_models": _md(choice[["series", "status", "model", "criterion"]]),
             "scores_6_months": _md(h6.drop(columns=["horizon"]), ".3f"),
+            "calibration": _md(calib, ".3f"),
+            "cut_model_chosen_for": ", ".join(cut_chosen) or "none (it wins no series' backtest)",
             "statsmodels_warnings": _md(warn_md),
             "fallbacks": _md(fall_md),
             "fit_seconds": dg.MetadataValue.float(secs),
@@ -604,3 +729,35 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         },
     )
 
+
+
+@dg.asset_check(
+    asset=BACKTEST_KEY,
+    name="coverage80_within_70_90",
+    blocking=False,
+    description=(
+        "Warns when a chosen model's 80% prediction interval covered less than 70% or more than 90% of the "
+        "backtest outcomes at some horizon, over at least 8 origins (forecasts.calibration): its intervals are too "
+        "narrow or too wide to be read as 80% intervals."
+    ),
+)
+def coverage80_within_70_90(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """Calibration of the chosen models' 80% intervals (severity WARN)."""
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        calib = warehouse.run(con, "forecast_calibration").fetchdf()
+    judged = calib[calib["verdict"] != "too few origins"]
+    off = judged[judged["verdict"] != "calibrated"]
+    lo, hi = forecast.COVERAGE80_BAND
+    return dg.AssetCheckResult(
+        passed=off.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{len(off)} of {len(judged)} (series, horizon) with >= {forecast.CALIBRATION_MIN_ORIGINS} "
+                     f"origins have 80% coverage outside {lo:.0%}-{hi:.0%}"),
+        metadata={"judged": len(judged), "outside": len(off), "too_few_origins": int(len(calib) - len(judged)),
+                  "outside_band": _md(off, ".3f")},
+    )
+
+
+#: the asset checks defined apart from their assets (registered in pipelines/definitions.py).
+CHECKS = [coverage80_within_70_90]

@@ -106,7 +106,8 @@ def _catalog_spec(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 defs = dg.Definitions(
     assets=dg.map_asset_specs(_catalog_spec, ALL_ASSETS),
-    asset_checks=marts.CHECKS,  # the marts' invariants (warehouse_job runs them after their assets, in one step)
+    # the marts' invariants (warehouse_job runs them after their assets, in one step), the forecasts' calibration
+    asset_checks=[*marts.CHECKS, *forecasts.CHECKS],
     jobs=[scrape_job, warehouse_job],
     schedules=[nightly_scrape],
     sensors=[warehouse_after_scrape, *notify.build_sensors(LATEST_PRICES, LATEST_PRICES_FAIL_WINDOW)],

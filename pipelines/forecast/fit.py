@@ -34,9 +34,10 @@ Fewer than :data:`MIN_ORIGINS` origins: no score (NULL, with a note). The model 
 (:func:`choose_model`) is the one with the lowest mean ``mae_log`` over the scored horizons; ties go to the
 simpler model (order of :data:`MODELS`); without any scored horizon the series gets ``naive`` and says so.
 
-A series with fewer than :data:`MIN_MONTHS` months is reported as ``short`` (nothing fitted); a series that
-never moves is ``flat`` (decline factor exactly 1, no forecast model can learn anything: naive, zero-width
-intervals). Statsmodels warnings (ConvergenceWarning, ...) are caught and counted per model, never printed; a
+A series with fewer than :data:`MIN_HISTORY` monthly points, or that never moves, is reported as
+``insufficient`` history with its span and the reason (:func:`insufficient_reason`): no decline factor, no model,
+no forecast interval (a factor "1.0, 95% CI 1.0-1.0" from a few months of one carried-forward price would look
+precise and mean nothing); its backtest rows are still written (without a score below :data:`MIN_ORIGINS`). Statsmodels warnings (ConvergenceWarning, ...) are caught and counted per model, never printed; a
 fit that raises falls back to ``naive`` for that origin and is counted too.
 
 Many series are fitted in a process pool that :func:`fit_many` opens and closes itself (from
@@ -63,8 +64,12 @@ from pipelines.config import MARKET_INDEX_SELLERS
 #: a month-on-month price relative beyond this factor (either way) is treated as a data error (LiteLLM
 #: documents unit mistakes of 1000x, per-character mix-ups of 64x) and left out of the index.
 MAX_RELATIVE = 20.0
-#: fewer observed months than this: no trend is fitted (the series is reported as ``short``).
+#: fewer observed months than this: :func:`decline` refuses to fit a trend.
 MIN_MONTHS = 6
+#: a series with fewer monthly points than this, or without any change, is reported as "insufficient history"
+#: (status :data:`INSUFFICIENT`): no factor, no model, no interval, its span and reason instead.
+MIN_HISTORY = 12
+INSUFFICIENT = "insufficient"
 #: candidate models, simplest first (ties in the backtest go to the earlier one).
 MODELS = ("naive", "drift", "loglinear", "ets_damped", "uc_llt")
 #: backtest horizons, months ahead.
@@ -113,8 +118,8 @@ class PathForecast:
 @dataclass
 class SeriesFit:
     """Everything fitted for one series. ``status``: ``ok`` (backtested, model chosen), ``no_backtest`` (long
-    enough for a trend, too short for :data:`MIN_ORIGINS` origins at any horizon: naive by default), ``flat``,
-    ``short`` (< :data:`MIN_MONTHS` months: nothing fitted)."""
+    enough for a trend, too short for :data:`MIN_ORIGINS` origins at any horizon: naive by default),
+    ``insufficient`` (:func:`insufficient_reason`: nothing fitted, ``model_reason`` says why)."""
 
     series: str
     months: list
@@ -310,6 +315,7 @@ def forecast_path(model: str, y: np.ndarray, h: int, start=None, log: Counter | 
 # --------------------------------------------------------------------------------------------- backtest
 
 
+FORECAST_COLUMNS = ["month", "yhat", "lo80", "hi80", "lo95", "hi95", "model"]
 BACKTEST_COLUMNS = ["series", "model", "horizon", "mae_log", "mase_naive", "mase_drift", "coverage80",
                     "coverage95", "n_origins", "note"]
 
@@ -349,25 +355,51 @@ def backtest(y: np.ndarray, series: str = "", models=MODELS, horizons=HORIZONS, 
                          path.lo80[h - 1] <= actual <= path.hi80[h - 1],
                          path.lo95[h - 1] <= actual <= path.hi95[h - 1])
                     )
-    rows = []
-    for m in models:
-        for h in horizons:
-            e = errs[(m, h)]
-            k = len(e)
-            if k < MIN_ORIGINS:
-                rows.append([series, m, h, None, None, None, None, None, k,
-                             f"too few origins ({k} < {MIN_ORIGINS}): no score"])
-                continue
-            ae = np.abs(np.array([x[0] for x in e]))
-            sn, sd = float(np.sum(scale_n[h])), float(np.sum(scale_d[h]))
-            note = "" if sn > 0 else "every training window flat: MASE undefined"
-            rows.append([
-                series, m, h, float(ae.mean()),
-                float(ae.sum() / sn) if sn > 0 else None,
-                float(ae.sum() / sd) if sd > 0 else None,
-                float(np.mean([x[1] for x in e])), float(np.mean([x[2] for x in e])), k, note,
-            ])
+    rows = [score_row(series, m, h, errs[(m, h)], scale_n[h], scale_d[h]) for m in models for h in horizons]
     return pd.DataFrame(rows, columns=BACKTEST_COLUMNS), warm
+
+
+def score_row(series: str, model: str, horizon: int, errs: list, scale_n: list, scale_d: list) -> list:
+    """One row of :data:`BACKTEST_COLUMNS` from the origins' ``(error, in 80% interval, in 95% interval)`` and their
+    training windows' naive/drift scales (see the module docstring); no score below :data:`MIN_ORIGINS` origins."""
+    k = len(errs)
+    if k < MIN_ORIGINS:
+        return [series, model, horizon, None, None, None, None, None, k,
+                f"too few origins ({k} < {MIN_ORIGINS}): no score"]
+    ae = np.abs(np.array([x[0] for x in errs]))
+    sn, sd = float(np.sum(scale_n)), float(np.sum(scale_d))
+    note = "" if sn > 0 else "every training window flat: MASE undefined"
+    return [series, model, horizon, float(ae.mean()), float(ae.sum() / sn) if sn > 0 else None,
+            float(ae.sum() / sd) if sd > 0 else None, float(np.mean([x[1] for x in errs])),
+            float(np.mean([x[2] for x in errs])), k, note]
+
+
+#: the calibration check's band for the 80% interval's coverage, and the origins it needs to judge.
+COVERAGE80_BAND = (0.70, 0.90)
+CALIBRATION_MIN_ORIGINS = 8
+CALIBRATION_COLUMNS = ["series", "model", "horizon", "coverage80", "coverage95", "n_origins", "verdict"]
+
+
+def calibration(fits: list) -> pd.DataFrame:
+    """Per fit with a chosen model and per horizon: the chosen model's backtest coverage of its 80%/95% intervals,
+    the number of origins, and a verdict (``calibrated``, ``too wide`` / ``too narrow`` when the 80% coverage is
+    outside :data:`COVERAGE80_BAND` over at least :data:`CALIBRATION_MIN_ORIGINS` origins, ``too few origins``)."""
+    rows = []
+    lo, hi = COVERAGE80_BAND
+    for f in fits:
+        if f.model is None or f.backtest is None:
+            continue
+        bt = f.backtest[f.backtest["model"] == f.model]
+        for r in bt.itertuples(index=False):
+            c80 = None if pd.isna(r.coverage80) else float(r.coverage80)
+            k = int(r.n_origins)
+            if c80 is None or k < CALIBRATION_MIN_ORIGINS:
+                verdict = "too few origins"
+            else:
+                verdict = "too wide" if c80 > hi else "too narrow" if c80 < lo else "calibrated"
+            rows.append([f.series, f.model, int(r.horizon), c80,
+                         None if pd.isna(r.coverage95) else float(r.coverage95), k, verdict])
+    return pd.DataFrame(rows, columns=CALIBRATION_COLUMNS)
 
 
 def choose_model(bt: pd.DataFrame) -> tuple[str, str, float | None]:
@@ -394,11 +426,23 @@ def _month_seq(last, h: int) -> list:
     return [(last + pd.DateOffset(months=k)).date() for k in range(1, h + 1)]
 
 
+def insufficient_reason(months, values) -> str | None:
+    """Why the monthly series ``values`` (over ``months``) is too thin for a factor or a forecast, or None: fewer
+    than :data:`MIN_HISTORY` months, or no change at all. The reason names the span."""
+    n = len(values)
+    span = f"{n} months, {_window(months)}" if n else "no months"
+    if n < MIN_HISTORY:
+        return f"insufficient history: {span} < {MIN_HISTORY} monthly points"
+    if np.ptp(np.log(np.asarray(values, dtype=float))) == 0:
+        return f"insufficient history: no change at all in {span}"
+    return None
+
+
 def fit_series(series: str, months, values, horizon: int = FORECAST_HORIZON) -> SeriesFit:
     """Decline, backtest, model choice and ``horizon``-month forecast of one monthly series.
 
     ``months``: consecutive month starts; ``values``: positive levels. Never raises for short or flat series
-    (they are reported through ``status``); raises ValueError for non-positive values.
+    (reported as ``insufficient`` with the reason in ``model_reason``); raises ValueError for non-positive values.
     """
     import time
 
@@ -407,26 +451,21 @@ def fit_series(series: str, months, values, horizon: int = FORECAST_HORIZON) -> 
     v = np.asarray(values, dtype=float)
     if len(v) and not np.all(v > 0):
         raise ValueError(f"series {series} has non-positive values: no log scale")
-    out = SeriesFit(series=series, months=months, values=v, status="short")
-    if len(v) < MIN_MONTHS:
-        out.model_reason = f"short: {len(v)} months < {MIN_MONTHS}; nothing fitted"
-        out.backtest = backtest(np.log(v), series)[0] if len(v) else None
+    out = SeriesFit(series=series, months=months, values=v, status="ok")
+    reason = insufficient_reason(months, v)
+    if reason is not None:  # no factor, no model, no interval: the reason says why
+        out.status = INSUFFICIENT
+        out.model_reason = reason
+        out.backtest = backtest(np.log(v), series, log=out.warnings, fallbacks=out.fallbacks)[0] if len(v) else None
         out.seconds = time.perf_counter() - t0
         return out
     y = np.log(v)
     out.decline = decline(months, v, series)
-    out.trend = np.exp(_hac_trend(y).fittedvalues) if np.ptp(y) > 0 else v.copy()
-    if np.ptp(y) == 0:
-        out.status = "flat"
-        bt, warm = backtest(y, series, log=out.warnings, fallbacks=out.fallbacks)
-        out.backtest = bt
-        out.model = "naive"
-        out.model_reason = "flat: the series never moved; naive with zero-width intervals"
-    else:
-        bt, warm = backtest(y, series, log=out.warnings, fallbacks=out.fallbacks)
-        out.backtest = bt
-        out.model, out.model_reason, out.model_score = choose_model(bt)
-        out.status = "ok" if out.model_score is not None else "no_backtest"
+    out.trend = np.exp(_hac_trend(y).fittedvalues)
+    bt, warm = backtest(y, series, log=out.warnings, fallbacks=out.fallbacks)
+    out.backtest = bt
+    out.model, out.model_reason, out.model_score = choose_model(bt)
+    out.status = "ok" if out.model_score is not None else "no_backtest"
     path, _ = forecast_path(out.model, y, horizon, warm.get(out.model), out.warnings, out.fallbacks)
     out.forecast = pd.DataFrame({
         "month": _month_seq(months[-1], horizon),
@@ -520,9 +559,9 @@ def fit_many(items: list[tuple[str, list, np.ndarray]], workers: int | None = No
 
 
 def declines(items: list[tuple[str, list, np.ndarray]]) -> list[Decline | None]:
-    """:func:`decline` of each ``(series, months, values)``, None for a series shorter than :data:`MIN_MONTHS`.
-    Raises ValueError for a non-positive value."""
-    return [decline(months, values, series) if len(values) >= MIN_MONTHS else None
+    """:func:`decline` of each ``(series, months, values)``, None for a series with insufficient history
+    (:func:`insufficient_reason`). Raises ValueError for a non-positive value."""
+    return [decline(months, values, series) if insufficient_reason(months, values) is None else None
             for series, months, values in items]
 
 

@@ -168,13 +168,26 @@ CREATE TABLE IF NOT EXISTS forecasts.price_decline (
     series           VARCHAR NOT NULL,     -- a series of forecasts.monthly_series
     method           VARCHAR NOT NULL,     -- loglinear_ols_hac (monthly series) | epoch_running_min_ols (Epoch AI's
                                            -- running-minimum method on dated prices, cheapest_at_lmarena/* only)
-    factor           DOUBLE NOT NULL,      -- annual decline factor: prices fall factor-x per year (exp(-12*slope))
-    ci_low           DOUBLE NOT NULL,      -- 95% CI (HAC standard errors; nonrobust for epoch_running_min_ols)
-    ci_high          DOUBLE NOT NULL,
+    factor           DOUBLE,               -- annual decline factor: prices fall factor-x per year (exp(-12*slope));
+                                           -- NULL with status insufficient
+    ci_low           DOUBLE,               -- 95% CI (HAC standard errors; nonrobust for epoch_running_min_ols)
+    ci_high          DOUBLE,
     half_life_months DOUBLE,               -- log(2)/-slope while falling, else NULL
     n_obs            INTEGER NOT NULL,     -- months (points for epoch_running_min_ols)
-    "window"         VARCHAR NOT NULL      -- first..last month (day) used
+    "window"         VARCHAR NOT NULL,     -- first..last month (day) used, or the series' span
+    status           VARCHAR,              -- ok | insufficient (fewer than 12 months or no change: no factor)
+    reason           VARCHAR,              -- why a series has no factor; what a converted-currency factor carries
+    list_series      VARCHAR,              -- for a converted-currency series: the same list in its own currency
+    fx_factor        DOUBLE                -- the exchange-rate component: factor / the list series' factor
 );
+-- warehouses made before the insufficient-history rows (issue 17)
+ALTER TABLE forecasts.price_decline ALTER COLUMN factor DROP NOT NULL;
+ALTER TABLE forecasts.price_decline ALTER COLUMN ci_low DROP NOT NULL;
+ALTER TABLE forecasts.price_decline ALTER COLUMN ci_high DROP NOT NULL;
+ALTER TABLE forecasts.price_decline ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE forecasts.price_decline ADD COLUMN IF NOT EXISTS reason VARCHAR;
+ALTER TABLE forecasts.price_decline ADD COLUMN IF NOT EXISTS list_series VARCHAR;
+ALTER TABLE forecasts.price_decline ADD COLUMN IF NOT EXISTS fx_factor DOUBLE;
 
 -- The current 12-month forecast of every series (model chosen by backtest, forecasts.model_choice).
 CREATE TABLE IF NOT EXISTS forecasts.price_forecast (
@@ -185,7 +198,7 @@ CREATE TABLE IF NOT EXISTS forecasts.price_forecast (
     hi80   DOUBLE NOT NULL,
     lo95   DOUBLE NOT NULL,                -- 95% prediction interval
     hi95   DOUBLE NOT NULL,
-    model  VARCHAR NOT NULL                -- naive | drift | loglinear | ets_damped | uc_llt
+    model  VARCHAR NOT NULL                -- naive | drift | loglinear | ets_damped | uc_llt | cut_hazard
 );
 
 -- Every monthly series the forecasts model, one row per (series, month); written by the series assets.
@@ -204,7 +217,7 @@ CREATE TABLE IF NOT EXISTS forecasts.monthly_series (
 -- (series, model, horizon). Scores are NULL when fewer than 3 origins (note says why).
 CREATE TABLE IF NOT EXISTS forecasts.backtest (
     series     VARCHAR NOT NULL,
-    model      VARCHAR NOT NULL,           -- naive | drift | loglinear | ets_damped | uc_llt
+    model      VARCHAR NOT NULL,           -- naive | drift | loglinear | ets_damped | uc_llt | cut_hazard
     horizon    INTEGER NOT NULL,           -- months ahead: 3, 6, 12
     mae_log    DOUBLE,                     -- mean |log actual - log forecast|
     mase_naive DOUBLE,                     -- absolute errors / in-sample one-step naive MAE (pooled over origins)
@@ -218,7 +231,7 @@ CREATE TABLE IF NOT EXISTS forecasts.backtest (
 -- The model used for each series and why (lowest mean MAE(log) over the scored horizons; naive by default).
 CREATE TABLE IF NOT EXISTS forecasts.model_choice (
     series    VARCHAR NOT NULL,
-    status    VARCHAR NOT NULL,            -- ok | no_backtest (too few origins) | flat | short (nothing fitted)
+    status    VARCHAR NOT NULL,            -- ok | no_backtest (too few origins) | insufficient (nothing fitted)
     model     VARCHAR,
     criterion VARCHAR NOT NULL,
     score     DOUBLE,                      -- the chosen model's mean MAE(log), NULL without a backtest
@@ -226,6 +239,103 @@ CREATE TABLE IF NOT EXISTS forecasts.model_choice (
     "window"  VARCHAR,
     warnings  INTEGER NOT NULL,            -- statsmodels warnings caught while fitting (counted, not shown)
     fallbacks INTEGER NOT NULL             -- fits replaced by naive (flat window or failed fit)
+);
+
+-- Calibration of the chosen models: the backtest coverage of the 80%/95% intervals per horizon, with the number of
+-- origins (the asset check forecasts/backtest:coverage80_within_70_90 warns outside 70-90% over >= 8 origins).
+CREATE TABLE IF NOT EXISTS forecasts.calibration (
+    series     VARCHAR NOT NULL,
+    model      VARCHAR NOT NULL,           -- the chosen model (forecasts.model_choice)
+    horizon    INTEGER NOT NULL,
+    coverage80 DOUBLE,                     -- NULL with fewer than 3 origins
+    coverage95 DOUBLE,
+    n_origins  INTEGER NOT NULL,
+    verdict    VARCHAR NOT NULL            -- calibrated | too wide | too narrow (80% outside 70-90% over >= 8
+                                           -- origins) | too few origins
+);
+
+-- The price-cut model (pipelines/forecast/cuts.py). Per price key (seller, model, kind) at the last month: the
+-- probability of at least one cut within 3/6/12 months and the mean size of a cut.
+CREATE TABLE IF NOT EXISTS forecasts.cut_probability (
+    seller              VARCHAR NOT NULL,
+    model               VARCHAR NOT NULL,
+    price_kind          VARCHAR NOT NULL,  -- input | output | blended (3:1), USD per 1M tokens
+    as_of               DATE NOT NULL,     -- the month of the price (first day)
+    price               DOUBLE NOT NULL,
+    months_since_change INTEGER NOT NULL,
+    p_cut_3m            DOUBLE NOT NULL,   -- share of simulated paths with a cut within 3 months
+    p_cut_6m            DOUBLE NOT NULL,
+    p_cut_12m           DOUBLE NOT NULL,
+    p_rise_12m          DOUBLE NOT NULL,   -- share of simulated paths above today's price at some month
+    expected_cut_pct    DOUBLE,            -- mean size of a cut, % of the price (the key's size pool)
+    cut_sizes_from      VARCHAR NOT NULL   -- the seller (its own cuts) | pooled (every seller's)
+);
+
+-- Simulated 12-month price path per price key: median and 80%/95% intervals (quantiles of the paths).
+CREATE TABLE IF NOT EXISTS forecasts.cut_price_path (
+    seller     VARCHAR NOT NULL,
+    model      VARCHAR NOT NULL,
+    price_kind VARCHAR NOT NULL,
+    as_of      DATE NOT NULL,
+    month      DATE NOT NULL,
+    yhat       DOUBLE NOT NULL,
+    lo80       DOUBLE NOT NULL,
+    hi80       DOUBLE NOT NULL,
+    lo95       DOUBLE NOT NULL,
+    hi95       DOUBLE NOT NULL
+);
+
+-- The fitted hazards (logit GLM coefficients with Wald 95% intervals), cut and rise.
+CREATE TABLE IF NOT EXISTS forecasts.cut_hazard (
+    event    VARCHAR NOT NULL,             -- cut | rise
+    term     VARCHAR NOT NULL,
+    coef     DOUBLE,
+    se       DOUBLE,
+    ci_low   DOUBLE,
+    ci_high  DOUBLE,
+    n_obs    INTEGER NOT NULL,             -- key-months with a transition
+    n_events INTEGER NOT NULL,
+    note     VARCHAR
+);
+
+-- Backtest of the cut probabilities: Brier score against the training base rate, per horizon and price kind.
+CREATE TABLE IF NOT EXISTS forecasts.cut_backtest (
+    horizon       INTEGER NOT NULL,
+    price_kind    VARCHAR NOT NULL,        -- all | input | output | blended
+    brier         DOUBLE,                  -- mean (p_cut - outcome)^2
+    brier_base    DOUBLE,                  -- the same for the base rate 1 - (1 - r)^h, r from the training months
+    skill         DOUBLE,                  -- 1 - brier / brier_base (> 0: the model beats the base rate)
+    base_rate     DOUBLE,                  -- mean base-rate probability
+    observed_rate DOUBLE,                  -- share of scored keys with a cut within the horizon
+    n_origins     INTEGER NOT NULL,
+    n_predictions INTEGER NOT NULL,
+    wins          BOOLEAN,
+    note          VARCHAR
+);
+
+-- The cut model's backtest rows and forecasts of the series it describes (matched-model indexes of USD lists);
+-- forecasts/backtest adds them to its candidates.
+CREATE TABLE IF NOT EXISTS forecasts.cut_series_backtest (
+    series     VARCHAR NOT NULL,
+    model      VARCHAR NOT NULL,
+    horizon    INTEGER NOT NULL,
+    mae_log    DOUBLE,
+    mase_naive DOUBLE,
+    mase_drift DOUBLE,
+    coverage80 DOUBLE,
+    coverage95 DOUBLE,
+    n_origins  INTEGER NOT NULL,
+    note       VARCHAR
+);
+CREATE TABLE IF NOT EXISTS forecasts.cut_series_forecast (
+    series VARCHAR NOT NULL,
+    month  DATE NOT NULL,
+    yhat   DOUBLE NOT NULL,
+    lo80   DOUBLE NOT NULL,
+    hi80   DOUBLE NOT NULL,
+    lo95   DOUBLE NOT NULL,
+    hi95   DOUBLE NOT NULL,
+    model  VARCHAR NOT NULL
 );
 
 -- Every forecast ever made, by origin (the last month of data it saw): what the asset check compares a new
