@@ -159,14 +159,17 @@ def test_choose_model_prefers_the_lower_error_and_the_simpler_on_ties():
 
 
 def test_fit_series_statuses():
-    short = f.fit_series("short", months(5), [5, 4, 3, 2, 1])
-    assert short.status == "short" and short.decline is None and short.forecast is None
-    flat = f.fit_series("flat", months(10), [7.0] * 10)
-    assert flat.status == "flat" and flat.decline.factor == 1.0 and flat.model == "naive"
-    assert flat.forecast["yhat"].tolist() == pytest.approx([7.0] * 12)
-    few = f.fit_series("few", months(10), np.linspace(10, 5, 10))
+    # fewer than 12 monthly points, or no change at all: "insufficient", with the span, no factor, no interval
+    short = f.fit_series("short", months(11), np.linspace(10, 5, 11))
+    assert short.status == "insufficient" and short.decline is None and short.forecast is None
+    assert short.model is None
+    assert short.model_reason == "insufficient history: 11 months, 2024-01..2024-11 < 12 monthly points"
+    flat = f.fit_series("flat", months(20), [7.0] * 20)
+    assert flat.status == "insufficient" and flat.decline is None and flat.forecast is None
+    assert flat.model_reason == "insufficient history: no change at all in 20 months, 2024-01..2025-08"
+    few = f.fit_series("few", months(14), np.linspace(10, 5, 14))  # 14 months: 0 origins at 3 months
     assert few.status == "no_backtest" and few.model == "naive"
-    assert few.forecast["month"].iloc[0] == dt.date(2024, 11, 1) and len(few.forecast) == 12
+    assert few.forecast["month"].iloc[0] == dt.date(2025, 3, 1) and len(few.forecast) == 12
     rng = np.random.default_rng(11)
     ok = f.fit_series("ok", months(30), 100 * np.exp(np.cumsum(np.where(rng.random(30) < 0.2, -0.1, 0.0))))
     assert ok.status == "ok" and ok.model in f.MODELS
@@ -189,14 +192,14 @@ def test_fit_many_in_processes_equals_in_process():
 
 def test_declines_equal_the_fits_declines_and_plot_fits_draws_them(tmp_path):
     """declines() (what forecasts/price_decline computes) gives the same decline as the full fit of each series,
-    None for a series too short for a trend; plot_fits draws the fitted ones."""
+    None for a series with insufficient history; plot_fits draws the fitted ones."""
     rng = np.random.default_rng(8)
     items = [(f"s{i}", months(n), 100 * np.exp(np.cumsum(rng.normal(-0.02, 0.03, n)))) for i, n in
-             enumerate((26, 20, 8, 4))]  # two with backtests, one too short for them, one too short for a trend
+             enumerate((26, 20, 13, 8))]  # two with backtests, one too short for them, one insufficient
     fits = f.fit_many(items, workers=1)
     assert [d.factor if d else None for d in f.declines(items)] == [x.decline.factor if x.decline else None
                                                                    for x in fits]
-    assert f.declines(items)[3] is None and fits[3].status == "short"
+    assert f.declines(items)[3] is None and fits[3].status == "insufficient"
     png = tmp_path / "fits.png"
     f.plot_fits([x for x in fits if x.decline is not None], png, ylabel="level")
     assert png.stat().st_size > 10_000

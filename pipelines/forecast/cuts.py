@@ -85,14 +85,15 @@ def _month_of(no: int):
 
 def panel(prices: pd.DataFrame) -> pd.DataFrame:
     """One row per (provider, model, kind, month) priced, from monthly prices (columns ``month``, ``provider``,
-    ``model`` and the :data:`KINDS`), with the covariates at the month and the transition to the next month.
+    ``model`` and those of the :data:`KINDS` it has), with the covariates at the month and the transition to the next month.
 
     Columns: ``provider, model, kind, month, m`` (month number), ``price``, ``age`` (months since first priced),
     ``since`` (months since the last change, or since first priced), ``rel`` (log price / the seller's cheapest of
     the kind that month), ``n_cheaper``, ``logret`` (log of next month's price / this one; NaN when the key is not
     priced the next month or the relative is a data error), ``cut``, ``rise`` (0/1, NaN without a transition).
     """
-    long = prices.melt(id_vars=["month", "provider", "model"], value_vars=list(KINDS), var_name="kind",
+    kinds = [k for k in KINDS if k in prices.columns]
+    long = prices.melt(id_vars=["month", "provider", "model"], value_vars=kinds, var_name="kind",
                        value_name="price")
     long = long[long["price"].notna() & (long["price"] > 0)].copy()
     long["m"] = _month_no(long["month"])
@@ -391,6 +392,7 @@ def series_forecast(series: str, months, values, sim: Simulation) -> pd.DataFram
     """The 12-month forecast of ``series`` (rows as :attr:`pipelines.forecast.fit.SeriesFit.forecast`, model
     :data:`MODEL`) from the simulation at its last month; None when the series is not modelled by cuts or its
     last month is not the simulation's origin."""
+    months = list(months)
     providers = series_providers(series)
     if providers is None or pd.Timestamp(months[-1]).date() != sim.origin:
         return None
