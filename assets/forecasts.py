@@ -284,7 +284,8 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
         check = _write_family(con, CHEAPEST_AT_CAPABILITY, b.rows)
         warehouse.replace(con, "forecasts.capability_matches", b.matched)
         warehouse.replace(con, "forecasts.capability_trend", b.trends)
-        warehouse.replace(con, "forecasts.price_decline", b.declines, {"method": "epoch_running_min_ols"})
+        epoch_rows = b.declines.assign(status="ok").reindex(columns=DECLINE_COLUMNS)  # no list/FX columns here
+        warehouse.replace(con, "forecasts.price_decline", epoch_rows, {"method": "epoch_running_min_ols"})
     rows, matched, unmatched = b.rows, b.matched, b.unmatched
     first_party = unmatched[unmatched["organization"].isin(list(capability.ORG_PROVIDER))]
     others = unmatched[~unmatched["organization"].isin(list(capability.ORG_PROVIDER))]

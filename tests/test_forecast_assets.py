@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from assets import forecasts as F
+from pipelines.forecast import cuts
 from pipelines.forecast import fit as forecast
 from pipelines.history import normalise
 from tests.conftest import ROOT, replay_resources
@@ -26,7 +27,9 @@ needs_capability = pytest.mark.skipif(
     not CAPABILITY_DIR.is_dir(),
     reason=f"LMArena ratings (not shipped) not found at {CAPABILITY_DIR}; set TOKENPRICES_CAPABILITY_DIR",
 )
-ALL = [*F.SERIES_ASSETS, F.price_decline, F.price_forecast]
+ALL = [*F.SERIES_ASSETS, F.price_decline, F.cut_probability, F.price_forecast, *F.CHECKS]
+#: the candidate models of a series: fit.MODELS and the price-cut model
+CANDIDATES = (*forecast.MODELS, cuts.MODEL)
 
 
 def _resources(db: Path, data: Path) -> dict:
@@ -78,13 +81,13 @@ def test_runs_succeed(runs):
 def test_every_series_has_backtest_rows_for_every_model_and_horizon(con):
     series = [r[0] for r in con.execute("SELECT DISTINCT series FROM forecasts.monthly_series").fetchall()]
     rows = con.execute("SELECT series, model, horizon FROM forecasts.backtest").fetchall()
-    assert len(rows) == len(set(rows)) == len(series) * len(forecast.MODELS) * len(forecast.HORIZONS)
+    assert len(rows) == len(set(rows)) == len(series) * len(CANDIDATES) * len(forecast.HORIZONS)
     # a series with 28 months has 14, 11 and 5 origins at 3, 6, 12 months and a score for every model
     got = con.execute(
         "SELECT horizon, min(n_origins), max(n_origins), count(mae_log) FROM forecasts.backtest "
         "WHERE series = 'matched_model_blended' GROUP BY horizon ORDER BY horizon"
     ).fetchall()
-    assert got == [(3, 14, 14, 5), (6, 11, 11, 5), (12, 5, 5, 5)]
+    assert got == [(3, 14, 14, 6), (6, 11, 11, 6), (12, 5, 5, 6)]
     # an 8-month series is too short for any origin: rows with n_origins 0 and no score, saying so
     short = con.execute(
         "SELECT DISTINCT n_origins, mae_log, note FROM forecasts.backtest "
@@ -94,11 +97,39 @@ def test_every_series_has_backtest_rows_for_every_model_and_horizon(con):
 
 
 def test_every_decline_factor_lies_in_its_interval(con):
-    rows = con.execute("SELECT series, method, factor, ci_low, ci_high FROM forecasts.price_decline").fetchall()
+    rows = con.execute("SELECT series, method, factor, ci_low, ci_high, status FROM forecasts.price_decline "
+                       "WHERE status IS DISTINCT FROM 'insufficient'").fetchall()
     n_series = con.execute("SELECT count(DISTINCT series) FROM forecasts.monthly_series").fetchone()[0]
-    assert len([r for r in rows if r[1] == "loglinear_ols_hac"]) == n_series
-    for s, m, factor, lo, hi in rows:
-        assert lo <= factor <= hi, (s, m)
+    assert con.execute("SELECT count(*) FROM forecasts.price_decline WHERE method = 'loglinear_ols_hac'"
+                       ).fetchone()[0] == n_series
+    for s, m, factor, lo, hi, _ in rows:
+        assert lo < factor < hi, (s, m)  # a real interval: none with ci_low = ci_high
+    assert con.execute("SELECT count(*) FROM forecasts.price_decline WHERE ci_low = ci_high").fetchone()[0] == 0
+
+
+def test_short_and_flat_series_say_why_they_have_no_factor(con):
+    rows = con.execute(
+        "SELECT series, factor, ci_low, ci_high, n_obs, \"window\", reason, list_series FROM forecasts.price_decline "
+        "WHERE status = 'insufficient' ORDER BY series").fetchall()
+    assert all(r[1] is None and r[2] is None and r[3] is None for r in rows)
+    why = {r[0]: r[6] for r in rows}
+    # DeepSeek's CNY list: one capture carried forward since 2025-12 (8 months, never changed)
+    assert why["matched_model_blended_cny/deepseek"] == (
+        "insufficient history: 8 months, 2025-12..2026-07 < 12 monthly points")
+    # the USD version of the same list moves only with the yuan: it says so, and names the list in CNY
+    usd = [r for r in rows if r[0] == "matched_model_blended_cny_usd/deepseek"][0]
+    assert usd[7] == "matched_model_blended_cny/deepseek" and "carries the CNY/USD exchange rate" in usd[6]
+    assert usd[6].startswith("insufficient history: 8 months, 2025-12..2026-07")
+    # every series with fewer than 12 months, or flat, is here, and only those
+    short = {s for s, n, spread in con.execute(
+        "SELECT series, count(*), max(value) - min(value) FROM forecasts.monthly_series GROUP BY series").fetchall()
+        if n < 12 or spread == 0}
+    assert set(why) == short
+    # nor do they get a model, a forecast or an interval
+    assert con.execute("SELECT count(*) FROM forecasts.price_forecast WHERE list_contains($s, series)",
+                       {"s": sorted(short)}).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM forecasts.model_choice WHERE status = 'insufficient' AND model IS NULL"
+                       ).fetchone()[0] == len(short)
 
 
 def test_headline_series_decline_and_chosen_model(con):
@@ -134,7 +165,8 @@ def test_forecasts_follow_the_chosen_model(con):
         "WHERE f.model <> c.model").fetchone()[0]
     assert mismatched == 0
     n = con.execute("SELECT count(DISTINCT series) FROM forecasts.price_forecast").fetchone()[0]
-    assert n == con.execute("SELECT count(*) FROM forecasts.model_choice WHERE status <> 'short'").fetchone()[0]
+    assert n == con.execute("SELECT count(*) FROM forecasts.model_choice WHERE status <> 'insufficient'"
+                            ).fetchone()[0]
 
 
 def test_cny_lists_in_cny_and_in_usd(con):
@@ -150,7 +182,7 @@ def test_cny_lists_in_cny_and_in_usd(con):
     assert usd[dt.date(2026, 7, 1)] == pytest.approx(100 * r0 / r7)
     status = con.execute(
         "SELECT status FROM forecasts.model_choice WHERE series = 'matched_model_blended_cny/deepseek'").fetchone()[0]
-    assert status == "flat"
+    assert status == "insufficient"
 
 
 def test_price_tiers(con):
@@ -163,7 +195,7 @@ def test_price_tiers(con):
 
 
 def test_check_compares_july_with_junes_interval(runs):
-    june, july = _checks(runs[1]), _checks(runs[2])
+    june, july = ({k: v for k, v in _checks(r).items() if k.endswith("_within_last_forecast")} for r in runs[1:])
     assert {k: (v.passed, v.metadata["compared"].value) for k, v in june.items()} == {
         k: (True, 0) for k in june}
     head = july["matched_model_within_last_forecast"]
@@ -194,7 +226,7 @@ def test_forecast_metadata(runs):
     assert "plot_matched_model_provider" in meta and "plot_price_tier" in meta
     assert "| matched_model_blended " in meta["backtest_scores"].value
     bt = _metadata(runs[2], F.BACKTEST_KEY)
-    assert bt["dagster/row_count"].value == len(forecast.MODELS) * len(forecast.HORIZONS) * bt["series"].value
+    assert bt["dagster/row_count"].value == len(CANDIDATES) * len(forecast.HORIZONS) * bt["series"].value
 
 
 def test_capability_asset_skips_without_its_folder(built, tmp_path, monkeypatch):
@@ -249,3 +281,44 @@ def test_definitions_with_the_checks_resolve():
                      ("cheapest_at_capability", "cheapest_at_capability_within_last_forecast"),
                      ("price_tiers", "price_tier_within_last_forecast")}
     assert all(not spec.blocking for a in F.SERIES_ASSETS for spec in a.check_specs)
+    from pipelines.definitions import defs as full
+
+    keys = full.resolve_asset_graph().asset_check_keys
+    assert dg.AssetCheckKey(F.BACKTEST_KEY, "coverage80_within_70_90") in keys
+
+
+def test_cut_model_beside_naive_on_the_bundled_history(con):
+    """The cut model's Brier score beside the base rate's, and its series scores beside naive's (printed by -s)."""
+    brier = con.execute("SELECT horizon, brier, brier_base, n_origins, n_predictions, wins FROM forecasts.cut_backtest "
+                        "WHERE price_kind = 'all' ORDER BY horizon").fetchall()
+    print("\ncut model Brier vs base rate (horizon, brier, base, origins, predictions, wins):", brier)
+    assert [b[0] for b in brier] == [3, 6, 12] and all(b[1] is not None and b[2] is not None for b in brier)
+    scores = con.execute(
+        "SELECT model, horizon, mae_log, mase_naive, coverage80, coverage95, n_origins FROM forecasts.backtest "
+        "WHERE series = 'matched_model_blended' AND model IN ('naive', 'cut_hazard') ORDER BY horizon, model"
+    ).fetchall()
+    print("matched_model_blended (model, h, MAE(log), MASE, cov80, cov95, origins):", scores)
+    by = {(m, h): (mae, mase, c80, c95, k) for m, h, mae, mase, c80, c95, k in scores}
+    for h in (3, 6, 12):  # same origins as naive, every score reported
+        assert by[("cut_hazard", h)][4] == by[("naive", h)][4]
+        assert all(v is not None for v in by[("cut_hazard", h)])
+    keys = con.execute("SELECT count(*), min(p_cut_3m <= p_cut_6m AND p_cut_6m <= p_cut_12m), "
+                       "count(DISTINCT as_of) FROM forecasts.cut_probability").fetchone()
+    assert keys[0] > 0 and keys[1] and keys[2] == 1
+    paths = con.execute("SELECT min(lo95 <= lo80 AND lo80 <= yhat AND yhat <= hi80 AND hi80 <= hi95), count(*) "
+                        "FROM forecasts.cut_price_path").fetchone()
+    assert paths == (True, keys[0] * 12)
+
+
+def test_calibration_table_and_check(con, runs):
+    calib = con.execute("SELECT series, model, horizon, coverage80, n_origins, verdict FROM forecasts.calibration "
+                        "WHERE series = 'matched_model_blended' ORDER BY horizon").fetchall()
+    choice = con.execute("SELECT model FROM forecasts.model_choice WHERE series = 'matched_model_blended'"
+                         ).fetchone()[0]
+    assert [(c[1], c[2]) for c in calib] == [(choice, 3), (choice, 6), (choice, 12)]
+    assert [c[4] for c in calib] == [14, 11, 5]
+    check = _checks(runs[2])["coverage80_within_70_90"]
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    off = con.execute("SELECT count(*) FROM forecasts.calibration WHERE verdict IN ('too wide', 'too narrow')"
+                      ).fetchone()[0]
+    assert check.passed == (off == 0) and check.metadata["outside"].value == off

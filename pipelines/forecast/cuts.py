@@ -210,7 +210,12 @@ def fit_hazard(train: pd.DataFrame, event: str = "cut", log: Counter | None = No
     # drop columns that never vary (a kind or a level absent from this window) so that the GLM stays identified
     keep = [i for i, t in enumerate(terms) if t == "const" or np.ptp(x[:, i]) > 0]
     terms = [terms[i] for i in keep]
-    res = _glm(y, x[:, keep], log)
+    try:
+        res = _glm(y, x[:, keep], log)
+    except Exception as exc:  # noqa: BLE001 - e.g. a singular design on a few months: fall back to the base rate
+        terms, levels = ["const"], []
+        note = f"full model failed ({type(exc).__name__}): constant hazard (the base rate)"
+        res = _glm(y, np.ones((len(y), 1)), log)
     return Hazard(event, terms, levels, np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float),
                   len(d), n_ev, note)
 
@@ -532,6 +537,8 @@ def _run(prices: pd.DataFrame, last) -> CutRun:
     pan = panel(prices)
     last_m = int(_month_no([last])[0])
     pan = pan[pan["m"] <= last_m]
+    if pan.empty:
+        raise ValueError(f"no monthly prices up to {last}: nothing for the cut model to fit")
     sims = {}
     for om in origin_months(pan, last_m):
         s, _, _ = fit_and_simulate(pan, om, log=log)
