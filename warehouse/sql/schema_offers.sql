@@ -110,7 +110,7 @@ CREATE TABLE IF NOT EXISTS forecasts.workload_cost_forecast (
 CREATE TABLE IF NOT EXISTS forecasts.workload_cost_decline (
     profile          VARCHAR NOT NULL,
     currency         VARCHAR NOT NULL,
-    status           VARCHAR NOT NULL,     -- ok | no_backtest | flat | short
+    status           VARCHAR NOT NULL,     -- ok | no_backtest | insufficient (< 12 months or no change)
     model            VARCHAR,              -- the forecast model chosen by the rolling-origin backtest
     factor           DOUBLE,               -- the cost falls factor-x per year (exp(-12*slope))
     ci_low           DOUBLE,               -- 95% CI (HAC)
