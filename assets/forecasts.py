@@ -21,6 +21,7 @@ evaluates it right after writing its series, so the check costs no step of its o
 
 import base64
 import datetime as dt
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -31,9 +32,11 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines import warehouse
+from pipelines.config import plots_url
 from pipelines.forecast import capability
 from pipelines.forecast import epoch
 from pipelines.forecast import fit as forecast
+from pipelines.forecast import report
 from pipelines.resources import DataDirResource
 
 SERIES = forecast.SERIES
@@ -412,23 +415,6 @@ BACKTEST_KEY = dg.AssetKey(["forecasts", "backtest"])
 FORECAST_KEY = dg.AssetKey(["forecasts", "price_forecast"])
 
 
-def _scores_table(fits: list[forecast.SeriesFit]) -> pd.DataFrame:
-    """Per series: status, chosen model and its scores at each horizon."""
-    rows = []
-    for f in fits:
-        row = {"series": f.series, "status": f.status, "model": f.model or "-"}
-        bt = f.backtest
-        for h in forecast.HORIZONS:
-            r = bt[(bt["model"] == f.model) & (bt["horizon"] == h)] if bt is not None and f.model else pd.DataFrame()
-            ok = len(r) and pd.notna(r["mae_log"].iloc[0])
-            row[f"mase_naive_{h}"] = r["mase_naive"].iloc[0] if ok else None
-            row[f"cov80_{h}"] = r["coverage80"].iloc[0] if ok else None
-            row[f"cov95_{h}"] = r["coverage95"].iloc[0] if ok else None
-            row[f"origins_{h}"] = int(r["n_origins"].iloc[0]) if len(r) else 0
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def _epoch_comparison(con, fits: list[forecast.SeriesFit]) -> pd.DataFrame:
     """Our capability thresholds beside Epoch AI's published Arena factors (when TOKENPRICES_EPOCH_DIR is set):
     Epoch's method on our dated prices (forecasts.capability_trend) and the log-linear decline of our monthly
@@ -472,25 +458,95 @@ def _plots_dir(data_dir: DataDirResource) -> Path:
     return data_dir.root() / "plots"
 
 
+#: readable names of the series families (:data:`FAMILIES`), in page order.
+FAMILY_TITLES = {
+    "matched_model": "matched-model index (all first-party sellers)",
+    "matched_model_provider": "matched-model index per seller",
+    "cheapest_at_capability": "cheapest price at an LMArena capability level",
+    "price_tier": "median most / least expensive model per seller",
+}
+
+
+def _ylabel(unit: str) -> str:
+    return "index, first month = 100" if unit == "index" else unit
+
+
 def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: dict[str, str],
-               plots: Path) -> tuple[list, dict]:
-    """The figures of ``price_forecast``: ``(jobs (fits, png path, keyword arguments of forecast.plot_fits),
-    {metadata key: (png path, alt text)})``.
-    The matched-model index :data:`SERIES` gets a figure of its own; every other family (``families``: series
-    -> family) one figure of its fitted series, y axis labelled with their unit (``units``: series -> unit)."""
+               plots: Path) -> list[tuple[str, list, Path, str]]:
+    """The figures of ``price_forecast``: ``(metadata label, fits, png path, y label)``. The matched-model index
+    :data:`SERIES` has a figure of its own (label ``plot``); every other family (``families``: series -> family)
+    figures of at most :data:`report.PANELS_PER_FIGURE` fitted series (``<family>/plot``, ``<family>/plot_2``,
+    ...), y axis labelled with their unit (``units``: series -> unit; a family mixing units is split by unit)."""
     fitted = [f for f in fits if f.decline is not None]
+    jobs = []
     head = next((f for f in fitted if f.series == SERIES), None)
-    jobs, plot_meta = [], {}
     if head is not None:
-        jobs.append(([head], plots / f"{SERIES}.png", {"ylabel": "index (first month = 100)", "ncols": 1}))
-        plot_meta["plot"] = (plots / f"{SERIES}.png", "matched-model index: history, fit, forecast")
-    for fam in sorted({families[f.series] for f in fitted}):
+        jobs.append(("plot", [head], plots / f"{SERIES}.png", _ylabel(units[SERIES])))
+    for fam in [f for f in FAMILY_TITLES if f in set(families.values())]:
         group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
-        if group:
-            unit = units[group[0].series]
-            jobs.append((group, plots / f"{fam}.png", {"ylabel": unit if unit != "index" else "index (first = 100)"}))
-            plot_meta[f"plot_{fam}"] = (plots / f"{fam}.png", f"{fam}: history, fit, forecast")
-    return jobs, plot_meta
+        parts = [p for u in sorted({units[f.series] for f in group})
+                 for p in report.chunks([f for f in group if units[f.series] == u])]
+        for i, part in enumerate(parts, start=1):
+            suffix = "" if i == 1 else f"_{i}"
+            jobs.append((f"{fam}/plot{suffix}", part, plots / f"{fam}{suffix}.png", _ylabel(units[part[0].series])))
+    return jobs
+
+
+def _plot_value(path: Path, alt: str, base_url: str | None) -> dg.MetadataValue:
+    """A figure as metadata. With ``base_url`` (:func:`pipelines.config.plots_url`, where ``path``'s folder is
+    served) a short markdown image by URL, which the Dagster UI renders inline: the URL names a copy keyed by the
+    figure's content (``sha256/<hash>.png`` beside it), so an older materialization keeps showing its own figure.
+    Without it the PNG embedded as base64 (the UI shows it behind "[Show Markdown]", markdown over 1000
+    characters)."""
+    data = path.read_bytes()
+    if base_url is None:
+        return dg.MetadataValue.md(f"![{alt}](data:image/png;base64,{base64.b64encode(data).decode()})")
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    copy = path.parent / "sha256" / f"{digest}.png"
+    copy.parent.mkdir(exist_ok=True)
+    if not copy.exists():
+        copy.write_bytes(data)
+    return dg.MetadataValue.md(f"![{alt}]({base_url}/sha256/{digest}.png)")
+
+
+def _table(rows: list[dict]) -> dg.MetadataValue:
+    """Rows of text and counts as a Dagster table (rendered inline, readable column names as given)."""
+    cols = list(rows[0]) if rows else ["(none)"]
+    schema = dg.TableSchema(columns=[
+        dg.TableColumn(c, "int" if rows and all(isinstance(r[c], int) for r in rows) else "string") for c in cols])
+    return dg.MetadataValue.table(records=[dg.TableRecord({c: r[c] for c in cols}) for r in rows], schema=schema)
+
+
+def _series_rows(fits: list[forecast.SeriesFit], units: dict[str, str]) -> list[dict]:
+    """One readable row per series: the headline, the model used and why, its 6-month backtest, the forecast."""
+    rows = []
+    for f in fits:
+        six = next((r for r in report.backtest_rows(f) if r["horizon"] == "6 months"), {})
+        rows.append({
+            "series": f.series,
+            "headline": report.headline(f),
+            "model used": report.model_name(f.model) if f.forecast is not None else "none (not forecast)",
+            "6-month backtest": (f"MASE vs naive {six['MASE vs naive']}, 80% interval covered "
+                                 f"{six['80% interval covered']} of {six['origins']} origins"
+                                 if six.get("MAE (log)", "-") != "-" else six.get("note", "-")),
+            "in 12 months": report.forecast_12(f, units[f.series]),
+        })
+    return rows
+
+
+def _quality_adjusted(con) -> tuple[str, str] | None:
+    """``(label, headline)`` of the quality-adjusted decline (Epoch AI's running-minimum method on the cheapest
+    price at an LMArena level, forecasts.capability_trend): the fitted threshold with the most price records
+    (ties: the higher threshold). None when no threshold could be fitted (or the asset was skipped)."""
+    trend = warehouse.run(con, "forecast_read_capability_trend").fetchdf()
+    fitted = trend.dropna(subset=["factor"])
+    if fitted.empty:
+        return None
+    order = {r: i for i, r in enumerate(capability.DEFAULT_THRESHOLDS)}
+    best = fitted.assign(o=fitted["reference"].map(order).fillna(-1)).sort_values(["n_points", "o"]).iloc[-1]
+    text = report.decline_text(best.factor, best.ci90_low, best.ci90_high).replace("95% CI", "90% CI")
+    return (f"cheapest price at {best.reference}'s LMArena level",
+            f"{text}, {int(best.n_points)} record-low prices (Epoch AI's running-minimum method)")
 
 
 @dg.multi_asset(
@@ -534,7 +590,7 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         plots.mkdir(parents=True, exist_ok=True)
         fitted = [f for f in fits if f.decline is not None]
         head = next((f for f in fitted if f.series == SERIES), None)
-        jobs, plot_meta = _plot_jobs(fits, families, units, plots)
+        jobs = _plot_jobs(fits, families, units, plots)
         bt = pd.concat([f.backtest for f in fits if f.backtest is not None], ignore_index=True)
         choice = pd.DataFrame([{
             "series": f.series, "status": f.status, "model": f.model, "criterion": f.model_reason,
@@ -552,26 +608,18 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         # a re-run for the same origin replaces that origin's archived forecasts
         warehouse.replace(con, "forecasts.forecast_archive", archive, keys=("series", "origin_month"))
         comparison = _epoch_comparison(con, fits)
-    for group, path, kwargs in jobs:
-        forecast.plot_fits(group, path, **kwargs)
-    plot_meta = {k: _png_md(path, alt) for k, (path, alt) in plot_meta.items()}
+        quality = _quality_adjusted(con)
+    base_url = plots_url()
+    plot_meta = {}
+    for label, group, path, ylabel in jobs:
+        report.plot_fits(group, path, ylabel)
+        plot_meta[label] = _plot_value(path, f"{', '.join(f.series for f in group)}: history, trend, forecast",
+                                       base_url)
     warn = Counter()
     falls = Counter()
     for f in fits:
         warn.update(f.warnings)
         falls.update(f.fallbacks)
-    scores = _scores_table(fits)
-    floats = {}
-    for f in fitted:
-        floats[f"decline_factor/{f.series}"] = dg.MetadataValue.float(f.decline.factor)
-        floats[f"ci_low/{f.series}"] = dg.MetadataValue.float(f.decline.ci_low)
-        floats[f"ci_high/{f.series}"] = dg.MetadataValue.float(f.decline.ci_high)
-    if head is not None:
-        floats.update({
-            "decline_factor": dg.MetadataValue.float(head.decline.factor),
-            "ci_low": dg.MetadataValue.float(head.decline.ci_low),
-            "ci_high": dg.MetadataValue.float(head.decline.ci_high),
-        })
     warn_md = pd.DataFrame(sorted(warn.items()), columns=["warning (model: category: message)", "count"])
     fall_md = pd.DataFrame(sorted(falls.items()), columns=["fallback to naive (model: reason)", "count"])
     secs = sum(f.seconds for f in fits)
@@ -590,17 +638,42 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
             "fit_seconds": dg.MetadataValue.float(secs),
         },
     )
-    yield dg.MaterializeResult(
-        asset_key=FORECAST_KEY,
-        metadata={
-            "dagster/row_count": len(fc),
-            **floats,
-            **plot_meta,
-            "backtest_scores": _md(scores, ".3f"),
-            "epoch_comparison": _md(comparison) if len(comparison) else dg.MetadataValue.text(
-                "no capability series (cheapest_at_capability skipped or not run)"),
-            "statsmodels_warnings": dg.MetadataValue.int(sum(warn.values())),
-            "not_forecast": ", ".join(f"{f.series} ({f.status})" for f in fits if f.forecast is None) or "none",
-        },
-    )
-
+    # the page a reader opens: headlines first, the figure, the backtest, then one section per family
+    meta: dict[str, object] = {}
+    if head is not None:
+        meta["headline"] = dg.MetadataValue.text(f"existing models (matched-model index): {report.headline(head)}")
+    meta["quality-adjusted"] = dg.MetadataValue.text(
+        f"{quality[0]}: {quality[1]}" if quality else
+        "not computed: needs LMArena ratings (TOKENPRICES_CAPABILITY_FETCH=1 fetches them; or "
+        "TOKENPRICES_CAPABILITY_DIR=<folder>)")
+    meta["what the two figures mean"] = _table([
+        {"figure": "existing models (matched-model index)",
+         "means": "how much the models already on sale got cheaper: same models month to month, list prices"},
+        {"figure": "quality-adjusted",
+         "means": "how much cheaper the same capability got: the cheapest model at or above an LMArena "
+                  "rating, so mostly new, cheaper models reaching it"},
+    ])
+    if "plot" in plot_meta:
+        meta["plot"] = plot_meta.pop("plot")
+    if head is not None:
+        meta["backtest"] = _table(report.backtest_rows(head))
+    meta["dagster/row_count"] = len(fc)
+    for fam in FAMILY_TITLES:
+        in_fam = [f for f in fits if families[f.series] == fam and f.series != SERIES]
+        if not in_fam:
+            continue
+        meta[f"{fam}/series"] = _table(_series_rows(in_fam, units))
+        meta.update({k: v for k, v in plot_meta.items() if k.split("/")[0] == fam})
+    if len(comparison):
+        meta["epoch_comparison"] = _table(comparison.to_dict("records"))
+    meta["not_forecast"] = ", ".join(f"{f.series} ({f.status})" for f in fits if f.forecast is None) or "none"
+    meta["statsmodels_warnings"] = dg.MetadataValue.int(sum(warn.values()))
+    if head is not None:  # charted across materializations in the asset's Plots view
+        meta["decline_factor"] = dg.MetadataValue.float(head.decline.factor)
+        meta["ci_low"] = dg.MetadataValue.float(head.decline.ci_low)
+        meta["ci_high"] = dg.MetadataValue.float(head.decline.ci_high)
+    if base_url is None:
+        meta["plots shown inline"] = dg.MetadataValue.text(
+            "no: set TOKENPRICES_PLOTS_URL to where the plots folder is served (`make dev` does) to see the "
+            "figures without clicking \"[Show Markdown]\"")
+    yield dg.MaterializeResult(asset_key=FORECAST_KEY, metadata=meta)

@@ -186,13 +186,33 @@ def test_check_warns_without_blocking(runs, tmp_path):
 
 
 def test_forecast_metadata(runs):
+    """The page a reader opens: the rounded headline first, the figure, the backtest as a table without NaN, one
+    section per family; tens of entries, not a row per series."""
     meta = _metadata(runs[2], F.FORECAST_KEY)
-    assert isinstance(meta["decline_factor"], dg.FloatMetadataValue)
-    assert meta["ci_low"].value <= meta["decline_factor"].value <= meta["ci_high"].value
-    assert meta["decline_factor/matched_model_blended/openai"].value > 0
+    labels = list(meta)
+    assert labels[:4] == ["headline", "quality-adjusted", "what the two figures mean", "plot"]
+    d = meta["decline_factor"].value
+    lo, hi = meta["ci_low"].value, meta["ci_high"].value
+    assert lo <= d <= hi
+    # the same figures, rounded as a person reads them
+    assert meta["headline"].value == (f"existing models (matched-model index): falls {d:.2f}× per year "
+                                      f"(95% CI {lo:.2f}–{hi:.2f}), 28 months")
     assert meta["plot"].value.startswith("![") and "data:image/png;base64,iVBORw0KGgo" in meta["plot"].value
-    assert "plot_matched_model_provider" in meta and "plot_price_tier" in meta
-    assert "| matched_model_blended " in meta["backtest_scores"].value
+    assert "plots shown inline" in meta  # without TOKENPRICES_PLOTS_URL the page says how to get them inline
+    bt = meta["backtest"].value
+    assert [c.name for c in bt.schema.columns] == ["horizon", "origins", "model", "MAE (log)", "MASE vs naive",
+                                                   "80% interval covered", "95% interval covered", "note"]
+    assert [r.data["horizon"] for r in bt.records] == ["3 months", "6 months", "12 months"]
+    for r in bt.records:  # no NaN: a horizon without a score says why
+        assert "nan" not in str(r.data).lower()
+        assert r.data["MAE (log)"] != "-" or r.data["note"].startswith("not scored: ")
+    assert "matched_model_provider/series" in meta and "price_tier/plot" in meta
+    # the 21 provider series do not fit one legible figure: split into figures of at most 6 panels
+    provider_plots = [k for k in labels if k.startswith("matched_model_provider/plot")]
+    assert len(provider_plots) >= 4
+    rows = meta["matched_model_provider/series"].value.records
+    assert all("nan" not in str(r.data).lower() for r in rows)
+    assert len(labels) <= 30, labels
     bt = _metadata(runs[2], F.BACKTEST_KEY)
     assert bt["dagster/row_count"].value == len(forecast.MODELS) * len(forecast.HORIZONS) * bt["series"].value
 
@@ -232,8 +252,12 @@ def test_cheapest_at_capability(con, runs):
     meta = _metadata(runs[2], F.cheapest_at_capability.key)
     assert meta["skipped"].value is False and meta["matched_names"].value == 70
     assert "Claude-1" in meta["unmatched_first_party"].value
-    comparison = _metadata(runs[2], F.FORECAST_KEY)["epoch_comparison"].value
+    meta = _metadata(runs[2], F.FORECAST_KEY)
+    comparison = str([r.data for r in meta["epoch_comparison"].value.records])
     assert "GPT-4-0314" in comparison and "~10x/yr" in comparison
+    # the matched-model and the quality-adjusted figures side by side
+    assert meta["quality-adjusted"].value.startswith("cheapest price at GPT-4-1106-preview's LMArena level: falls ")
+    assert "5 record-low prices" in meta["quality-adjusted"].value
 
 
 def test_definitions_with_the_checks_resolve():
