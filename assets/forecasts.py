@@ -7,7 +7,8 @@ indexes also ``forecasts.market_index``):
 - ``forecasts/provider_indexes``: the same index per seller, and for the sellers with a CNY price list that list
   in CNY and in USD.
 - ``forecasts/cheapest_at_capability``: the cheapest price at or above LMArena capability thresholds (Epoch AI's
-  method), when ``TOKENPRICES_CAPABILITY_DIR`` names the LMArena folder; skipped (and said so) otherwise.
+  method), when ``TOKENPRICES_CAPABILITY_DIR`` names the LMArena folder or ``TOKENPRICES_CAPABILITY_FETCH`` fetches
+  the public leaderboard CSV; skipped (and said so) otherwise.
 - ``forecasts/price_tiers``: the median across sellers of each seller's most / least expensive current text model.
 
 Model assets: ``forecasts/price_decline`` (log-linear trend with HAC errors for every series) and
@@ -32,12 +33,13 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines import warehouse
-from pipelines.config import plots_url
+from pipelines.config import capability_fetch_url, plots_url
 from pipelines.forecast import capability
 from pipelines.forecast import epoch
 from pipelines.forecast import fit as forecast
-from pipelines.forecast import report
+from pipelines.forecast import ratings_fetch, report
 from pipelines.resources import DataDirResource
+from pipelines.sources.fetch import FetchError
 
 SERIES = forecast.SERIES
 #: a16z's "LLMflation" estimate (2024-11): the price of a constant capability fell ~10x per year.
@@ -243,6 +245,41 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> d
     )
 
 
+def _ratings_folder(context, data_dir: DataDirResource) -> tuple[Path | None, str | None, dict]:
+    """Where the LMArena ratings are read from: ``(folder, reason it is skipped or None, provenance metadata)``.
+    ``TOKENPRICES_CAPABILITY_DIR`` (a folder someone gives, offline) first; else, with
+    ``TOKENPRICES_CAPABILITY_FETCH``, the public leaderboard CSV fetched now into ``<data dir>/raw/capability``
+    (:mod:`pipelines.forecast.ratings_fetch`; a failed fetch falls back to the snapshots fetched before, and says
+    so); else skipped: the ratings are not shipped."""
+    folder = capability.capability_dir()
+    if folder is not None:
+        if not folder.is_dir():
+            return None, f"TOKENPRICES_CAPABILITY_DIR={folder} is not a folder", {}
+        return folder, None, {"ratings_source": f"folder {folder} (TOKENPRICES_CAPABILITY_DIR)"}
+    url = capability_fetch_url()
+    if url is None:
+        return None, ("TOKENPRICES_CAPABILITY_DIR is not set and TOKENPRICES_CAPABILITY_FETCH is off (LMArena "
+                      "ratings are not shipped with tokenprices: TOKENPRICES_CAPABILITY_FETCH=1 fetches the public "
+                      "leaderboard CSV)"), {}
+    raw = data_dir.root() / "raw" / "capability"
+    try:
+        snap = ratings_fetch.fetch_snapshot(url, raw)
+    except (FetchError, ValueError) as exc:
+        if not any(raw.glob("lmarena_text_*.csv")):
+            return None, f"fetching the LMArena ratings failed and none were fetched before: {exc}", {}
+        context.log.warning(f"LMArena ratings not fetched ({exc}); using the snapshots fetched before in {raw}")
+        return raw, None, {"ratings_source": f"{url} (fetched before; this fetch failed: {exc})"}
+    context.log.info(f"LMArena ratings fetched from {url}: {snap.rows} rows, sha256 {snap.sha256}, "
+                     f"{'stored as ' + snap.file.name if snap.stored else 'unchanged since ' + snap.file.name}")
+    return raw, None, {
+        "ratings_source": dg.MetadataValue.url(url),
+        "ratings_fetched_at": snap.fetched_at.isoformat(),
+        "ratings_sha256": snap.sha256,
+        "ratings_file": dg.MetadataValue.path(str(snap.file)),
+        "ratings_provenance": dg.MetadataValue.path(str(raw / ratings_fetch.PROVENANCE_FILE)),
+    }
+
+
 @dg.asset(
     key=CHEAPEST_AT_CAPABILITY,
     check_specs=[_interval_spec(CHEAPEST_AT_CAPABILITY)],
@@ -259,18 +296,16 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> d
         "at or above the threshold's reference model in the latest snapshot rating both; their blended 3:1 "
         "price (standard tier, base context, USD, source precedence). Weighting: none, the cheapest model sets "
         "the monthly value. The running-minimum trend reruns Epoch AI's regression (log10 price on day, "
-        "records strictly below every earlier one) on our dated prices. Needs TOKENPRICES_CAPABILITY_DIR "
-        "(LMArena data, not shipped); without it the asset clears its series and says it was skipped."
+        "records strictly below every earlier one) on our dated prices. Needs LMArena ratings (not shipped): "
+        "TOKENPRICES_CAPABILITY_DIR names a folder of them, or TOKENPRICES_CAPABILITY_FETCH=1 fetches the public "
+        "leaderboard CSV now into <data dir>/raw/capability with its provenance (URL, fetch time, sha256; "
+        "pipelines.forecast.ratings_fetch); without either the asset clears its series and says it was skipped."
     ),
 )
-def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource,
+                           data_dir: DataDirResource) -> dg.MaterializeResult:
     """Monthly cheapest price among models at or above each capability threshold, and Epoch's trend on it."""
-    folder = capability.capability_dir()
-    reason = None
-    if folder is None:
-        reason = "TOKENPRICES_CAPABILITY_DIR is not set (LMArena ratings are not shipped with tokenprices)"
-    elif not folder.is_dir():
-        reason = f"TOKENPRICES_CAPABILITY_DIR={folder} is not a folder"
+    folder, reason, provenance = _ratings_folder(context, data_dir)
     empty = pd.DataFrame()
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
@@ -296,6 +331,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
             "skipped": False,
             "dagster/row_count": len(rows),
             "ratings": b.ratings,
+            **provenance,
             "thresholds": _md(b.per_threshold, ".4g"),
             "matched_names": len(matched),
             "reasoning_excluded": ", ".join(matched[matched["reasoning"]]["model"]) or "none",
@@ -568,8 +604,10 @@ def _quality_adjusted(con) -> tuple[str, str] | None:
             description=(
                 "12-month forecasts of every series by the model its backtest chose -> forecasts.price_forecast "
                 "(median and 80%/95% prediction intervals) and forecasts.forecast_archive (every run, by origin). "
-                "Metadata: decline factors with CIs, plots (history, log-linear fit, forecast, intervals), the "
-                "backtest scores of the chosen models, Epoch AI's published factors beside ours."
+                "Metadata, in reading order: the headline (matched-model index, rounded) and the quality-adjusted "
+                "figure beside it with what each means, the index's figure, its backtest per horizon; then per "
+                "series family a table (headline, model used, 6-month backtest, 12-month forecast) and figures "
+                "of at most 6 series; Epoch AI's published factors beside ours."
             ),
         ),
     ],

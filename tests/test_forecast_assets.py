@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from assets import forecasts as F
+from pipelines.forecast import capability
 from pipelines.forecast import fit as forecast
 from pipelines.history import normalise
 from tests.conftest import ROOT, replay_resources
@@ -56,6 +57,7 @@ def runs(built, tmp_path_factory):
     shutil.copy(built[0], db)
     instance = dg.DagsterInstance.ephemeral()
     with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("TOKENPRICES_PLOTS_URL", raising=False)  # figures embedded: the page states how to inline them
         if CAPABILITY_DIR.is_dir():
             mp.setenv("TOKENPRICES_CAPABILITY_DIR", str(CAPABILITY_DIR))
         june = dg.materialize(ALL, resources=_resources(db, tmp / "data"), instance=instance,
@@ -258,6 +260,43 @@ def test_cheapest_at_capability(con, runs):
     # the matched-model and the quality-adjusted figures side by side
     assert meta["quality-adjusted"].value.startswith("cheapest price at GPT-4-1106-preview's LMArena level: falls ")
     assert "5 record-low prices" in meta["quality-adjusted"].value
+
+
+@needs_capability
+def test_fetched_ratings_feed_the_cheapest_at_capability_series(built, tmp_path, monkeypatch):
+    """Without a ratings folder, TOKENPRICES_CAPABILITY_FETCH fetches the published leaderboard CSV (served here on
+    127.0.0.1: tests/test_ratings_fetch.py states its origin) into <data dir>/raw/capability with its provenance,
+    and the series is built from it."""
+    from tests.test_ratings_fetch import PUBLISHED, _Leaderboard
+    import hashlib
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Leaderboard)
+    srv.seen, srv.failed, srv.fail_first = [], set(), False
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/csv/lmarena_text.csv"
+    monkeypatch.delenv("TOKENPRICES_CAPABILITY_DIR", raising=False)
+    monkeypatch.setenv("TOKENPRICES_CAPABILITY_FETCH", url)
+    db = tmp_path / "w.duckdb"
+    shutil.copy(built[0], db)
+    try:
+        res = dg.materialize([F.cheapest_at_capability], resources=_resources(db, tmp_path / "d"),
+                             instance=dg.DagsterInstance.ephemeral())
+    finally:
+        srv.shutdown()
+    meta = _metadata(res, F.cheapest_at_capability.key)
+    assert meta["skipped"].value is False
+    assert meta["ratings_source"].value == url
+    assert meta["ratings_sha256"].value == hashlib.sha256(PUBLISHED.read_bytes()).hexdigest()
+    assert meta["ratings_file"].value.startswith(str(tmp_path / "d" / "raw" / "capability" / "lmarena_text_"))
+    assert meta["ratings"].value.startswith("1 snapshots ")
+    with duckdb.connect(str(db), read_only=True) as c:
+        series = [r[0] for r in c.execute(
+            "SELECT DISTINCT series FROM forecasts.monthly_series WHERE family = 'cheapest_at_capability' "
+            "ORDER BY series").fetchall()]
+    # one snapshot (2025-08-04) rates all four Epoch thresholds' reference models
+    assert series == [capability.series_name(r) for r in sorted(capability.DEFAULT_THRESHOLDS, key=str.lower)]
 
 
 def test_definitions_with_the_checks_resolve():
