@@ -570,19 +570,17 @@ def _series_rows(fits: list[forecast.SeriesFit], units: dict[str, str]) -> list[
     return rows
 
 
-def _quality_adjusted(con) -> tuple[str, str] | None:
-    """``(label, headline)`` of the quality-adjusted decline (Epoch AI's running-minimum method on the cheapest
-    price at an LMArena level, forecasts.capability_trend): the fitted threshold with the most price records
-    (ties: the higher threshold). None when no threshold could be fitted (or the asset was skipped)."""
-    trend = warehouse.run(con, "forecast_read_capability_trend").fetchdf()
-    fitted = trend.dropna(subset=["factor"])
-    if fitted.empty:
-        return None
-    order = {r: i for i, r in enumerate(capability.DEFAULT_THRESHOLDS)}
-    best = fitted.assign(o=fitted["reference"].map(order).fillna(-1)).sort_values(["n_points", "o"]).iloc[-1]
-    text = report.decline_text(best.factor, best.ci90_low, best.ci90_high).replace("95% CI", "90% CI")
-    return (f"cheapest price at {best.reference}'s LMArena level",
-            f"{text}, {int(best.n_points)} record-low prices (Epoch AI's running-minimum method)")
+def _quality_adjusted(fits: list[forecast.SeriesFit], families: dict[str, str]) -> tuple[str, str] | None:
+    """``(label, headline)`` of the quality-adjusted decline: the log-linear decline of the monthly cheapest price
+    at the highest LMArena threshold (:data:`capability.DEFAULT_THRESHOLDS`, last first) whose series has a trend
+    (docs/forecasting.md: over the whole span, the more honest reading than the running minimum's few records).
+    None without a capability series (the asset was skipped) or when none has a trend."""
+    by_series = {f.series: f for f in fits if families[f.series] == "cheapest_at_capability"}
+    for ref in reversed(capability.DEFAULT_THRESHOLDS):
+        f = by_series.get(capability.series_name(ref))
+        if f is not None and f.decline is not None and f.status != "flat":
+            return f"cheapest price at {ref}'s LMArena level", report.headline(f)
+    return None
 
 
 @dg.multi_asset(
@@ -646,7 +644,7 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         # a re-run for the same origin replaces that origin's archived forecasts
         warehouse.replace(con, "forecasts.forecast_archive", archive, keys=("series", "origin_month"))
         comparison = _epoch_comparison(con, fits)
-        quality = _quality_adjusted(con)
+    quality = _quality_adjusted(fits, families)
     base_url = plots_url()
     plot_meta = {}
     for label, group, path, ylabel in jobs:

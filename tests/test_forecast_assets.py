@@ -19,6 +19,7 @@ import pytest
 from assets import forecasts as F
 from pipelines.forecast import capability
 from pipelines.forecast import fit as forecast
+from pipelines.forecast import report
 from pipelines.history import normalise
 from tests.conftest import ROOT, replay_resources
 
@@ -258,8 +259,16 @@ def test_cheapest_at_capability(con, runs):
     comparison = str([r.data for r in meta["epoch_comparison"].value.records])
     assert "GPT-4-0314" in comparison and "~10x/yr" in comparison
     # the matched-model and the quality-adjusted figures side by side
-    assert meta["quality-adjusted"].value.startswith("cheapest price at GPT-4-1106-preview's LMArena level: falls ")
-    assert "5 record-low prices" in meta["quality-adjusted"].value
+    d = [f for f in forecast.declines([("x", *_series(con, "cheapest_at_lmarena/gpt-4o-2024-05-13"))])][0]
+    assert 5 < d.factor < 20  # docs/forecasting.md: GPT-4o-level capability got ~10x cheaper a year
+    assert meta["quality-adjusted"].value == (
+        f"cheapest price at GPT-4o-2024-05-13's LMArena level: {report.decline_text(d.factor, d.ci_low, d.ci_high, 27)}")
+
+
+def _series(con, name: str) -> tuple[list, list]:
+    rows = con.execute("SELECT month, value FROM forecasts.monthly_series WHERE series = $s ORDER BY month",
+                       {"s": name}).fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]
 
 
 @needs_capability
