@@ -579,7 +579,7 @@ def _quality_adjusted(fits: list[forecast.SeriesFit], families: dict[str, str]) 
     for ref in reversed(capability.DEFAULT_THRESHOLDS):
         f = by_series.get(capability.series_name(ref))
         if f is not None and f.decline is not None and f.status != "flat":
-            return f"cheapest price at {ref}'s LMArena level", report.headline(f)
+            return f"cheapest at {ref}'s LMArena level", report.headline(f)
     return None
 
 
@@ -677,17 +677,15 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
     # the page a reader opens: headlines first, the figure, the backtest, then one section per family
     meta: dict[str, object] = {}
     if head is not None:
-        meta["headline"] = dg.MetadataValue.text(f"existing models (matched-model index): {report.headline(head)}")
+        meta["headline"] = dg.MetadataValue.text(report.headline(head))
     meta["quality-adjusted"] = dg.MetadataValue.text(
-        f"{quality[0]}: {quality[1]}" if quality else
-        "not computed: needs LMArena ratings (TOKENPRICES_CAPABILITY_FETCH=1 fetches them; or "
-        "TOKENPRICES_CAPABILITY_DIR=<folder>)")
+        f"{quality[1]} ({quality[0]})" if quality else
+        "not computed: TOKENPRICES_CAPABILITY_FETCH=1 fetches the LMArena ratings it needs")
     meta["what the two figures mean"] = _table([
-        {"figure": "existing models (matched-model index)",
-         "means": "how much the models already on sale got cheaper: same models month to month, list prices"},
-        {"figure": "quality-adjusted",
-         "means": "how much cheaper the same capability got: the cheapest model at or above an LMArena "
-                  "rating, so mostly new, cheaper models reaching it"},
+        {"figure": "headline", "series": SERIES,
+         "means": "existing models got cheaper (same models month to month)"},
+        {"figure": "quality-adjusted", "series": "cheapest_at_lmarena/<level>",
+         "means": "the same capability got cheaper (mostly new, cheaper models)"},
     ])
     if "plot" in plot_meta:
         meta["plot"] = plot_meta.pop("plot")

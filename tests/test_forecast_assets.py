@@ -198,8 +198,7 @@ def test_forecast_metadata(runs):
     lo, hi = meta["ci_low"].value, meta["ci_high"].value
     assert lo <= d <= hi
     # the same figures, rounded as a person reads them
-    assert meta["headline"].value == (f"existing models (matched-model index): falls {d:.2f}× per year "
-                                      f"(95% CI {lo:.2f}–{hi:.2f}), 28 months")
+    assert meta["headline"].value == f"falls {d:.2f}× per year (95% CI {lo:.2f}–{hi:.2f}), 28 months"
     assert meta["plot"].value.startswith("![") and "data:image/png;base64,iVBORw0KGgo" in meta["plot"].value
     assert "plots shown inline" in meta  # without TOKENPRICES_PLOTS_URL the page says how to get them inline
     bt = meta["backtest"].value
@@ -262,7 +261,7 @@ def test_cheapest_at_capability(con, runs):
     d = [f for f in forecast.declines([("x", *_series(con, "cheapest_at_lmarena/gpt-4o-2024-05-13"))])][0]
     assert 5 < d.factor < 20  # docs/forecasting.md: GPT-4o-level capability got ~10x cheaper a year
     assert meta["quality-adjusted"].value == (
-        f"cheapest price at GPT-4o-2024-05-13's LMArena level: {report.decline_text(d.factor, d.ci_low, d.ci_high, 27)}")
+        f"{report.decline_text(d.factor, d.ci_low, d.ci_high, 27)} (cheapest at GPT-4o-2024-05-13's LMArena level)")
 
 
 def _series(con, name: str) -> tuple[list, list]:

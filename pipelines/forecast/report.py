@@ -193,7 +193,8 @@ def figure(fits: list[forecast.SeriesFit], ylabel: str, ncols: int = 2):
             "ytick.labelsize": MIN_FONT_PT, "legend.fontsize": MIN_FONT_PT}
     with plt.rc_context(size), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 4.4 * nrows), dpi=DPI, squeeze=False,
+        size_in = (7.2, 4.2) if len(fits) == 1 else (6.2 * ncols, 4.4 * nrows)  # one series: a panel as wide as the UI's value column
+        fig, axes = plt.subplots(nrows, ncols, figsize=size_in, dpi=DPI, squeeze=False,
                                  layout="constrained")
         for ax, fit in zip(axes.flat, fits):
             _panel(ax, fit, ylabel)
