@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 DEV_HOST ?= 127.0.0.1
 DEV_PORT ?= 3000
+# the forecast figures are served here beside the UI, so that the UI shows them inline (TOKENPRICES_PLOTS_URL)
+PLOTS_PORT ?= 3001
+PLOTS_DIR := $(or $(TOKENPRICES_DATA_DIR),$(CURDIR)/warehouse)/plots
+PLOTS_URL ?= http://$(DEV_HOST):$(PLOTS_PORT)
 
 .PHONY: demo test test-fast test-e2e chromium run dev dev-tmp dagster-home venv clean bench
 
@@ -34,7 +38,7 @@ SHARED_DATA ?= $(wildcard $(CURDIR)/../shared/data)
 ## Offline: replay the bundled real captures + LiteLLM history into warehouse/tokenprices.duckdb, print a summary.
 demo: venv dagster-home
 	$(if $(SHARED_DATA),@echo "importing the unlicensed datasets from $(SHARED_DATA) (not shipped)")
-	$(if $(SHARED_DATA),TOKENPRICES_SIMONW_DIR=$(SHARED_DATA)/llm_prices_simonw TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR=$(SHARED_DATA)/openrouter TOKENPRICES_CAPABILITY_DIR=$(SHARED_DATA)/capability) $(BIN)/tokenprices demo
+	$(if $(SHARED_DATA),TOKENPRICES_SIMONW_DIR=$(SHARED_DATA)/llm_prices_simonw TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR=$(SHARED_DATA)/openrouter TOKENPRICES_CAPABILITY_DIR=$(SHARED_DATA)/capability) TOKENPRICES_PLOTS_URL=$(PLOTS_URL) $(BIN)/tokenprices demo
 
 ## The test suite (offline; real captures, real HTTP on 127.0.0.1, real DuckDB files).
 test: venv
@@ -44,7 +48,7 @@ test: venv
 # files are left to make test)
 FAST_TESTS := tests/parsers tests/importers tests/test_all_captures.py tests/test_normalise.py tests/test_models.py \
 	tests/test_config.py tests/test_imports.py tests/test_epoch.py tests/test_fetch.py tests/test_fetch_live.py \
-	tests/test_forecast_capability.py tests/test_forecast_models.py
+	tests/test_forecast_capability.py tests/test_forecast_models.py tests/test_ratings_fetch.py
 
 ## The fast subset while you work (under a minute): parsers and units. `make test` before you push.
 test-fast: venv
@@ -65,12 +69,16 @@ run: venv dagster-home
 
 ## Dagster UI + daemon on http://127.0.0.1:3000 (nightly schedule on; Ctrl-C stops it). DEV_PORT=3001 to move it.
 dev: venv dagster-home
-	$(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
+	@mkdir -p $(PLOTS_DIR); $(BIN)/python -m http.server -b $(DEV_HOST) -d $(PLOTS_DIR) $(PLOTS_PORT) >/dev/null 2>&1 & \
+	srv=$$!; trap 'kill $$srv' EXIT; echo "forecast figures served at $(PLOTS_URL) (shown inline in the UI)"; \
+	TOKENPRICES_PLOTS_URL=$(PLOTS_URL) $(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
 
 ## The same with a throw-away DAGSTER_HOME (removed on Ctrl-C): a clean UI, no runs, no history.
 dev-tmp: venv
-	@home=$$(mktemp -d -t tokenprices-dagster-XXXXXX); cp dagster.yaml $$home/; trap 'rm -rf "$$home"' EXIT; \
-	echo "DAGSTER_HOME=$$home (throw-away)"; DAGSTER_HOME=$$home $(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
+	@home=$$(mktemp -d -t tokenprices-dagster-XXXXXX); cp dagster.yaml $$home/; \
+	mkdir -p $(PLOTS_DIR); $(BIN)/python -m http.server -b $(DEV_HOST) -d $(PLOTS_DIR) $(PLOTS_PORT) >/dev/null 2>&1 & \
+	srv=$$!; trap 'rm -rf "$$home"; kill $$srv' EXIT; \
+	echo "DAGSTER_HOME=$$home (throw-away)"; DAGSTER_HOME=$$home TOKENPRICES_PLOTS_URL=$(PLOTS_URL) $(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
 
 ## Figures: demo wall time by stage, unchanged re-run, parse time per capture, 5M-row history build (bench/run).
 bench: venv

@@ -7,7 +7,8 @@ indexes also ``forecasts.market_index``):
 - ``forecasts/provider_indexes``: the same index per seller, and for the sellers with a CNY price list that list
   in CNY and in USD.
 - ``forecasts/cheapest_at_capability``: the cheapest price at or above LMArena capability thresholds (Epoch AI's
-  method), when ``TOKENPRICES_CAPABILITY_DIR`` names the LMArena folder; skipped (and said so) otherwise.
+  method), when ``TOKENPRICES_CAPABILITY_DIR`` names the LMArena folder or ``TOKENPRICES_CAPABILITY_FETCH`` fetches
+  the public leaderboard CSV; skipped (and said so) otherwise.
 - ``forecasts/price_tiers``: the median across sellers of each seller's most / least expensive current text model.
 
 Model assets: ``forecasts/price_decline`` (log-linear trend with HAC errors for every series) and
@@ -21,6 +22,7 @@ evaluates it right after writing its series, so the check costs no step of its o
 
 import base64
 import datetime as dt
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -31,11 +33,14 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines import warehouse
+from pipelines.config import capability_fetch_url, plots_url
 from pipelines.forecast import capability
 from pipelines.forecast import cuts
 from pipelines.forecast import epoch
 from pipelines.forecast import fit as forecast
+from pipelines.forecast import ratings_fetch, report
 from pipelines.resources import DataDirResource
+from pipelines.sources.fetch import FetchError
 
 SERIES = forecast.SERIES
 #: a16z's "LLMflation" estimate (2024-11): the price of a constant capability fell ~10x per year.
@@ -241,6 +246,41 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> d
     )
 
 
+def _ratings_folder(context, data_dir: DataDirResource) -> tuple[Path | None, str | None, dict]:
+    """Where the LMArena ratings are read from: ``(folder, reason it is skipped or None, provenance metadata)``.
+    ``TOKENPRICES_CAPABILITY_DIR`` (a folder someone gives, offline) first; else, with
+    ``TOKENPRICES_CAPABILITY_FETCH``, the public leaderboard CSV fetched now into ``<data dir>/raw/capability``
+    (:mod:`pipelines.forecast.ratings_fetch`; a failed fetch falls back to the snapshots fetched before, and says
+    so); else skipped: the ratings are not shipped."""
+    folder = capability.capability_dir()
+    if folder is not None:
+        if not folder.is_dir():
+            return None, f"TOKENPRICES_CAPABILITY_DIR={folder} is not a folder", {}
+        return folder, None, {"ratings_source": f"folder {folder} (TOKENPRICES_CAPABILITY_DIR)"}
+    url = capability_fetch_url()
+    if url is None:
+        return None, ("TOKENPRICES_CAPABILITY_DIR is not set and TOKENPRICES_CAPABILITY_FETCH is off (LMArena "
+                      "ratings are not shipped with tokenprices: TOKENPRICES_CAPABILITY_FETCH=1 fetches the public "
+                      "leaderboard CSV)"), {}
+    raw = data_dir.root() / "raw" / "capability"
+    try:
+        snap = ratings_fetch.fetch_snapshot(url, raw)
+    except (FetchError, ValueError) as exc:
+        if not any(raw.glob("lmarena_text_*.csv")):
+            return None, f"fetching the LMArena ratings failed and none were fetched before: {exc}", {}
+        context.log.warning(f"LMArena ratings not fetched ({exc}); using the snapshots fetched before in {raw}")
+        return raw, None, {"ratings_source": f"{url} (fetched before; this fetch failed: {exc})"}
+    context.log.info(f"LMArena ratings fetched from {url}: {snap.rows} rows, sha256 {snap.sha256}, "
+                     f"{'stored as ' + snap.file.name if snap.stored else 'unchanged since ' + snap.file.name}")
+    return raw, None, {
+        "ratings_source": dg.MetadataValue.url(url),
+        "ratings_fetched_at": snap.fetched_at.isoformat(),
+        "ratings_sha256": snap.sha256,
+        "ratings_file": dg.MetadataValue.path(str(snap.file)),
+        "ratings_provenance": dg.MetadataValue.path(str(raw / ratings_fetch.PROVENANCE_FILE)),
+    }
+
+
 @dg.asset(
     key=CHEAPEST_AT_CAPABILITY,
     check_specs=[_interval_spec(CHEAPEST_AT_CAPABILITY)],
@@ -257,18 +297,16 @@ def provider_indexes(context, config: SeriesConfig, duckdb: DuckDBResource) -> d
         "at or above the threshold's reference model in the latest snapshot rating both; their blended 3:1 "
         "price (standard tier, base context, USD, source precedence). Weighting: none, the cheapest model sets "
         "the monthly value. The running-minimum trend reruns Epoch AI's regression (log10 price on day, "
-        "records strictly below every earlier one) on our dated prices. Needs TOKENPRICES_CAPABILITY_DIR "
-        "(LMArena data, not shipped); without it the asset clears its series and says it was skipped."
+        "records strictly below every earlier one) on our dated prices. Needs LMArena ratings (not shipped): "
+        "TOKENPRICES_CAPABILITY_DIR names a folder of them, or TOKENPRICES_CAPABILITY_FETCH=1 fetches the public "
+        "leaderboard CSV now into <data dir>/raw/capability with its provenance (URL, fetch time, sha256; "
+        "pipelines.forecast.ratings_fetch); without either the asset clears its series and says it was skipped."
     ),
 )
-def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBResource,
+                           data_dir: DataDirResource) -> dg.MaterializeResult:
     """Monthly cheapest price among models at or above each capability threshold, and Epoch's trend on it."""
-    folder = capability.capability_dir()
-    reason = None
-    if folder is None:
-        reason = "TOKENPRICES_CAPABILITY_DIR is not set (LMArena ratings are not shipped with tokenprices)"
-    elif not folder.is_dir():
-        reason = f"TOKENPRICES_CAPABILITY_DIR={folder} is not a folder"
+    folder, reason, provenance = _ratings_folder(context, data_dir)
     empty = pd.DataFrame()
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
@@ -295,6 +333,7 @@ def cheapest_at_capability(context, config: CapabilityConfig, duckdb: DuckDBReso
             "skipped": False,
             "dagster/row_count": len(rows),
             "ratings": b.ratings,
+            **provenance,
             "thresholds": _md(b.per_threshold, ".4g"),
             "matched_names": len(matched),
             "reasoning_excluded": ", ".join(matched[matched["reasoning"]]["model"]) or "none",
@@ -504,23 +543,6 @@ def cut_probability(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
     })
 
 
-def _scores_table(fits: list[forecast.SeriesFit]) -> pd.DataFrame:
-    """Per series: status, chosen model and its scores at each horizon."""
-    rows = []
-    for f in fits:
-        row = {"series": f.series, "status": f.status, "model": f.model or "-"}
-        bt = f.backtest
-        for h in forecast.HORIZONS:
-            r = bt[(bt["model"] == f.model) & (bt["horizon"] == h)] if bt is not None and f.model else pd.DataFrame()
-            ok = len(r) and pd.notna(r["mae_log"].iloc[0])
-            row[f"mase_naive_{h}"] = r["mase_naive"].iloc[0] if ok else None
-            row[f"cov80_{h}"] = r["coverage80"].iloc[0] if ok else None
-            row[f"cov95_{h}"] = r["coverage95"].iloc[0] if ok else None
-            row[f"origins_{h}"] = int(r["n_origins"].iloc[0]) if len(r) else 0
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def _epoch_comparison(con, fits: list[forecast.SeriesFit]) -> pd.DataFrame:
     """Our capability thresholds beside Epoch AI's published Arena factors (when TOKENPRICES_EPOCH_DIR is set):
     Epoch's method on our dated prices (forecasts.capability_trend) and the log-linear decline of our monthly
@@ -589,25 +611,93 @@ def _plots_dir(data_dir: DataDirResource) -> Path:
     return data_dir.root() / "plots"
 
 
+#: readable names of the series families (:data:`FAMILIES`), in page order.
+FAMILY_TITLES = {
+    "matched_model": "matched-model index (all first-party sellers)",
+    "matched_model_provider": "matched-model index per seller",
+    "cheapest_at_capability": "cheapest price at an LMArena capability level",
+    "price_tier": "median most / least expensive model per seller",
+}
+
+
+def _ylabel(unit: str) -> str:
+    return "index, first month = 100" if unit == "index" else unit
+
+
 def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: dict[str, str],
-               plots: Path) -> tuple[list, dict]:
-    """The figures of ``price_forecast``: ``(jobs (fits, png path, keyword arguments of forecast.plot_fits),
-    {metadata key: (png path, alt text)})``.
-    The matched-model index :data:`SERIES` gets a figure of its own; every other family (``families``: series
-    -> family) one figure of its fitted series, y axis labelled with their unit (``units``: series -> unit)."""
+               plots: Path) -> list[tuple[str, list, Path, str]]:
+    """The figures of ``price_forecast``: ``(metadata label, fits, png path, y label)``. The matched-model index
+    :data:`SERIES` has a figure of its own (label ``plot``); every other family (``families``: series -> family)
+    figures of at most :data:`report.PANELS_PER_FIGURE` fitted series (``<family>/plot``, ``<family>/plot_2``,
+    ...), y axis labelled with their unit (``units``: series -> unit; a family mixing units is split by unit)."""
     fitted = [f for f in fits if f.decline is not None]
+    jobs = []
     head = next((f for f in fitted if f.series == SERIES), None)
-    jobs, plot_meta = [], {}
     if head is not None:
-        jobs.append(([head], plots / f"{SERIES}.png", {"ylabel": "index (first month = 100)", "ncols": 1}))
-        plot_meta["plot"] = (plots / f"{SERIES}.png", "matched-model index: history, fit, forecast")
-    for fam in sorted({families[f.series] for f in fitted}):
+        jobs.append(("plot", [head], plots / f"{SERIES}.png", _ylabel(units[SERIES])))
+    for fam in [f for f in FAMILY_TITLES if f in set(families.values())]:
         group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
-        if group:
-            unit = units[group[0].series]
-            jobs.append((group, plots / f"{fam}.png", {"ylabel": unit if unit != "index" else "index (first = 100)"}))
-            plot_meta[f"plot_{fam}"] = (plots / f"{fam}.png", f"{fam}: history, fit, forecast")
-    return jobs, plot_meta
+        parts = [p for u in sorted({units[f.series] for f in group})
+                 for p in report.chunks([f for f in group if units[f.series] == u])]
+        for i, part in enumerate(parts, start=1):
+            suffix = "" if i == 1 else f"_{i}"
+            jobs.append((f"{fam}/plot{suffix}", part, plots / f"{fam}{suffix}.png", _ylabel(units[part[0].series])))
+    return jobs
+
+
+def _plot_value(path: Path, alt: str, base_url: str | None) -> dg.MetadataValue:
+    """A figure as metadata. With ``base_url`` (:func:`pipelines.config.plots_url`, where ``path``'s folder is
+    served) a short markdown image by URL, which the Dagster UI renders inline: the URL names a copy keyed by the
+    figure's content (``sha256/<hash>.png`` beside it), so an older materialization keeps showing its own figure.
+    Without it the PNG embedded as base64 (the UI shows it behind "[Show Markdown]", markdown over 1000
+    characters)."""
+    data = path.read_bytes()
+    if base_url is None:
+        return dg.MetadataValue.md(f"![{alt}](data:image/png;base64,{base64.b64encode(data).decode()})")
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    copy = path.parent / "sha256" / f"{digest}.png"
+    copy.parent.mkdir(exist_ok=True)
+    if not copy.exists():
+        copy.write_bytes(data)
+    return dg.MetadataValue.md(f"![{alt}]({base_url}/sha256/{digest}.png)")
+
+
+def _table(rows: list[dict]) -> dg.MetadataValue:
+    """Rows of text and counts as a Dagster table (rendered inline, readable column names as given)."""
+    cols = list(rows[0]) if rows else ["(none)"]
+    schema = dg.TableSchema(columns=[
+        dg.TableColumn(c, "int" if rows and all(isinstance(r[c], int) for r in rows) else "string") for c in cols])
+    return dg.MetadataValue.table(records=[dg.TableRecord({c: r[c] for c in cols}) for r in rows], schema=schema)
+
+
+def _series_rows(fits: list[forecast.SeriesFit], units: dict[str, str]) -> list[dict]:
+    """One readable row per series: the headline, the model used and why, its 6-month backtest, the forecast."""
+    rows = []
+    for f in fits:
+        six = next((r for r in report.backtest_rows(f) if r["horizon"] == "6 months"), {})
+        rows.append({
+            "series": f.series,
+            "headline": report.headline(f),
+            "model used": report.model_name(f.model) if f.forecast is not None else "none (not forecast)",
+            "6-month backtest": (f"MASE vs naive {six['MASE vs naive']}, 80% interval covered "
+                                 f"{six['80% interval covered']} of {six['origins']} origins"
+                                 if six.get("MAE (log)", "-") != "-" else six.get("note", "-")),
+            "in 12 months": report.forecast_12(f, units[f.series]),
+        })
+    return rows
+
+
+def _quality_adjusted(fits: list[forecast.SeriesFit], families: dict[str, str]) -> tuple[str, str] | None:
+    """``(label, headline)`` of the quality-adjusted decline: the log-linear decline of the monthly cheapest price
+    at the highest LMArena threshold (:data:`capability.DEFAULT_THRESHOLDS`, last first) whose series has a trend
+    (docs/forecasting.md: over the whole span, the more honest reading than the running minimum's few records).
+    None without a capability series (the asset was skipped) or when none has a trend."""
+    by_series = {f.series: f for f in fits if families[f.series] == "cheapest_at_capability"}
+    for ref in reversed(capability.DEFAULT_THRESHOLDS):
+        f = by_series.get(capability.series_name(ref))
+        if f is not None and f.decline is not None and f.status != "flat":
+            return f"cheapest at {ref}'s LMArena level", report.headline(f)
+    return None
 
 
 @dg.multi_asset(
@@ -633,8 +723,10 @@ def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: 
             description=(
                 "12-month forecasts of every series by the model its backtest chose -> forecasts.price_forecast "
                 "(median and 80%/95% prediction intervals) and forecasts.forecast_archive (every run, by origin). "
-                "Metadata: decline factors with CIs, plots (history, log-linear fit, forecast, intervals), the "
-                "backtest scores of the chosen models, Epoch AI's published factors beside ours."
+                "Metadata, in reading order: the headline (matched-model index, rounded) and the quality-adjusted "
+                "figure beside it with what each means, the index's figure, its backtest per horizon; then per "
+                "series family a table (headline, model used, 6-month backtest, 12-month forecast) and figures "
+                "of at most 6 series; Epoch AI's published factors beside ours."
             ),
         ),
     ],
@@ -656,7 +748,7 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         plots.mkdir(parents=True, exist_ok=True)
         fitted = [f for f in fits if f.decline is not None]
         head = next((f for f in fitted if f.series == SERIES), None)
-        jobs, plot_meta = _plot_jobs(fits, families, units, plots)
+        jobs = _plot_jobs(fits, families, units, plots)
         bt = pd.concat([f.backtest for f in fits if f.backtest is not None], ignore_index=True)
         choice = pd.DataFrame([{
             "series": f.series, "status": f.status, "model": f.model, "criterion": f.model_reason,
@@ -676,26 +768,18 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
         # a re-run for the same origin replaces that origin's archived forecasts
         warehouse.replace(con, "forecasts.forecast_archive", archive, keys=("series", "origin_month"))
         comparison = _epoch_comparison(con, fits)
-    for group, path, kwargs in jobs:
-        forecast.plot_fits(group, path, **kwargs)
-    plot_meta = {k: _png_md(path, alt) for k, (path, alt) in plot_meta.items()}
+    quality = _quality_adjusted(fits, families)
+    base_url = plots_url()
+    plot_meta = {}
+    for label, group, path, ylabel in jobs:
+        report.plot_fits(group, path, ylabel)
+        plot_meta[label] = _plot_value(path, f"{', '.join(f.series for f in group)}: history, trend, forecast",
+                                       base_url)
     warn = Counter()
     falls = Counter()
     for f in fits:
         warn.update(f.warnings)
         falls.update(f.fallbacks)
-    scores = _scores_table(fits)
-    floats = {}
-    for f in fitted:
-        floats[f"decline_factor/{f.series}"] = dg.MetadataValue.float(f.decline.factor)
-        floats[f"ci_low/{f.series}"] = dg.MetadataValue.float(f.decline.ci_low)
-        floats[f"ci_high/{f.series}"] = dg.MetadataValue.float(f.decline.ci_high)
-    if head is not None:
-        floats.update({
-            "decline_factor": dg.MetadataValue.float(head.decline.factor),
-            "ci_low": dg.MetadataValue.float(head.decline.ci_low),
-            "ci_high": dg.MetadataValue.float(head.decline.ci_high),
-        })
     warn_md = pd.DataFrame(sorted(warn.items()), columns=["warning (model: category: message)", "count"])
     fall_md = pd.DataFrame(sorted(falls.items()), columns=["fallback to naive (model: reason)", "count"])
     secs = sum(f.seconds for f in fits)
@@ -716,19 +800,43 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
             "fit_seconds": dg.MetadataValue.float(secs),
         },
     )
-    yield dg.MaterializeResult(
-        asset_key=FORECAST_KEY,
-        metadata={
-            "dagster/row_count": len(fc),
-            **floats,
-            **plot_meta,
-            "backtest_scores": _md(scores, ".3f"),
-            "epoch_comparison": _md(comparison) if len(comparison) else dg.MetadataValue.text(
-                "no capability series (cheapest_at_capability skipped or not run)"),
-            "statsmodels_warnings": dg.MetadataValue.int(sum(warn.values())),
-            "not_forecast": ", ".join(f"{f.series} ({f.status})" for f in fits if f.forecast is None) or "none",
-        },
-    )
+    # the page a reader opens: headlines first, the figure, the backtest, then one section per family
+    meta: dict[str, object] = {}
+    if head is not None:
+        meta["headline"] = dg.MetadataValue.text(report.headline(head))
+    meta["quality-adjusted"] = dg.MetadataValue.text(
+        f"{quality[1]} ({quality[0]})" if quality else
+        "not computed: TOKENPRICES_CAPABILITY_FETCH=1 fetches the LMArena ratings it needs")
+    meta["what the two figures mean"] = _table([
+        {"figure": "headline", "series": SERIES,
+         "means": "existing models got cheaper (same models month to month)"},
+        {"figure": "quality-adjusted", "series": "cheapest_at_lmarena/<level>",
+         "means": "the same capability got cheaper (mostly new, cheaper models)"},
+    ])
+    if "plot" in plot_meta:
+        meta["plot"] = plot_meta.pop("plot")
+    if head is not None:
+        meta["backtest"] = _table(report.backtest_rows(head))
+    meta["dagster/row_count"] = len(fc)
+    for fam in FAMILY_TITLES:
+        in_fam = [f for f in fits if families[f.series] == fam and f.series != SERIES]
+        if not in_fam:
+            continue
+        meta[f"{fam}/series"] = _table(_series_rows(in_fam, units))
+        meta.update({k: v for k, v in plot_meta.items() if k.split("/")[0] == fam})
+    if len(comparison):
+        meta["epoch_comparison"] = _table(comparison.to_dict("records"))
+    meta["not_forecast"] = ", ".join(f"{f.series} ({f.status})" for f in fits if f.forecast is None) or "none"
+    meta["statsmodels_warnings"] = dg.MetadataValue.int(sum(warn.values()))
+    if head is not None:  # charted across materializations in the asset's Plots view
+        meta["decline_factor"] = dg.MetadataValue.float(head.decline.factor)
+        meta["ci_low"] = dg.MetadataValue.float(head.decline.ci_low)
+        meta["ci_high"] = dg.MetadataValue.float(head.decline.ci_high)
+    if base_url is None:
+        meta["plots shown inline"] = dg.MetadataValue.text(
+            "no: set TOKENPRICES_PLOTS_URL to where the plots folder is served (`make dev` does) to see the "
+            "figures without clicking \"[Show Markdown]\"")
+    yield dg.MaterializeResult(asset_key=FORECAST_KEY, metadata=meta)
 
 
 

@@ -21,6 +21,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import warehouse
 from pipelines.forecast import fit as forecast
+from pipelines.forecast import report
 from pipelines.cost import workload
 from pipelines.resources import DataDirResource
 
@@ -187,7 +188,7 @@ def workload_cost_forecast(context, duckdb: DuckDBResource, data_dir: DataDirRes
     fitted = [f for f in fits if f.decline is not None]
     if fitted:  # one panel per fitted profile
         png = plots / "workload_costs.png"
-        forecast.plot_fits(fitted, png, ylabel="cheapest option, cost per month", ncols=len(fitted))
+        report.plot_fits(fitted, png, ylabel="cheapest option, cost per month")
         b64 = base64.b64encode(png.read_bytes()).decode()
         plot_meta["plot"] = dg.MetadataValue.md(
             f"![cheapest-option monthly cost per profile: history, fit, forecast](data:image/png;base64,{b64})")

@@ -119,6 +119,31 @@ def capability_dir() -> Path | None:
     return _optional_dir("TOKENPRICES_CAPABILITY_DIR")
 
 
+#: where the LMArena text leaderboard is published as CSV, one file per snapshot committed over the previous one:
+#: fboulnois/llm-leaderboard-csv (its script converts LMArena's published leaderboard tables; code under MPL-2.0,
+#: the ratings are LMArena's, terms not verified: fetched at run time, never shipped).
+LMARENA_CSV_URL = "https://raw.githubusercontent.com/fboulnois/llm-leaderboard-csv/main/csv/lmarena_text.csv"
+
+
+def capability_fetch_url() -> str | None:
+    """The LMArena leaderboard CSV a run fetches when ``TOKENPRICES_CAPABILITY_FETCH`` is set: ``1``/``yes``/``on``
+    for :data:`LMARENA_CSV_URL`, or a URL of a file in the same format (tests: a local server). None when unset
+    or ``0``/``no``/``off``."""
+    value = os.environ.get("TOKENPRICES_CAPABILITY_FETCH", "").strip()
+    if value.lower() in ("", "0", "no", "off", "false"):
+        return None
+    return LMARENA_CSV_URL if value.lower() in ("1", "yes", "on", "true") else value
+
+
+def plots_url() -> str | None:
+    """Base URL at which the plots folder (``<data dir>/plots``) is served over HTTP (``TOKENPRICES_PLOTS_URL``),
+    or None. With it the forecast metadata links each figure by URL, which the Dagster UI shows inline; without it
+    the figure is embedded as base64, which the UI shows behind "[Show Markdown]" (markdown over 1000
+    characters)."""
+    value = os.environ.get("TOKENPRICES_PLOTS_URL", "").strip()
+    return value.rstrip("/") or None
+
+
 def epoch_dir() -> Path | None:
     """Folder of Epoch AI's dataset from ``TOKENPRICES_EPOCH_DIR`` (not shipped), or None when not configured."""
     return _optional_dir("TOKENPRICES_EPOCH_DIR")

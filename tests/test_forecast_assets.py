@@ -18,7 +18,9 @@ import pytest
 
 from assets import forecasts as F
 from pipelines.forecast import cuts
+from pipelines.forecast import capability
 from pipelines.forecast import fit as forecast
+from pipelines.forecast import report
 from pipelines.history import normalise
 from tests.conftest import ROOT, replay_resources
 
@@ -59,6 +61,7 @@ def runs(built, tmp_path_factory):
     shutil.copy(built[0], db)
     instance = dg.DagsterInstance.ephemeral()
     with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("TOKENPRICES_PLOTS_URL", raising=False)  # figures embedded: the page states how to inline them
         if CAPABILITY_DIR.is_dir():
             mp.setenv("TOKENPRICES_CAPABILITY_DIR", str(CAPABILITY_DIR))
         june = dg.materialize(ALL, resources=_resources(db, tmp / "data"), instance=instance,
@@ -218,13 +221,32 @@ def test_check_warns_without_blocking(runs, tmp_path):
 
 
 def test_forecast_metadata(runs):
+    """The page a reader opens: the rounded headline first, the figure, the backtest as a table without NaN, one
+    section per family; tens of entries, not a row per series."""
     meta = _metadata(runs[2], F.FORECAST_KEY)
-    assert isinstance(meta["decline_factor"], dg.FloatMetadataValue)
-    assert meta["ci_low"].value <= meta["decline_factor"].value <= meta["ci_high"].value
-    assert meta["decline_factor/matched_model_blended/openai"].value > 0
+    labels = list(meta)
+    assert labels[:4] == ["headline", "quality-adjusted", "what the two figures mean", "plot"]
+    d = meta["decline_factor"].value
+    lo, hi = meta["ci_low"].value, meta["ci_high"].value
+    assert lo <= d <= hi
+    # the same figures, rounded as a person reads them
+    assert meta["headline"].value == f"falls {d:.2f}× per year (95% CI {lo:.2f}–{hi:.2f}), 28 months"
     assert meta["plot"].value.startswith("![") and "data:image/png;base64,iVBORw0KGgo" in meta["plot"].value
-    assert "plot_matched_model_provider" in meta and "plot_price_tier" in meta
-    assert "| matched_model_blended " in meta["backtest_scores"].value
+    assert "plots shown inline" in meta  # without TOKENPRICES_PLOTS_URL the page says how to get them inline
+    bt = meta["backtest"].value
+    assert [c.name for c in bt.schema.columns] == ["horizon", "origins", "model", "MAE (log)", "MASE vs naive",
+                                                   "80% interval covered", "95% interval covered", "note"]
+    assert [r.data["horizon"] for r in bt.records] == ["3 months", "6 months", "12 months"]
+    for r in bt.records:  # no NaN: a horizon without a score says why
+        assert "nan" not in str(r.data).lower()
+        assert r.data["MAE (log)"] != "-" or r.data["note"].startswith("not scored: ")
+    assert "matched_model_provider/series" in meta and "price_tier/plot" in meta
+    # the 21 provider series do not fit one legible figure: split into figures of at most 6 panels
+    provider_plots = [k for k in labels if k.startswith("matched_model_provider/plot")]
+    assert len(provider_plots) >= 4
+    rows = meta["matched_model_provider/series"].value.records
+    assert all("nan" not in str(r.data).lower() for r in rows)
+    assert len(labels) <= 30, labels
     bt = _metadata(runs[2], F.BACKTEST_KEY)
     assert bt["dagster/row_count"].value == len(CANDIDATES) * len(forecast.HORIZONS) * bt["series"].value
 
@@ -264,8 +286,57 @@ def test_cheapest_at_capability(con, runs):
     meta = _metadata(runs[2], F.cheapest_at_capability.key)
     assert meta["skipped"].value is False and meta["matched_names"].value == 70
     assert "Claude-1" in meta["unmatched_first_party"].value
-    comparison = _metadata(runs[2], F.FORECAST_KEY)["epoch_comparison"].value
+    meta = _metadata(runs[2], F.FORECAST_KEY)
+    comparison = str([r.data for r in meta["epoch_comparison"].value.records])
     assert "GPT-4-0314" in comparison and "~10x/yr" in comparison
+    # the matched-model and the quality-adjusted figures side by side
+    d = [f for f in forecast.declines([("x", *_series(con, "cheapest_at_lmarena/gpt-4o-2024-05-13"))])][0]
+    assert 5 < d.factor < 20  # docs/forecasting.md: GPT-4o-level capability got ~10x cheaper a year
+    assert meta["quality-adjusted"].value == (
+        f"{report.decline_text(d.factor, d.ci_low, d.ci_high, 27)} (cheapest at GPT-4o-2024-05-13's LMArena level)")
+
+
+def _series(con, name: str) -> tuple[list, list]:
+    rows = con.execute("SELECT month, value FROM forecasts.monthly_series WHERE series = $s ORDER BY month",
+                       {"s": name}).fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+@needs_capability
+def test_fetched_ratings_feed_the_cheapest_at_capability_series(built, tmp_path, monkeypatch):
+    """Without a ratings folder, TOKENPRICES_CAPABILITY_FETCH fetches the published leaderboard CSV (served here on
+    127.0.0.1: tests/test_ratings_fetch.py states its origin) into <data dir>/raw/capability with its provenance,
+    and the series is built from it."""
+    from tests.test_ratings_fetch import PUBLISHED, _Leaderboard
+    import hashlib
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Leaderboard)
+    srv.seen, srv.failed, srv.fail_first = [], set(), False
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/csv/lmarena_text.csv"
+    monkeypatch.delenv("TOKENPRICES_CAPABILITY_DIR", raising=False)
+    monkeypatch.setenv("TOKENPRICES_CAPABILITY_FETCH", url)
+    db = tmp_path / "w.duckdb"
+    shutil.copy(built[0], db)
+    try:
+        res = dg.materialize([F.cheapest_at_capability], resources=_resources(db, tmp_path / "d"),
+                             instance=dg.DagsterInstance.ephemeral())
+    finally:
+        srv.shutdown()
+    meta = _metadata(res, F.cheapest_at_capability.key)
+    assert meta["skipped"].value is False
+    assert meta["ratings_source"].value == url
+    assert meta["ratings_sha256"].value == hashlib.sha256(PUBLISHED.read_bytes()).hexdigest()
+    assert meta["ratings_file"].value.startswith(str(tmp_path / "d" / "raw" / "capability" / "lmarena_text_"))
+    assert meta["ratings"].value.startswith("1 snapshots ")
+    with duckdb.connect(str(db), read_only=True) as c:
+        series = [r[0] for r in c.execute(
+            "SELECT DISTINCT series FROM forecasts.monthly_series WHERE family = 'cheapest_at_capability' "
+            "ORDER BY series").fetchall()]
+    # one snapshot (2025-08-04) rates all four Epoch thresholds' reference models
+    assert series == [capability.series_name(r) for r in sorted(capability.DEFAULT_THRESHOLDS, key=str.lower)]
 
 
 def test_definitions_with_the_checks_resolve():

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from pipelines.forecast import fit as f
+from pipelines.forecast import report
 
 MONTHS = [dt.date(2024, 1, 1) + pd.DateOffset(months=k) for k in range(40)]
 
@@ -201,8 +202,50 @@ def test_declines_equal_the_fits_declines_and_plot_fits_draws_them(tmp_path):
                                                                    for x in fits]
     assert f.declines(items)[3] is None and fits[3].status == "insufficient"
     png = tmp_path / "fits.png"
-    f.plot_fits([x for x in fits if x.decline is not None], png, ylabel="level")
+    report.plot_fits([x for x in fits if x.decline is not None], png, ylabel="level")
     assert png.stat().st_size > 10_000
+
+
+def test_figures_are_legible_and_name_the_model_in_every_panel():
+    """Every text of a saved figure is at least 9 pt and inside the figure (nothing clipped); every panel has a
+    legend naming the model that made its forecast; more series than fit one figure are refused (split them)."""
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(8)
+    items = [(f"family/s{i}", months(n), 100 * np.exp(np.cumsum(rng.normal(-0.02, 0.03, n)))) for i, n in
+             enumerate((26, 20, 8, 30, 24))]
+    fits = f.fit_many(items, workers=1)
+    fig = report.figure(fits, ylabel="USD per 1M tokens")
+    with warnings.catch_warnings():  # the unused sixth panel (hidden) has no dates for its date locator
+        warnings.simplefilter("ignore", UserWarning)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        box = fig.bbox
+        shown = [ax for ax in fig.axes if ax.get_visible()]
+        texts = [t for ax in shown for t in ax.findobj(plt.Text) if t.get_visible() and t.get_text().strip()]
+        assert len(texts) > 50
+        for t in texts:
+            assert t.get_fontsize() >= report.MIN_FONT_PT, (t.get_text(), t.get_fontsize())
+        for ax in shown:  # what each panel draws (title, labels, tick labels, legend) lies inside the figure
+            e = ax.get_tightbbox(renderer)
+            assert box.x0 <= e.x0 and e.x1 <= box.x1 and box.y0 <= e.y0 and e.y1 <= box.y1, (ax.get_title(), e, box)
+    for ax, fit in zip(fig.axes, fits):
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert f"forecast: {report.model_name(fit.model)}" in legend, (fit.series, fit.model, legend)
+        assert ax.get_xlabel() == "month" and ax.get_ylabel() == "USD per 1M tokens (log scale)"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at most 6"):
+        report.figure(fits + fits, ylabel="x")
+    assert [len(c) for c in report.chunks(list(range(21)))] == [6, 6, 6, 3]
+    assert [len(c) for c in report.chunks(list(range(7)))] == [4, 3]
+
+
+def test_headlines_read_as_sentences():
+    assert report.decline_text(1.0540215674282, 1.0301, 1.0785, 28) == \
+        "falls 1.05× per year (95% CI 1.03–1.08), 28 months"
+    assert report.decline_text(0.94, 0.90, 0.98) == "rises 1.06× per year (95% CI 1.02–1.11)"
+    assert report.decline_text(1.18, 0.84, 1.64).endswith("could be flat")
+    assert report.decline_text(12.3, 3.1, 48.9) == "falls 12× per year (95% CI 3.10–49)"
 
 
 KILLED_PARENT = """

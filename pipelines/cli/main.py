@@ -264,6 +264,14 @@ def _print_summary(con) -> None:
     for s, f, lo, hi, n, w in decline:
         print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
     print(f"  forecast series   {n_series} (forecasts.price_decline; see docs/forecasting.md)")
+    quality = warehouse.run(con, "forecast_read_capability_trend").fetchdf().dropna(subset=["factor"])
+    if len(quality):
+        q = quality.sort_values("n_points").iloc[-1]
+        print(f"  quality-adjusted  cheapest at {q.reference}'s LMArena level: falls {q.factor:.1f}x per year "
+              f"(90% CI {q.ci90_low:.1f}-{q.ci90_high:.1f}; Epoch AI's method, {q.n_points} record lows)")
+    else:
+        print("  quality-adjusted  not included (LMArena ratings are not shipped): TOKENPRICES_CAPABILITY_FETCH=1 "
+              "fetches the public leaderboard CSV (or TOKENPRICES_CAPABILITY_DIR=<folder>)")
     print(f"  warehouse         {config.warehouse_database()}")
 
 

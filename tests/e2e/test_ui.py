@@ -21,7 +21,8 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -66,6 +67,11 @@ class _Hook(BaseHTTPRequestHandler):
         pass
 
 
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,6 +87,7 @@ class UI:
     hook: ThreadingHTTPServer
     chromium: str
     decline_factor: float
+    headline: str
     log: Path
     state: dict = field(default_factory=dict)
 
@@ -103,19 +110,27 @@ def ui(tmp_path_factory):
     hook.posts = []
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     port = _free_port()
+    plots = tmp / "data" / "plots"
+    plots.mkdir(parents=True)
+    # the figures served beside the UI, as `make dev` does, so that the forecast page shows them inline
+    plot_server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(plots)))
+    threading.Thread(target=plot_server.serve_forever, daemon=True).start()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("TOKENPRICES_")},
            "DAGSTER_HOME": str(home), "TOKENPRICES_WAREHOUSE": str(tmp / "tokenprices.duckdb"),
            "TOKENPRICES_DATA_DIR": str(tmp / "data"),
            "TOKENPRICES_WEBHOOK_URL": f"http://127.0.0.1:{hook.server_address[1]}/hooks/test",
-           "TOKENPRICES_UI_URL": f"http://127.0.0.1:{port}"}
+           "TOKENPRICES_UI_URL": f"http://127.0.0.1:{port}",
+           "TOKENPRICES_PLOTS_URL": f"http://127.0.0.1:{plot_server.server_address[1]}"}
 
     demo = subprocess.run([sys.executable, "-m", "pipelines.cli.main", "demo"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=1800)
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     with duckdb.connect(env["TOKENPRICES_WAREHOUSE"], read_only=True) as con:
-        factor = con.execute(
-            "SELECT factor FROM forecasts.price_decline WHERE series = 'matched_model_blended' ORDER BY method LIMIT 1"
-        ).fetchone()[0]
+        factor, lo, hi, n = con.execute(
+            "SELECT factor, ci_low, ci_high, n_obs FROM forecasts.price_decline WHERE series = 'matched_model_blended' "
+            "ORDER BY method LIMIT 1").fetchone()
+    # the headline as a person reads it, from the warehouse's own figures rounded to two decimals
+    headline = f"falls {factor:.2f}× per year (95% CI {lo:.2f}–{hi:.2f}), {n} months"
 
     log = tmp / "dagster-dev.log"
     proc = subprocess.Popen(
@@ -135,7 +150,7 @@ def ui(tmp_path_factory):
             pass
         assert time.monotonic() < deadline, "UI did not answer /server_info in 240 s:\n" + log.read_text()[-3000:]
         time.sleep(0.5)
-    u = UI(url, proc, env, tmp, hook, chromium, factor, log)
+    u = UI(url, proc, env, tmp, hook, chromium, factor, headline, log)
     u.gql("mutation { setNuxSeen }")  # the community pop-up would cover the page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield u
@@ -143,6 +158,7 @@ def ui(tmp_path_factory):
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     hook.shutdown()
+    plot_server.shutdown()
     shutil.copy(log, ARTIFACTS / "dagster-dev.log")
 
 
@@ -202,76 +218,71 @@ def _forecast_metadata(ui: UI) -> dict:
     data = ui.gql("""{ assetOrError(assetKey: {path: ["forecasts", "price_forecast"]}) { ... on Asset {
         assetMaterializations(limit: 1) { runId metadataEntries { label __typename
           ... on FloatMetadataEntry { floatValue } ... on MarkdownMetadataEntry { mdStr }
-          ... on IntMetadataEntry { intValue } } } } } }""")
+          ... on TextMetadataEntry { text } ... on IntMetadataEntry { intValue }
+          ... on TableMetadataEntry { table { records schema { columns { name } } } } } } } } }""")
     (mat,) = data["assetOrError"]["assetMaterializations"]
     return {e["label"]: e for e in mat["metadataEntries"]}
 
 
-def _png_size(md: str) -> tuple[int, int]:
-    m = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", md)
-    assert m, md[:200]
-    png = base64.b64decode(m.group(1))
+def _png_size(png: bytes) -> tuple[int, int]:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
     return struct.unpack(">II", png[16:24])
 
 
 def test_forecast_values_in_graphql(ui):
     md = _forecast_metadata(ui)
-    assert md["decline_factor"]["__typename"] == "FloatMetadataEntry"
+    labels = list(md)
+    assert labels[:4] == ["headline", "quality-adjusted", "what the two figures mean", "plot"], labels
+    assert md["headline"]["text"] == ui.headline
     assert md["decline_factor"]["floatValue"] == pytest.approx(ui.decline_factor, rel=1e-12)
     assert 0.5 < ui.decline_factor < 5
-    w, h = _png_size(md["plot"]["mdStr"])
-    assert w >= 400 and h >= 200
+    # the figure is linked by URL (short markdown: the UI renders it inline), served beside the UI
+    m = re.fullmatch(r"!\[[^\]]*\]\((http://127\.0\.0\.1:\d+/sha256/[0-9a-f]{16}\.png)\)", md["plot"]["mdStr"])
+    assert m, md["plot"]["mdStr"]
+    assert len(md["plot"]["mdStr"]) < 1000
+    w, h = _png_size(httpx.get(m.group(1), timeout=10).content)
+    assert w >= 700 and h >= 400
     assert md["dagster/row_count"]["intValue"] >= 12
-    backtest = [e for label, e in md.items() if "backtest" in label.lower()]
-    assert backtest, f"no backtest metadata on forecasts/price_forecast; labels: {sorted(md)}"
-    table = backtest[0]
-    assert table["__typename"] == "MarkdownMetadataEntry" and re.search(r"^\|.*\|\s*$", table["mdStr"], re.M), table
+    bt = md["backtest"]["table"]
+    assert [c["name"] for c in bt["schema"]["columns"]][:5] == ["horizon", "origins", "model", "MAE (log)",
+                                                                "MASE vs naive"]
+    assert len(bt["records"]) == 3 and not any("nan" in r.lower() for r in bt["records"])
+    assert len(labels) <= 30, labels
 
 
 def test_forecast_page_in_chromium(ui):
+    """The forecast page as it opens, no click: the rounded headline, the figure loaded, the backtest table."""
     pw, browser, page = _browser(ui)
     try:
         page.goto(f"{ui.url}/assets/forecasts/price_forecast", wait_until="networkidle", timeout=90_000)
         page.get_by_text("Metadata", exact=True).first.wait_for(timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / "price_forecast.png"))
-
-        flt = page.get_by_placeholder("Filter metadata keys")
-        flt.fill("decline_factor")
-        row = page.locator("tr", has=page.get_by_text("decline_factor", exact=True))
-        row.first.wait_for(timeout=30_000)
-        assert repr(ui.decline_factor) in row.first.inner_text()
-        row.first.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "price_forecast_decline_factor.png"))
-
-        flt.fill("backtest_scores")  # by its exact label: column descriptions mention backtests too
-        backtest_row = page.locator("tr", has=page.get_by_text("backtest_scores", exact=True)).first
-        backtest_row.wait_for(timeout=30_000)
-        show = backtest_row.get_by_text("[Show Markdown]")
-        if show.count():  # long markdown opens in a dialog; short markdown renders inline
-            show.click()
-            scope = page.get_by_role("dialog")
-        else:
-            scope = backtest_row
-        table = scope.locator("table").first
-        table.wait_for(timeout=30_000)
-        assert table.locator("tr").count() >= 2  # a header and at least one model's scores
-        page.wait_for_timeout(1000)  # let the dialog finish fading in
-        page.screenshot(path=str(ARTIFACTS / "price_forecast_backtest.png"))
-        if show.count():
-            page.keyboard.press("Escape")
-            page.get_by_role("dialog").wait_for(state="detached", timeout=10_000)
-
-        flt.fill("plot")
+        page.get_by_text(ui.headline, exact=True).first.wait_for(timeout=30_000)
         plot_row = page.locator("tr", has=page.get_by_text("plot", exact=True)).first
-        plot_row.get_by_text("[Show Markdown]").click()
-        img = page.get_by_role("dialog").locator("img").first
+        img = plot_row.locator("img").first
         img.wait_for(timeout=30_000)
         page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle(), timeout=30_000)
         width, height = img.evaluate("i => [i.naturalWidth, i.naturalHeight]")
-        assert width >= 400 and height >= 200
-        page.wait_for_timeout(1000)
+        assert width >= 700 and height >= 400
+        assert plot_row.get_by_text("[Show Markdown]").count() == 0
+        # scroll the page, not the table sideways: the labels stay in view
+        metadata = page.get_by_text("Metadata", exact=True).first
+        metadata.scroll_into_view_if_needed()
+        metadata.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "price_forecast.png"))
+        page.mouse.move(600, 600)
+        page.mouse.wheel(0, 350)
+        page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "price_forecast_plot.png"))
+
+        backtest_row = page.locator("tr", has=page.get_by_text("backtest", exact=True)).first
+        table = backtest_row.locator("table").first
+        table.wait_for(timeout=30_000)
+        assert table.locator("tbody tr").count() == 3  # 3, 6 and 12 months, inline
+        assert "MASE vs naive" in table.inner_text() and "nan" not in table.inner_text().lower()
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "price_forecast_backtest.png"))
     finally:
         browser.close()
         pw.stop()
@@ -293,7 +304,9 @@ def test_workload_cost_forecast_in_graphql_and_chromium(ui):
         assert md[f"cost_in_12_months/{profile}"]["floatValue"] == pytest.approx(yhat, rel=1e-12)
         assert md[f"lo95_in_12_months/{profile}"]["floatValue"] <= yhat <= md[f"hi95_in_12_months/{profile}"]["floatValue"]
         assert lo <= yhat <= hi
-    w, h = _png_size(md["plot"]["mdStr"])
+    b64 = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", md["plot"]["mdStr"])
+    assert b64, md["plot"]["mdStr"][:200]
+    w, h = _png_size(base64.b64decode(b64.group(1)))
     assert w >= 400 and h >= 200
 
     pw, browser, page = _browser(ui)
