@@ -91,14 +91,22 @@ def cmd_cost(args) -> int:
     if args.top < 0:
         print("tokenprices cost: --top must be 0 (all) or more", file=sys.stderr)
         return 2
+    from pipelines.history.lookup import context_windows
+
     con = warehouse.connect_readonly()
     try:
         costs = workload.cost_at(con, profile, day)
+        windows = context_windows(con)
     except workload.NoPricesError as exc:
         print(f"tokenprices cost: {exc}", file=sys.stderr)
         return 1
     finally:
         con.close()
+    costs, dropped, unknown = workload.fit_window(costs, windows, profile.max_prompt_tokens)
+    if dropped:
+        print(f"dropped {len(dropped)} options whose context window cannot hold the longest prompt "
+              f"({profile.max_prompt_tokens:,} tokens), e.g. {', '.join(f'{c.provider}/{c.model}' for c in dropped[:3])};"
+              f" {unknown} options with no known window kept")
     shown = [(i, c) for i, c in enumerate(costs, start=1)
              if (not args.model or any(fnmatch.fnmatchcase(c.model, p) for p in args.model))
              and (not args.provider or c.provider in args.provider)]
