@@ -354,13 +354,13 @@ SANDBOX = {
 }
 
 
-def connect_readonly(read_only: bool = True):
-    """A read-only, sandboxed (:data:`SANDBOX`) connection to the warehouse. Exits with one line naming the
-    file when there is none or it cannot be opened (locked by a writer, truncated, not a DuckDB file, written by
-    a newer DuckDB)."""
+def connect_readonly(read_only: bool = True, database: str | None = None):
+    """A read-only, sandboxed (:data:`SANDBOX`) connection to the warehouse (``database``, default the configured
+    one). Exits with one line naming the file when there is none or it cannot be opened (locked by a writer,
+    truncated, not a DuckDB file, written by a newer DuckDB)."""
     from pipelines import config
 
-    db = config.warehouse_database()
+    db = database or config.warehouse_database()
     if not config.is_remote(db) and not Path(db).exists():
         raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
     # MotherDuck (md:) needs its extension and the network: only the configuration lock applies there.

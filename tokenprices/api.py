@@ -40,8 +40,6 @@ def connect(database: str | Path | None = None, lake: str | Path | None = None):
     into memory: :func:`pipelines.warehouse.connect_lake`); else to the configured warehouse
     (``TOKENPRICES_WAREHOUSE``) when its file exists, else the configured lake. FileNotFoundError naming what is
     missing."""
-    import duckdb
-
     if database is None and lake is None:
         db = config.warehouse_database()
         if config.is_remote(db) or Path(db).is_file():
@@ -51,8 +49,10 @@ def connect(database: str | Path | None = None, lake: str | Path | None = None):
     if database is not None:
         if not config.is_remote(str(database)) and not Path(database).is_file():
             raise FileNotFoundError(f"no DuckDB warehouse at {database}")
-        settings = {"lock_configuration": True} if config.is_remote(str(database)) else warehouse.SANDBOX
-        return duckdb.connect(str(database), read_only=True, config=dict(settings))
+        try:  # the command line's connection (same settings: one process may hold both)
+            return warehouse.connect_readonly(database=str(database))
+        except SystemExit as exc:  # a library raises, it does not exit
+            raise OSError(str(exc)) from None
     return warehouse.connect_lake(lake)
 
 
