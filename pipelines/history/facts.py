@@ -77,7 +77,9 @@ _READ = {"context_window": _count, "max_output_tokens": _count, "input_modalitie
 
 def litellm_rows(path: Path) -> tuple[list[dict], list[str]]:
     """``(rows, problems)`` of LiteLLM's price map at ``path``: one row per (seller, model, fact) of its text models
-    (modes chat/completion/responses), seller and model by :func:`pipelines.history.importers.litellm.canonical`.
+    (modes chat/completion/responses; ``deprecation_date`` of every entry, whatever its mode: a date is about the id,
+    and some text models carry another mode there, ``gemini/gemini-1.5-flash`` ``embedding``), seller and model by
+    :func:`pipelines.history.importers.litellm.canonical`.
     Several keys of one (seller, model) (``deepseek-chat``, ``deepseek/deepseek-chat``): the key that is the model id
     wins, else the first key in order. A value of another shape is a problem (named with its key), never a row.
     FileNotFoundError naming the file when it is missing."""
@@ -94,12 +96,13 @@ def litellm_rows(path: Path) -> tuple[list[dict], list[str]]:
     problems: list[str] = []
     for key in sorted(k for k, e in doc.items() if isinstance(e, dict)):
         entry = doc[key]
-        if entry.get("mode") not in TEXT_MODES or not isinstance(entry.get("litellm_provider"), str):
+        if not isinstance(entry.get("litellm_provider"), str):
             continue
         provider, model = canonical(key, entry["litellm_provider"])
+        text = entry.get("mode") in TEXT_MODES
         for field, fact in LITELLM_FIELDS.items():
             raw = entry.get(field)
-            if raw is None:
+            if raw is None or (not text and fact != "deprecation_date"):
                 continue
             value = _READ[fact](raw)
             if value is None:
