@@ -372,6 +372,22 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
         ("usd_b", "DECIMAL(38,12)", "side b's price, USD per 1M tokens (a CNY/EUR list at the ECB rate of its run's start)"),
         ("ratio", "DOUBLE", "usd_b / usd_a; listed only when it is more than 0.5% away from 1"),
     ),
+    "marts/model_facts": _schema(
+        ("provider", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("fact", "VARCHAR", "context_window | max_output_tokens | input_modalities | output_modalities | "
+                            "deprecation_date | retirement_date"),
+        ("value", "VARCHAR", "tokens as digits, modalities as a sorted comma list, dates ISO"),
+        ("tokens", "BIGINT", "context_window / max_output_tokens as a number (K read as 1,000); NULL otherwise"),
+        ("stated", "VARCHAR", "the source's own text ('128K', '262,144 tokens', LiteLLM's JSON value)"),
+        ("source", "VARCHAR", "page source name, genai_prices or litellm"),
+        ("rank", "INTEGER", "precedence (staging.source_precedence): 1 page or price API, 2 curated, 3 LiteLLM"),
+        ("source_url", "VARCHAR"),
+        ("as_of", "DATE", "day the source stated it (last observation of a page; the dataset copy's date)"),
+        ("location", "VARCHAR", "where in the page or file"),
+        ("chosen", "BOOLEAN", "the value used for this (provider, model, fact): best rank, then latest as_of"),
+        ("sources_disagree", "BOOLEAN", "another source states another value for this (provider, model, fact)"),
+    ),
     "marts/price_structure": _schema(
         ("provider", "VARCHAR"),
         ("model", "VARCHAR"),

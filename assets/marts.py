@@ -50,11 +50,14 @@ def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     """Effective-dated prices from every source (``valid_from`` inclusive, ``valid_to`` exclusive or NULL), one row
     per run of an unchanged price per (provider, model, price_kind, service_tier, tier_min_tokens, region,
     currency, source). Rules in ``warehouse/sql/marts_price_history.sql``."""
-    return _build(
+    result = _build(
         context, duckdb, data_dir, "marts.price_history", "marts_price_history",
         {"delist_after": delist_after()},
         partition_by=("provider",),  # the largest mart; most questions are about one seller
     )
+    with duckdb.get_connection() as con:  # the datasets' runs per key: the Python API reads them from the lake
+        warehouse.export_parquet(con, "staging.imported_price_runs", data_dir.lake())
+    return result
 
 
 @dg.asset(
@@ -109,11 +112,62 @@ def model_delistings(context, duckdb: DuckDBResource, data_dir: DataDirResource)
 
 
 @dg.asset(
+    key=dg.AssetKey(["marts", "model_facts"]),
+    group_name="marts",
+    kinds={"python", "duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[dg.AssetKey(["staging", "price_quotes"])],
+    pool="duckdb_warehouse",
+)
+def model_facts(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """Context window, maximum output tokens, input/output modalities, deprecation and retirement dates of each
+    seller's model, one row per (provider, model, fact, source) with its value, the text it was read from, source
+    URL and date; ``chosen`` marks the one used (the seller's page or price API first, then genai-prices, then
+    LiteLLM's map: ``warehouse/sql/marts_model_facts.sql``). Pages' facts come from ``staging.model_facts``; the
+    datasets' from the bundled genai-prices feed and LiteLLM map (:mod:`pipelines.history.facts`)."""
+    import pandas as pd
+
+    from pipelines.history import facts
+
+    rows, problems = [], []
+    for what, read, where in (("LiteLLM", facts.litellm_rows, config.litellm_dir() / facts.LITELLM_FILE),
+                              ("genai-prices", facts.genai_prices_rows, config.genai_prices_dir())):
+        try:
+            got, bad = read(where)
+        except FileNotFoundError as exc:  # an optional folder: say so, load the other sources
+            context.log.warning(f"model facts: no {what} facts ({exc})")
+            continue
+        rows += got
+        problems += bad
+    for p in problems[:20]:
+        context.log.warning(f"model facts: not read: {p}")
+    cols = ["provider", "model", "fact", "value", "stated", "source", "source_url", "as_of", "location"]
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        con.register("dataset_facts", pd.DataFrame(rows, columns=cols))
+        try:
+            warehouse.run(con, "marts_model_facts")
+        finally:
+            con.unregister("dataset_facts")
+        n = con.table("marts.model_facts").aggregate("count(*)").fetchall()[0][0]
+        preview = warehouse.run(con, "preview_model_facts").fetchdf()
+        path = warehouse.export_parquet(con, "marts.model_facts", data_dir.lake())
+    context.log.info(f"marts.model_facts: {n} rows, exported to {path}; {len(problems)} dataset values not read")
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": n,
+        "not_read": len(problems),
+        "not_read_examples": dg.MetadataValue.json(problems[:20]),
+        "parquet": dg.MetadataValue.path(str(path)),
+        "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(empty)"),
+    })
+
+
+@dg.asset(
     key=dg.AssetKey(["marts", "model_aliases"]),
     group_name="marts",
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
-    deps=[price_history, model_delistings],
+    deps=[price_history, model_delistings, model_facts],
     pool="duckdb_warehouse",
 )
 def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
@@ -122,8 +176,9 @@ def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     ``gemini/gemini-2.5-pro``, OpenRouter ids such as ``openai/gpt-4o``, dated snapshots such as
     ``claude-3-5-haiku-20241022`` — joined to the model's identity (creator, model) by the exact rules of
     ``pipelines.history.models.resolve``. Names no rule places go to ``marts.unmatched_aliases``, never guessed.
-    ``marts.models`` has one row per identity: display names, sellers, first/last seen, deprecation (LiteLLM's
-    ``deprecation_date``) and removal (taken off the creator's page) dates."""
+    ``marts.models`` has one row per identity: display names, sellers, first/last seen, removal (taken off the
+    creator's page) date, and its main facts from ``marts.model_facts`` (context window, maximum output,
+    modalities, deprecation and retirement dates, each with its source)."""
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         cands = warehouse.run(con, "model_alias_candidates").fetchdf()
@@ -134,14 +189,12 @@ def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
         matched = cands[cands.creator.notna()].reset_index(drop=True)
         unmatched = cands[cands.creator.isna()][["alias", "alias_kind", "source", "provider", "model"]].copy()
         unmatched["reason"] = "no rule of pipelines.history.models places this id (no creator organisation, vendor or family)"
-        deprecations = _deprecations()
         con.register("aliases_df", matched)
         con.register("unmatched_df", unmatched.reset_index(drop=True))
-        con.register("deprecations", deprecations)
         with warehouse.transaction(con):  # the three tables change together
             warehouse.run(con, "marts_model_aliases")
             warehouse.run(con, "marts_models")
-        for v in ("aliases_df", "unmatched_df", "deprecations"):
+        for v in ("aliases_df", "unmatched_df"):
             con.unregister(v)
         n_models = con.table("marts.models").aggregate("count(*)").fetchall()[0][0]
         preview = warehouse.run(con, "preview_models").fetchdf()
@@ -156,30 +209,6 @@ def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
             "preview": dg.MetadataValue.md(preview.to_markdown(index=False)),
         }
     )
-
-
-def _deprecations():
-    """(creator, canonical_model, deprecation_date) from LiteLLM's price map ``deprecation_date`` fields, first-party
-    entries only (a reseller's date is about its own offer). Empty if the map is absent."""
-    import json
-
-    import pandas as pd
-
-    from pipelines.history.importers.litellm import canonical
-
-    path = config.litellm_dir() / "model_prices_latest.json"
-    rows = []
-    if path.is_file():
-        for key, entry in json.loads(path.read_text(encoding="utf-8")).items():
-            if not isinstance(entry, dict) or not entry.get("deprecation_date"):
-                continue
-            provider, model = canonical(key, entry.get("litellm_provider", ""))
-            placed = models.resolve(provider, model)
-            if placed and placed[0] == provider:
-                rows.append((*placed, str(entry["deprecation_date"])[:10]))
-    df = pd.DataFrame(rows, columns=["creator", "canonical_model", "deprecation_date"])
-    df["deprecation_date"] = pd.to_datetime(df["deprecation_date"], errors="coerce").dt.date
-    return df.dropna().groupby(["creator", "canonical_model"], as_index=False)["deprecation_date"].min()
 
 
 #: relative difference below which two sources' prices count as agreeing (rounding on pages, ECB rate days).

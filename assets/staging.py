@@ -13,6 +13,7 @@ from pipelines import config, incremental, warehouse
 from pipelines.history.importers import genai_prices, litellm, live, openrouter_snapshots, overrides, sanity, simonw
 from pipelines.history import drift
 from pipelines.cost.offers import offer_rows
+from pipelines.history.facts import page_rows
 from pipelines.history.normalise import FxError, fx_warnings, quote_rows, refresh_rates, unit_price_rows
 from pipelines.sources.registry import SOURCES, live_form_unproven
 from pipelines.resources import DataDirResource, FetcherResource
@@ -38,7 +39,9 @@ PRICE_QUOTES_DOC = """Parse the partition's raw snapshots into ``staging.price_q
     free tiers, TPM packs, model units, promotions, batch discounts, regional uplifts) into
     ``staging.billing_offers``, replaced with the source's quotes: amounts as written, USD at the ECB rate of the
     observation day. Each blob is parsed once. A page whose offers cannot be read is logged as an error and gives
-    no offers that day; its prices are still loaded (offers are not token prices, price-semantics.md).
+    no offers that day; its prices are still loaded (offers are not token prices, price-semantics.md). The model
+    facts a page states (context window, maximum output, modalities, dates) go to ``staging.model_facts`` the same
+    way (:mod:`pipelines.history.facts`).
 
     Each source has its blocking check ``<source>_parsed`` and a non-blocking ``<source>_layout_drift`` check,
     evaluated (with severity WARN) when a page of the source says something its parser did not understand: an
@@ -133,7 +136,7 @@ def price_quotes(
             except Exception as exc:  # noqa: BLE001
                 detail = f"{type(exc).__name__}: {exc}"
                 outcome = {"quotes": [], "units": [], "runs": [], "quarantine": [], "problems": [detail],
-                           "log": [f"{name}: {detail}"], "offers": [], "offer_problems": [], "layout": []}
+                           "log": [f"{name}: {detail}"], "offers": [], "offer_problems": [], "layout": [], "facts": []}
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
             for line in outcome["offer_problems"]:  # offers are not prices: a warning, listed for review
@@ -146,6 +149,7 @@ def price_quotes(
                     warehouse.replace(con, "staging.unit_prices", outcome["units"], part)
                     if source.parse_offers is not None:
                         warehouse.replace(con, "staging.billing_offers", outcome["offers"], part)
+                    warehouse.replace(con, "staging.model_facts", outcome["facts"], part)
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name,
                                                         "code_version": incremental.code_version(), **run})
@@ -268,6 +272,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
     listed by the non-blocking layout-drift check for someone to look at and bundle as the missing capture.
     """
     quotes, units, runs, problems, log, held, offers, offer_problems, layout = [], [], [], [], [], [], [], [], []
+    facts: list[dict] = []
     previous_values = {
         tuple(r[:8]): r[8] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
     }
@@ -305,6 +310,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
             offers += offer_rows(page.offers, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
         except (FxError, ValueError) as exc:
             offer_problems.append(f"{url}: offers unreadable: {type(exc).__name__}: {exc}")
+        facts += page_rows(page.facts, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
         if source.quarantine_bad_rows:
@@ -328,7 +334,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
         quotes += q
         units += u
     return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held,
-            "offers": offers, "offer_problems": offer_problems, "layout": layout}
+            "offers": offers, "offer_problems": offer_problems, "layout": layout, "facts": facts}
 
 
 def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) -> dg.MaterializeResult:

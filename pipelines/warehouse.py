@@ -42,6 +42,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         return
     con.execute(sql("schema"))
     con.execute(sql("schema_offers"))
+    con.execute(sql("schema_facts"))
     con.execute(sql("source_precedence"))
     _ENSURED.add(con)
 
@@ -353,13 +354,13 @@ SANDBOX = {
 }
 
 
-def connect_readonly(read_only: bool = True):
-    """A read-only, sandboxed (:data:`SANDBOX`) connection to the warehouse. Exits with one line naming the
-    file when there is none or it cannot be opened (locked by a writer, truncated, not a DuckDB file, written by
-    a newer DuckDB)."""
+def connect_readonly(read_only: bool = True, database: str | None = None):
+    """A read-only, sandboxed (:data:`SANDBOX`) connection to the warehouse (``database``, default the configured
+    one). Exits with one line naming the file when there is none or it cannot be opened (locked by a writer,
+    truncated, not a DuckDB file, written by a newer DuckDB)."""
     from pipelines import config
 
-    db = config.warehouse_database()
+    db = database or config.warehouse_database()
     if not config.is_remote(db) and not Path(db).exists():
         raise SystemExit(f"tokenprices: no warehouse at {db}; run `make demo` (or `tokenprices demo`) first")
     # MotherDuck (md:) needs its extension and the network: only the configuration lock applies there.
@@ -370,3 +371,37 @@ def connect_readonly(read_only: bool = True):
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SystemExit(f"tokenprices: cannot open the warehouse {db}: {first}") from None
+
+
+#: the lake's tables the price lookups read (pipelines/history/lookup.py), besides staging.source_precedence
+#: (recreated from its SQL file): ``(schema.table, path under the lake, hive-partitioned folder)``.
+LAKE_TABLES = (
+    ("marts.price_history", "marts/price_history", True),
+    ("marts.latest_prices", "marts/latest_prices.parquet", False),
+    ("marts.model_aliases", "marts/model_aliases.parquet", False),
+    ("marts.models", "marts/models.parquet", False),
+    ("marts.model_facts", "marts/model_facts.parquet", False),
+    ("staging.imported_price_runs", "staging/imported_price_runs.parquet", False),
+)
+
+
+def connect_lake(lake_dir: str | Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB holding the Parquet lake's tables of :data:`LAKE_TABLES` (copied in: the lake is small)
+    under their warehouse names, so the same SQL files answer from the lake as from the DuckDB file; sandboxed
+    (:data:`SANDBOX`) once loaded. FileNotFoundError naming the first missing file."""
+    lake = Path(lake_dir)
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE SCHEMA marts; CREATE SCHEMA staging")
+    con.execute(sql("source_precedence"))
+    for table, rel, partitioned in LAKE_TABLES:
+        path = lake / rel
+        if not path.exists():
+            con.close()
+            raise FileNotFoundError(f"no {table} in the Parquet lake: {path} (run `make demo` or the warehouse job)")
+        data = pq.read_table(path, partitioning="hive") if partitioned else pq.read_table(path)
+        with _registered(con, "lake_rows", data):
+            # identifiers only, from LAKE_TABLES above; the rows travel in Arrow
+            con.execute(f"CREATE TABLE {_table(table)} AS SELECT * FROM lake_rows")
+    for k, v in SANDBOX.items():
+        con.execute(f"SET {k} = {'true' if v else 'false'}")  # fixed settings of this module, no value from outside
+    return con

@@ -25,8 +25,10 @@ def cli(built, *args, env=None):
 def test_price_at_a_date(built):
     out = cli(built, "price", "gpt-4o", "--at", "2024-06-01")
     assert out.returncode == 0, out.stderr
-    lines = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines()[1:]}
+    lines = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines()[2:]}
     assert lines == {"input": "5", "output": "15"}
+    # the window of the answer (genai-prices "context_window": 128000 for openai gpt-4o; docs/model-facts.md)
+    assert out.stdout.splitlines()[1].split() == ["context", "window", "128,000", "tokens", "genai_prices"]
     # an OpenRouter id is an alias of the same model; the creator's own price answers
     out = cli(built, "price", "openai/gpt-4o", "--at", "2025-01-01", "--provider", "openai")
     assert "input" in out.stdout and " 2.5 " in out.stdout

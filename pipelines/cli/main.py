@@ -3,7 +3,7 @@
     tokenprices parse FILE --url URL [--observed-at YYYY-MM-DD]   one JSON object per quote (token prices
                                                                  carry usd_per_mtok, others usd_per_unit + unit)
     tokenprices sql "QUERY"                                      run SQL on the warehouse, print a table
-    tokenprices latest [--provider P]                            latest prices (marts.latest_prices)
+    tokenprices latest [--provider P] [--format text|json|csv]   latest prices (marts.latest_prices)
     tokenprices sources                                          the registered sources, as Markdown
     tokenprices demo [--archive DIR]                             replay captures (default seed/pages), build everything
     tokenprices run                                              live scrape of today, then marts + forecasts
@@ -199,6 +199,20 @@ def cmd_latest(args) -> int:
                   file=sys.stderr)
             return 1
     cur = warehouse.run(con, "latest_prices_list", {"provider": args.provider, "all": args.all_sources})
+    if args.format != "text":  # every row, for scripts (--max-rows is for the table only)
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+        if args.format == "json":
+            json.dump([{c: _fmt(v) if isinstance(v, Decimal) else v for c, v in zip(cols, r)} for r in rows],
+                      sys.stdout, indent=2, default=_json_default)
+            sys.stdout.write("\n")
+        else:
+            import csv
+
+            w = csv.writer(sys.stdout)
+            w.writerow(cols)
+            w.writerows([_fmt(v) for v in r] for r in rows)
+        return 0
     title = "latest prices, USD per 1M tokens" + ("" if args.all_sources else " (provider pages; --all-sources adds LiteLLM)")
     _print_table(cur, title=title, max_rows=args.max_rows)
     return 0
@@ -335,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--provider", help="seller slug, e.g. anthropic, openai, google, deepseek, openrouter")
     sp.add_argument("--all-sources", action="store_true", help="also show prices known only from LiteLLM's history")
     sp.add_argument("--max-rows", type=int, default=500, help="print at most this many rows (default 500)")
+    sp.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                    help="json (a list of objects, amounts as exact decimal text) or csv: every row, for scripts")
     sp.set_defaults(func=cmd_latest)
     sp = sub.add_parser("sources", help="print the registered sources (Markdown: docs/sources.md)")
     sp.set_defaults(func=cmd_sources)

@@ -2,6 +2,8 @@
 
 Reads the warehouse (``marts.price_history``, ``marts.billing_offers``) and prices the profile with
 :mod:`pipelines.cost.workload`; prints the options ranked by monthly total in the buyer's currency, with the breakdown.
+Options whose context window (``marts.model_facts``, :func:`pipelines.history.lookup.context_windows`) cannot hold
+the profile's longest prompt are dropped and counted (``--keep-small-windows`` keeps them); an unknown window is kept.
 PROFILE is a YAML file or the name of a bundled profile (``profiles/<name>.yaml``; schema in docs/workload.md).
 """
 
@@ -30,6 +32,9 @@ def register(sub) -> None:
                     help="show only models matching this shell pattern (repeatable); ranks stay those among all")
     sp.add_argument("--provider", action="append", default=[], metavar="SELLER",
                     help="show only this seller (repeatable)")
+    sp.add_argument("--keep-small-windows", action="store_true",
+                    help="keep options whose context window cannot hold the profile's longest prompt "
+                         "(context.max_prompt_tokens); by default they are dropped and counted")
     fq = sp.add_mutually_exclusive_group()
     fq.add_argument("--free-quotas", dest="free_quotas", action="store_true", default=None,
                     help="count free quotas (a new account), whatever the profile says")
@@ -91,14 +96,25 @@ def cmd_cost(args) -> int:
     if args.top < 0:
         print("tokenprices cost: --top must be 0 (all) or more", file=sys.stderr)
         return 2
+    from pipelines.history.lookup import context_windows
+
     con = warehouse.connect_readonly()
     try:
         costs = workload.cost_at(con, profile, day)
+        windows = context_windows(con)
     except workload.NoPricesError as exc:
         print(f"tokenprices cost: {exc}", file=sys.stderr)
         return 1
     finally:
         con.close()
+    kept, dropped, unknown = workload.fit_window(costs, windows, profile.max_prompt_tokens)
+    if dropped:
+        e_g = ", ".join(f"{c.provider}/{c.model} {windows[(c.provider, c.model)]['tokens']:,}" for c in dropped[:3])
+        print(f"{'kept' if args.keep_small_windows else 'dropped'} {len(dropped)} options whose context window cannot "
+              f"hold the longest prompt ({profile.max_prompt_tokens:,} tokens), e.g. {e_g}; "
+              f"{unknown} options with no known window kept")
+    if not args.keep_small_windows:
+        costs = kept
     shown = [(i, c) for i, c in enumerate(costs, start=1)
              if (not args.model or any(fnmatch.fnmatchcase(c.model, p) for p in args.model))
              and (not args.provider or c.provider in args.provider)]

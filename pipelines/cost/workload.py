@@ -760,6 +760,24 @@ def rank(profile: Profile, options: dict[tuple, Option], offers: list[Offer], da
     return costs
 
 
+def fit_window(costs: list[Cost], windows: dict[tuple[str, str], dict], longest_prompt: int
+               ) -> tuple[list[Cost], list[Cost], int]:
+    """``(kept, dropped, unknown)``: the options whose context window (``windows[(provider, model)]["tokens"]``:
+    :func:`pipelines.history.lookup.context_windows`) cannot hold a prompt of ``longest_prompt`` tokens are dropped;
+    an option whose window no source states is kept (unknown is not too small) and counted in ``unknown``."""
+    kept, dropped, unknown = [], [], 0
+    for c in costs:
+        w = windows.get((c.provider, c.model))
+        if w is None:
+            unknown += 1
+            kept.append(c)
+        elif w["tokens"] < longest_prompt:
+            dropped.append(c)
+        else:
+            kept.append(c)
+    return kept, dropped, unknown
+
+
 def cost_at(con, profile: Profile, day: dt.date) -> list[Cost]:
     """:func:`rank` with the prices and offers of the warehouse on ``day``."""
     return rank(profile, prices_on(con, [day])[day], offers_on(con, day), day)

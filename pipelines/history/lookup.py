@@ -188,7 +188,7 @@ def prices_at(con, provider: str, model: str, day: dt.date, all_tiers: bool = Fa
 def answer(con, name: str, day: dt.date, provider: str | None = None, region: str | None = None,
            all_tiers: bool = False) -> dict:
     """What ``tokenprices price NAME --at DAY`` answers: ``{"asked", "day", "answers": [{provider, model, creator,
-    canonical_model, alias_of, prices: [...]}], "error"}``. An alias with a dated move answers with its target's
+    canonical_model, alias_of, context_window: {tokens, source, own} or None, prices: [...]}], "error"}``. An alias with a dated move answers with its target's
     price on that day; a dated snapshot answers for itself only ("no price of that snapshot on that date" rather
     than its family's price)."""
     ids = sellers_for(con, name)
@@ -239,8 +239,22 @@ def _answers(con, ids, day, all_tiers, region, moves) -> list[dict]:
             rows = prices_at(con, prov, model, day, all_tiers, region)
         if rows:
             answers.append({"provider": prov, "model": model, "creator": creator, "canonical_model": canonical,
-                            "alias_of": alias_of, "prices": rows})
+                            "alias_of": alias_of, "context_window": context_window(con, prov, model),
+                            "prices": rows})
     return answers
+
+
+def context_windows(con, provider: str | None = None, model: str | None = None) -> dict[tuple[str, str], dict]:
+    """``{(provider, model): {"tokens", "source", "own"}}``: the context window of each seller id (of one when
+    given): its own fact in ``marts.model_facts``, else its model identity's in ``marts.models`` (``own`` False);
+    ids without one are absent (``warehouse/sql/model_windows.sql``)."""
+    return {(p, m): {"tokens": t, "source": s, "own": o}
+            for p, m, t, s, o in warehouse.run(con, "model_windows", {"p": provider, "m": model}).fetchall()}
+
+
+def context_window(con, provider: str, model: str) -> dict | None:
+    """The context window of one seller id (:func:`context_windows`), None when no source states one."""
+    return context_windows(con, provider, model).get((provider, model))
 
 
 def cmd_price(args) -> int:
@@ -261,6 +275,10 @@ def cmd_price(args) -> int:
     for a in res["answers"]:
         via = f", as {a['alias_of']['target']} (its target since {a['alias_of']['since']})" if a["alias_of"] else ""
         print(f"{a['provider']} {a['model']} ({a['creator']}/{a['canonical_model']}{via}) on {day}, USD per 1M tokens:")
+        w = a["context_window"]
+        print(f"  {'context window':<40} {w['tokens']:>12,} tokens   {w['source']}"
+              + ("" if w["own"] else f" (of {a['creator']}/{a['canonical_model']})") if w else
+              f"  {'context window':<40} {'unknown':>12}   (no source states it)")
         for p in a["prices"]:
             tier, min_tokens = p["service_tier"], p["tier_min_tokens"]
             label = p["price_kind"] if (tier, min_tokens) == ("standard", 0) else (

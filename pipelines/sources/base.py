@@ -154,13 +154,52 @@ class Finding:
         return f"{self.kind} at {self.where}: {self.text!r}"
 
 
+#: model facts a parser may state (docs/model-facts.md): token counts, modality lists, dates.
+#: ``context_window`` and ``max_output_tokens`` are whole tokens (``"128K"`` read as 128,000, as the pages write
+#: context sizes: :func:`pipelines.sources.reader.token_count`); ``input_modalities`` / ``output_modalities`` a
+#: comma-separated sorted list of ``text``, ``image``, ``audio``, ``video``, ``file``; ``deprecation_date`` /
+#: ``retirement_date`` an ISO date (deprecated: announced for removal; retired: the day requests stop working).
+FACT_KINDS = frozenset({"context_window", "max_output_tokens", "input_modalities", "output_modalities",
+                        "deprecation_date", "retirement_date"})
+#: modality words a fact may list.
+MODALITIES = frozenset({"text", "image", "audio", "video", "file"})
+
+
+@dataclass(frozen=True)
+class ParsedFact:
+    """One fact about a model as a page states it: ``value`` normalised (tokens as digits, modalities as a sorted
+    comma list, dates ISO), ``stated`` the page's own text (``"128K"``, ``"262,144 tokens"``), ``where`` its place."""
+
+    provider: str
+    model: str
+    fact: str
+    value: str
+    stated: str
+    where: str = ""
+
+    def __post_init__(self) -> None:
+        if self.fact not in FACT_KINDS:
+            raise ValueError(f"unknown fact {self.fact!r}")
+        if self.fact in ("context_window", "max_output_tokens"):
+            if not self.value.isdigit() or int(self.value) <= 0:
+                raise ValueError(f"{self.fact} must be a positive whole number of tokens, not {self.value!r}")
+        elif self.fact.endswith("_modalities"):
+            words = self.value.split(",")
+            if not self.value or set(words) - MODALITIES or words != sorted(set(words)):
+                raise ValueError(f"{self.fact} must be a sorted comma list of {sorted(MODALITIES)}, not {self.value!r}")
+        else:
+            dt.date.fromisoformat(self.value)
+
+
 @dataclass
 class ParsedPage:
-    """What one page yields: the prices understood, its offers, and the findings (what was not understood)."""
+    """What one page yields: the prices understood, its offers, the findings (what was not understood) and the
+    model facts it states (context window, maximum output, modalities, dates: :class:`ParsedFact`)."""
 
     prices: list[ParsedPrice]
     offers: list = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    facts: list[ParsedFact] = field(default_factory=list)
 
 
 def clean_text(text: str) -> str:
@@ -216,9 +255,10 @@ class Source:
         page = got if isinstance(got, ParsedPage) else ParsedPage(prices=list(got))
         if offers and self.parse_offers is not None and not page.offers:
             try:
-                page = ParsedPage(page.prices, list(self.parse_offers(body, url)), page.findings)
+                page = ParsedPage(page.prices, list(self.parse_offers(body, url)), page.findings, page.facts)
             except (ParseError, ValueError) as exc:  # ValueError: an offer ParsedOffer refuses
-                page = ParsedPage(page.prices, [], [*page.findings, Finding("unreadable_offers", getattr(exc, "where", "") or url, str(exc))])
+                page = ParsedPage(page.prices, [], [*page.findings, Finding("unreadable_offers", getattr(exc, "where", "") or url, str(exc))],
+                                  page.facts)
         return page
 
     name: str

@@ -10,6 +10,12 @@ The page has one table, one column per model (``MODEL | deepseek-chat | deepseek
 A price cell that spans every model column (a merged cell) applies to every model. USD pages write
 ``$0.28``, the Chinese page ``2元`` (CNY, amount exactly as written). Unit: per 1M tokens.
 
+Model facts (:class:`~pipelines.sources.base.ParsedFact`) from the same table: ``CONTEXT LENGTH`` / ``上下文长度``
+(``128K``, ``1M``) -> ``context_window``; ``MAX OUTPUT`` / ``输出长度`` -> ``max_output_tokens`` from the cell's
+``MAXIMUM:`` / ``最大`` figure (``DEFAULT: 4K MAXIMUM: 8K``, ``默认 4K，最大 8K``); counts by
+:func:`pipelines.sources.reader.token_count` (K = 1,000). A cell merged over the model columns applies to every
+model; a cell that is no count is a finding (``unreadable_cell``), never a guess.
+
 Two document forms are read, chosen by what the document looks like:
 
 - **crawler Markdown** (the 2025 captures): the rowspan table is flattened into ``|``-separated lines that
@@ -29,8 +35,8 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text
-from pipelines.sources.reader import CellError, Findings, html_tables, read_price, sniff
+from pipelines.sources.base import ParsedFact, ParsedPage, ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.reader import CellError, Findings, html_tables, read_price, sniff, token_count
 
 PROVIDER = "deepseek"
 UNIT = "per 1M tokens"
@@ -45,13 +51,51 @@ def parse(body: bytes, url: str) -> ParsedPage:
     price kind is a finding (``unknown_row``) and the other rows load."""
     text = body.decode("utf-8", errors="replace")
     found = Findings()
+    facts: list[ParsedFact] = []
     if sniff(body) == "html" or "<table" in text.lower():
-        out = _parse_html(body, url, found)
+        out = _parse_html(body, url, found, facts)
     else:
-        out = _parse_markdown(text, url, found)
+        out = _parse_markdown(text, url, found, facts)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return found.page(out, url)
+    return found.page(out, url, facts=facts)
+
+
+# --- model facts (both forms) -------------------------------------------------------------------------------
+
+_CONTEXT_LABEL = re.compile(r"^(?:context length|上下文长度)$", re.I)
+_OUTPUT_LABEL = re.compile(r"^(?:max output|输出长度)$", re.I)
+_MAXIMUM = re.compile(r"(?:MAXIMUM|最大)\s*:?\s*(\d[\d,.]*\s*[KM]?)", re.I)
+#: row labels that end a wrapped MAX OUTPUT row of the crawler Markdown (the next row of the table)
+_NEXT_ROW = re.compile(r"^(?:features|功能|pricing|价格|concurrency)", re.I)
+
+
+def _fact_kind(label: str) -> str | None:
+    t = clean_text(label)
+    return "context_window" if _CONTEXT_LABEL.match(t) else "max_output_tokens" if _OUTPUT_LABEL.match(t) else None
+
+
+def _facts(kind: str, cells: list[str], models: list[str], where: str, found: Findings) -> list[ParsedFact]:
+    """One fact per model from a row's value cells (one merged cell, or one per model)."""
+    cells = [clean_text(c) for c in cells if clean_text(c)]
+    if len(cells) == 1:
+        cells = cells * len(models)
+    if len(cells) != len(models):
+        found.add("unreadable_cell", where, " | ".join(cells))
+        return []
+    out = []
+    for model, cell in zip(models, cells):
+        if kind == "context_window":
+            stated = cell
+        else:
+            m = _MAXIMUM.search(cell)
+            stated = m.group(1) if m else cell
+        n = token_count(stated)
+        if n is None:
+            found.add("unreadable_cell", f"{where} col {model!r}", cell)
+            continue
+        out.append(ParsedFact(PROVIDER, model, kind, str(n), cell, f"{where} col {model!r}"))
+    return out
 
 
 def _price_kind(label: str) -> str | None:
@@ -89,7 +133,7 @@ def _cells(line: str) -> list[str]:
     return [clean_text(c.replace("**", "")) for c in line.split("|")]
 
 
-def _parse_markdown(text: str, url: str, found: Findings) -> list[ParsedPrice]:
+def _parse_markdown(text: str, url: str, found: Findings, facts: list[ParsedFact]) -> list[ParsedPrice]:
     lines = text.splitlines()
     models: list[str] = []
     model_line = -1
@@ -115,6 +159,15 @@ def _parse_markdown(text: str, url: str, found: Findings) -> list[ParsedPrice]:
                 break  # the pricing block ends at the first line that is not a table row
             continue
         cells = _cells(line)
+        kind = _fact_kind(cells[0]) if not in_pricing else None
+        if kind is not None:  # a fact row; the crawler wraps its cells onto the lines below, up to the next row
+            joined = [line]
+            for nxt in lines[n + 1:]:
+                if _NEXT_ROW.match(_cells(nxt)[0]) or _fact_kind(_cells(nxt)[0]) or not nxt.strip():
+                    break
+                joined.append(nxt)
+            facts += _facts(kind, _cells(" ".join(joined))[1:], models, f"line {n + 1} ({cells[0]!r})", found)
+            continue
         if _PRICING_LABEL.match(cells[0]):
             in_pricing = True
             cells = cells[1:]
@@ -145,7 +198,7 @@ _OFF_PEAK = re.compile(r"^off-?peak$|^(?:闲时|低峰|非高峰)", re.I)
 _PEAK_NOTE = re.compile(r"(Peak hours are[^.]*\.)")
 
 
-def _parse_html(body: bytes, url: str, found: Findings) -> list[ParsedPrice]:
+def _parse_html(body: bytes, url: str, found: Findings, facts: list[ParsedFact]) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     note: str | None = None
     for table in html_tables(body):
@@ -158,6 +211,11 @@ def _parse_html(body: bytes, url: str, found: Findings) -> list[ParsedPrice]:
             raise ParseError(f"cannot read model ids {bad or cols!r}", url=url, where=table.where(0))
         first = cols[0][0]
         for r, row in enumerate(table.rows):
+            kind = _fact_kind(row[0])
+            if kind is not None:
+                # html_tables repeats a merged cell in each column it spans: one value per model column
+                facts += _facts(kind, [row[j] for j, _ in cols], [m for _, m in cols], table.where(r), found)
+                continue
             if not _PRICING_LABEL.match(clean_text(row[0])):
                 continue
             labels = [clean_text(x) for x in dict.fromkeys(row[1:first]) if x and x != row[0]]

@@ -33,7 +33,10 @@ Tables -> prices (columns recognised by header text, English or Chinese):
 - ``Input Price (Cache Hit)`` / ``输入价格（缓存命中）`` -> ``cache_read``;
 - ``Input Price (Cache Miss)`` / ``输入价格（缓存未命中）`` and plain ``输入价格`` / ``Input Price`` -> ``input``;
 - ``Output Price`` / ``输出价格`` -> ``output``;
-- ``Unit`` / ``计费单位`` must say ``1M tokens`` (-> ``per 1M tokens``); context-window columns are ignored;
+- ``Unit`` / ``计费单位`` must say ``1M tokens`` (-> ``per 1M tokens``);
+- ``Context Window`` / ``模型上下文长度`` (``262,144 tokens``) -> the model fact ``context_window``
+  (:class:`~pipelines.sources.base.ParsedFact`, read by :func:`pipelines.sources.reader.token_count`; a cell that
+  is no count is an ``unreadable_cell`` finding);
 - ``请求上下文长度范围`` (kimi-latest: billing model chosen by the request's context length) -> long-context
   tier: ``≤ 8,192 tokens`` is the base (0), ``8,192 < 长度 ≤ 32,768 tokens`` starts at 8192 tokens (cliff: the
   whole request is billed at that row), with the range text kept in ``conditions``.
@@ -47,8 +50,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.reader import Table, is_absent, markdown_tables, next_flight
-from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.reader import Table, is_absent, markdown_tables, next_flight, token_count
+from pipelines.sources.base import (Finding, ParsedFact, ParsedPage, ParsedPrice, ParseError, Source, clean_text,
+                                    parse_money)
 
 PROVIDER = "moonshot"
 UNIT = "per 1M tokens"
@@ -75,9 +79,9 @@ _COLUMNS: dict[str, str] = {
     "输入价格": "input",
     "output price": "output",
     "输出价格": "output",
-    "context window": "ignore",
-    "context length": "ignore",
-    "模型上下文长度": "ignore",
+    "context window": "context",
+    "context length": "context",
+    "模型上下文长度": "context",
     "请求上下文长度范围(自动选择计费模型)": "tier",
     "请求上下文长度范围": "tier",
     "request context length": "tier",
@@ -97,10 +101,11 @@ def parse(body: bytes, url: str) -> ParsedPage:
         tables = doc_tables(text, url)
     else:
         tables = markdown_tables(text)
-    out = _interpret(tables, url, findings)
+    facts: list[ParsedFact] = []
+    out = _interpret(tables, url, findings, facts)
     if not out:
         raise ParseError("no prices found on the page", url=url)
-    return ParsedPage(prices=out, findings=findings)
+    return ParsedPage(prices=out, findings=findings, facts=facts)
 
 
 # ---------------------------------------------------------------- document -> tables (Mintlify HTML, compiled MDX)
@@ -266,7 +271,7 @@ def _column_meaning(h: str) -> str | None:
     return _COLUMNS_NORM.get(_norm(h))
 
 
-def _interpret(tables: list[Table], url: str, findings: list[Finding]) -> list[ParsedPrice]:
+def _interpret(tables: list[Table], url: str, findings: list[Finding], facts: list[ParsedFact]) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     for t in tables:
         meanings: list[str | None] = [_column_meaning(h) for h in t.header]
@@ -276,11 +281,12 @@ def _interpret(tables: list[Table], url: str, findings: list[Finding]) -> list[P
             if m is None:  # a column the reader does not know: reported, the rest of the table still loads
                 findings.append(Finding("unknown_column", t.where(col=t.header[c]), t.header[c]))
                 meanings[c] = "ignore"
-        out += _read_table(t, meanings, url)
+        out += _read_table(t, meanings, url, findings, facts)
     return out
 
 
-def _read_table(t: Table, meanings: list[str], url: str) -> list[ParsedPrice]:
+def _read_table(t: Table, meanings: list[str], url: str, findings: list[Finding],
+                facts: list[ParsedFact]) -> list[ParsedPrice]:
     out: list[ParsedPrice] = []
     model_col = meanings.index("model")
     tier_col = meanings.index("tier") if "tier" in meanings else None
@@ -296,6 +302,17 @@ def _read_table(t: Table, meanings: list[str], url: str) -> list[ParsedPrice]:
         tier, conditions = 0, None
         if tier_col is not None:
             tier, conditions = _tier(row[tier_col], url, t.where(r, t.header[tier_col]))
+        if "context" in meanings:
+            c = meanings.index("context")
+            where = t.where(r, t.header[c])
+            cell = clean_text(row[c])
+            n = token_count(cell)
+            if n is not None:
+                fact = ParsedFact(PROVIDER, model, "context_window", str(n), cell, where)
+                if fact not in facts:
+                    facts.append(fact)
+            elif not is_absent(cell):
+                findings.append(Finding("unreadable_cell", where, cell))
         if "unit" in meanings:
             c = meanings.index("unit")
             if not _UNIT_1M.match(clean_text(row[c])):

@@ -34,6 +34,10 @@ the cost per web search operation and ``request`` as a fixed cost per API reques
 Google models; they are kept as the API documents them, per image.) These fields inside ``overrides`` are
 ignored (no tiered non-token fee has been seen).
 
+Model facts (:class:`~pipelines.sources.base.ParsedFact`, of the OpenRouter id): ``context_length`` ->
+``context_window``, ``top_provider.max_completion_tokens`` -> ``max_output_tokens``, ``architecture.input_modalities``
+/ ``output_modalities``, ``expiration_date`` -> ``retirement_date``.
+
 Skipped on purpose: ``internal_reasoning`` (reasoning tokens are billed as completion tokens; not a separate
 price), ``discount``. Any other ``pricing`` key is not read: it becomes an ``unknown_column`` finding (``key=value``)
 and the model's known fields still load (issue 19: a new price field never blocks the listing).
@@ -57,11 +61,12 @@ the id kept as is (it is what a request names).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source
+from pipelines.sources.base import MODALITIES, ParsedFact, ParsedPage, ParsedPrice, ParseError, Source
 from pipelines.sources.reader import Findings
 
 PROVIDER = "openrouter"
@@ -101,6 +106,7 @@ def parse(body: bytes, url: str) -> ParsedPage:
     if not isinstance(data, list):
         raise ParseError("no 'data' list", url=url, where="$.data")
     out: list[ParsedPrice] = []
+    facts: list[ParsedFact] = []
     findings = Findings()
     for i, m in enumerate(data):
         base = f"data[{i}]"
@@ -116,13 +122,49 @@ def parse(body: bytes, url: str) -> ParsedPage:
         for key in sorted(set(pricing) - set(_KINDS) - _SKIPPED - {"overrides"}):
             findings.add("unknown_column", f"{where}.{key}", f"{key}={pricing[key]}")
         out.extend(_model_prices(model, str(m.get("name") or model), pricing, where, url))
+        facts += _facts(model, m, base, findings)
     seen: dict[tuple, str] = {}
     for p in out:
         key = (p.model, p.price_kind, p.service_tier, p.tier_min_tokens, p.region)
         if key in seen:
             raise ParseError(f"price {key} given twice (also at {seen[key]})", url=url, where=p.where)
         seen[key] = p.where
-    return findings.page(out, url)
+    return findings.page(out, url, facts=facts)
+
+
+def _facts(model: str, m: dict, base: str, findings: Findings) -> list[ParsedFact]:
+    """The model facts of one entry: ``context_length``, ``top_provider.max_completion_tokens``,
+    ``architecture.input_modalities`` / ``output_modalities`` and ``expiration_date`` (the day OpenRouter stops
+    serving the id: ``retirement_date``). A value of another shape is an ``unreadable_cell`` finding."""
+    out: list[ParsedFact] = []
+    arch = m.get("architecture") if isinstance(m.get("architecture"), dict) else {}
+    top = m.get("top_provider") if isinstance(m.get("top_provider"), dict) else {}
+    for fact, value, where in (("context_window", m.get("context_length"), f"{base}.context_length"),
+                               ("max_output_tokens", top.get("max_completion_tokens"),
+                                f"{base}.top_provider.max_completion_tokens")):
+        if value is None:
+            continue
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            out.append(ParsedFact(PROVIDER, model, fact, str(value), str(value), where))
+        else:
+            findings.add("unreadable_cell", where, repr(value))
+    for fact in ("input_modalities", "output_modalities"):
+        words = arch.get(fact)
+        if words is None:
+            continue
+        where = f"{base}.architecture.{fact}"
+        if isinstance(words, list) and words and set(words) <= MODALITIES:
+            out.append(ParsedFact(PROVIDER, model, fact, ",".join(sorted(set(words))), json.dumps(words), where))
+        else:
+            findings.add("unreadable_cell", where, repr(words))
+    exp = m.get("expiration_date")
+    if exp is not None:
+        try:
+            out.append(ParsedFact(PROVIDER, model, "retirement_date", dt.date.fromisoformat(str(exp)).isoformat(),
+                                  str(exp), f"{base}.expiration_date"))
+        except ValueError:
+            findings.add("unreadable_cell", f"{base}.expiration_date", repr(exp))
+    return out
 
 
 def _model_prices(model: str, name: str, pricing: dict, where: str, url: str) -> list[ParsedPrice]:

@@ -593,6 +593,21 @@ def token_range(text: str) -> tuple[int, int | None] | None:
     return None
 
 
+_COUNT = re.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<k>[kKmM]?)(?:\s*-?\s*tokens?)?$", re.I)
+
+
+def token_count(text: str) -> int | None:
+    """A context size or output limit as a page writes it -> whole tokens: ``"128K"`` -> 128000, ``"256k"`` ->
+    256000, ``"1M"`` -> 1000000, ``"262,144 tokens"`` -> 262144, ``"1M-token"`` -> 1000000. K is 1,000 and M
+    1,000,000, as in :func:`token_range` (a page's "128K" may mean 131,072: reading it as 128,000 never admits a
+    prompt that does not fit). None when the text is not one count."""
+    m = _COUNT.match(clean_text(text))
+    if not m:
+        return None
+    n = Decimal(m.group("num").replace(",", "")) * _K[m.group("k").lower()]
+    return int(n) if n == int(n) and n > 0 else None
+
+
 # ---------------------------------------------------------------- tabs and sections -> service tier
 
 _SERVICE_TIERS = (
@@ -625,11 +640,12 @@ class Findings(list):
         if f not in self:
             self.append(f)
 
-    def page(self, prices: list[ParsedPrice], url: str, offers: list | None = None) -> ParsedPage:
+    def page(self, prices: list[ParsedPrice], url: str, offers: list | None = None,
+             facts: list | None = None) -> ParsedPage:
         """The :class:`ParsedPage` of the parse; ParseError when nothing was understood."""
         if not prices:
             raise ParseError("no prices found", url=url)
-        return ParsedPage(prices=prices, offers=offers or [], findings=list(self))
+        return ParsedPage(prices=prices, offers=offers or [], findings=list(self), facts=facts or [])
 
 
 def slug_id(name: str) -> str:
@@ -643,5 +659,5 @@ __all__ = [
     "ABSENT", "FREE", "HEADER_KINDS", "Cell", "CellError", "Findings", "Table", "astro_islands", "astro_props",
     "cell_text", "definition_blocks", "flight_json", "header_kind", "header_unit", "html_tables", "is_absent", "loads",
     "markdown_tables", "next_data", "next_flight", "norm_header", "read_price", "run_together_cells", "script_json",
-    "service_tier", "slug_id", "sniff", "tables_of", "token_range", "walk",
+    "service_tier", "slug_id", "sniff", "tables_of", "token_count", "token_range", "walk",
 ]  # fmt: skip

@@ -129,6 +129,10 @@ def test_unknown_row_new_model_and_renamed_section_keep_every_other_price():
     # the page's one merged price cell per row covers every model column, the new one included
     assert {k[1]: v for k, v in keyed(page.prices).items() if k[0] == "deepseek-v4"} == {
         "cache_read": Decimal("0.028"), "input": Decimal("0.28"), "output": Decimal("0.42")}
-    [f] = page.findings
+    [g, f] = page.findings  # reading order: the MAX OUTPUT row comes before the pricing rows
     assert (f.kind, f.text) == ("unknown_row", "1M THINKING BUDGET") and f.where.startswith("line ")
+    # the MAX OUTPUT row states two limits for three model columns now: not read, reported (no guess)
+    assert (g.kind, g.text) == ("unreadable_cell", "DEFAULT: 4K MAXIMUM: 8K | DEFAULT: 32K MAXIMUM: 64K")
+    assert {(x.model, x.fact) for x in page.facts} == {(m, "context_window") for m in
+                                                       ("deepseek-chat", "deepseek-reasoner", "deepseek-v4")}
     assert Decimal("0.99") not in {p.amount for p in page.prices}
