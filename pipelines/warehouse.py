@@ -42,6 +42,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         return
     con.execute(sql("schema"))
     con.execute(sql("schema_offers"))
+    con.execute(sql("schema_plans"))
     con.execute(sql("source_precedence"))
     _ENSURED.add(con)
 
