@@ -107,4 +107,24 @@ def cmd_cost(args) -> int:
               f"on {day}", file=sys.stderr)
         return 1
     print(render(profile, costs, day, shown[: args.top] if args.top else shown))
+    return print_plans(args.profile, day)
+
+
+def print_plans(profile: str, day: dt.date) -> int:
+    """Subscriptions and packs beside pay-as-you-go, for a profile with a ``plans:`` section (pipelines/cost/plans.py)."""
+    from pipelines.cost import plans, workload
+
+    path = workload.resolve_profile_path(profile)
+    try:
+        plans.load_usage(path)
+    except ValueError as exc:
+        print(f"tokenprices cost: {exc}", file=sys.stderr)
+        return 2
+    con = warehouse.connect_readonly()
+    try:
+        text = plans.plan_report(con, path, day)
+    finally:
+        con.close()
+    if text is not None:
+        print("\n" + text)
     return 0

@@ -97,17 +97,20 @@ def sha256(body: bytes) -> str:
 class PlanUsage:
     """A profile's usage in the units plans sell (``plans:`` in a profile YAML; docs/workload.md).
 
-    - ``models``: the seller model ids the usage runs on (``minimax-m2``, ``glm-4.6``): a plan counts when it includes
-      one of them, and the pay-as-you-go comparison is the cheapest of them in ``marts.price_history``.
-    - ``prompts_per_day`` and ``peak_prompts_per_5h``: coding-tool prompts; ``requests_per_prompt``: model calls one
-      prompt makes (a plan counting requests is charged that many per prompt); ``tokens_per_request``:
-      ``input``, ``cached_input`` and ``output`` tokens of one model call (what pay-as-you-go would bill).
-    - ``days_per_month``: working days the prompts a day are spent on.
-    - ``characters_per_month`` (speech), ``credits_per_month`` (credit plans, where the page says what a credit buys).
-    Every field is an explicit assumption printed with the result.
+    - ``models``: the model ids the token usage runs on (pay-as-you-go options: the cheapest seller of each);
+      ``speech_models``: the speech models the characters run on.
+    - ``products``: ``{"seller/product[/plan prefix]": model id}``: which model the buyer would run on each plan family
+      (an explicit assumption, printed; a plan whose own data lists models is also matched by those).
+    - ``prompts_per_day`` on ``days_per_month`` days, ``peak_prompts_per_5h``: coding-tool prompts;
+      ``requests_per_prompt``: model calls one prompt makes (a plan counting requests is charged that many per
+      prompt); ``tokens_per_request``: ``input``, ``cached_input``, ``output`` tokens of one call (what
+      pay-as-you-go bills).
+    - ``characters_per_month``: characters of speech synthesised a month.
+    Every field is an explicit assumption, printed with the result (:meth:`assumptions`).
     """
 
     models: tuple[str, ...] = ()
+    products: tuple[tuple[str, str], ...] = ()
     prompts_per_day: Decimal = Decimal(0)
     peak_prompts_per_5h: Decimal = Decimal(0)
     requests_per_prompt: Decimal = Decimal(1)
@@ -117,7 +120,6 @@ class PlanUsage:
     output_tokens_per_request: Decimal = Decimal(0)
     characters_per_month: Decimal = Decimal(0)
     speech_models: tuple[str, ...] = ()
-    sellers: tuple[str, ...] = ()
 
     @property
     def prompts_per_month(self) -> Decimal:
@@ -127,26 +129,38 @@ class PlanUsage:
     def requests_per_month(self) -> Decimal:
         return self.prompts_per_month * self.requests_per_prompt
 
+    def monthly_tokens(self) -> dict[str, Decimal]:
+        """Tokens a month the prompts make (what ``monthly_tokens`` of the same profile should say)."""
+        r = self.requests_per_month
+        return {"input": r * self.input_tokens_per_request, "cached_input": r * self.cached_input_tokens_per_request,
+                "output": r * self.output_tokens_per_request}
+
     def assumptions(self) -> list[str]:
         out = []
         if self.prompts_per_day:
             out.append(
                 f"{self.prompts_per_day:f} prompts a day on {self.days_per_month:f} days a month "
-                f"(= {self.prompts_per_month:,f} a month), at most {self.peak_prompts_per_5h:f} in a 5-hour window; "
+                f"(= {self.prompts_per_month:,f} a month), at most {self.peak_prompts_per_5h:f} in a 5-hour window")
+            out.append(
                 f"{self.requests_per_prompt:f} model requests per prompt; one request = "
                 f"{self.input_tokens_per_request:,f} input + {self.cached_input_tokens_per_request:,f} cached input + "
-                f"{self.output_tokens_per_request:,f} output tokens; models {', '.join(self.models)}")
+                f"{self.output_tokens_per_request:,f} output tokens; pay-as-you-go models: {', '.join(self.models)}")
         if self.characters_per_month:
-            out.append(f"{self.characters_per_month:,f} characters of speech a month"
-                       + (f" on {', '.join(self.speech_models)}" if self.speech_models else ""))
+            out.append(f"{self.characters_per_month:,f} characters of speech a month on "
+                       f"{', '.join(self.speech_models) or '(no speech model named)'}")
+        if self.products:
+            out.append("plan families and the model run on each: "
+                       + "; ".join(f"{k} -> {m}" for k, m in self.products))
+        out.append(f"a month is {DAYS_PER_MONTH} days; quarter and year prices are spread over 3 and 12 months; "
+                   "USD at the ECB rate of each price's observation")
         return out
 
 
-PLAN_USAGE_KEYS = {"models", "prompts_per_day", "peak_prompts_per_5h", "requests_per_prompt", "days_per_month",
-                   "tokens_per_request", "characters_per_month", "speech_models", "sellers"}
+PLAN_USAGE_KEYS = {"models", "products", "prompts_per_day", "peak_prompts_per_5h", "requests_per_prompt",
+                   "days_per_month", "tokens_per_request", "characters_per_month", "speech_models"}
 
 
-def usage_from_dict(doc: dict, where: str) -> PlanUsage:
+def usage_from_dict(doc, where: str) -> PlanUsage:
     """The ``plans:`` section of a profile. Raises ValueError naming the key for an unknown key or a bad value."""
     if not isinstance(doc, dict):
         raise ValueError(f"{where}: plans must be a mapping")
@@ -155,16 +169,23 @@ def usage_from_dict(doc: dict, where: str) -> PlanUsage:
         raise ValueError(f"{where}: unknown plans key(s) {sorted(unknown)} (known: {sorted(PLAN_USAGE_KEYS)})")
 
     def num(key: str, value, default: str) -> Decimal:
-        v = Decimal(str(value if value is not None else default))
+        try:
+            v = Decimal(str(value if value is not None else default))
+        except ArithmeticError:
+            raise ValueError(f"{where}: plans.{key} must be a number, not {value!r}") from None
         if v < 0:
             raise ValueError(f"{where}: plans.{key} must not be negative")
         return v
 
     tpr = doc.get("tokens_per_request") or {}
-    if set(tpr) - {"input", "cached_input", "output"}:
+    if not isinstance(tpr, dict) or set(tpr) - {"input", "cached_input", "output"}:
         raise ValueError(f"{where}: plans.tokens_per_request takes input, cached_input, output")
+    products = doc.get("products") or {}
+    if not isinstance(products, dict) or any(str(k).count("/") < 1 for k in products):
+        raise ValueError(f"{where}: plans.products maps 'seller/product[/plan prefix]' to a model id")
     return PlanUsage(
-        models=tuple(doc.get("models") or ()),
+        models=tuple(str(m) for m in doc.get("models") or ()),
+        products=tuple((str(k), str(v)) for k, v in products.items()),
         prompts_per_day=num("prompts_per_day", doc.get("prompts_per_day"), "0"),
         peak_prompts_per_5h=num("peak_prompts_per_5h", doc.get("peak_prompts_per_5h"), "0"),
         requests_per_prompt=num("requests_per_prompt", doc.get("requests_per_prompt"), "1"),
@@ -173,33 +194,19 @@ def usage_from_dict(doc: dict, where: str) -> PlanUsage:
         cached_input_tokens_per_request=num("tokens_per_request.cached_input", tpr.get("cached_input"), "0"),
         output_tokens_per_request=num("tokens_per_request.output", tpr.get("output"), "0"),
         characters_per_month=num("characters_per_month", doc.get("characters_per_month"), "0"),
-        speech_models=tuple(doc.get("speech_models") or ()),
-        sellers=tuple(doc.get("sellers") or ()),
+        speech_models=tuple(str(m) for m in doc.get("speech_models") or ()),
     )
 
 
-@dataclass(frozen=True)
-class PlanRow:
-    """A row of ``marts.billing_plan_history`` in force on a day (the fields the ranking uses)."""
+def load_usage(path) -> PlanUsage | None:
+    """The ``plans:`` section of a profile file, or None when it has none."""
+    import yaml
+    from pathlib import Path
 
-    provider: str
-    product: str
-    plan: str
-    billing_model: str
-    billing_period: str
-    region: str
-    price: Decimal
-    currency: str
-    usd_price: Decimal
-    quota_amount: Decimal | None
-    quota_unit: str | None
-    quota_per: str | None
-    quota_is_estimate: bool
-    valid_months: int | None
-    models: str | None
-    status: str
-    valid_from: dt.date
-    source: str
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or doc.get("plans") is None:
+        return None
+    return usage_from_dict(doc["plans"], str(path))
 
 
 def plans_on(con, day: dt.date, provider: str | None = None) -> list[dict]:
@@ -213,59 +220,64 @@ def plans_on(con, day: dt.date, provider: str | None = None) -> list[dict]:
 
 @dataclass
 class PlanCost:
-    """One option of the plan ranking: a subscription, a pack or the pay-as-you-go reference, per month in USD."""
+    """One option of the plan ranking: a subscription, a pack or a pay-as-you-go reference, per month in USD."""
 
     kind: str                     # subscription | resource_pack | pay_as_you_go
     provider: str
     option: str                   # product / plan (period), or the model for pay-as-you-go
-    monthly_usd: Decimal          # what the usage costs a month with this option (USD at the ECB rate)
-    covers: bool                  # the quota covers the profile's usage
-    shortfall: str = ""           # by how much it does not (in the quota's unit and window)
+    model: str                    # the model the usage runs on with this option
+    monthly_usd: Decimal          # what the usage costs a month with this option
+    covers: bool | None           # the quota covers the usage (None: the plan states no quota in a unit the profile uses)
+    coverage: str = ""            # by how much it does not, or why it is unknown
     unit_price: str = ""          # a pack's effective price per unit, and its validity
-    break_even: str = ""          # usage at which it costs the same as the cheapest pay-as-you-go option
+    break_even: str = ""          # usage at which it costs the same as the cheapest pay-as-you-go option (same model)
+    stated: str = ""              # the price as the seller states it
     notes: str = ""
-    currency: str = "USD"
-    list_price: str = ""          # the price as the seller states it
-    models: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _months(row: dict) -> Decimal:
     if row["billing_period"] == "one_off":
-        return Decimal(row["valid_months"] or 0) or Decimal(1)
+        return Decimal(row["valid_months"] or 0) or (Decimal(row["valid_days"]) / DAYS_PER_MONTH
+                                                     if row["valid_days"] else Decimal(1))
     return PERIOD_MONTHS[row["billing_period"]]
 
 
-def _includes(row: dict, models: tuple[str, ...]) -> bool:
-    """The plan includes one of the profile's models: its models (the page's names) compared as ids
-    (lowercase, spaces to hyphens: ``MiniMax M2`` -> ``minimax-m2``, ``GLM-4.6`` -> ``glm-4.6``)."""
-    names = {m.strip().lower().replace(" ", "-") for m in (row.get("models") or "").split(";") if m.strip()}
-    return bool(names & {m.lower() for m in models})
+def _norm(name: str) -> str:
+    return name.strip().lower().replace(" ", "-")
+
+
+def plan_model(row: dict, u: PlanUsage) -> str | None:
+    """The model the profile runs on this plan: by ``products`` (seller/product[/plan prefix]), else one of the
+    profile's models that the plan's own data lists (names compared as ids: ``MiniMax M2`` = ``minimax-m2``)."""
+    for key, model in u.products:
+        parts = key.split("/", 2)
+        if parts[0] == row["provider"] and parts[1] == row["product"] and (
+                len(parts) < 3 or row["plan"].startswith(parts[2])):
+            listed = {_norm(m) for m in (row.get("models") or "").split(";") if m.strip()}
+            return model if not listed or _norm(model) in listed or not any(
+                _norm(m) in listed for m in (*u.models, *u.speech_models)) else None
+    listed = {_norm(m) for m in (row.get("models") or "").split(";") if m.strip()}
+    return next((m for m in (*u.models, *u.speech_models) if _norm(m) in listed), None)
 
 
 def _usage_in(row: dict, u: PlanUsage) -> Decimal | None:
     """The profile's usage in the plan's quota unit and window (None when the profile states none in that unit)."""
     unit, per = row["quota_unit"], row["quota_per"]
-    if unit == "prompts" and per == "5 hours":
-        return u.peak_prompts_per_5h
-    if unit == "requests" and per == "5 hours":
-        return u.peak_prompts_per_5h * u.requests_per_prompt
-    if unit == "prompts" and per == "month":
-        return u.prompts_per_month
-    if unit == "requests" and per == "month":
-        return u.requests_per_month
-    if unit == "requests" and per == "week":
-        return u.requests_per_month / (DAYS_PER_MONTH / 7)
-    if unit == "prompts" and per == "week":
-        return u.prompts_per_month / (DAYS_PER_MONTH / 7)
-    if unit == "characters":
-        return u.characters_per_month if per == "month" else u.characters_per_month * Decimal(row["valid_months"] or 1)
+    weeks = DAYS_PER_MONTH / 7
+    if unit in ("prompts", "requests") and u.prompts_per_day:
+        mult = u.requests_per_prompt if unit == "requests" else Decimal(1)
+        return {"5 hours": u.peak_prompts_per_5h * mult, "month": u.prompts_per_month * mult,
+                "week": u.prompts_per_month * mult / weeks}.get(per)
+    if unit == "tokens" and u.prompts_per_day and per == "month":
+        return sum(u.monthly_tokens().values())
+    if unit == "characters" and u.characters_per_month:
+        return u.characters_per_month if per == "month" else u.characters_per_month * _months(row)
     return None
 
 
 def payg_per_request(prices: dict[str, Decimal], u: PlanUsage) -> Decimal:
-    """USD of one model request at pay-as-you-go prices (USD per 1M tokens by price kind; a missing cache price
-    counts cached input as input)."""
+    """USD of one model request at pay-as-you-go prices (USD per 1M tokens by price kind; without a cache-read
+    price cached input counts as input)."""
     cache = prices.get("cache_read", prices["input"])
     return (u.input_tokens_per_request * prices["input"] + u.cached_input_tokens_per_request * cache
             + u.output_tokens_per_request * prices["output"]) / Decimal(1_000_000)
@@ -281,7 +293,7 @@ def payg_options(con, day: dt.date, u: PlanUsage) -> list[tuple[str, str, dict[s
     wanted = {m.lower() for m in u.models}
     got: dict[tuple[str, str], dict[str, Decimal]] = {}
     for (provider, model, _region, currency), option in prices_on(con, [day])[day].items():
-        if model.lower() not in wanted or (u.sellers and provider not in u.sellers):
+        if model.lower() not in wanted:
             continue
         rate = fx_between(currency, "USD", day)[0]
         for r in option.prices:
@@ -292,67 +304,130 @@ def payg_options(con, day: dt.date, u: PlanUsage) -> list[tuple[str, str, dict[s
     return [(p, m, d) for (p, m), d in sorted(got.items()) if "input" in d and "output" in d]
 
 
-def rank_plans(plans: list[dict], payg: list[tuple[str, str, dict[str, Decimal]]], u: PlanUsage) -> list[PlanCost]:
-    """The profile's usage priced with each plan that includes its models and with each pay-as-you-go option, cheapest
-    first (options that do not cover the usage after those that do).
+def speech_payg(con, day: dt.date, u: PlanUsage) -> list[tuple[str, str, Decimal]]:
+    """``(provider, model, USD per character)`` of the profile's speech models: the latest ``speech_output`` price
+    per characters observed on or before ``day`` (``staging.unit_prices``; cheapest region)."""
+    from pipelines import warehouse
 
-    - Subscription: its price per month (a quarter / year price over 3 / 12 months), USD at the ECB rate of its
-      observation. ``covers`` when the profile's usage in the quota's unit and window is within the quota (an
-      estimate, ``约``, is counted as stated and said so); otherwise ``shortfall`` says by how much.
-    - Pack: ``unit_price`` = price / quota per unit, with its validity; the month's cost is the packs the month's usage
-      needs over the validity (whole packs, at least one).
-    - Break-even: for a plan, the usage (prompts a day) at which pay-as-you-go with the cheapest of the same models
-      costs the plan's monthly price; for a pack, characters a month.
+    if not u.speech_models:
+        return []
+    out: dict[tuple[str, str], Decimal] = {}
+    for provider, model, unit, usd in warehouse.run(con, "plans_speech_prices",
+                                                    {"day": day, "models": list(u.speech_models)}).fetchall():
+        per = _per_characters(unit)
+        if per:
+            v = Decimal(usd) / per
+            out[(provider, model)] = min(out.get((provider, model), v), v)
+    return [(p, m, v) for (p, m), v in sorted(out.items())]
+
+
+def _per_characters(unit: str) -> Decimal | None:
+    """``per 10K characters`` -> 10000; ``per 1M characters`` -> 1000000; ``per character`` -> 1."""
+    import re
+
+    m = re.fullmatch(r"per (?:(\d+)([KM])? )?characters?", unit)
+    if not m:
+        return None
+    n = Decimal(m.group(1) or 1)
+    return n * {"K": 1000, "M": 1_000_000, None: 1}[m.group(2)]
+
+
+def rank_plans(plans: list[dict], payg: list[tuple[str, str, dict[str, Decimal]]], u: PlanUsage,
+               speech: list[tuple[str, str, Decimal]] = ()) -> list[PlanCost]:
+    """The profile's usage priced with each plan it can run on (:func:`plan_model`) and with pay-as-you-go, cheapest
+    first; options whose quota does not cover the usage come after those that do (or may).
+
+    - Subscription: its price per month (a quarter / year price over 3 / 12 months; a first month only is left out),
+      USD at the ECB rate of its observation. ``covers`` when the usage in the quota's unit and window is within the
+      quota (an estimate, ``约``, counted as stated); else ``coverage`` says by how much it is exceeded. A quota in a
+      unit the profile does not state (credits without what one buys) leaves coverage unknown (None).
+    - Pack: ``unit_price`` = price / amount (per 10K units), with its validity; the month's cost is the whole packs
+      the usage over the validity needs, over the validity.
+    - Pay-as-you-go: each seller of the profile's models (tokens) and speech models (characters).
+    - Break-even: the usage at which pay-as-you-go with the cheapest seller of the same model costs the option's
+      monthly price (prompts a day for token plans, characters a month for speech).
     """
     out: list[PlanCost] = []
-    per_request = {(p, m): payg_per_request(d, u) for p, m, d in payg}
-    cheapest = min(per_request.values(), default=None)
-    if u.prompts_per_day and per_request:
-        for (p, m), r in per_request.items():
-            monthly = r * u.requests_per_month
-            out.append(PlanCost("pay_as_you_go", p, m, monthly, True, models=m,
-                                notes=f"{r * 1000:.4f} USD per 1,000 requests"))
+    per_request: dict[str, Decimal] = {}
+    for p, m, d in payg:
+        r = payg_per_request(d, u)
+        per_request[_norm(m)] = min(per_request.get(_norm(m), r), r)
+        if u.prompts_per_day:
+            out.append(PlanCost("pay_as_you_go", p, m, m, r * u.requests_per_month, True,
+                                stated=f"{r * 1000:.4f} USD per 1,000 requests"))
+    per_char: dict[str, Decimal] = {}
+    for p, m, v in speech:
+        per_char[_norm(m)] = min(per_char.get(_norm(m), v), v)
+        if u.characters_per_month:
+            out.append(PlanCost("pay_as_you_go", p, m, m, v * u.characters_per_month, True,
+                                stated=f"{v * 10_000:.4f} USD per 10K characters"))
     for row in plans:
-        if u.sellers and row["provider"] not in u.sellers:
-            continue
         if row["usd_price"] is None or row["billing_period"] == "first_month":
-            continue  # a price the page does not state, or a new buyer's first month only: not a monthly cost
-        speech = row["quota_unit"] == "characters"
-        if speech:
-            if not u.characters_per_month:
-                continue
-        elif not (u.models and _includes(row, u.models)):
+            continue  # no stated price, or a new buyer's first month only: not a monthly cost
+        model = plan_model(row, u)
+        if model is None:
             continue
         months = _months(row)
-        label = f"{row['product']} / {row['plan']} ({row['billing_period']})"
-        usage = _usage_in(row, u)
-        quota = row["quota_amount"]
-        covers, shortfall = True, ""
-        if quota is not None and usage is not None and usage > quota:
-            covers = False
-            shortfall = (f"needs {usage:,.0f} {row['quota_unit']} per {row['quota_per']}, quota {quota:,f}"
-                         f"{' (about)' if row['quota_is_estimate'] else ''}: {usage - quota:,.0f} over "
-                         f"({(usage / quota - 1) * 100:.0f}% more)")
-        elif quota is None:
-            shortfall = "quota not stated: coverage unknown"
         monthly = row["usd_price"] / months
-        unit_price = break_even = ""
+        quota, usage = row["quota_amount"], _usage_in(row, u)
+        label = f"{row['product']} / {row['plan']} ({row['billing_period'].replace('one_off', 'pack')})"
+        stated = f"{row['price'].normalize():,f} {row['currency']} per {row['billing_period'].replace('one_off', 'pack')}"
+        covers, coverage, unit_price, break_even = None, "", "", ""
+        if quota is None:
+            coverage = "quota not stated"
+        elif usage is None:
+            coverage = f"quota in {row['quota_unit']} per {row['quota_per']}: the profile states no usage in that unit"
+        elif row["billing_model"] == "resource_pack":
+            packs = max(Decimal(1), (usage / quota).to_integral_value(rounding=ROUND_CEILING))
+            monthly = row["usd_price"] * packs / months
+            covers, coverage = True, f"{packs:f} pack(s) per {months:f} month(s)"
+        elif usage > quota:
+            covers = False
+            coverage = (f"NOT COVERED: {usage:,.0f} {row['quota_unit']} per {row['quota_per']} needed, quota "
+                        f"{'about ' if row['quota_is_estimate'] else ''}{quota:,.0f}: {usage - quota:,.0f} over "
+                        f"(+{(usage / quota - 1) * 100:.0f}%)")
+        else:
+            covers = True
+            coverage = (f"uses {usage:,.0f} of {'about ' if row['quota_is_estimate'] else ''}{quota:,.0f} "
+                        f"{row['quota_unit']} per {row['quota_per']}")
         if row["billing_model"] == "resource_pack" and quota:
-            per_unit = row["price"] / quota
-            unit_price = (f"{per_unit * 10_000:.4f} {row['currency']} per 10K {row['quota_unit']}, valid "
-                          f"{row['valid_months']} month(s)")
-            if speech:
-                need = u.characters_per_month * months
-                packs = max(Decimal(1), (need / quota).to_integral_value(rounding=ROUND_CEILING))
-                monthly = row["usd_price"] * packs / months
-                covers, shortfall = True, (f"{packs} packs per {row['valid_months']} month(s)" if packs > 1 else "")
-        elif cheapest and u.requests_per_prompt and u.days_per_month:
-            per_prompt = cheapest * u.requests_per_prompt
-            prompts_day = monthly / per_prompt / u.days_per_month
-            break_even = f"{prompts_day:,.1f} prompts a day"
-        out.append(PlanCost(row["billing_model"], row["provider"], label, monthly, covers, shortfall, unit_price,
-                            break_even, currency=row["currency"], models=row.get("models") or "",
-                            list_price=f"{row['price']:,f} {row['currency']} per "
-                                       f"{row['billing_period'].replace('one_off', 'pack')}",
-                            notes="quota is an estimate (约)" if row["quota_is_estimate"] else ""))
-    return sorted(out, key=lambda c: (not c.covers, c.monthly_usd, c.provider, c.option))
+            unit_price = (f"{row['price'] / quota * 10_000:,.4f} {row['currency']} per 10K {row['quota_unit']}, "
+                          f"valid {months:f} month(s)")
+        if row["quota_unit"] == "characters" or _norm(model) in per_char:
+            v = per_char.get(_norm(model))
+            break_even = (f"{monthly / v:,.0f} characters a month" if v else f"no pay-as-you-go price of {model}")
+        else:
+            r = per_request.get(_norm(model))
+            if r and u.requests_per_prompt and u.days_per_month:
+                break_even = f"{monthly / (r * u.requests_per_prompt) / u.days_per_month:,.1f} prompts a day"
+            else:
+                break_even = f"no pay-as-you-go price of {model}"
+        out.append(PlanCost(row["billing_model"], row["provider"], label, model, monthly, covers, coverage,
+                            unit_price, break_even, stated,
+                            notes=f"in force since {row['valid_from']} ({row['source']})"))
+    return sorted(out, key=lambda c: (c.covers is False, c.monthly_usd, c.provider, c.option))
+
+
+PLAN_COLUMNS = ("#", "kind", "provider", "option", "model", "USD / month", "covers", "coverage", "pack unit price",
+                "break-even vs pay-as-you-go", "stated price", "notes")
+
+
+def render_plans(u: PlanUsage, costs: list[PlanCost], day: dt.date) -> str:
+    """The plan ranking as text: the assumptions, then a GitHub pipe table, cheapest first."""
+    from tabulate import tabulate
+
+    head = [f"subscriptions and packs beside pay-as-you-go, prices in force on {day} (USD per month):"]
+    head += [f"  assumption: {a}" for a in u.assumptions()]
+    rows = [[i, c.kind, c.provider, c.option, c.model, f"{c.monthly_usd:,.2f}",
+             {True: "yes", False: "NO", None: "?"}[c.covers], c.coverage, c.unit_price, c.break_even, c.stated,
+             c.notes] for i, c in enumerate(costs, start=1)]
+    table = tabulate(rows, headers=PLAN_COLUMNS, tablefmt="github", disable_numparse=True)
+    return "\n".join(head) + "\n\n" + (table if rows else "(no plan or pay-as-you-go price for these models)")
+
+
+def plan_report(con, path, day: dt.date) -> str | None:
+    """:func:`render_plans` of the profile file's ``plans:`` section on ``day`` (None when it has none)."""
+    u = load_usage(path)
+    if u is None:
+        return None
+    return render_plans(u, rank_plans(plans_on(con, day), payg_options(con, day, u), u, speech_payg(con, day, u)), day)
