@@ -51,7 +51,7 @@ def cmd_plans(args) -> int:
               + " (tokenprices sql \"SELECT DISTINCT provider FROM marts.billing_plan_history\")", file=sys.stderr)
         return 1
     t = Table(title=f"subscriptions and resource packs in force on {day}")
-    for c in ("provider", "product", "plan", "model", "period", "price", "USD", "quota", "validity", "models",
+    for c in ("provider", "product", "plan", "billing", "period", "price", "USD", "quota", "validity", "models",
               "status", "since", "source"):
         t.add_column(c, overflow="fold")
     for r in rows[: args.max_rows]:

@@ -412,22 +412,25 @@ PLAN_COLUMNS = ("#", "kind", "provider", "option", "model", "USD / month", "cove
                 "break-even vs pay-as-you-go", "stated price", "notes")
 
 
-def render_plans(u: PlanUsage, costs: list[PlanCost], day: dt.date) -> str:
-    """The plan ranking as text: the assumptions, then a GitHub pipe table, cheapest first."""
+def render_plans(u: PlanUsage, costs: list[PlanCost], day: dt.date, shown=None) -> str:
+    """The plan ranking as text: the assumptions, then a GitHub pipe table, cheapest first (``shown``: the sellers
+    whose rows to print, ranks kept; None = all)."""
     from tabulate import tabulate
 
     head = [f"subscriptions and packs beside pay-as-you-go, prices in force on {day} (USD per month):"]
     head += [f"  assumption: {a}" for a in u.assumptions()]
     rows = [[i, c.kind, c.provider, c.option, c.model, f"{c.monthly_usd:,.2f}",
              {True: "yes", False: "NO", None: "?"}[c.covers], c.coverage, c.unit_price, c.break_even, c.stated,
-             c.notes] for i, c in enumerate(costs, start=1)]
+             c.notes] for i, c in enumerate(costs, start=1) if shown is None or c.provider in shown]
     table = tabulate(rows, headers=PLAN_COLUMNS, tablefmt="github", disable_numparse=True)
     return "\n".join(head) + "\n\n" + (table if rows else "(no plan or pay-as-you-go price for these models)")
 
 
-def plan_report(con, path, day: dt.date) -> str | None:
-    """:func:`render_plans` of the profile file's ``plans:`` section on ``day`` (None when it has none)."""
+def plan_report(con, path, day: dt.date, sellers=()) -> str | None:
+    """:func:`render_plans` of the profile file's ``plans:`` section on ``day`` (None when it has none); with
+    ``sellers``, only their rows (ranks among all)."""
     u = load_usage(path)
     if u is None:
         return None
-    return render_plans(u, rank_plans(plans_on(con, day), payg_options(con, day, u), u, speech_payg(con, day, u)), day)
+    costs = rank_plans(plans_on(con, day), payg_options(con, day, u), u, speech_payg(con, day, u))
+    return render_plans(u, costs, day, [c.provider for c in costs if not sellers or c.provider in sellers])
