@@ -77,3 +77,23 @@ def test_quota_status_and_period_rules():
     # a plan whose text says 已停止新购 / 已售罄 is closed to new buyers
     assert {(r["provider"], r["plan"]) for r in rows if r["status"] == "closed_to_new_buyers"} == {
         ("stepfun-step-plan", "Flash Pro"), ("alibaba", "Lite")}
+
+
+def test_quota_wordings_with_scale_words_and_estimates():
+    rows, _ = coding_plans.read_all(DIR)
+    aug = {(r["provider"], r["product"], r["plan"]): r for r in rows if r["observed_at"].date() == dt.date(2026, 8, 22)}
+
+    def q(key):
+        r = aug[key]
+        return r["quota_amount"], r["quota_unit"], r["quota_per"], r["quota_is_estimate"]
+
+    # 'tencent-cloud-ai' "Coding Plan Lite": "用量限制: 每 5 小时：最多约 1,200 次请求 每周：..."
+    assert q(("tencent", "Coding Plan", "Lite")) == (1200, "requests", "5 hours", True)
+    # 'huawei-token-plan' "Token Plan Standard": "用量限制: 每订阅月 1.3 亿 Tokens"
+    assert q(("huawei", "Token Plan", "Standard")) == (130_000_000, "tokens", "month", False)
+    # 'stepfun-step-plan' "Flash Mini": "月使用量: 400M Credits"
+    assert q(("stepfun-step-plan", "Coding Plan", "Flash Mini")) == (400_000_000, "credits", "month", False)
+    # 'minimax-ai' "Plus": "月度约 6 亿+ token M3 用量" (a token-plan page: product Token Plan)
+    assert q(("minimax", "Token Plan", "Plus")) == (600_000_000, "tokens", "month", True)
+    # 'baidu-qianfan-ai' "Token Plan Mini": "额度规格: 1000万 Token" gives no window: no quota, never a guessed one
+    assert q(("baidu", "Token Plan", "Mini"))[0] is None

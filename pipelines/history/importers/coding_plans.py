@@ -11,13 +11,15 @@ Rules (nothing guessed; what is not read stays NULL and is listed by :func:`read
 
 - seller: :data:`SELLERS` maps the scraper's keys to the project's slugs and product names (others: the key without
   ``-ai``, product ``Coding Plan``, or ``Token Plan`` when its pages are token-plan pages);
-- plan: the name without the product prefix, the period suffix ``(月)`` and the marketing badges of :data:`BADGES`;
+- plan: the name without the product prefix (a name starting ``Token Plan`` / ``Coding Plan`` names its product), the period suffix ``(月)`` and the marketing badges of :data:`BADGES`;
 - period: ``unit`` by :data:`PERIODS` (``月`` month, ``季`` quarter, ``年`` year, ``首月`` first month; per seat or
   user a month: month, with the condition); price: ``currentPrice`` exactly (Decimal from the JSON text), currency
   USD when the price text has ``$`` else CNY; ``originalPrice`` as list price when the page showed one;
 - quota: the first of :data:`QUOTAS` found in ``notes`` + ``serviceDetails`` (``40 prompts / 每 5 小时``, ``1500次模型调用
-  / 5 小时``, ``每周 10,000 积分``, ``每月1.8万次请求``, ``25,000 Credits/座席/月``, ``月度约 6 亿+ token``,
-  ``300 premium requests/月``); ``约`` marks an estimate;
+  / 5 小时``, ``每 5 小时：最多约 1,200 次请求``, ``每周 10,000 积分``, ``每月1.8万次请求``, ``25,000 Credits/座席/月``,
+  ``月使用量: 400M Credits``, ``月度约 6 亿+ token``, ``每订阅月 1.3 亿 Tokens``, ``300 premium requests/月``), with
+  its scale word (万, 亿, M); ``约`` marks an estimate. A quota whose window the text does not give (``额度规格: 1000万
+  Token``) or a window other than 5 hours / week / month (``tokens/day``) is left empty;
 - status ``closed_to_new_buyers`` when the text says ``停止新购`` or ``售罄``; a ``用量包``/``资源包`` is a resource pack;
 - models: the text after ``支持模型:`` / ``能力:`` as the snapshot states it.
 """
@@ -59,20 +61,24 @@ PERIODS: dict[str, tuple[str, str | None]] = {
     "座席/月": ("month", "per seat"), "坐席/月": ("month", "per seat"), "月/用户": ("month", "per user"),
     "个/月": ("month", "per pack"),
 }
-_NUM = r"(\d[\d,]*(?:\.\d+)?)"
-#: (pattern, unit, window, multiplier) in the order they are tried.
-QUOTAS: tuple[tuple[re.Pattern, str, str, int], ...] = (
-    (re.compile(_NUM + r"\s*prompts\s*/\s*(?:每\s*)?5\s*小时"), "prompts", "5 hours", 1),
-    (re.compile(_NUM + r"\s*次(?:模型调用|请求)?\s*/\s*(?:每\s*)?5\s*小时"), "requests", "5 hours", 1),
-    (re.compile(r"每\s*5\s*小时\s*(?:约\s*)?" + _NUM + r"\s*次"), "requests", "5 hours", 1),
-    (re.compile(r"5\s*小时\s*[:：]\s*约?\s*" + _NUM + r"\s*次"), "requests", "5 hours", 1),
-    (re.compile(r"每周\s*(?:约\s*)?" + _NUM + r"\s*积分"), "credits", "week", 1),
-    (re.compile(r"每月\s*(?:约\s*)?" + _NUM + r"\s*万次请求"), "requests", "month", 10_000),
-    (re.compile(r"每月\s*(?:约\s*)?" + _NUM + r"\s*次请求"), "requests", "month", 1),
-    (re.compile(_NUM + r"\s*Credits\s*/\s*座席\s*/\s*月"), "credits", "month", 1),
-    (re.compile(_NUM + r"\s*Credits\s*/\s*个"), "credits", "validity", 1),
-    (re.compile(r"月度约\s*" + _NUM + r"\s*亿\+?\s*token"), "tokens", "month", 100_000_000),
-    (re.compile(_NUM + r"\s*premium requests\s*/\s*(?:用户\s*/\s*)?月"), "requests", "month", 1),
+_NUM = r"(\d[\d,]*(?:\.\d+)?)\s*(万|亿|M\b)?"
+#: a number's scale word: 万 10^4, 亿 10^8, M 10^6 (``400M Credits``).
+SCALE = {None: 1, "万": 10_000, "亿": 100_000_000, "M": 1_000_000}
+#: (pattern, unit, window) in the order they are tried; the number is group 1, its scale group 2.
+QUOTAS: tuple[tuple[re.Pattern, str, str], ...] = (
+    (re.compile(_NUM + r"\s*prompts\s*/\s*(?:每\s*)?5\s*小时", re.I), "prompts", "5 hours"),
+    (re.compile(_NUM + r"\s*次(?:模型调用|请求)?\s*/\s*(?:每\s*)?5\s*小时"), "requests", "5 hours"),
+    (re.compile(r"每\s*5\s*小时\s*[:：]?\s*(?:最多)?\s*(?:约\s*)?" + _NUM + r"\s*次"), "requests", "5 hours"),
+    (re.compile(r"5\s*小时\s*[:：]\s*约?\s*" + _NUM + r"\s*次"), "requests", "5 hours"),
+    (re.compile(r"每周\s*(?:约\s*)?" + _NUM + r"\s*积分"), "credits", "week"),
+    (re.compile(r"每月\s*(?:约\s*)?" + _NUM + r"\s*次请求"), "requests", "month"),
+    (re.compile(_NUM + r"\s*次\s*/\s*月"), "requests", "month"),
+    (re.compile(_NUM + r"\s*Credits\s*/\s*座席\s*/\s*月"), "credits", "month"),
+    (re.compile(_NUM + r"\s*Credits\s*/\s*个"), "credits", "validity"),
+    (re.compile(r"月使用量\s*[:：]\s*" + _NUM + r"\s*Credits"), "credits", "month"),
+    (re.compile(r"月度约\s*" + _NUM + r"\+?\s*token", re.I), "tokens", "month"),
+    (re.compile(r"每订阅月\s*" + _NUM + r"\s*Tokens", re.I), "tokens", "month"),
+    (re.compile(_NUM + r"\s*(?:premium |agent mode 或 chat )?requests\s*/\s*(?:用户\s*/\s*)?月"), "requests", "month"),
 )
 _CLOSED = re.compile(r"停止新购|售罄")
 _MODELS = re.compile(r"^(?:支持模型|能力)\s*[:：]\s*(.+)$")
@@ -99,11 +105,11 @@ def plan_name(name: str) -> str:
 
 
 def quota(texts: list[str]) -> tuple[Decimal, str, str, bool] | None:
-    for rx, unit, window, mult in QUOTAS:
+    for rx, unit, window in QUOTAS:
         for t in texts:
             m = rx.search(t)
             if m:
-                return Decimal(m.group(1).replace(",", "")) * mult, unit, window, "约" in t
+                return Decimal(m.group(1).replace(",", "")) * SCALE[m.group(2)], unit, window, "约" in t
     return None
 
 
@@ -133,10 +139,12 @@ def read_snapshot(path: Path) -> tuple[list[dict], list[str]]:
             q = quota(texts)
             models = next((m.group(1).strip() for t in texts for m in [_MODELS.match(t)] if m), None)
             name = plan_name(p["name"])
+            # a plan named "Token Plan Mini" on a seller's coding-plan entry (Baidu 2026-08) is a Token Plan
+            own = next((x.strip() for x in ("Token Plan ", "Coding Plan ") if p["name"].startswith(x)), None)
             pack = bool(re.search(r"用量包|资源包", p["name"]))
             conditions = "; ".join(x for x in (period[1], p.get("notes")) if x) or None
             plans.append(ParsedPlan(
-                provider=provider, product=product, plan=name,
+                provider=provider, product=own or product, plan=name,
                 billing_model="resource_pack" if pack else "subscription", billing_period=period[0],
                 price=price, currency="USD" if "$" in price_text else "CNY",
                 list_price=p.get("originalPrice") if p.get("originalPriceText") else None,
