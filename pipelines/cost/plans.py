@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from pipelines.history.normalise import USD_PLACES, ecb_rate_or_newest
@@ -27,8 +27,6 @@ from pipelines.sources.base import ParsedPlan
 
 #: days of an average month (365.25 / 12), as in :mod:`pipelines.cost.offers`.
 DAYS_PER_MONTH = Decimal("30.4375")
-#: hours of an average month: 5-hour windows a month = HOURS_PER_MONTH / 5; weeks a month = DAYS_PER_MONTH / 7.
-HOURS_PER_MONTH = DAYS_PER_MONTH * 24
 #: months one price of a billing period pays for (``one_off``: a pack's validity, given per plan).
 PERIOD_MONTHS = {"month": Decimal(1), "first_month": Decimal(1), "quarter": Decimal(3), "year": Decimal(12)}
 
