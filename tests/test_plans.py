@@ -179,3 +179,12 @@ def test_cost_command_prints_the_plan_ranking_with_its_assumptions(built):
     assert "assumption: 15 model requests per prompt" in out.stdout
     assert "| subscription  | minimax    | Coding Plan / Starter (month)" in out.stdout
     assert "| pay_as_you_go |" in out.stdout
+
+
+def test_a_plans_section_with_an_unknown_key_or_negative_usage_is_refused():
+    with pytest.raises(ValueError, match=r"unknown plans key\(s\) \['prompts_a_day'\]"):
+        P.usage_from_dict({"prompts_a_day": 60}, "p.yaml")
+    with pytest.raises(ValueError, match="plans.peak_prompts_per_5h must not be negative"):
+        P.usage_from_dict({"peak_prompts_per_5h": -1}, "p.yaml")
+    with pytest.raises(ValueError, match="seller/product"):
+        P.usage_from_dict({"products": {"Coding Plan": "MiniMax-M2"}}, "p.yaml")
