@@ -30,6 +30,8 @@ TABLE_OF: dict[str, str] = {
     "staging/simonw_llm_prices_history": "staging.imported_price_runs",
     "staging/openrouter_snapshots_history": "staging.imported_price_runs",
     "staging/price_overrides": "staging.imported_price_runs",
+    # the coding-plan snapshots share staging.billing_plans with the plan pages (staging/price_quotes writes those)
+    "staging/coding_plan_snapshots": "staging.billing_plans",
     # marts/model_aliases also writes marts.unmatched_aliases and marts.models
     # forecasts/market_index also writes its series to forecasts.monthly_series (main table: its own name)
     # forecasts/provider_indexes: its series' rows (family matched_model_provider); the indexes also go to
@@ -266,6 +268,100 @@ _WORKLOAD_FORECAST = dg.TableSchema(columns=[
 
 
 
+
+# subscriptions and resource packs (assets/plans.py, issue 18): the plan columns the plan tables share
+_PLAN_ID = [
+    ("provider", "VARCHAR", "seller slug"),
+    ("product", "VARCHAR", "the seller's name of the plan family (GLM Coding Plan, Coding Plan, Video Package)"),
+    ("plan", "VARCHAR", "the tier as the seller names it (Lite, Starter, Pro ...)"),
+    ("billing_model", "VARCHAR", "subscription | resource_pack"),
+    ("billing_period", "VARCHAR", "month | quarter | year | first_month | one_off (a pack)"),
+    ("region", "VARCHAR", "global | cn-mainland | intl"),
+]
+_PLAN_QUOTA = [
+    ("quota_amount", "DECIMAL(38,6)", "NULL when the page states no quota"),
+    ("quota_unit", "VARCHAR", "prompts | requests | credits | characters | tokens"),
+    ("quota_per", "VARCHAR", "5 hours | week | month | validity (a pack's one-off amount)"),
+    ("quota_is_estimate", "BOOLEAN", "the page says about (约)"),
+    ("unit_buys", "VARCHAR", "what one quota unit buys, where the page says (credits per video)"),
+    ("valid_days", "INTEGER", "a pack's validity after purchase, days"),
+    ("valid_months", "INTEGER", "a pack's validity after purchase, months"),
+    ("models", "VARCHAR", "models included, as the page names them, '; '-separated"),
+    ("status", "VARCHAR", "on_sale | closed_to_new_buyers"),
+    ("promo_text", "VARCHAR", "a promotion, in the page's words"),
+    ("promo_from", "DATE", "first day of the promotion (inclusive); NULL when undated"),
+    ("promo_until", "DATE", "last day of the promotion (inclusive); NULL when undated"),
+]
+_STAGING_PLANS = _schema(*[
+    ("partition_date", "DATE", "daily partition of the page snapshot; the snapshot's date for a dataset"),
+    ("observed_at", "TIMESTAMP", "UTC; capture date for replayed pages, generatedAt for a snapshot"),
+    ("source", "VARCHAR", "minimax_plans_cn | minimax_plans_intl | zhipu_coding_plan | coding_plans_snapshots"),
+    ("scope", "VARCHAR", "what one observation covers (the page URL; a snapshot's seller entry)"),
+    *_PLAN_ID,
+    ("price", "DECIMAL(38,12)", "as written, per billing period; NULL when the page states none"),
+    ("currency", "VARCHAR", "ISO 4217"),
+    ("list_price", "DECIMAL(38,12)", "the undiscounted price shown beside it (原价, struck out)"),
+    ("usd_price", "DECIMAL(38,12)", "price in USD at the ECB rate of fx_date"),
+    ("usd_list_price", "DECIMAL(38,12)", "list_price in USD"),
+    ("fx_rate", "DECIMAL(38,18)", "units of currency per 1 USD (ECB)"),
+    ("fx_date", "DATE", "date of that ECB rate"),
+    *_PLAN_QUOTA,
+    ("promo_window", "VARCHAR", "a month-day window as the page gives it ('12-08..01-15')"),
+    ("conditions", "VARCHAR", "the page's wording of what else the plan depends on"),
+    ("source_url", "VARCHAR", "the seller's page"),
+    ("snapshot_sha256", "VARCHAR", "sha256 of the raw page or of the dataset file"),
+    ("location", "VARCHAR", "table/row/cell on the page; file/seller/plan of a dataset"),
+])
+_PLAN_HISTORY = _schema(*[
+    *_PLAN_ID,
+    ("currency", "VARCHAR", "ISO 4217"),
+    ("price", "DECIMAL(38,12)", "as written, per billing period; NULL when the page states none"),
+    ("list_price", "DECIMAL(38,12)", "the undiscounted price shown beside it"),
+    ("usd_price", "DECIMAL(38,12)", "at the ECB rate of the interval's first observation"),
+    ("fx_date", "DATE", "date of that ECB rate"),
+    *_PLAN_QUOTA,
+    ("conditions", "VARCHAR", "the page's wording of what else the plan depends on"),
+    ("valid_from", "DATE", "first observation with these values (inclusive, UTC)"),
+    ("valid_to", "DATE", "exclusive: the next change or the first observation of the same scope without the plan; "
+                         "NULL while in force"),
+    ("last_seen", "DATE", "last observation with these values"),
+    ("n_observations", "INTEGER", "observations in the interval"),
+    ("source", "VARCHAR", "source of the interval's first observation"),
+    ("source_url", "VARCHAR", "the seller's page"),
+    ("snapshot_sha256", "VARCHAR", "raw page or dataset file"),
+    ("location", "VARCHAR", "where on the page (or in the dataset) it was read"),
+])
+_MARTS_PLANS = _schema(*[
+    *_PLAN_ID,
+    ("price", "DECIMAL(38,12)", "as written, per billing period; NULL when the page states none"),
+    ("currency", "VARCHAR", "ISO 4217"),
+    ("list_price", "DECIMAL(38,12)", "the undiscounted price shown beside it"),
+    ("usd_price", "DECIMAL(38,12)", "at the ECB rate of the first observation of these values"),
+    ("fx_date", "DATE", "date of that ECB rate"),
+    *_PLAN_QUOTA,
+    ("conditions", "VARCHAR", "the page's wording of what else the plan depends on"),
+    ("first_seen", "DATE", "first day of the values in force"),
+    ("last_seen", "DATE", "the latest observation (capture date)"),
+    ("source", "VARCHAR", "source of the first observation of these values"),
+    ("source_url", "VARCHAR", "the seller's page"),
+    ("snapshot_sha256", "VARCHAR", "raw page or dataset file"),
+    ("location", "VARCHAR", "where on the page (or in the dataset) it was read"),
+])
+_PLAN_CHANGES = _schema(*[
+    *_PLAN_ID,
+    ("currency", "VARCHAR", "ISO 4217"),
+    ("changed_at", "DATE", "valid_from of the new price"),
+    ("old_price", "DECIMAL(38,12)", "stated price before"),
+    ("new_price", "DECIMAL(38,12)", "stated price after"),
+    ("old_usd_price", "DECIMAL(38,12)", "USD before (ECB rate of its first observation)"),
+    ("new_usd_price", "DECIMAL(38,12)", "USD after"),
+    ("pct_change", "DOUBLE", "(new/old - 1) * 100 on the stated prices; NULL when old is 0"),
+    ("old_quota", "VARCHAR", "quota before, when stated"),
+    ("new_quota", "VARCHAR", "quota after, when stated"),
+    ("source", "VARCHAR", "source of the new price's first observation"),
+    ("source_url", "VARCHAR", "the seller's page"),
+])
+
 #: asset key -> every column of its table (:func:`table_of`), in table order.
 COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
     "raw/page_snapshots": _schema(
@@ -292,6 +388,10 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
     "staging/price_overrides": _IMPORTED_RUNS,
     "marts/price_history": _PRICE_HISTORY,
     "marts/billing_offers": _MARTS_OFFERS,
+    "staging/coding_plan_snapshots": _STAGING_PLANS,
+    "marts/billing_plan_history": _PLAN_HISTORY,
+    "marts/billing_plans": _MARTS_PLANS,
+    "marts/billing_plan_changes": _PLAN_CHANGES,
     "marts/workload_costs": _WORKLOAD_COSTS,
     "marts/latest_prices": _schema(
         ("provider", "VARCHAR"),

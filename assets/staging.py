@@ -14,6 +14,7 @@ from pipelines.history.importers import genai_prices, litellm, live, openrouter_
 from pipelines.history import drift
 from pipelines.cost.offers import offer_rows
 from pipelines.history.facts import page_rows
+from pipelines.cost.plans import plan_rows
 from pipelines.history.normalise import FxError, fx_warnings, quote_rows, refresh_rates, unit_price_rows
 from pipelines.sources.registry import SOURCES, live_form_unproven
 from pipelines.resources import DataDirResource, FetcherResource
@@ -136,7 +137,8 @@ def price_quotes(
             except Exception as exc:  # noqa: BLE001
                 detail = f"{type(exc).__name__}: {exc}"
                 outcome = {"quotes": [], "units": [], "runs": [], "quarantine": [], "problems": [detail],
-                           "log": [f"{name}: {detail}"], "offers": [], "offer_problems": [], "layout": [], "facts": []}
+                           "log": [f"{name}: {detail}"], "offers": [], "offer_problems": [], "layout": [], "facts": [],
+                           "plans": []}
             for line in outcome["log"]:
                 (context.log.error if outcome["problems"] else context.log.info)(line)
             for line in outcome["offer_problems"]:  # offers are not prices: a warning, listed for review
@@ -150,6 +152,8 @@ def price_quotes(
                     if source.parse_offers is not None:
                         warehouse.replace(con, "staging.billing_offers", outcome["offers"], part)
                     warehouse.replace(con, "staging.model_facts", outcome["facts"], part)
+                    if source.plans:  # subscriptions and packs (issue 18), replaced with the source's quotes
+                        warehouse.replace(con, "staging.billing_plans", outcome["plans"], part)
             for run in outcome["runs"]:
                 warehouse.run(con, "insert_parse_run", {"partition_date": day, "source": name,
                                                         "code_version": incremental.code_version(), **run})
@@ -171,6 +175,7 @@ def price_quotes(
                         **({"offers": len(outcome["offers"]),
                             "unreadable_offers": dg.MetadataValue.json(outcome["offer_problems"])}
                            if source.parse_offers is not None else {}),
+                        **({"plans": len(outcome["plans"])} if source.plans else {}),
                     },
                 )
             )
@@ -273,6 +278,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
     """
     quotes, units, runs, problems, log, held, offers, offer_problems, layout = [], [], [], [], [], [], [], [], []
     facts: list[dict] = []
+    plans: list[dict] = []
     previous_values = {
         tuple(r[:8]): r[8] for r in warehouse.run(con, "last_good_values", {"source": name, "partition_date": day}).fetchall()
     }
@@ -285,6 +291,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
             q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
             fx_notes = fx_warnings(q + u, at.date())
+            pl = plan_rows(page.plans, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
         except (ParseError, FxError, BlobError) as exc:
             detail = f"{type(exc).__name__}: {exc}"
             if (live_fetch and isinstance(exc, ParseError) and live_form_unproven(source)
@@ -333,8 +340,12 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
             log.append(f"{name}: {url} parsed {len(q)} quotes, {len(u)} unit prices, {n_models} models")
         quotes += q
         units += u
+        plans += pl
+        if pl:
+            log.append(f"{name}: {url} {len(pl)} plans (subscriptions and packs)")
     return {"quotes": quotes, "units": units, "runs": runs, "problems": problems, "log": log, "quarantine": held,
-            "offers": offers, "offer_problems": offer_problems, "layout": layout, "facts": facts}
+            "offers": offers, "offer_problems": offer_problems, "layout": layout, "facts": facts,
+            "plans": plans}
 
 
 def import_runs(context, duckdb: DuckDBResource, source: str, rows: list[dict]) -> dg.MaterializeResult:

@@ -91,6 +91,12 @@ def litellm_dir() -> Path:
     return _path("TOKENPRICES_LITELLM_DIR", ROOT / "seed" / "litellm_price_history")
 
 
+def coding_plans_dir() -> Path:
+    """Dated snapshots of the coding-plan scraper (MIT; ``TOKENPRICES_CODING_PLANS_DIR``; default
+    ``seed/coding_plans``)."""
+    return _path("TOKENPRICES_CODING_PLANS_DIR", ROOT / "seed" / "coding_plans")
+
+
 def _optional_dir(env: str) -> Path | None:
     v = os.environ.get(env)
     return Path(v).expanduser() if v else None

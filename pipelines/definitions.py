@@ -20,7 +20,7 @@ import datetime as dt
 import dagster as dg
 
 from assets import columns, forecasts, marts, raw, staging
-from assets import offers, workload  # billing offers and workload costs (issue 7)
+from assets import offers, plans, workload  # billing offers and workload costs (issue 7); plans (issue 18)
 from pipelines import config, notify
 from pipelines.resources import default_resources
 
@@ -53,7 +53,7 @@ scrape_job = dg.define_asset_job(
 )
 
 #: every asset of the layer modules; a new asset in one of them is picked up without touching this file.
-ALL_ASSETS = dg.load_assets_from_modules([raw, staging, marts, forecasts, offers, workload])
+ALL_ASSETS = dg.load_assets_from_modules([raw, staging, marts, forecasts, offers, plans, workload])
 
 warehouse_job = dg.define_asset_job(
     "warehouse_job",

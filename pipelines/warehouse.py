@@ -43,6 +43,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql("schema"))
     con.execute(sql("schema_offers"))
     con.execute(sql("schema_facts"))
+    con.execute(sql("schema_plans"))
     con.execute(sql("source_precedence"))
     _ENSURED.add(con)
 

@@ -10,7 +10,8 @@ import importlib
 
 #: modules that contribute subcommands (each has ``register(sub)``).
 COMMAND_MODULES: tuple[str, ...] = ("pipelines.cli.ops", "pipelines.history.lookup", "pipelines.forecast.epoch", "pipelines.cli.workload",
-                                    "pipelines.cli.bill")
+                                    "pipelines.cli.bill",
+                                    "pipelines.cli.plans")
 
 
 def register_all(sub) -> None:

@@ -2,6 +2,7 @@
 
     tokenprices parse FILE --url URL [--observed-at YYYY-MM-DD]   one JSON object per quote (token prices
                                                                  carry usd_per_mtok, others usd_per_unit + unit)
+                                                                 and per plan (subscriptions, packs)
     tokenprices sql "QUERY"                                      run SQL on the warehouse, print a table
     tokenprices latest [--provider P] [--format text|json|csv]   latest prices (marts.latest_prices)
     tokenprices sources                                          the registered sources, as Markdown
@@ -36,6 +37,7 @@ MAX_PAGE_BYTES = 20 * 2**20
 
 
 def cmd_parse(args) -> int:
+    from pipelines.cost.plans import plan_rows
     from pipelines.history.normalise import quote_rows, unit_price_rows
     from pipelines.sources.registry import source_for_url
     from pipelines.sources.base import ParseError
@@ -70,6 +72,7 @@ def cmd_parse(args) -> int:
         page = source.read(body, args.url)
         rows = quote_rows(page.prices, **where)
         units = unit_price_rows(page.prices, **where)
+        plans = plan_rows(page.plans, **where)
     except (ParseError, LookupError) as exc:
         print(f"tokenprices parse: cannot parse {path} as {source.name}: {exc}", file=sys.stderr)
         return 1
@@ -77,17 +80,21 @@ def cmd_parse(args) -> int:
         print(json.dumps(r, default=_json_default, ensure_ascii=False))
     for r in units:
         print(json.dumps(r, default=_json_default, ensure_ascii=False))
+    for r in plans:
+        print(json.dumps({"plan": r}, default=_json_default, ensure_ascii=False))
     for f in page.findings:  # what the page says that the parser did not understand (nothing of it was loaded)
         print(f"finding: {f}", file=sys.stderr)
-    print(f"{len(rows)} token quotes and {len(units)} prices in other units from {source.name}"
+    print(f"{len(rows)} token quotes and {len(units)} prices in other units"
+          f"{f', {len(plans)} plans (subscriptions and packs)' if plans else ''} from {source.name}"
           f"{f', {len(page.findings)} findings' if page.findings else ''}", file=sys.stderr)
     return 0
 
 
 def cmd_check_pages(args) -> int:
     """Parse every capture of a folder (its ``manifest.csv`` gives each file's URL) and print, per file: token
-    quotes, prices in other units, models, layout findings, or the error. Exit 1 only when a page yields nothing
-    (a parse error, no source for its URL, no prices); findings alone exit 0. No FX: amounts are counted as the
+    quotes, prices in other units, models, plans (subscriptions and resource packs: content like prices), layout
+    findings, or the error. Exit 1 only when a page yields nothing (a parse error, no source for its URL, neither
+    prices nor plans); findings alone exit 0. No FX: amounts are counted as the
     pages state them."""
     from pipelines.sources.base import ParseError, is_token_unit
     from pipelines.sources.fetch import read_manifest
@@ -113,10 +120,12 @@ def cmd_check_pages(args) -> int:
         tokens = sum(1 for p in page.prices if is_token_unit(p.unit))
         models = len({(p.provider, p.model) for p in page.prices})
         n_findings += len(page.findings)
-        if not page.prices:
+        content = page.prices or page.plans
+        if not content:
             empty += 1
         print(f"{c.file}: {source.name} {tokens} quotes, {len(page.prices) - tokens} other units, {models} models, "
-              f"{len(page.findings)} findings{'' if page.prices else ' ERROR no prices'}")
+              f"{f'{len(page.plans)} plans, ' if page.plans else ''}"
+              f"{len(page.findings)} findings{'' if content else ' ERROR no prices or plans'}")
         for f in page.findings:
             print(f"    {f}")
     print(f"{len(captures)} pages: {len(captures) - empty} read, {empty} yielding nothing, {n_findings} findings",

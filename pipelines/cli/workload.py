@@ -25,7 +25,7 @@ CENT = Decimal("0.01")
 def register(sub) -> None:
     sp = sub.add_parser("cost", help="what a workload profile costs a month with every (provider, model, region)")
     sp.add_argument("profile", help="profile YAML file, or a bundled profile name (chat_assistant, rag_long_prompts, "
-                                    "batch_summarisation)")
+                                    "batch_summarisation, coding_assistant)")
     sp.add_argument("--at", help="UTC date YYYY-MM-DD of the prices (default: today)")
     sp.add_argument("--top", type=int, default=20, help="options to show (default 20; 0 = all)")
     sp.add_argument("--model", action="append", default=[], metavar="PATTERN",
@@ -123,4 +123,25 @@ def cmd_cost(args) -> int:
               f"on {day}", file=sys.stderr)
         return 1
     print(render(profile, costs, day, shown[: args.top] if args.top else shown))
+    return print_plans(args.profile, day, args.provider)
+
+
+def print_plans(profile: str, day: dt.date, sellers: list[str] = ()) -> int:
+    """Subscriptions and packs beside pay-as-you-go, for a profile with a ``plans:`` section (pipelines/cost/plans.py);
+    ``sellers`` (``--provider``) keeps only their rows."""
+    from pipelines.cost import plans, workload
+
+    path = workload.resolve_profile_path(profile)
+    try:
+        plans.load_usage(path)
+    except ValueError as exc:
+        print(f"tokenprices cost: {exc}", file=sys.stderr)
+        return 2
+    con = warehouse.connect_readonly()
+    try:
+        text = plans.plan_report(con, path, day, sellers)
+    finally:
+        con.close()
+    if text is not None:
+        print("\n" + text)
     return 0

@@ -142,7 +142,8 @@ class Profile:
 
 
 _TOP_KEYS = {"name", "description", "monthly_tokens", "context", "batchable_share", "off_peak_share", "buyer",
-             "regions", "sellers", "models", "thinking", "free_quotas"}
+             "regions", "sellers", "models", "thinking", "free_quotas",
+             "plans"}  # usage in plan units (subscriptions, packs): read by pipelines.cost.plans
 _TOKEN_KEYS = {"input", "cached_input", "output"}
 _CONTEXT_KEYS = {"max_prompt_tokens", "share_above"}
 _BUYER_KEYS = {"region", "currency"}

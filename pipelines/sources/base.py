@@ -12,6 +12,7 @@ Vocabulary: ``../shared/notes/price-semantics.md`` (copied as ``docs/price-seman
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -200,6 +201,8 @@ class ParsedPage:
     offers: list = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     facts: list[ParsedFact] = field(default_factory=list)
+    #: subscriptions and resource packs the page sells (:class:`ParsedPlan`): content like prices (issue 18)
+    plans: list = field(default_factory=list)
 
 
 def clean_text(text: str) -> str:
@@ -255,10 +258,10 @@ class Source:
         page = got if isinstance(got, ParsedPage) else ParsedPage(prices=list(got))
         if offers and self.parse_offers is not None and not page.offers:
             try:
-                page = ParsedPage(page.prices, list(self.parse_offers(body, url)), page.findings, page.facts)
+                page = dataclasses.replace(page, offers=list(self.parse_offers(body, url)))
             except (ParseError, ValueError) as exc:  # ValueError: an offer ParsedOffer refuses
-                page = ParsedPage(page.prices, [], [*page.findings, Finding("unreadable_offers", getattr(exc, "where", "") or url, str(exc))],
-                                  page.facts)
+                page = dataclasses.replace(page, offers=[], findings=[
+                    *page.findings, Finding("unreadable_offers", getattr(exc, "where", "") or url, str(exc))])
         return page
 
     name: str
@@ -275,6 +278,9 @@ class Source:
     #: Callable[[bytes, str], list[ParsedOffer]] of a source whose pages state offers (free quotas, TPM packs,
     #: promotions ...): parsed in the same pass as the prices (staging/price_quotes); None for the others.
     parse_offers: object | None = None
+    #: its pages state subscription plans or resource packs (``ParsedPage.plans``): staging/price_quotes replaces the
+    #: source's rows of ``staging.billing_plans`` with each parse (issue 18)
+    plans: bool = False
     #: the form the live URL serves and the seed/pages capture of exactly that form a test parses ("": unproven)
     live_form: str = ""
     live_proof: str = ""
@@ -408,3 +414,99 @@ def dedupe_offers(offers: list[ParsedOffer], url: str) -> list[ParsedOffer]:
             continue
         seen[k] = o
     return list(seen.values())
+
+
+
+# --- plans: subscriptions and resource packs (issue 18; price-semantics.md "Beyond per-token list prices") ---------
+#
+# A seller's third and fourth ways to bill besides per-token prices: a **subscription** (a fixed fee per period for a
+# quota: GLM Coding Plan, MiniMax Coding Plan) and a **resource pack** (a prepaid amount of credits, characters or
+# tokens, valid for a period: MiniMax's video and audio packages). A page that states them returns them in
+# ``ParsedPage.plans`` from its ``parse`` (the same pass as its prices); rows and USD values:
+# :mod:`pipelines.cost.plans`.
+
+#: how a plan bills: a fee per period for a quota, or a prepaid pack used up within its validity.
+BILLING_MODELS = frozenset({"subscription", "resource_pack"})
+#: the period one ``price`` pays for: ``first_month`` is a new buyer's first month (a different renewal price
+#: follows), ``one_off`` a pack bought once (its validity is ``valid_days``/``valid_months``).
+BILLING_PERIODS = frozenset({"month", "quarter", "year", "first_month", "one_off"})
+#: what a quota counts (``quota_unit``); ``quota_per`` is the window it renews in.
+QUOTA_UNITS = frozenset({"prompts", "requests", "credits", "characters", "tokens"})
+#: the window a quota renews in; ``validity`` for a pack's one-off amount, usable until it expires.
+QUOTA_WINDOWS = frozenset({"5 hours", "week", "month", "validity"})
+#: whether a new buyer can buy the plan.
+PLAN_STATUSES = frozenset({"on_sale", "closed_to_new_buyers"})
+
+
+@dataclass(frozen=True)
+class ParsedPlan:
+    """One subscription plan or resource pack as a page states it.
+
+    - ``provider``: seller slug; ``product``: the seller's name of the plan family (``GLM Coding Plan``,
+      ``Coding Plan``, ``Video Package``); ``plan``: the tier as the page names it (``Lite``, ``Starter``, ``Pro``).
+    - ``billing_model`` in :data:`BILLING_MODELS`; ``billing_period`` in :data:`BILLING_PERIODS`.
+    - ``price`` (Decimal exactly as written, or None where the page names the plan but states no price for it),
+      ``currency`` (ISO 4217); ``list_price``: the undiscounted price the page shows beside it (原价, struck out).
+    - quota: ``quota_amount`` (Decimal) of ``quota_unit`` (:data:`QUOTA_UNITS`) per ``quota_per``
+      (:data:`QUOTA_WINDOWS`); ``quota_is_estimate`` when the page says "about" (约); None when the page states none.
+    - ``unit_buys``: what one quota unit buys where the page says (``MiniMax-Hailuo-2.3 768p 6s video = 1 积分``).
+    - ``valid_days`` / ``valid_months``: a pack's validity after purchase; ``models``: the models the plan includes
+      (the page's names); ``status`` in :data:`PLAN_STATUSES`.
+    - promotion: ``promo_text`` (the page's wording), ``promo_from`` / ``promo_until`` (UTC dates, inclusive) or, when
+      the page gives month-day only (``12.08-01.15``), ``promo_window`` (``12-08..01-15``), dated from the capture
+      day in :func:`pipelines.cost.plans.plan_rows`.
+    - ``region``: ``global`` unless the plan is sold on a regional site (``cn-mainland``, ``intl``);
+      ``conditions``: free text; ``where``: the table/row/cell it was read from.
+    """
+
+    provider: str
+    product: str
+    plan: str
+    billing_model: str
+    billing_period: str
+    price: Decimal | None
+    currency: str
+    list_price: Decimal | None = None
+    quota_amount: Decimal | None = None
+    quota_unit: str | None = None
+    quota_per: str | None = None
+    quota_is_estimate: bool = False
+    unit_buys: str | None = None
+    valid_days: int | None = None
+    valid_months: int | None = None
+    models: tuple[str, ...] = ()
+    status: str = "on_sale"
+    promo_text: str | None = None
+    promo_from: dt.date | None = None
+    promo_until: dt.date | None = None
+    promo_window: str | None = None
+    region: str = "global"
+    conditions: str | None = None
+    where: str = ""
+
+    def __post_init__(self) -> None:
+        if self.billing_model not in BILLING_MODELS:
+            raise ValueError(f"unknown billing_model {self.billing_model!r}")
+        if self.billing_period not in BILLING_PERIODS:
+            raise ValueError(f"unknown billing_period {self.billing_period!r}")
+        if self.status not in PLAN_STATUSES:
+            raise ValueError(f"unknown plan status {self.status!r}")
+        for name in ("price", "list_price", "quota_amount"):
+            v = getattr(self, name)
+            if v is not None and (not isinstance(v, Decimal) or v < 0):
+                raise ValueError(f"{name} must be a non-negative Decimal (never float), not {v!r} at {self.where}")
+        if self.quota_amount is not None:
+            if self.quota_unit not in QUOTA_UNITS or self.quota_per not in QUOTA_WINDOWS:
+                raise ValueError(f"a quota needs a unit of {sorted(QUOTA_UNITS)} and a window of "
+                                 f"{sorted(QUOTA_WINDOWS)}, not {self.quota_unit!r} per {self.quota_per!r}")
+        if self.billing_model == "resource_pack" and self.quota_per not in (None, "validity"):
+            raise ValueError(f"a resource pack's amount lasts its validity, not per {self.quota_per!r}")
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise ValueError(f"currency must be ISO 4217, not {self.currency!r}")
+        if self.promo_from and self.promo_until and self.promo_until < self.promo_from:
+            raise ValueError(f"promotion ends {self.promo_until} before it starts {self.promo_from}")
+
+
+def plan_key(p: ParsedPlan) -> tuple:
+    """What tells two plans apart (their identity across observations and sources)."""
+    return (p.provider, p.product, p.plan, p.billing_model, p.billing_period, p.region, p.currency)

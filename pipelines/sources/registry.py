@@ -25,6 +25,7 @@ from pipelines.sources import (
     openai,
     openrouter,
     perplexity,
+    plans,
     volcengine,
     xai,
     zai,
@@ -35,7 +36,7 @@ from pipelines.sources.base import ParsedPrice, ParseError, Source
 #: source modules; a module serving two sites (Moonshot's .cn and .ai platforms) exports ``SOURCES``.
 _MODULES = (
     anthropic, openai, google, deepseek, openrouter, moonshot, minimax, cohere, perplexity, xai, zai,
-    mistral, groq, alibaba, volcengine, zhipu, baidu, litellm_map,
+    mistral, groq, alibaba, volcengine, zhipu, baidu, litellm_map, plans,
 )
 
 #: every source the pipeline knows, by name.
