@@ -198,9 +198,16 @@ def cmd_latest(args) -> int:
                   + f" ({len(known)} providers in all: tokenprices sql \"SELECT DISTINCT provider FROM marts.latest_prices\")",
                   file=sys.stderr)
             return 1
-    cur = warehouse.run(con, "latest_prices_list", {"provider": args.provider, "all": args.all_sources})
-    title = "latest prices, USD per 1M tokens" + ("" if args.all_sources else " (provider pages; --all-sources adds LiteLLM)")
-    _print_table(cur, title=title, max_rows=args.max_rows)
+    params = {"provider": args.provider, "all": args.all_sources}
+    counts = warehouse.run(con, "latest_prices_sources", params).fetchall()
+    shown = ", ".join(f"{src} {n}" for src, n, _ in counts if n)
+    hidden = sum(h for _, _, h in counts)
+    print("latest prices, USD per 1M tokens: the reconciled price in force today (marts.latest_prices); "
+          "source = the evidence that dated it, n_sources = how many sources agree")
+    print(f"sources shown (prices dated by each): {shown or 'none'}")
+    if hidden:
+        print(f"{hidden} prices only LiteLLM (an aggregator) shows are left out; --all-sources shows them")
+    _print_table(warehouse.run(con, "latest_prices_list", params), max_rows=args.max_rows)
     return 0
 
 
@@ -250,7 +257,7 @@ def summary() -> bool:
 
 
 def _print_summary(con) -> None:
-    (providers, models, quotes, snaps, raw_bytes, hist, hist_models, latest, changes,
+    (providers, models, quotes, snaps, raw_bytes, hist, source_hist, hist_models, latest, changes,
      n_series) = warehouse.run(con, "summary_counts").fetchone()
     decline = warehouse.run(con, "summary_decline").fetchall()
     print()
@@ -259,7 +266,8 @@ def _print_summary(con) -> None:
     print(f"  providers         {providers} (from pages)")
     print(f"  models            {models} (from pages), {hist_models} in history")
     print(f"  quotes            {quotes} observed prices (staging.price_quotes)")
-    print(f"  history rows      {hist} effective-dated runs (marts.price_history)")
+    print(f"  history rows      {hist} reconciled runs (marts.price_history), from {source_hist} runs of the "
+          "sources' own histories (marts.source_price_history)")
     print(f"  latest prices     {latest}; price changes {changes}")
     for s, f, lo, hi, n, w in decline:
         print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
@@ -323,9 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("query")
     sp.add_argument("--max-rows", type=int, default=200, help="print at most this many rows (default 200)")
     sp.set_defaults(func=cmd_sql)
-    sp = sub.add_parser("latest", help="latest prices (provider pages; --all-sources adds LiteLLM)")
+    sp = sub.add_parser("latest", help="latest prices, reconciled, with their sources (--all-sources: also LiteLLM-only ones)")
     sp.add_argument("--provider", help="seller slug, e.g. anthropic, openai, google, deepseek, openrouter")
-    sp.add_argument("--all-sources", action="store_true", help="also show prices known only from LiteLLM's history")
+    sp.add_argument("--all-sources", action="store_true", help="also show prices only LiteLLM (its price map or history) shows")
     sp.add_argument("--max-rows", type=int, default=500, help="print at most this many rows (default 500)")
     sp.set_defaults(func=cmd_latest)
     sp = sub.add_parser("sources", help="print the registered sources (Markdown: docs/sources.md)")

@@ -1,5 +1,5 @@
 -- marts.models: one row per model identity (creator, model), with the names and sellers that join to it.
--- Reads marts.model_aliases (written just before by the model_aliases asset), marts.price_history,
+-- Reads marts.model_aliases (written just before by the model_aliases asset), marts.source_price_history,
 -- marts.model_delistings and the registered view deprecations (creator, model, deprecation_date).
 CREATE OR REPLACE TABLE marts.models AS
 WITH ids AS (SELECT DISTINCT provider, model, creator, canonical_model FROM marts.model_aliases),
@@ -10,7 +10,7 @@ hist AS (
            bool_or(h.valid_to IS NULL) AS currently_priced,
            list(DISTINCT h.provider ORDER BY h.provider) AS sellers,
            list(DISTINCT h.source ORDER BY h.source) AS sources
-    FROM ids i JOIN marts.price_history h ON h.provider = i.provider AND h.model = i.model
+    FROM ids i JOIN marts.source_price_history h ON h.provider = i.provider AND h.model = i.model
     GROUP BY ALL
 ),
 names AS (
