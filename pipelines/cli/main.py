@@ -125,11 +125,14 @@ def cmd_check_pages(args) -> int:
 
 
 def _fmt(v) -> str:
-    """Cell text: NULL as '', decimals without exponent or trailing zeros (0E-12 -> 0, 2.500 -> 2.5)."""
+    """Cell text: NULL as '', decimals without exponent or trailing zeros (0E-12 -> 0, 2.500 -> 2.5), a list as
+    comma-separated values."""
     if v is None:
         return ""
     if isinstance(v, Decimal):
         return f"{v.normalize():f}" if v else "0"
+    if isinstance(v, list):  # e.g. the sources of a reconciled price
+        return ", ".join(_fmt(x) for x in v)
     return str(v)
 
 
