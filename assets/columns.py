@@ -169,6 +169,33 @@ _PRICE_HISTORY = _schema(
     ("last_observed", "DATE", "last day a page observed it (UTC); NULL if imported"),
 )
 
+#: marts.price_history, the reconciled history (pipelines/history/reconcile.py): one row per run of one true price
+_RECONCILED = _schema(
+    ("provider", "VARCHAR"),
+    ("model", "VARCHAR"),
+    ("price_kind", "VARCHAR"),
+    ("service_tier", "VARCHAR"),
+    ("tier_min_tokens", "BIGINT"),
+    ("region", "VARCHAR"),
+    ("currency", "VARCHAR"),
+    ("conditions", "VARCHAR"),
+    ("source", "VARCHAR", "the winning source: the evidence that dated the run (earliest credible evidence of the "
+                          "value; on one day the best-ranked)"),
+    ("valid_from", "DATE"),
+    ("valid_to", "DATE"),
+    ("usd_per_mtok", "DECIMAL(38,12)"),
+    ("original_amount", "DECIMAL(38,12)", "the price as the winning source wrote it, in the list's currency and "
+                                          "original_unit"),
+    ("original_unit", "VARCHAR"),
+    ("source_url", "VARCHAR", "where the winning source's value was read"),
+    ("source_rank", "INTEGER", "precedence of the winning source (staging.source_precedence): 0 override, 1 seller's "
+                               "page or API, 2 curated dataset, 3 aggregator"),
+    ("sources", "VARCHAR[]", "every source that showed the value while the run was in force, sorted"),
+    ("n_sources", "INTEGER", "how many sources agree: the length of sources"),
+    ("last_confirmed", "DATE", "last day one of them was seen showing it (a page: its last capture; a dataset: the "
+                               "day before its run ended, or the day it first showed a value still current)"),
+)
+
 # billing offers (assets/offers.py): the offer columns staging.billing_offers and marts.billing_offers share
 _KIND = ("free_quota | free_tier | resource_pack | provisioned_throughput | model_unit | promotion | batch_discount "
          "| regional_uplift")
@@ -386,7 +413,8 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
     "staging/simonw_llm_prices_history": _IMPORTED_RUNS,
     "staging/openrouter_snapshots_history": _IMPORTED_RUNS,
     "staging/price_overrides": _IMPORTED_RUNS,
-    "marts/price_history": _PRICE_HISTORY,
+    "marts/source_price_history": _PRICE_HISTORY,
+    "marts/price_history": _RECONCILED,
     "marts/billing_offers": _MARTS_OFFERS,
     "staging/coding_plan_snapshots": _STAGING_PLANS,
     "marts/billing_plan_history": _PLAN_HISTORY,
@@ -405,12 +433,14 @@ COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {
         ("usd_per_mtok", "DECIMAL(38,12)"),
         ("original_amount", "DECIMAL(38,12)"),
         ("original_unit", "VARCHAR"),
-        ("source", "VARCHAR", "the winning source: lowest source_rank, then the run that started last"),
-        ("source_url", "VARCHAR"),
+        ("source", "VARCHAR", "the winning source: the evidence that dated the reconciled run in force today"),
+        ("source_url", "VARCHAR", "where the winning source's value was read"),
         ("valid_from", "DATE", "first day of the run in force today, inclusive (UTC date)"),
-        ("last_observed", "DATE", "last day a page observed this run (UTC); NULL for imported runs"),
-        ("source_rank", "INTEGER", "precedence of the source (staging.source_precedence): 0 override, 1 seller's "
-                                   "page or API, 2 curated dataset, 3 aggregator"),
+        ("source_rank", "INTEGER", "precedence of the winning source (staging.source_precedence): 0 override, 1 "
+                                   "seller's page or API, 2 curated dataset, 3 aggregator"),
+        ("sources", "VARCHAR[]", "every source that showed this price while the run was in force, sorted"),
+        ("n_sources", "INTEGER", "how many sources agree"),
+        ("last_confirmed", "DATE", "last day one of them was seen showing it (a feed read once: the feed's own date)"),
     ),
     "marts/price_changes": _schema(
         ("provider", "VARCHAR"),

@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines import config, warehouse
-from pipelines.history import models
+from pipelines.history import lookup, models
 from pipelines.resources import DataDirResource
 
 def delist_after() -> int:
@@ -23,9 +23,14 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         warehouse.run(con, sql_name, params)
-        n = con.table(table).aggregate("count(*)").fetchall()[0][0]
-        preview = warehouse.run(con, f"preview_{table.split('.')[1]}").fetchdf()
-        path = warehouse.export_parquet(con, table, data_dir.lake(), partition_by)
+        return _publish(context, con, data_dir, table, partition_by)
+
+
+def _publish(context, con, data_dir: DataDirResource, table: str, partition_by: tuple[str, ...] = ()):
+    """Count ``table``, preview it (SQL file ``preview_<name>``), export it to Parquet: the asset's result."""
+    n = con.table(table).aggregate("count(*)").fetchall()[0][0]
+    preview = warehouse.run(con, f"preview_{table.split('.')[1]}").fetchdf()
+    path = warehouse.export_parquet(con, table, data_dir.lake(), partition_by)
     context.log.info(f"{table}: {n} rows, exported to {path}")
     return dg.MaterializeResult(
         metadata={
@@ -37,7 +42,7 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
 
 
 @dg.asset(
-    key=dg.AssetKey(["marts", "price_history"]),
+    key=dg.AssetKey(["marts", "source_price_history"]),
     group_name="marts",
     kinds={"duckdb", "parquet"},
     owners=["team:tokenprices"],
@@ -46,18 +51,42 @@ def _build(context, duckdb: DuckDBResource, data_dir: DataDirResource, table: st
           dg.AssetKey(["staging", "openrouter_snapshots_history"]), dg.AssetKey(["staging", "price_overrides"])],
     pool="duckdb_warehouse",
 )
-def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
-    """Effective-dated prices from every source (``valid_from`` inclusive, ``valid_to`` exclusive or NULL), one row
+def source_price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """Each source's own effective-dated prices (``valid_from`` inclusive, ``valid_to`` exclusive or NULL), one row
     per run of an unchanged price per (provider, model, price_kind, service_tier, tier_min_tokens, region,
-    currency, source). Rules in ``warehouse/sql/marts_price_history.sql``."""
-    result = _build(
-        context, duckdb, data_dir, "marts.price_history", "marts_price_history",
+    currency, conditions, source): the evidence that explains the reconciled ``marts.price_history``. Sources
+    overlap here; for the price on a day read ``marts.price_history``. Rules in
+    ``warehouse/sql/marts_source_price_history.sql``."""
+    return _build(
+        context, duckdb, data_dir, "marts.source_price_history", "marts_source_price_history",
         {"delist_after": delist_after()},
         partition_by=("provider",),  # the largest mart; most questions are about one seller
     )
-    with duckdb.get_connection() as con:  # the datasets' runs per key: the Python API reads them from the lake
-        warehouse.export_parquet(con, "staging.imported_price_runs", data_dir.lake())
-    return result
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "price_history"]),
+    group_name="marts",
+    kinds={"python", "duckdb", "parquet"},
+    owners=["team:tokenprices"],
+    deps=[source_price_history],
+    pool="duckdb_warehouse",
+)
+def price_history(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """The reconciled history: one true price per (provider, model, price_kind, service_tier, tier_min_tokens,
+    region, currency, conditions) and day, one row per run, built from every source's evidence (the page runs of
+    ``marts.source_price_history`` and every dataset key's runs) by the rules of
+    :mod:`pipelines.history.reconcile` in one pass over ``warehouse/sql/price_evidence.sql``. Each run names the
+    evidence that dated it (``source``), the sources that agree (``sources``, ``n_sources``) and the day it was last
+    confirmed. ``tokenprices price``, ``marts.latest_prices`` and the forecasts read it."""
+    today = dt.datetime.now(dt.UTC).date()
+    with duckdb.get_connection() as con:
+        warehouse.ensure_schema(con)
+        rows = lookup.history_rows(con, today)
+        with warehouse.transaction(con):  # readers never see the table empty
+            warehouse.run(con, "marts_price_history")
+            warehouse.insert(con, "marts.price_history", rows)
+        return _publish(context, con, data_dir, "marts.price_history", partition_by=("provider",))
 
 
 @dg.asset(
@@ -83,7 +112,7 @@ def latest_prices(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     group_name="marts",
     kinds={"duckdb", "parquet"},
     owners=["team:tokenprices"],
-    deps=[price_history],
+    deps=[source_price_history],
     pool="duckdb_warehouse",
 )
 def price_changes(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
@@ -167,7 +196,7 @@ def model_facts(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> d
     group_name="marts",
     kinds={"python", "duckdb"},
     owners=["team:tokenprices"],
-    deps=[price_history, model_delistings, model_facts],
+    deps=[source_price_history, model_delistings, model_facts],
     pool="duckdb_warehouse",
 )
 def model_aliases(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
@@ -220,7 +249,7 @@ DISCREPANCY_TOLERANCE = 0.005
     group_name="marts",
     kinds={"duckdb", "parquet"},
     owners=["team:tokenprices"],
-    deps=[price_history],
+    deps=[source_price_history],
     pool="duckdb_warehouse",
 )
 def price_discrepancies(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
@@ -251,14 +280,19 @@ def price_structure(context, duckdb: DuckDBResource, data_dir: DataDirResource) 
 # --------------------------------------------------------------------------------------------- invariants
 # What the tests assert about the marts, checked after every build (non-blocking, severity ERROR: a failed check
 # is shown in the UI and the run summary; the marts are still written, as they were before the checks). Each
-# check's query is a SQL file returning the offending rows: none is a pass. The four are one step of the run
-# (one connection): as four @asset_check steps they took 1.7 s of warehouse_job, most of it step overhead.
+# check's query is a SQL file returning the offending rows: none is a pass. They are one step of the run
+# (one connection): as four separate @asset_check steps they took 1.7 s of warehouse_job, most of it step overhead.
 
 #: (asset, check name, SQL file, what a violation is, description)
 INVARIANTS = [
     (price_history, "runs_do_not_overlap", "check_price_history_overlaps", "runs overlap the run before them",
-     "No two runs of one price key and source are in force on the same day."),
+     "One true price per key and day: no two reconciled runs of one price key are in force on the same day."),
     (price_history, "valid_from_before_valid_to", "check_price_history_valid_dates",
+     "runs end on or before their first day, or were confirmed outside their span",
+     "Every run has a valid_from before its (exclusive) valid_to, and was last confirmed within it."),
+    (source_price_history, "runs_do_not_overlap", "check_source_price_history_overlaps",
+     "runs overlap the run before them", "No two runs of one price key and source are in force on the same day."),
+    (source_price_history, "valid_from_before_valid_to", "check_source_price_history_valid_dates",
      "runs end on or before their first day", "Every run has a valid_from before its (exclusive) valid_to."),
     (latest_prices, "one_price_per_key", "check_latest_prices_unique", "price keys with more than one price in force",
      "At most one price in force per (provider, model, price_kind, service_tier, tier_min_tokens, region, currency, "

@@ -321,7 +321,8 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
         last = warehouse.run(con, "last_good_parse", {"source": name, "url": url, "partition_date": day}).fetchone()
         n_models = len({(r["provider"], r["model"]) for r in q} | {(r["provider"], r["model"]) for r in u})
         if source.quarantine_bad_rows:
-            bad = [(r, drift.row_problem(r, previous_values)) for r in q]
+            cache = drift.cache_read_problems(q)
+            bad = [(r, drift.row_problem(r, previous_values) or cache.get(i)) for i, r in enumerate(q)]
             held += [{**r, "reason": why} for r, why in bad if why]
             q = [r for r, why in bad if not why]
             if held:

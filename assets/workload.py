@@ -67,7 +67,7 @@ def _cost_series(covered: pd.DataFrame) -> tuple[list, dict]:
         "batch_summarisation.yaml) with every (provider, model, region) option the profile allows, 2024-01 -> "
         "today -> marts.workload_costs: input, cache reads, output, long-context tier surcharges (cliff), batch and "
         "off-peak discounts, free quota, total in the buyer's currency (ECB rate), rank 1 = the month's cheapest "
-        "option. Prices in force on each month's last day (marts.price_history, precedence of latest_prices), offers "
+        "option. Prices in force on each month's last day (marts.price_history, the reconciled history), offers "
         "of marts.billing_offers. Rules and assumptions: pipelines/cost/workload.py, docs/workload.md."
     ),
 )

@@ -382,7 +382,6 @@ LAKE_TABLES = (
     ("marts.model_aliases", "marts/model_aliases.parquet", False),
     ("marts.models", "marts/models.parquet", False),
     ("marts.model_facts", "marts/model_facts.parquet", False),
-    ("staging.imported_price_runs", "staging/imported_price_runs.parquet", False),
 )
 
 

@@ -102,7 +102,8 @@ def _run(arch, db, data, instance, day, with_marts=False):
     r = dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=day, resources=res,
                        instance=instance, raise_on_error=False)
     if with_marts:
-        mart_assets = [marts.price_history, marts.latest_prices, marts.price_changes, marts.model_delistings]
+        mart_assets = [marts.source_price_history, marts.price_history, marts.latest_prices, marts.price_changes,
+                       marts.model_delistings]
         dg.materialize(mart_assets, resources=res, instance=instance)
     return r
 
@@ -172,19 +173,22 @@ def test_far_fewer_models_is_drift(tmp_path):
 
 # -- the marts' invariants as asset checks (assets/marts.py INVARIANTS) ------------------------------------------
 def _run_checks(db) -> dict[str, dg.AssetCheckResult]:
+    """``{"<asset>/<check>": result}`` of the marts' invariants on the warehouse ``db``."""
     from assets.marts import marts_invariants
 
     ctx = dg.build_asset_check_context(resources={"duckdb": DuckDBResource(database=str(db))})
-    return {r.check_name: r for r in marts_invariants(ctx)}
+    return {f"{r.asset_key.path[-1]}/{r.check_name}": r for r in marts_invariants(ctx)}
 
 
 def test_marts_invariant_checks_pass_on_the_built_warehouse_and_fail_on_a_broken_one(built, tmp_path):
     from pipelines.definitions import defs
 
-    names = {"runs_do_not_overlap", "valid_from_before_valid_to", "one_price_per_key", "records_a_change"}
+    names = {"price_history/runs_do_not_overlap", "price_history/valid_from_before_valid_to",
+             "source_price_history/runs_do_not_overlap", "source_price_history/valid_from_before_valid_to",
+             "latest_prices/one_price_per_key", "price_changes/records_a_change"}
     # warehouse_job runs them after their assets
     job_checks = defs.resolve_job_def("warehouse_job").asset_layer.asset_graph.asset_check_keys
-    assert names <= {k.name for k in job_checks if k.asset_key.path[0] == "marts"}
+    assert names <= {f"{k.asset_key.path[-1]}/{k.name}" for k in job_checks if k.asset_key.path[0] == "marts"}
     ok = _run_checks(built[0])
     assert set(ok) == names
     assert all(r.passed and r.metadata["violations"].value == 0 for r in ok.values()), ok
@@ -197,15 +201,24 @@ def test_marts_invariant_checks_pass_on_the_built_warehouse_and_fail_on_a_broken
              AND currency = $c AND source = $s"""
     with duckdb.connect(str(db)) as con:
         # LiteLLM's gpt-4o input: $5 until the cut to $2.50 on 2024-11-14 (tests/test_pipeline.py)
-        cut = con.execute("SELECT usd_per_mtok, valid_to FROM marts.price_history WHERE " + key
+        cut = con.execute("SELECT usd_per_mtok, valid_to FROM marts.source_price_history WHERE " + key
                           + " AND valid_to = DATE '2024-11-14'", gpt4o).fetchall()
         assert cut == [(5, dt.date(2024, 11, 14))]
         # the $5 run said to last a day longer overlaps the $2.50 run
-        con.execute("UPDATE marts.price_history SET valid_to = DATE '2024-11-15' WHERE " + key
+        con.execute("UPDATE marts.source_price_history SET valid_to = DATE '2024-11-15' WHERE " + key
                     + " AND valid_to = DATE '2024-11-14'", gpt4o)
         # a run ending on its first day
-        con.execute("UPDATE marts.price_history SET valid_to = valid_from WHERE " + key + " AND valid_to IS NULL",
-                    gpt4o)
+        con.execute("UPDATE marts.source_price_history SET valid_to = valid_from WHERE " + key
+                    + " AND valid_to IS NULL", gpt4o)
+        # the same two defects in the reconciled history (one run per key: no source in the key)
+        one = {k: v for k, v in gpt4o.items() if k != "s"}
+        key1 = key.replace("AND source = $s", "")
+        end5 = con.execute("SELECT valid_to FROM marts.price_history WHERE " + key1 + " AND usd_per_mtok = 5",
+                           one).fetchone()[0]
+        con.execute("UPDATE marts.price_history SET valid_to = CAST($d AS DATE) + 1 WHERE " + key1
+                    + " AND valid_to = $d", {**one, "d": end5})
+        con.execute("UPDATE marts.price_history SET valid_to = valid_from WHERE " + key1 + " AND valid_to IS NULL",
+                    one)
         # the current price listed twice
         con.execute("INSERT INTO marts.latest_prices SELECT * FROM marts.latest_prices WHERE provider = 'openai' "
                     "AND model = 'gpt-4o' AND price_kind = 'input' AND service_tier = 'standard' "
@@ -214,10 +227,9 @@ def test_marts_invariant_checks_pass_on_the_built_warehouse_and_fail_on_a_broken
         con.execute("UPDATE marts.price_changes SET new_amount = old_amount WHERE " + key, gpt4o)
     bad = _run_checks(db)
     assert {n: r.passed for n, r in bad.items()} == dict.fromkeys(names, False)
-    assert {n: r.metadata["violations"].value for n, r in bad.items()} == {
-        "runs_do_not_overlap": 1, "valid_from_before_valid_to": 1, "one_price_per_key": 1, "records_a_change": 1}
+    assert {n: r.metadata["violations"].value for n, r in bad.items()} == dict.fromkeys(names, 1)
     assert all(r.severity == dg.AssetCheckSeverity.ERROR for r in bad.values())
-    assert "gpt-4o" in bad["one_price_per_key"].metadata["examples"].value
+    assert "gpt-4o" in bad["latest_prices/one_price_per_key"].metadata["examples"].value
 
 
 def test_layout_findings_load_the_page_and_warn_in_the_layout_drift_check(tmp_path):

@@ -56,15 +56,21 @@ def test_latest_prices_from_pages(wh, provider, model, kind, tier, min_tokens, e
 
 
 def test_latest_prices_name_their_page(wh):
-    src, url, valid_from = wh.execute(
-        """SELECT source, source_url, valid_from FROM marts.latest_prices WHERE provider='anthropic'
-           AND model='claude-opus-4-7' AND price_kind='input' AND service_tier='standard'"""
+    # Claude Opus 4.7 at $5 input: LiteLLM listed it first (claude-opus-4-7|anthropic 5e-06 from 2026-04-16), so
+    # LiteLLM dates the reconciled price; the page captured on 2026-04-26 and 2026-07-27 (seed/pages/anthropic)
+    # shows the same $5 and is named among the agreeing sources, with its last capture as the confirmation
+    src, valid_from, usd, sources, confirmed = wh.execute(
+        """SELECT source, valid_from, usd_per_mtok, sources, last_confirmed FROM marts.latest_prices
+           WHERE provider='anthropic' AND model='claude-opus-4-7' AND price_kind='input' AND service_tier='standard'
+           AND tier_min_tokens = 0"""
     ).fetchone()
-    assert (src, url, valid_from) == (
-        "anthropic_pricing",
-        "https://platform.claude.com/docs/en/about-claude/pricing",
-        dt.date(2026, 4, 26),
-    )
+    assert (src, valid_from, usd) == ("litellm", dt.date(2026, 4, 16), Decimal(5))
+    assert "anthropic_pricing" in sources and confirmed >= dt.date(2026, 7, 27)
+    url = wh.execute(
+        """SELECT DISTINCT source_url FROM marts.source_price_history WHERE provider='anthropic'
+           AND model='claude-opus-4-7' AND price_kind='input' AND service_tier='standard' AND tier_min_tokens = 0
+           AND source = 'anthropic_pricing'""").fetchall()
+    assert ("https://platform.claude.com/docs/en/about-claude/pricing",) in url
 
 
 def test_deepseek_cny_page_converted_at_ecb_rate(wh):
@@ -109,12 +115,14 @@ def test_price_changes_record_the_gpt4o_cut(wh):
 
 
 def test_history_runs_do_not_overlap(wh):
-    overlaps = wh.execute(
-        """SELECT count(*) FROM marts.price_history a JOIN marts.price_history b
-           USING (provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions, source)
-           WHERE a.valid_from < b.valid_from AND (a.valid_to IS NULL OR a.valid_to > b.valid_from)"""
-    ).fetchone()[0]
-    assert overlaps == 0
+    # the reconciled history: one price per key and day, whatever the sources; each source's own runs: per source
+    for table, source in (("marts.price_history", ""), ("marts.source_price_history", ", source")):
+        overlaps = wh.execute(
+            f"""SELECT count(*) FROM {table} a JOIN {table} b
+               USING (provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions{source})
+               WHERE a.valid_from < b.valid_from AND (a.valid_to IS NULL OR a.valid_to > b.valid_from)"""
+        ).fetchone()[0]
+        assert overlaps == 0, table
 
 
 def test_raw_snapshots_are_content_addressed(built, wh):

@@ -134,11 +134,14 @@ def cmd_check_pages(args) -> int:
 
 
 def _fmt(v) -> str:
-    """Cell text: NULL as '', decimals without exponent or trailing zeros (0E-12 -> 0, 2.500 -> 2.5)."""
+    """Cell text: NULL as '', decimals without exponent or trailing zeros (0E-12 -> 0, 2.500 -> 2.5), a list as
+    comma-separated values."""
     if v is None:
         return ""
     if isinstance(v, Decimal):
         return f"{v.normalize():f}" if v else "0"
+    if isinstance(v, list):  # e.g. the sources of a reconciled price
+        return ", ".join(_fmt(x) for x in v)
     return str(v)
 
 
@@ -207,8 +210,9 @@ def cmd_latest(args) -> int:
                   + f" ({len(known)} providers in all: tokenprices sql \"SELECT DISTINCT provider FROM marts.latest_prices\")",
                   file=sys.stderr)
             return 1
-    cur = warehouse.run(con, "latest_prices_list", {"provider": args.provider, "all": args.all_sources})
-    if args.format != "text":  # every row, for scripts (--max-rows is for the table only)
+    params = {"provider": args.provider, "all": args.all_sources}
+    if args.format != "text":
+        cur = warehouse.run(con, "latest_prices_list", params)  # every row, for scripts (--max-rows is for the table only)
         cols = [d[0] for d in cur.description]
         rows = cur.fetchall()
         if args.format == "json":
@@ -222,8 +226,15 @@ def cmd_latest(args) -> int:
             w.writerow(cols)
             w.writerows([_fmt(v) for v in r] for r in rows)
         return 0
-    title = "latest prices, USD per 1M tokens" + ("" if args.all_sources else " (provider pages; --all-sources adds LiteLLM)")
-    _print_table(cur, title=title, max_rows=args.max_rows)
+    counts = warehouse.run(con, "latest_prices_sources", params).fetchall()
+    shown = ", ".join(f"{src} {n}" for src, n, _ in counts if n)
+    hidden = sum(h for _, _, h in counts)
+    print("latest prices, USD per 1M tokens: the reconciled price in force today (marts.latest_prices); "
+          "source = the evidence that dated it, n_sources = how many sources agree")
+    print(f"sources shown (prices dated by each): {shown or 'none'}")
+    if hidden:
+        print(f"{hidden} prices only LiteLLM (an aggregator) shows are left out; --all-sources shows them")
+    _print_table(warehouse.run(con, "latest_prices_list", params), max_rows=args.max_rows)
     return 0
 
 
@@ -273,7 +284,7 @@ def summary() -> bool:
 
 
 def _print_summary(con) -> None:
-    (providers, models, quotes, snaps, raw_bytes, hist, hist_models, latest, changes,
+    (providers, models, quotes, snaps, raw_bytes, hist, source_hist, hist_models, latest, changes,
      n_series) = warehouse.run(con, "summary_counts").fetchone()
     decline = warehouse.run(con, "summary_decline").fetchall()
     print()
@@ -282,7 +293,8 @@ def _print_summary(con) -> None:
     print(f"  providers         {providers} (from pages)")
     print(f"  models            {models} (from pages), {hist_models} in history")
     print(f"  quotes            {quotes} observed prices (staging.price_quotes)")
-    print(f"  history rows      {hist} effective-dated runs (marts.price_history)")
+    print(f"  history rows      {hist} reconciled runs (marts.price_history), from {source_hist} runs of the "
+          "sources' own histories (marts.source_price_history)")
     print(f"  latest prices     {latest}; price changes {changes}")
     for s, f, lo, hi, n, w in decline:
         print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
@@ -354,9 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("query")
     sp.add_argument("--max-rows", type=int, default=200, help="print at most this many rows (default 200)")
     sp.set_defaults(func=cmd_sql)
-    sp = sub.add_parser("latest", help="latest prices (provider pages; --all-sources adds LiteLLM)")
+    sp = sub.add_parser("latest", help="latest prices, reconciled, with their sources (--all-sources: also LiteLLM-only ones)")
     sp.add_argument("--provider", help="seller slug, e.g. anthropic, openai, google, deepseek, openrouter")
-    sp.add_argument("--all-sources", action="store_true", help="also show prices known only from LiteLLM's history")
+    sp.add_argument("--all-sources", action="store_true", help="also show prices only LiteLLM (its price map or history) shows")
     sp.add_argument("--max-rows", type=int, default=500, help="print at most this many rows (default 500)")
     sp.add_argument("--format", choices=("text", "json", "csv"), default="text",
                     help="json (a list of objects, amounts as exact decimal text) or csv: every row, for scripts")

@@ -2,8 +2,8 @@
 
 A list price per token is not what a buyer pays. This module prices a month of a workload -- uncached input,
 cached input and output tokens, a share of long prompts, a batchable and an off-peak share, a buyer's region and
-currency -- with the prices in force on a day (``marts.price_history``, source precedence as in
-``marts.latest_prices``) and the offers of ``marts.billing_offers`` (free quotas, promotions, batch discounts,
+currency -- with the prices in force on a day (``marts.price_history``, the reconciled history
+``marts.latest_prices`` is the current day of) and the offers of ``marts.billing_offers`` (free quotas, promotions, batch discounts,
 regional uplifts). The profile schema and every assumption are in ``docs/workload.md``; in short:
 
 - **Tiers, cliff semantics** (price-semantics.md, "tier_min_tokens"): a request whose prompt is above a tier's
@@ -410,7 +410,7 @@ def options_from_rows(rows) -> dict[tuple, Option]:
 
 def prices_on(con, days: list[dt.date]) -> dict[dt.date, dict[tuple, Option]]:
     """``{day: {option key: Option}}``: the input / cache_read / output prices (standard, batch, off_peak) in force on
-    each day (SQL ``workload_prices``: ``marts.price_history`` with the precedence of ``marts.latest_prices``),
+    each day (SQL ``workload_prices``: the reconciled ``marts.price_history``, one price per key and day),
     text models only (:func:`is_text_model`). The SQL returns each price once with the days it is in force on, so
     a price unchanged over 35 months is read and converted once (not 35 times)."""
     from pipelines import warehouse

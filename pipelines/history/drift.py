@@ -80,6 +80,23 @@ def row_problem(r: dict, previous_values: dict[tuple, Decimal]) -> str | None:
     return None
 
 
+def cache_read_problems(rows: list[dict]) -> dict[int, str]:
+    """``{index in rows: reason}`` of the cache-read quotes at or above the input price of the same key in the same
+    parse: a cache hit never costs more than the uncached input (issue 20), so such a row is a listing's slip (the
+    OpenRouter API's ``input_cache_read`` equal to ``prompt`` for models whose upstream offers no cache discount),
+    not a price. For the multi-seller lists whose bad rows are quarantined one by one."""
+    inputs = {key(r)[:2] + key(r)[3:]: r["usd_per_mtok"] for r in rows if r["price_kind"] == "input"}
+    out = {}
+    for i, r in enumerate(rows):
+        if r["price_kind"] != "cache_read" or r["usd_per_mtok"] <= 0:
+            continue
+        inp = inputs.get(key(r)[:2] + key(r)[3:])
+        if inp is not None and 0 < inp <= r["usd_per_mtok"]:
+            out[i] = (f"cache read {r['usd_per_mtok']} at or above the input price {inp} USD per 1M tokens "
+                      f"({r['model']}, {r['location']})")
+    return out
+
+
 def findings(
     rows: list[dict], *, n_models: int, previous_models: int | None, previous_values: dict[tuple, Decimal]
 ) -> list[str]:

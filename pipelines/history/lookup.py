@@ -2,7 +2,8 @@
 
 ``price`` accepts any alias of ``marts.model_aliases`` (a page's display name, a LiteLLM key, an OpenRouter id),
 follows dated alias moves (``overrides/alias_moves.csv``) and answers from the reconciled history of all the
-evidence (every source's runs, :mod:`pipelines.history.reconcile`), in every region. ``lag`` measures how long each
+evidence (``marts.price_history``, built by :func:`history_rows` with :mod:`pipelines.history.reconcile` from every
+source's runs), in every region. ``lag`` measures how long each
 dataset trails the earliest evidence of a price change, per seller. ``export`` reads ``marts.latest_prices``.
 """
 
@@ -103,7 +104,8 @@ def _norm(v: Decimal) -> Decimal:
     return Decimal(v).quantize(Decimal("1e-9")).normalize()
 
 
-def evidence(con, provider: str | None = None, model: str | None = None) -> dict[tuple, list]:
+def evidence(con, provider: str | None = None, model: str | None = None,
+             today: dt.date | None = None) -> dict[tuple, list]:
     """``{(provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions): [Evidence]}``
     of one seller's model, or of every model when ``provider`` is None (``warehouse/sql/price_evidence.sql``)."""
     from pipelines import warehouse
@@ -111,9 +113,10 @@ def evidence(con, provider: str | None = None, model: str | None = None) -> dict
 
     groups: dict[tuple, list] = {}
     for (prov, mod, series, source, rank, kind, tier, min_tokens, region, currency, conditions, usd, vf, vt, last_obs,
-         _url) in warehouse.run(con, "price_evidence", {"p": provider, "m": model}).fetchall():
+         url, amount, unit) in warehouse.run(con, "price_evidence",
+                                             {"p": provider, "m": model, "today": today or dt.date.today()}).fetchall():
         groups.setdefault((prov, mod, kind, tier, min_tokens, region, currency, conditions), []).append(
-            reconcile.Evidence(series, source, rank, _norm(usd), vf, vt, last_obs))
+            reconcile.Evidence(series, source, rank, _norm(usd), vf, vt, last_obs, amount, unit, url))
     return groups
 
 
@@ -124,6 +127,26 @@ def reconciled(con, provider: str, model: str) -> dict[tuple, list]:
     from pipelines.history import reconcile
 
     return {k[2:]: reconcile.reconcile(ev) for k, ev in evidence(con, provider, model).items()}
+
+
+def history_rows(con, today: dt.date | None = None) -> list[dict]:
+    """The rows of ``marts.price_history``: every price key's reconciled runs, from one pass over all the evidence
+    (:func:`evidence` of every model, :func:`pipelines.history.reconcile.reconcile` per key). Each run carries the
+    evidence that dated it (source, rank, URL, the amount as that source wrote it), the sources that agree and the
+    day it was last confirmed."""
+    from pipelines.history import reconcile
+
+    rows = []
+    for (prov, mod, kind, tier, min_tokens, region, currency, conditions), ev in evidence(con, today=today).items():
+        for r in reconcile.reconcile(ev, today):
+            o = r.origin
+            rows.append({"provider": prov, "model": mod, "price_kind": kind, "service_tier": tier,
+                         "tier_min_tokens": min_tokens, "region": region, "currency": currency,
+                         "conditions": conditions, "source": r.source, "valid_from": r.valid_from,
+                         "valid_to": r.valid_to, "usd_per_mtok": r.value, "original_amount": o.amount,
+                         "original_unit": o.unit, "source_url": o.url, "source_rank": o.rank,
+                         "sources": sorted(r.sources), "n_sources": r.n_sources, "last_confirmed": r.last_confirmed})
+    return rows
 
 
 def dataset_lags(con) -> list[tuple[str, str, int, float, int]]:
@@ -161,25 +184,20 @@ def cmd_lag(args) -> int:
 
 def prices_at(con, provider: str, model: str, day: dt.date, all_tiers: bool = False,
               region: str | None = None) -> list[dict]:
-    """The reconciled prices of one seller's model in force on ``day``: one dict per (price_kind, service_tier,
-    tier_min_tokens, region, currency) with the value, the evidence that dated it, how many sources showed it and
-    the last day one was seen showing it. Standard tier, base context and unconditional prices only unless
-    ``all_tiers``; every region unless ``region``."""
-    from pipelines.history import reconcile
-
+    """The reconciled prices of one seller's model in force on ``day`` (``marts.price_history``, built by
+    :func:`history_rows`): one dict per (price_kind, service_tier, tier_min_tokens, region, currency) with the value,
+    the evidence that dated it, how many sources showed it and the last day one was seen showing it. Standard tier,
+    base context and unconditional prices only unless ``all_tiers``; every region unless ``region``."""
     out = []
-    for (kind, tier, min_tokens, reg, currency, conditions), runs in reconciled(con, provider, model).items():
+    for (kind, tier, min_tokens, reg, currency, conditions, usd, source, n_sources, sources, vf, vt,
+         confirmed) in warehouse.run(con, "price_history_at", {"p": provider, "m": model, "day": day}).fetchall():
         if conditions or (region and reg != region):
             continue
         if not all_tiers and (tier != "standard" or min_tokens != 0):
             continue
-        r = reconcile.at(runs, day)
-        if r is None:
-            continue
         out.append({"price_kind": kind, "service_tier": tier, "tier_min_tokens": min_tokens, "region": reg,
-                    "currency": currency, "usd_per_mtok": r.value, "source": r.source, "n_sources": r.n_sources,
-                    "sources": sorted(r.sources), "valid_from": r.valid_from, "valid_to": r.valid_to,
-                    "last_confirmed": r.last_confirmed})
+                    "currency": currency, "usd_per_mtok": _norm(usd), "source": source, "n_sources": n_sources,
+                    "sources": list(sources), "valid_from": vf, "valid_to": vt, "last_confirmed": confirmed})
     out.sort(key=lambda d: (d["region"] != "global", d["region"], d["service_tier"], d["tier_min_tokens"],
                             d["currency"], d["price_kind"]))
     return out
@@ -355,7 +373,8 @@ def cmd_export(args) -> int:
             w = csv.writer(out)
             w.writerow([d[0] for d in cur.description])
             for row in cur.fetchall():
-                w.writerow([_plain(v) if isinstance(v, Decimal) else ("" if v is None else v) for v in row])
+                w.writerow([_plain(v) if isinstance(v, Decimal) else ";".join(v) if isinstance(v, list)
+                            else ("" if v is None else v) for v in row])
     finally:
         if args.out:
             out.close()

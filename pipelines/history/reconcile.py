@@ -19,8 +19,9 @@ evidence in date order (on one day, the worse-ranked first so the better-ranked 
    promotion ends) is followed.
 4. **Agreement and confirmation.** A series showing the value in force confirms it: the reconciled run counts the
    distinct sources that showed its value during it and the last day one of them was observed showing it (a page:
-   its last capture; a dataset run: the day before it ended, or for an open one the day it first showed the value,
-   as the dataset's later snapshots are not dated here).
+   its last capture; a dataset run: the day before it ended, or for an open one -- or one ending after the dataset
+   was read, such as a feed announcing next year's price -- the day it first showed the value, as the dataset's
+   later snapshots are not dated here; warehouse/sql/price_evidence.sql sets ``last_seen`` so).
 5. **Coverage.** A reconciled value holds only while some evidence of the key is in force (a model no source lists
    any more has no price): runs are cut to the union of the evidence spans.
 
@@ -46,6 +47,10 @@ class Evidence:
     valid_from: dt.date
     valid_to: dt.date | None
     last_seen: dt.date | None = None  # last day the source was observed showing it (pages), else valid_to - 1
+    # what the source wrote (for the reconciled run it dates: the mart keeps the original amount and where it was read)
+    amount: Decimal | None = field(default=None, compare=False)
+    unit: str | None = field(default=None, compare=False)
+    url: str | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -59,6 +64,7 @@ class Run:
     rank: int
     sources: set[str] = field(default_factory=set)  # every source that showed this value during the run
     last_confirmed: dt.date | None = None
+    origin: Evidence | None = field(default=None, compare=False, repr=False)  # the evidence that dated it
 
     @property
     def n_sources(self) -> int:
@@ -96,7 +102,7 @@ def reconcile(evidence: list[Evidence], today: dt.date | None = None) -> list[Ru
     for e, prev in events:
         cur = runs[-1] if runs else None
         if cur is None:
-            runs.append(Run(e.value, e.valid_from, None, e.source, e.rank, {e.source}))
+            runs.append(Run(e.value, e.valid_from, None, e.source, e.rank, {e.source}, origin=e))
             continue
         if e.value == cur.value:
             cur.sources.add(e.source)
@@ -108,13 +114,18 @@ def reconcile(evidence: list[Evidence], today: dt.date | None = None) -> list[Ru
             continue  # rule 2: a first sighting does not outrank equal or better evidence
         if e.valid_from == cur.valid_from:  # same day: the better-ranked (processed last) replaces it
             left.discard(e.value)
-            runs[-1] = Run(e.value, e.valid_from, None, e.source, e.rank, {e.source})
+            runs[-1] = Run(e.value, e.valid_from, None, e.source, e.rank, {e.source}, origin=e)
             continue
         cur.valid_to = e.valid_from
         left.add(cur.value)
         left.discard(e.value)
-        runs.append(Run(e.value, e.valid_from, None, e.source, e.rank, {e.source}))
-    # rule 4: confirmations (any series showing a run's value while it is in force) and agreement
+        runs.append(Run(e.value, e.valid_from, None, e.source, e.rank, {e.source}, origin=e))
+    return _confirm(_clip(runs, _coverage(evidence)), evidence, today)
+
+
+def _confirm(runs: list[Run], evidence: list[Evidence], today: dt.date) -> list[Run]:
+    """Rule 4, on the runs as cut to the coverage (so a run's confirmation lies within it): the sources that showed
+    each run's value while it was in force, and the last day one of them was seen showing it."""
     for r in runs:
         for e in evidence:
             if e.value != r.value:
@@ -127,7 +138,7 @@ def reconcile(evidence: list[Evidence], today: dt.date | None = None) -> list[Ru
                     r.last_confirmed = seen
         if r.last_confirmed is None:
             r.last_confirmed = r.valid_from
-    return _clip(runs, _coverage(evidence))
+    return runs
 
 
 def _coverage(evidence: list[Evidence]) -> list[tuple[dt.date, dt.date | None]]:
@@ -151,7 +162,7 @@ def _clip(runs: list[Run], cover: list[tuple[dt.date, dt.date | None]]) -> list[
             end = min(r.valid_to or dt.date.max, b or dt.date.max)
             if start < end:
                 out.append(Run(r.value, start, None if end == dt.date.max else end, r.source, r.rank,
-                               set(r.sources), r.last_confirmed))
+                               set(r.sources), None, r.origin))
     return out
 
 

@@ -121,3 +121,17 @@ def test_a_key_keeps_its_history_when_its_mode_changes_later(cleaned):
     assert series(kept, "gemini/gemini-1.5-flash|gemini")[:2] == [
         (dt.date(2024, 7, 1), dt.date(2024, 10, 14), Decimal("0.35")),
         (dt.date(2024, 10, 14), None, Decimal("0.075"))]
+
+
+def test_a_key_that_lived_only_in_a_slip_window_is_quarantined(cleaned):
+    kept, held = cleaned
+    # seed/litellm_price_history: novita/thudm/glm-4.1v-9b-thinking was listed only from 2026-01-09 to 2026-01-13,
+    # at 0.00028 / 0.001104 per token (280 / 1,104 per 1M), during novita's per-1K slip: in the same window every
+    # other novita key was 8,000x its price before and after (novita/qwen/qwen3-8b-fp8: the same 280 / 1,104
+    # next to 0.035 / 0.138). With no neighbour of its own, it lived and died with the slip.
+    window = [(h["price_kind"], h["usd_per_mtok"], h["reason"].split(":")[0]) for h in held
+              if h["source_key"] == "novita/thudm/glm-4.1v-9b-thinking|novita"]
+    assert sorted(window) == [("input", Decimal(280), "unit slip"), ("output", Decimal(1104), "unit slip")]
+    assert series(kept, "novita/thudm/glm-4.1v-9b-thinking|novita") == []
+    # a key alone in its series outside any slip window stays (gpt-5.2 has one run, from its launch)
+    assert series(kept, "gpt-5.2|openai")

@@ -2,7 +2,8 @@
 -- list's own currency per 1M tokens (original amounts, rescaled exactly from per-1K/per-token units), for every
 -- seller with a list in $currency: standard tier, base context tier, conditions in $conditions ('' = none).
 -- Region: per model and month the first of $regions (in that order of preference) with both prices.
--- Months run from $first_month to $last_month (first days).
+-- Months run from $first_month to $last_month (first days). From the reconciled history (marts.price_history, one
+-- true price per key and day; original amounts as the source that dated each run wrote them).
 WITH months AS (
     SELECT CAST(m AS DATE) AS month, CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS month_end
     FROM range(CAST($first_month AS DATE), CAST($last_month AS DATE) + INTERVAL 1 DAY, INTERVAL 1 MONTH) t(m)

@@ -1,5 +1,5 @@
 -- marts.models: one row per model identity (creator, model), with the names and sellers that join to it.
--- Reads marts.model_aliases (written just before by the model_aliases asset), marts.price_history,
+-- Reads marts.model_aliases (written just before by the model_aliases asset), marts.source_price_history,
 -- marts.model_delistings and marts.model_facts. A fact of the identity is the chosen value (marts.model_facts) of
 -- the creator's own id first (the canonical id before dated snapshots), then of another seller's id, by the
 -- facts' precedence; deprecation and retirement dates only from the creator's own ids (a reseller's date is about
@@ -13,7 +13,7 @@ hist AS (
            bool_or(h.valid_to IS NULL) AS currently_priced,
            list(DISTINCT h.provider ORDER BY h.provider) AS sellers,
            list(DISTINCT h.source ORDER BY h.source) AS sources
-    FROM ids i JOIN marts.price_history h ON h.provider = i.provider AND h.model = i.model
+    FROM ids i JOIN marts.source_price_history h ON h.provider = i.provider AND h.model = i.model
     GROUP BY ALL
 ),
 names AS (

@@ -1,4 +1,4 @@
--- marts.price_changes: one row per change of a price within one source's history.
+-- marts.price_changes: one row per change of a price within one source's own history (marts.source_price_history).
 -- old/new are in the price list's own currency (original amounts, so FX moves are not changes) and in
 -- USD per 1M tokens; pct_change = (new/old - 1) * 100 on the original amounts (NULL when old is 0).
 -- A price that disappears and comes back unchanged is not a change.
@@ -7,7 +7,7 @@ WITH ordered AS (
     SELECT *,
            lag(original_amount) OVER w AS old_amount,
            lag(usd_per_mtok) OVER w AS old_usd_per_mtok
-    FROM marts.price_history
+    FROM marts.source_price_history
     WINDOW w AS (PARTITION BY provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions, source
                  ORDER BY valid_from)
 )

@@ -1,5 +1,5 @@
 -- marts.price_discrepancies: where two sources (or two price lists of one seller) disagree on the same price while
--- both are in force. Every pair of runs of marts.price_history for the same (provider, model, price_kind,
+-- both are in force. Every pair of runs of marts.source_price_history (each source's own runs) for the same (provider, model, price_kind,
 -- service_tier, tier_min_tokens, region, conditions) from two sources — or from one source in two currencies
 -- (DeepSeek's CNY and USD pages) — whose spans overlap is compared in USD per 1M tokens (a CNY/EUR list at the ECB
 -- rate of its run's first observation), on every day they overlap, not only on capture days: a 2024 page capture
@@ -10,7 +10,7 @@
 CREATE OR REPLACE TABLE marts.price_discrepancies AS
 WITH runs AS (
     SELECT h.*, coalesce(p.rank, 1) AS rank
-    FROM marts.price_history h LEFT JOIN staging.source_precedence p ON p.source = h.source
+    FROM marts.source_price_history h LEFT JOIN staging.source_precedence p ON p.source = h.source
     WHERE h.usd_per_mtok > 0
 ),
 pairs AS (

@@ -6,6 +6,7 @@ SELECT
     (SELECT count(*) FROM raw.page_snapshots)                                        AS snapshots,
     (SELECT coalesce(sum(bytes), 0) FROM raw.page_snapshots)                         AS raw_bytes,
     (SELECT count(*) FROM marts.price_history)                                       AS history_rows,
+    (SELECT count(*) FROM marts.source_price_history)                                AS source_history_rows,
     (SELECT count(DISTINCT provider || '/' || model) FROM marts.price_history)       AS history_models,
     (SELECT count(*) FROM marts.latest_prices)                                       AS latest,
     (SELECT count(*) FROM marts.price_changes)                                       AS changes,

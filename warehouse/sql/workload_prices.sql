@@ -1,7 +1,7 @@
 -- Token prices in force on the days of $days (a list of UTC dates), for the workload cost (pipelines/cost/workload.py):
 -- input, cache_read and output prices at the standard, batch and off_peak tiers, one per
--- (day, provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions) with the
--- precedence of marts.latest_prices (staging.source_precedence, then the run that started last). Amounts are as the
+-- (day, provider, model, price_kind, service_tier, tier_min_tokens, region, currency, conditions) from the reconciled
+-- history (marts.price_history has one run per key and day; the ordering below only keeps the query total). Amounts are as the
 -- price list writes them (original_amount in original_unit, in the list's currency).
 -- One row per price with the list of the days it is in force on (`days`, ascending): a price unchanged for months
 -- is one row, not one per day.

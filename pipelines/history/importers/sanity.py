@@ -34,6 +34,11 @@ Plausibility relative to the market (issue 20), each quarantined with its reason
     any first-party seller (the model's own creator) has in the dataset (azure_ai ``jais-30b-chat`` at 9,710,
     watsonx ``jais-13b-chat`` at 2,000 per 1M tokens: no first-party text price ever came near). This replaces a
     fixed ceiling: a wrong value of 9,000 is as wrong as one of 11,000.
+11. **Slip windows**: a series whose only run spans exactly a window in which :data:`SLIP_WINDOW_MIN` or more runs
+    of the same dataset and seller were unit slips or spikes is one of them (novita's
+    ``thudm/glm-4.1v-9b-thinking`` at 280 / 1,104, listed only during novita's per-1K slip of 2026-01-09 to
+    2026-01-13, where every other novita key was 8,000x its price before and after): it has no neighbour to be
+    compared with, but it lived and died with the slip.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ NOISE_TOLERANCE = Decimal("0.0001")
 MAX_FLAP_GAP_DAYS = 14
 SLIP_FACTOR = Decimal(100)
 MARKET_CEILING_FACTOR = Decimal(2)
+SLIP_WINDOW_MIN = 3
 
 SERIES_KEY = ("source", "source_key", "price_kind", "service_tier", "tier_min_tokens", "region", "currency")
 
@@ -103,6 +109,7 @@ def clean_runs(rows: list[dict]) -> tuple[list[dict], list[dict]]:
         series[tuple(r[k] for k in SERIES_KEY)].append(dict(r))
     kept: list[dict] = []
     held: list[dict] = []
+    alone: list[dict] = []  # the only run left of its series (no neighbour to compare with)
     for runs in series.values():
         runs.sort(key=lambda r: (r["valid_from"], r["valid_to"] or dt.date.max))
         ok = []
@@ -163,9 +170,31 @@ def clean_runs(rows: list[dict]) -> tuple[list[dict], list[dict]]:
                 factor = ev / r["usd_per_mtok"]
                 r["usd_per_mtok"] = ev
                 r["original_amount"] = r["original_amount"] * factor
-        kept += _merge_flaps(ok)
+        ok = _merge_flaps(ok)
+        if len(ok) == 1:
+            alone.append(ok[0])
+        kept += ok
+    kept, held_window = _slip_windows(kept, alone, held)
     kept, held_market = _market(kept)
-    return kept, held + held_market
+    return kept, held + held_window + held_market
+
+
+def _slip_windows(kept: list[dict], alone: list[dict], held: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Rule 11 (module docstring): a series' only run, spanning exactly a window in which at least
+    :data:`SLIP_WINDOW_MIN` runs of the same dataset and seller were unit slips or spikes, is one of them."""
+    windows: dict[tuple, int] = defaultdict(int)
+    for h in held:
+        if h["reason"].startswith(("unit slip", "spike")):
+            windows[(h["source"], h["provider"], h["valid_from"], h["valid_to"])] += 1
+    out, ids = [], set()
+    for r in alone:
+        n = windows.get((r["source"], r["provider"], r["valid_from"], r["valid_to"]), 0)
+        if n >= SLIP_WINDOW_MIN and r["usd_per_mtok"] > 0:
+            ids.add(id(r))
+            out.append({**r, "reason": f"unit slip: {r['usd_per_mtok']} USD per 1M tokens lived only in "
+                                       f"{r['provider']}'s slip window {r['valid_from']}..{r['valid_to']}, where "
+                                       f"{n} runs of {r['source']} were unit slips or spikes"})
+    return [r for r in kept if id(r) not in ids], out
 
 
 def _overlaps(a: dict, b: dict) -> bool:
