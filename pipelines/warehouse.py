@@ -61,22 +61,27 @@ def _arrow_value(v):
     return v
 
 
+#: connections inside a :func:`transaction` (an inner one joins the outer: DuckDB has no nested transactions)
+_IN_TRANSACTION: weakref.WeakSet = weakref.WeakSet()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """``with transaction(con):`` runs the block in one transaction: BEGIN, then COMMIT at the end, or ROLLBACK
     and re-raise on any exception. Inside another ``transaction`` on the same connection it joins that one (the
-    outer block commits or rolls back everything): DuckDB has no nested transactions and says so when asked to
-    BEGIN inside one."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:  # "cannot start a transaction within a transaction"
+    outer block commits or rolls back everything)."""
+    if con in _IN_TRANSACTION:
         yield con
         return
+    con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(con)
     try:
         yield con
     except BaseException:
+        _IN_TRANSACTION.discard(con)
         con.execute("ROLLBACK")
         raise
+    _IN_TRANSACTION.discard(con)
     con.execute("COMMIT")
 
 
