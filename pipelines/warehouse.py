@@ -61,27 +61,27 @@ def _arrow_value(v):
     return v
 
 
-#: connections inside a :func:`transaction` (an inner one joins the outer: DuckDB has no nested transactions)
-_IN_TRANSACTION: weakref.WeakSet = weakref.WeakSet()
+def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while ``con`` has a transaction open: two statements then run in the same transaction, whereas each
+    statement outside one is a transaction of its own (DuckDB's ``current_transaction_id()``)."""
+    ask = "SELECT current_transaction_id()"
+    return con.execute(ask).fetchone() == con.execute(ask).fetchone()
 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """``with transaction(con):`` runs the block in one transaction: BEGIN, then COMMIT at the end, or ROLLBACK
-    and re-raise on any exception. Inside another ``transaction`` on the same connection it joins that one (the
-    outer block commits or rolls back everything)."""
-    if con in _IN_TRANSACTION:
+    and re-raise on any exception. Inside a transaction already open on the connection (an outer ``transaction``)
+    it joins that one: DuckDB has no nested transactions, and the outer block commits or rolls back everything."""
+    if in_transaction(con):
         yield con
         return
     con.execute("BEGIN TRANSACTION")
-    _IN_TRANSACTION.add(con)
     try:
         yield con
     except BaseException:
-        _IN_TRANSACTION.discard(con)
         con.execute("ROLLBACK")
         raise
-    _IN_TRANSACTION.discard(con)
     con.execute("COMMIT")
 
 
