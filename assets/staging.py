@@ -15,7 +15,7 @@ from pipelines.history import drift
 from pipelines.cost.offers import offer_rows
 from pipelines.history.facts import page_rows
 from pipelines.cost.plans import plan_rows
-from pipelines.history.normalise import FxError, fx_warnings, quote_rows, refresh_rates, unit_price_rows
+from pipelines.history.normalise import EcbRates, FxError, fx_warnings, quote_rows, refresh_rates, unit_price_rows
 from pipelines.sources.registry import SOURCES, live_form_unproven
 from pipelines.resources import DataDirResource, FetcherResource
 from pipelines.sources.base import ParseError
@@ -109,7 +109,8 @@ def price_quotes(
         warehouse.ensure_schema(con)
         # ECB rates: a live run fetches today's and stores them (raw.ecb_rates); every run converts with the stored
         # history beside the bundled one, and past its end with the newest rate (a warning, never a failed source)
-        for note in refresh_rates(con, fetcher.ecb_rates()):
+        rates, notes = refresh_rates(con, fetcher.ecb_rates())
+        for note in notes:
             (context.log.warning if note.startswith("warning:") else context.log.info)(note)
         snaps = warehouse.run(con, "partition_snapshots", {"partition_date": day}).fetchall()
         by_source: dict[str, list] = {}
@@ -133,7 +134,7 @@ def price_quotes(
                 continue
             try:  # any error in one source's read or parse fails that source's check; the others go on
                 outcome = _parse_source(con, root, name, source, snapshots, day, live_fetch=fetcher.mode == "live",
-                                        read=_blob_reader(root, source, day, fetcher, context.log))
+                                        read=_blob_reader(root, source, day, fetcher, context.log), rates=rates)
             except Exception as exc:  # noqa: BLE001
                 detail = f"{type(exc).__name__}: {exc}"
                 outcome = {"quotes": [], "units": [], "runs": [], "quarantine": [], "problems": [detail],
@@ -260,8 +261,9 @@ def _blob_reader(root, source, day: dt.date, fetcher: FetcherResource, log):
 
 
 def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *, live_fetch: bool = False,
-                  read=warehouse.read_blob) -> dict:
-    """Parse and normalise one source's snapshots of a partition and run the drift guards.
+                  read=warehouse.read_blob, rates: EcbRates | None = None) -> dict:
+    """Parse and normalise one source's snapshots of a partition (USD at ``rates``, the run's ECB rates) and run
+    the drift guards.
 
     Returns ``quotes`` and ``units`` (rows for staging.price_quotes / staging.unit_prices), ``quarantine``
     (quotes held back with a ``reason``, for sources with ``quarantine_bad_rows``), ``offers`` (rows for
@@ -287,11 +289,11 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
         try:
             body = read(root, sha)
             page = source.read(body, url)  # prices, offers and findings in one pass
-            prices = page.prices
-            q = quote_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
-            u = unit_price_rows(prices, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+            where = {"source": name, "source_url": url, "observed_at": at, "snapshot_sha256": sha, "rates": rates}
+            q = quote_rows(page.prices, **where)
+            u = unit_price_rows(page.prices, **where)
             fx_notes = fx_warnings(q + u, at.date())
-            pl = plan_rows(page.plans, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+            pl = plan_rows(page.plans, **where)
         except (ParseError, FxError, BlobError) as exc:
             detail = f"{type(exc).__name__}: {exc}"
             if (live_fetch and isinstance(exc, ParseError) and live_form_unproven(source)
@@ -314,7 +316,7 @@ def _parse_source(con, root, name: str, source, snapshots: list, day: dt.date, *
         # offers are not prices: one that cannot be read (a finding of Source.read) is listed, never blocking
         offer_problems += [f"{url}: offers unreadable: {f.text}" for f in page.findings if f.kind == "unreadable_offers"]
         try:
-            offers += offer_rows(page.offers, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)
+            offers += offer_rows(page.offers, **where)
         except (FxError, ValueError) as exc:
             offer_problems.append(f"{url}: offers unreadable: {type(exc).__name__}: {exc}")
         facts += page_rows(page.facts, source=name, source_url=url, observed_at=at, snapshot_sha256=sha)

@@ -19,7 +19,6 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field, PrivateAttr
 
 from pipelines import config
-from pipelines.config import lock_timeout_s
 from pipelines.sources.fetch import USER_AGENT, Fetcher, LiveFetcher, PolitePolicy, ReplayFetcher, WaybackFetcher
 
 

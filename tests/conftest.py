@@ -1,4 +1,14 @@
-"""Shared fixtures: paths of the bundled real data, and one warehouse built by the real pipeline."""
+"""Shared fixtures: paths of the bundled real data, and one warehouse built by the real pipeline.
+
+How a test gets a warehouse (a build by the real pipeline costs ~30 s on 2 cores, a copy about a second):
+
+- to read it: ``wh`` (a read-only connection) or ``built`` (DuckDB file, data folder, run results, instance),
+  built once per session;
+- to change it or run assets on it: ``copy_warehouse(built, tmp_path)``, a writable copy;
+- for a scenario of its own (a broken capture, a few days): ``dg.materialize`` of the assets it needs with
+  ``replay_resources(db, data_dir, archive=...)`` over a small archive, never the whole pipeline;
+- several tests of one file on the same scenario: one ``scope="module"`` fixture that builds it once.
+"""
 
 from __future__ import annotations
 
@@ -66,6 +76,18 @@ def built(tmp_path_factory):
     instance = dg.DagsterInstance.ephemeral()
     results = build_warehouse(db, data_dir, instance)
     return db, data_dir, results, instance
+
+
+def copy_warehouse(built, dest: Path) -> tuple[Path, Path]:
+    """A writable copy of the ``built`` warehouse in ``dest``: (DuckDB file, data folder with the raw blobs and the
+    lake). For a test that changes or re-runs a built warehouse: a copy costs a second, a build ~30 s."""
+    import shutil
+
+    db, data_dir = dest / "tokenprices.duckdb", dest / "data"
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(built[0], db)
+    shutil.copytree(built[1], data_dir)
+    return db, data_dir
 
 
 @pytest.fixture()

@@ -100,13 +100,6 @@ DEEPSEEK_ZH = ("deepseek/2025-12-20_quick-start-pricing_zh-cn.md", "https://api-
 MISTRAL_2024 = ("mistral/2024-04-01_docs-mistral-platform-pricing_text.txt", "https://docs.mistral.ai/platform/pricing/")
 
 
-@pytest.fixture(autouse=True)
-def _no_stored_rates():
-    normalise.clear_stored_rates()
-    yield
-    normalise.clear_stored_rates()
-
-
 def _daily_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -159,7 +152,7 @@ def test_price_after_the_last_ecb_rate_uses_it_and_says_so():
 
 def test_unknown_currency_is_still_an_error():
     with pytest.raises(FxError, match="no ECB rate for XXX"):
-        normalise.ecb_rate_or_newest("XXX", AFTER)
+        normalise.EcbRates().rate_or_newest("XXX", AFTER)
 
 
 def test_ecb_daily_file_fetched_politely_over_http(ecb):
@@ -184,24 +177,32 @@ def test_fetched_rates_are_stored_and_extend_the_history(ecb, monkeypatch):
 
     con = duckdb.connect()
     fetch = lambda: normalise.fetch_ecb_rates(LiveFetcher(PolitePolicy(min_delay_s=0, timeout_s=5)), ecb)  # noqa: E731
-    notes = normalise.refresh_rates(con, fetch)
+    rates, notes = normalise.refresh_rates(con, fetch)
     assert notes == [f"ECB rates fetched: 29 rates of 2026-10-30..2026-10-30 from {ecb}"]
     assert con.execute("SELECT per_eur, source_url FROM raw.ecb_rates WHERE currency = 'CNY'").fetchall() == [
         (Decimal("7.4326"), ecb)]
-    assert normalise.ecb_rate("CNY", LAST_BUNDLED) == (CNY_PER_USD, LAST_BUNDLED)
+    assert rates.rate("CNY", LAST_BUNDLED) == (CNY_PER_USD, LAST_BUNDLED)
+    # the run's rates object carries them; the bundled history alone still ends on 10-29
+    assert normalise.ecb_rate("CNY", LAST_BUNDLED)[1] == dt.date(2026, 10, 29)
     # fetched again (the next run of the day): nothing added; replay (no fetch) reads the stored rates
     normalise.refresh_rates(con, fetch)
-    normalise.clear_stored_rates()
-    assert normalise.refresh_rates(con, None) == []
+    rates, notes = normalise.refresh_rates(con, None)
+    assert notes == []
     assert con.execute("SELECT count(*) FROM raw.ecb_rates").fetchone() == (29,)
-    assert normalise.ecb_rate("CNY", LAST_BUNDLED) == (CNY_PER_USD, LAST_BUNDLED)
+    assert rates.rate("CNY", LAST_BUNDLED) == (CNY_PER_USD, LAST_BUNDLED)
+    # and converts a price of that day at it
+    [row] = quote_rows([ParsedPrice(provider="deepseek", model="deepseek-chat", model_name="deepseek-chat",
+                                    price_kind="input", amount=Decimal("2"), currency="CNY", unit="per 1M tokens")],
+                       source="s", source_url="u", snapshot_sha256="x", rates=rates,
+                       observed_at=dt.datetime.combine(LAST_BUNDLED, dt.time(8), tzinfo=dt.UTC))
+    assert (row["fx_rate"], row["fx_date"]) == (CNY_PER_USD, LAST_BUNDLED)
 
 
 def test_failed_ecb_fetch_is_a_warning(httpserver: HTTPServer):
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     httpserver.expect_request("/eurofxref.zip").respond_with_data("<html>maintenance</html>", content_type="text/html")
     url = httpserver.url_for("/eurofxref.zip")
-    notes = normalise.refresh_rates(duckdb.connect(), lambda: normalise.fetch_ecb_rates(
+    _, notes = normalise.refresh_rates(duckdb.connect(), lambda: normalise.fetch_ecb_rates(
         LiveFetcher(PolitePolicy(min_delay_s=0, timeout_s=5)), url))
     assert len(notes) == 1 and notes[0].startswith("warning: ECB rates not fetched (not an ECB reference-rate file")
 

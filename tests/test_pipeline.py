@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.conftest import build_warehouse
+from tests.conftest import build_warehouse, copy_warehouse
 
 
 def latest(con, provider, model, kind, tier="standard", min_tokens=0):
@@ -175,10 +175,9 @@ def test_parquet_exports_match_marts(built, wh):
     assert not list(lake.glob(".*"))  # no temp files left behind
 
 
-def test_rerun_adds_no_duplicates(tmp_path):
-    db, data = tmp_path / "w.duckdb", tmp_path / "d"
-    instance = dg.DagsterInstance.ephemeral()
-    build_warehouse(db, data, instance)
+def test_rerun_adds_no_duplicates(built, tmp_path):
+    """The whole pipeline run again on (a copy of) the built warehouse adds no row anywhere."""
+    db, data = copy_warehouse(built, tmp_path)
     tables = ["raw.page_snapshots", "staging.price_quotes", "staging.imported_price_runs", "marts.price_history",
               "marts.latest_prices", "marts.price_changes", "forecasts.market_index", "forecasts.price_decline",
               "forecasts.price_forecast"]
@@ -188,7 +187,7 @@ def test_rerun_adds_no_duplicates(tmp_path):
             return {t: con.table(t).aggregate("count(*)").fetchall()[0][0] for t in tables}
 
     first = counts()
-    build_warehouse(db, data, instance)
+    build_warehouse(db, data, dg.DagsterInstance.ephemeral())
     assert counts() == first
     assert all(first[t] > 0 for t in tables)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pipelines.history.normalise import USD_PLACES, ecb_rate_or_newest
+from pipelines.history.normalise import USD_PLACES, EcbRates, observed_utc
 from pipelines.sources.base import TOKEN_UNITS, ParsedOffer
 
 #: days of an average month (365.25 / 12): how a quota valid N days is spread over months (docs/workload.md).
@@ -37,28 +37,29 @@ def per_mtok(amount: Decimal, unit: str) -> Decimal | None:
 
 
 def offer_rows(
-    offers: list[ParsedOffer], *, source: str, source_url: str, observed_at: dt.datetime, snapshot_sha256: str
+    offers: list[ParsedOffer], *, source: str, source_url: str, observed_at: dt.datetime, snapshot_sha256: str,
+    rates: EcbRates | None = None,
 ) -> list[dict]:
     """Rows for ``staging.billing_offers``, one per offer, in the order given.
 
     Adds ``amount_per_mtok`` (token-priced offers: the amount per 1M tokens in the offer's currency) and the USD
     values ``usd_amount`` / ``usd_per_mtok`` at the ECB rate of the observation's UTC day (``fx_rate``: units of the
-    currency per USD, ``fx_date``: the rate's date, the newest known past the ECB history; NULL for percentages).
+    currency per USD, ``fx_date``: the rate's date, the newest known past the ECB history; NULL for percentages),
+    from ``rates`` (the run's :class:`~pipelines.history.normalise.EcbRates`; default: the bundled history).
     ``observed_at`` must be timezone-aware. Raises ValueError, :class:`pipelines.history.normalise.FxError`.
     """
-    if observed_at.tzinfo is None:
-        raise ValueError("observed_at must be timezone-aware (UTC)")
-    day = observed_at.astimezone(dt.UTC).date()
+    at = observed_utc(observed_at)
+    rates = rates or EcbRates()
     rows = []
     for o in offers:
         rate = fx_date = usd = usd_mtok = None
         mtok = per_mtok(o.amount, o.unit)
         if o.currency is not None:
-            rate, fx_date = ecb_rate_or_newest(o.currency, day)
+            rate, fx_date = rates.rate_or_newest(o.currency, at.date())
             usd = (o.amount / rate).quantize(USD_PLACES)
             usd_mtok = None if mtok is None else (mtok / rate).quantize(USD_PLACES)
         rows.append({
-            "observed_at": observed_at.astimezone(dt.UTC).replace(tzinfo=None),
+            "observed_at": at,
             "source": source,
             "provider": o.provider,
             "model": o.model,

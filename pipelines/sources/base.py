@@ -125,6 +125,16 @@ class ParsedPrice:
             raise ValueError(f"negative price {self.amount} at {self.where}")
 
 
+def seller_price(provider: str, currency: str, model: str, shown: str, kind: str, amount: Decimal, unit: str,
+                 where: str, conditions: str | None = None, **more) -> ParsedPrice:
+    """A :class:`ParsedPrice` of ``provider`` in ``currency``, by position in the order a parser reads a cell: the
+    model id, its name as shown, the price kind, the amount, the unit, where on the page, the conditions; ``more``:
+    ``service_tier``, ``tier_min_tokens``, ``region``. A parser of one seller and currency binds the first two:
+    ``_price = functools.partial(seller_price, PROVIDER, "USD")``."""
+    return ParsedPrice(provider=provider, model=model, model_name=shown, price_kind=kind, amount=amount,
+                       currency=currency, unit=unit, where=where, conditions=conditions, **more)
+
+
 #: kinds of :class:`Finding`: something on a page the parser did not understand (non-blocking).
 #: ``model_id_rule``: a model id derived from the provider's documented naming rule (``"Claude Opus 5"`` ->
 #: ``claude-opus-5``) because the name was not in the provider's alias map; ``unreadable_offers``: the page's

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money, seller_price
 from pipelines.sources.reader import Findings
 
 PROVIDER = "cohere"
@@ -96,17 +96,8 @@ def parse(body: bytes, url: str) -> ParsedPage:
                 raise ParseError(f"cannot read {kind} price in {line!r}", url=url, where=where)
             for model in models:
                 out.append(
-                    ParsedPrice(
-                        provider=PROVIDER,
-                        model=model,
-                        model_name=name,
-                        price_kind=kind,
-                        amount=money[0],
-                        currency=money[1],
-                        unit=_UNITS[m.group(unit_group)],
-                        where=f"{where} {kind}",
-                        conditions=conditions,
-                    )
+                    seller_price(PROVIDER, money[1], model, name, kind, money[0], _UNITS[m.group(unit_group)],
+                                 f"{where} {kind}", conditions)
                 )
     if not out:
         raise ParseError("no prices found on the page", url=url)

@@ -35,7 +35,7 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from pipelines.sources.base import ParsedFact, ParsedPage, ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.base import ParsedFact, ParsedPage, ParsedPrice, ParseError, Source, clean_text, seller_price
 from pipelines.sources.reader import CellError, Findings, html_tables, read_price, sniff, token_count
 
 PROVIDER = "deepseek"
@@ -256,18 +256,7 @@ def _peak_note(body: bytes) -> str | None:
 def _price(
     model: str, kind: str, amount: Decimal, currency: str, tier: str, conditions: str | None, where: str
 ) -> ParsedPrice:
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=model,
-        model_name=model,
-        price_kind=kind,
-        amount=amount,
-        currency=currency,
-        unit=UNIT,
-        service_tier=tier,
-        where=where,
-        conditions=conditions,
-    )
+    return seller_price(PROVIDER, currency, model, model, kind, amount, UNIT, where, conditions, service_tier=tier)
 
 
 SOURCE = Source(

@@ -59,6 +59,7 @@ from pipelines.sources.base import (
     clean_text,
     dedupe_offers,
     parse_money,
+    seller_price,
 )
 from pipelines.sources.reader import Findings, Table, html_tables, service_tier
 
@@ -187,19 +188,8 @@ def _read_table(table: Table, url: str, found: Findings) -> list[ParsedPrice]:
         for i, (kind, amount, currency, min_tokens, unit, conditions) in enumerate(quotes):
             for model_id in section[1]:
                 out.append(
-                    ParsedPrice(
-                        provider=PROVIDER,
-                        model=model_id,
-                        model_name=section[2],
-                        price_kind=kind,
-                        amount=amount,
-                        currency=currency,
-                        unit=unit,
-                        service_tier=tier,
-                        tier_min_tokens=min_tokens,
-                        where=f"{where} line {i}",
-                        conditions=conditions,
-                    )
+                    seller_price(PROVIDER, currency, model_id, section[2], kind, amount, unit, f"{where} line {i}",
+                                 conditions, service_tier=tier, tier_min_tokens=min_tokens)
                 )
     return out
 
@@ -259,18 +249,8 @@ def _read_unit_table(table: Table, col: int, unit_kind: tuple[str, str], url: st
                     raise ParseError(f"unknown variant {m.group('res')!r}", url=url, where=f"{where} line {i}")
             for v in variants:
                 out.append(
-                    ParsedPrice(
-                        provider=PROVIDER,
-                        model=model,
-                        model_name=name,
-                        price_kind=f"{kind}_{v}" if v else kind,
-                        amount=amount,
-                        currency=currency,
-                        unit=unit,
-                        service_tier=tier,
-                        where=f"{where} line {i}",
-                        conditions=f"{v} output" if v else None,
-                    )
+                    seller_price(PROVIDER, currency, model, name, f"{kind}_{v}" if v else kind, amount, unit,
+                                 f"{where} line {i}", f"{v} output" if v else None, service_tier=tier)
                 )
     return out
 

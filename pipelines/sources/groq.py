@@ -29,7 +29,9 @@ from decimal import Decimal
 from bs4 import Tag
 
 from pipelines.sources.reader import Table, cell_text, html_tables, is_absent, markdown_tables
-from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import (
+    Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, seller_price,
+)
 
 PROVIDER = "groq"
 
@@ -112,16 +114,7 @@ def _interpret(tables: list[Table], url: str, findings: list[Finding]) -> list[P
             where = t.where(r, t.header[price_col])
             for kind, amount, unit in _price_cell(row[price_col], wow, url, where):
                 out.append(
-                    ParsedPrice(
-                        provider=PROVIDER,
-                        model=model,
-                        model_name=shown,
-                        price_kind=kind,
-                        amount=amount,
-                        currency="USD",
-                        unit=unit,
-                        where=where,
-                    )
+                    seller_price(PROVIDER, "USD", model, shown, kind, amount, unit, where)
                 )
     return out
 

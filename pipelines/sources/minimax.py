@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money, seller_price
 from pipelines.sources.reader import FREE, Findings, Table, is_absent, markdown_tables
 
 PROVIDER = "minimax"
@@ -321,18 +321,7 @@ def _price(
     region = REGION_BY_CURRENCY.get(currency)
     if region is None:  # pragma: no cover - _read yields USD or CNY only
         raise ParseError(f"unexpected currency {currency}", where=where)
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=model,
-        model_name=shown,
-        price_kind=kind,
-        amount=amount,
-        currency=currency,
-        unit=unit,
-        region=region,
-        where=where,
-        conditions=conditions,
-    )
+    return seller_price(PROVIDER, currency, model, shown, kind, amount, unit, where, conditions, region=region)
 
 
 SOURCE_INTL = Source(

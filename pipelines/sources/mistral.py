@@ -49,7 +49,9 @@ from decimal import Decimal
 from bs4 import BeautifulSoup, Tag
 
 from pipelines.sources.reader import Table, html_tables, is_absent, markdown_tables
-from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import (
+    Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money, seller_price,
+)
 
 PROVIDER = "mistral"
 
@@ -145,10 +147,7 @@ def _cards(text: str, url: str) -> ParsedPage:
                 findings.append(read)
                 continue
             for currency, amount in read:
-                q = ParsedPrice(
-                    provider=PROVIDER, model=model, model_name=name, price_kind=kind, amount=amount,
-                    currency=currency, unit=unit, where=where,
-                )
+                q = seller_price(PROVIDER, currency, model, name, kind, amount, unit, where)
                 key = (model, kind, unit, currency)
                 if key in seen and seen[key].amount != amount:
                     clashes.add(key)
@@ -226,16 +225,8 @@ def _interpret(tables: list[Table], url: str) -> list[ParsedPrice]:
                         where=where,
                     )
                 out.append(
-                    ParsedPrice(
-                        provider=PROVIDER,
-                        model=endpoint,
-                        model_name=name,
-                        price_kind=kind,
-                        amount=Decimal(m.group("num").replace(",", "")),
-                        currency=currency,
-                        unit=_UNITS[m.group("unit") or "1M"],
-                        where=where,
-                    )
+                    seller_price(PROVIDER, currency, endpoint, name, kind, Decimal(m.group("num").replace(",", "")),
+                                 _UNITS[m.group("unit") or "1M"], where)
                 )
     return out
 

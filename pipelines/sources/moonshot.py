@@ -51,8 +51,9 @@ import re
 from decimal import Decimal
 
 from pipelines.sources.reader import Table, is_absent, markdown_tables, next_flight, token_count
-from pipelines.sources.base import (Finding, ParsedFact, ParsedPage, ParsedPrice, ParseError, Source, clean_text,
-                                    parse_money)
+from pipelines.sources.base import (
+    Finding, ParsedFact, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money, seller_price,
+)
 
 PROVIDER = "moonshot"
 UNIT = "per 1M tokens"
@@ -329,19 +330,8 @@ def _read_table(t: Table, meanings: list[str], url: str, findings: list[Finding]
             if region is None:
                 raise ParseError(f"unexpected currency {currency}", url=url, where=where)
             out.append(
-                ParsedPrice(
-                    provider=PROVIDER,
-                    model=model,
-                    model_name=shown,
-                    price_kind=kind,
-                    amount=amount,
-                    currency=currency,
-                    unit=UNIT,
-                    tier_min_tokens=tier,
-                    region=region,
-                    where=where,
-                    conditions=conditions,
-                )
+                seller_price(PROVIDER, currency, model, shown, kind, amount, UNIT, where, conditions,
+                             tier_min_tokens=tier, region=region)
             )
     return out
 

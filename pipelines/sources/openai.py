@@ -79,7 +79,7 @@ from pipelines.sources.base import (
     clean_text,
     dedupe_offers,
     is_token_unit,
-    parse_money,
+    seller_price,
 )
 from pipelines.sources.reader import (
     CellError,
@@ -287,22 +287,10 @@ def _interpret(t: Table, tier: str, threshold: int | None, url: str, found: Find
                     )
                 min_tokens = threshold
             conditions = "; ".join(x for x in (note, context_note, cell_note) if x) or None
-            out.append(
-                ParsedPrice(
-                    provider=PROVIDER,
-                    model=model,
-                    model_name=shown,
-                    price_kind=kind,
-                    amount=amount,
-                    currency=currency,
-                    unit=UNIT,
-                    service_tier=tier,
-                    tier_min_tokens=min_tokens,
-                    # a zero keeps the page's word ("Free") in its location: the drift guard accepts a 0 only then
-                    where=f"{where} = {clean_text(row[c].split(chr(10))[0])!r}" if amount == 0 else where,
-                    conditions=conditions,
-                )
-            )
+            # a zero keeps the page's word ("Free") in its location: the drift guard accepts a 0 only then
+            said = f"{where} = {clean_text(row[c].split(chr(10))[0])!r}" if amount == 0 else where
+            out.append(seller_price(PROVIDER, currency, model, shown, kind, amount, UNIT, said, conditions,
+                                    service_tier=tier, tier_min_tokens=min_tokens))
     return out
 
 
@@ -530,18 +518,8 @@ def _ssr_header(island: Tag, width: int) -> list[str] | None:
 def _unit_price(
     model: str, shown: str, kind: str, amount: str, unit: str, tier: str, where: str, conditions: str | None = None
 ) -> ParsedPrice:
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=model,
-        model_name=shown,
-        price_kind=kind,
-        amount=Decimal(amount.replace(",", "")),
-        currency="USD",
-        unit=unit,
-        service_tier=tier,
-        where=where,
-        conditions=conditions or None,
-    )
+    return seller_price(PROVIDER, "USD", model, shown, kind, Decimal(amount.replace(",", "")), unit, where,
+                        conditions or None, service_tier=tier)
 
 
 def _name_to_id(shown: str, url: str, where: str) -> str:

@@ -66,7 +66,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from pipelines.sources.base import MODALITIES, ParsedFact, ParsedPage, ParsedPrice, ParseError, Source
+from pipelines.sources.base import MODALITIES, ParsedFact, ParsedPage, ParsedPrice, ParseError, Source, seller_price
 from pipelines.sources.reader import Findings
 
 PROVIDER = "openrouter"
@@ -179,19 +179,8 @@ def _model_prices(model: str, name: str, pricing: dict, where: str, url: str) ->
         return "cache_write_5m" if k == "cache_write" and two_writes else k
 
     def row(field: str, amount: Decimal, w: str, service_tier: str = tier, min_tokens: int = 0, cond=None):
-        return ParsedPrice(
-            provider=PROVIDER,
-            model=model,
-            model_name=name,
-            price_kind=kind_of(field),
-            amount=amount,
-            currency=CURRENCY,
-            unit=UNIT,
-            service_tier=service_tier,
-            tier_min_tokens=min_tokens,
-            where=w,
-            conditions=cond,
-        )
+        return seller_price(PROVIDER, CURRENCY, model, name, kind_of(field), amount, UNIT, w, cond,
+                            service_tier=service_tier, tier_min_tokens=min_tokens)
 
     out: list[ParsedPrice] = []
     windows: list[tuple[int, dict]] = []
@@ -232,8 +221,8 @@ def _model_prices(model: str, name: str, pricing: dict, where: str, url: str) ->
             a = _amount(pricing[field], url, f"{where}.{field}")
             if a:  # None (-1 sentinel) and 0 (no such fee) give no row
                 out.append(
-                    ParsedPrice(provider=PROVIDER, model=model, model_name=name, price_kind=kind, amount=a,
-                                currency=CURRENCY, unit=unit, service_tier=tier, where=f"{where}.{field}")
+                    seller_price(PROVIDER, CURRENCY, model, name, kind, a, unit, f"{where}.{field}",
+                                 service_tier=tier)
                 )
     return out
 

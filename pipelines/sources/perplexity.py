@@ -27,11 +27,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 
 from pipelines.sources.reader import Table, html_tables, is_absent, markdown_tables
-from pipelines.sources.base import PRICE_KINDS, Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import (
+    Finding, PRICE_KINDS, ParseError, ParsedPage, ParsedPrice, Source, clean_text, parse_money, seller_price,
+)
 
 PROVIDER = "perplexity"
+_price = partial(seller_price, PROVIDER, "USD")
 
 #: display name -> API model id. Source: https://docs.perplexity.ai/getting-started/models (each model
 #: card gives the ``model`` value of the request: ``sonar``, ``sonar-pro``, ``sonar-reasoning``,
@@ -178,20 +182,6 @@ def _money(cell: str, url: str, where: str) -> Decimal | None:
     money = parse_money(s)
     assert money is not None and money[1] == "USD"
     return money[0]
-
-
-def _price(model: str, shown: str, kind: str, amount: Decimal, unit: str, where: str, conditions: str | None) -> ParsedPrice:
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=model,
-        model_name=shown,
-        price_kind=kind,
-        amount=amount,
-        currency="USD",
-        unit=unit,
-        where=where,
-        conditions=conditions,
-    )
 
 
 SOURCE = Source(

@@ -66,6 +66,7 @@ from pipelines.sources.base import (
     Source,
     clean_text,
     dedupe_offers,
+    seller_price,
 )
 
 PROVIDER = "volcengine"
@@ -278,19 +279,9 @@ def _read_table(path: tuple[str, str, str], table: Table, url: str, findings: li
                 continue
             token = unit.endswith("tokens")
             out.append(
-                ParsedPrice(
-                    provider=PROVIDER,
-                    model=model,
-                    model_name=name,
-                    price_kind=kind,
-                    amount=Decimal(text),
-                    currency="CNY",
-                    unit=unit,
-                    service_tier=tier,
-                    tier_min_tokens=min_tokens if token else 0,
-                    where=where,
-                    conditions=conditions if token else None,
-                )
+                seller_price(PROVIDER, "CNY", model, name, kind, Decimal(text), unit, where,
+                             conditions if token else None, service_tier=tier,
+                             tier_min_tokens=min_tokens if token else 0)
             )
     return out
 

@@ -58,13 +58,17 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from functools import partial
 
 from bs4 import BeautifulSoup
 
 from pipelines.sources.reader import Table, is_absent, markdown_tables, next_flight
-from pipelines.sources.base import Finding, ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import (
+    Finding, ParseError, ParsedPage, ParsedPrice, Source, clean_text, parse_money, seller_price,
+)
 
 PROVIDER = "xai"
+_price = partial(seller_price, PROVIDER, "USD")
 TOKEN_UNIT = "per 1M tokens"
 
 #: voice modes without a model id on the page -> model (rule: the mode slug) and price kind.
@@ -193,7 +197,7 @@ def _text_table(t: Table, labels: list[str], url: str) -> list[ParsedPrice]:
             if amount is None:
                 continue
             out.append(_price(m.group("id"), shown, _TOKEN_COLS[lab], amount, TOKEN_UNIT, where,
-                              tier=tier, conditions=conditions))
+                              tier_min_tokens=tier, conditions=conditions))
     return out
 
 
@@ -307,7 +311,7 @@ def _us_region(text: str, url: str) -> list[ParsedPrice]:
                 amount = parse_money(m.group(g + suffix))[0]  # type: ignore[index]
                 cond = "US regional endpoint (us.api.x.ai)" + (f"; ≥ {m.group('n')}k prompt tokens" if tier else "")
                 out.append(_price(m.group("model"), m.group("model"), kind, amount, TOKEN_UNIT, where,
-                                  tier=tier, region="us", conditions=cond))
+                                  tier_min_tokens=tier, region="us", conditions=cond))
     return out
 
 
@@ -320,25 +324,6 @@ def _plain_money(cell: str, url: str, where: str) -> Decimal | None:
     if not _PLAIN.match(s):
         raise ParseError(f"cannot read price {cell!r}", url=url, where=where)
     return parse_money(s)[0]  # type: ignore[index]
-
-
-def _price(
-    model: str, shown: str, kind: str, amount: Decimal, unit: str, where: str, *, tier: int = 0,
-    region: str = "global", conditions: str | None = None,
-) -> ParsedPrice:
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=model,
-        model_name=shown,
-        price_kind=kind,
-        amount=amount,
-        currency="USD",
-        unit=unit,
-        tier_min_tokens=tier,
-        region=region,
-        where=where,
-        conditions=conditions,
-    )
 
 
 
@@ -472,7 +457,7 @@ def _models_json(text: str, url: str) -> tuple[list[ParsedPrice], list[Finding]]
                                 findings.append(Finding("unreadable_cell", f"{where0} field 'longContextThreshold'", thr))
                                 continue
                             tier = int(thr)
-                        add(_price(name, name, kind, amount * 10**6 / JSON_SCALE, TOKEN_UNIT, where, tier=tier))
+                        add(_price(name, name, kind, amount * 10**6 / JSON_SCALE, TOKEN_UNIT, where, tier_min_tokens=tier))
                     elif k in UNIT_FIELDS:
                         kind, unit, factor, cond = UNIT_FIELDS[k]
                         add(_price(name, name, kind, amount * factor / JSON_SCALE, unit, where, conditions=cond))

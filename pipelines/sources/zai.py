@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 
 from bs4 import NavigableString, Tag
 
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, parse_money
+from pipelines.sources.base import ParseError, ParsedPage, ParsedPrice, Source, clean_text, parse_money, seller_price
 from pipelines.sources.reader import Findings, Table, html_tables, is_absent
 
 PROVIDER = "zai"
+_price = partial(seller_price, PROVIDER, "USD")
 TOKEN_UNIT = "per 1M tokens"
 
 #: display name -> API id where lowercasing the name is not the id. Sources: docs.z.ai model guides
@@ -173,20 +175,6 @@ def _model(cell: str, url: str, where: str) -> tuple[str, str]:
     if shown not in MODEL_ID_ALIASES and not _ID_RULE.match(model):
         raise ParseError(f"cannot derive a Z.ai model id from {shown!r} (add it to MODEL_ID_ALIASES)", url=url, where=where)
     return shown, model
-
-
-def _price(model: str, shown: str, kind: str, amount: Decimal, unit: str, where: str, conditions: str | None = None) -> ParsedPrice:
-    return ParsedPrice(
-        provider=PROVIDER,
-        model=model,
-        model_name=shown,
-        price_kind=kind,
-        amount=amount,
-        currency="USD",
-        unit=unit,
-        where=where,
-        conditions=conditions,
-    )
 
 
 SOURCE = Source(

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text
+from pipelines.sources.base import ParsedPage, ParsedPrice, ParseError, Source, clean_text, seller_price
 from pipelines.sources.reader import CellError, Findings, is_absent, read_price
 
 PROVIDER = "zhipu"
@@ -71,17 +71,7 @@ def parse(body: bytes, url: str) -> ParsedPage:
             continue
         for kind in ("input", "output"):
             out.append(
-                ParsedPrice(
-                    provider=PROVIDER,
-                    model=model,
-                    model_name=title,
-                    price_kind=kind,
-                    amount=amount,
-                    currency="CNY",
-                    unit=unit,
-                    where=where,
-                    conditions=conditions,
-                )
+                seller_price(PROVIDER, "CNY", model, title, kind, amount, unit, where, conditions)
             )
     if not out:
         raise ParseError("no model price cards (<Tab title=…> with <Card title=\"价格\">) found", url=url)

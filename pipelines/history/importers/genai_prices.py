@@ -76,6 +76,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines.history.importers import json_amount
+
 SOURCE = "genai_prices"
 #: the live feed (same path, default branch), for fetching later.
 DATASET_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/HEAD/prices/new_data/v2/data.json"
@@ -149,29 +151,20 @@ def price_kind(key: str, keys: set[str] | frozenset[str] = frozenset()) -> str |
     return direction + suffix + (f"_{rest[0]}" if rest else "")
 
 
-def _amount(value, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise ValueError(f"{where}: not a number: {value!r}")
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{where}: not a price: {value!r}")
-    return amount
-
-
 def _tiers(value, where: str) -> list[tuple[int, Decimal]]:
     """``[(tier_min_tokens, amount), ...]`` of a plain or tiered value."""
     if not isinstance(value, dict):
-        return [(0, _amount(value, where))]
+        return [(0, json_amount(value, where))]
     if set(value) != {"base", "tiers"} or not isinstance(value["tiers"], list):
         raise ValueError(f"{where}: malformed tiered price: {value!r}")
-    out = [(0, _amount(value["base"], where))]
+    out = [(0, json_amount(value["base"], where))]
     for tier in value["tiers"]:
         if not isinstance(tier, dict) or set(tier) != {"start", "price"}:
             raise ValueError(f"{where}: malformed tier: {tier!r}")
         start = tier["start"]
         if isinstance(start, bool) or not isinstance(start, int) or start <= out[-1][0]:
             raise ValueError(f"{where}: tier start not an increasing positive token count: {start!r}")
-        out.append((start, _amount(tier["price"], where)))
+        out.append((start, json_amount(tier["price"], where)))
     return out
 
 

@@ -52,6 +52,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines.history.importers import json_amount
+
 SOURCE = "simonw_llm_prices"
 #: the dataset's vendor files on the default branch, for fetching later.
 DATASET_URL = "https://github.com/simonw/llm-prices/tree/HEAD/data"
@@ -85,17 +87,6 @@ def _date(value, where: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValueError(f"{where}: not an ISO date: {value!r}") from None
-
-
-def _amount(value, where: str) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise ValueError(f"{where}: not a number: {value!r}")
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{where}: not a price: {value!r}")
-    return amount
 
 
 def _tier(model: dict, ids: set[str]) -> tuple[str, int]:
@@ -139,7 +130,7 @@ def read_runs(dataset_dir: Path, *, as_of: dt.date = DATASET_DATE, commit: str =
                 end = _date(e.get("to_date"), f"{where} to_date")
                 if start is not None and end is not None and start >= end:
                     raise ValueError(f"{where}: from_date {start} not before to_date {end}")
-                values = tuple(_amount(e.get(f), f"{where} {f}") for f in FIELDS)
+                values = tuple(None if e.get(f) is None else json_amount(e.get(f), f"{where} {f}") for f in FIELDS)
                 if values[0] is None or values[1] is None:
                     raise ValueError(f"{where}: entry without input or output price: {e!r}")
                 entries.append((start, end, values))
