@@ -31,6 +31,7 @@ TABLE_OF: dict[str, str] = {
     "staging/openrouter_snapshots_history": "staging.imported_price_runs",
     "staging/price_overrides": "staging.imported_price_runs",
     # marts/model_aliases also writes marts.unmatched_aliases and marts.models
+    # marts/price_changes also writes marts.price_events (pipelines/history/changes.py) and the Atom feed
     # forecasts/market_index also writes its series to forecasts.monthly_series (main table: its own name)
     # forecasts/provider_indexes: its series' rows (family matched_model_provider); the indexes also go to
     # forecasts.market_index

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 #: modules that contribute subcommands (each has ``register(sub)``).
-COMMAND_MODULES: tuple[str, ...] = ("pipelines.cli.ops", "pipelines.history.lookup", "pipelines.forecast.epoch", "pipelines.cli.workload")
+COMMAND_MODULES: tuple[str, ...] = ("pipelines.cli.ops", "pipelines.history.lookup", "pipelines.history.changes", "pipelines.forecast.epoch", "pipelines.cli.workload")
 
 
 def register_all(sub) -> None:

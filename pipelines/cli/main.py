@@ -265,6 +265,7 @@ def _print_summary(con) -> None:
         print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
     print(f"  forecast series   {n_series} (forecasts.price_decline; see docs/forecasting.md)")
     print(f"  warehouse         {config.warehouse_database()}")
+    print(f"  price feed        {config.feed_path()} (Atom; tokenprices changes --since DATE lists them)")
 
 
 def sources_markdown() -> str:

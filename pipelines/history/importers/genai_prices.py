@@ -76,6 +76,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines.config import canonical_provider
+
 SOURCE = "genai_prices"
 #: the live feed (same path, default branch), for fetching later.
 DATASET_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/HEAD/prices/new_data/v2/data.json"
@@ -113,7 +115,7 @@ def seller(provider_id: str, model_id: str) -> tuple[str, str]:
     """
     if provider_id.startswith(HUGGINGFACE_PREFIX):
         return "huggingface", f"{model_id}:{provider_id[len(HUGGINGFACE_PREFIX):]}"
-    return PROVIDER_MAP.get(provider_id, provider_id), model_id
+    return canonical_provider(PROVIDER_MAP.get(provider_id, provider_id)), model_id
 
 
 def price_kind(key: str, keys: set[str] | frozenset[str] = frozenset()) -> str | None:
