@@ -50,8 +50,9 @@ def two_days(tmp_path_factory):
     for day in DAYS:
         assert dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=day, resources=res,
                               instance=instance).success
-        result = dg.materialize([marts.price_history, marts.price_changes], resources=res, instance=instance)
-        builds.append(result.asset_materializations_for_node("price_changes")[0])
+        assert dg.materialize([marts.price_history, marts.price_changes], resources=res, instance=instance).success
+        builds.append(instance.get_latest_materialization_event(
+            dg.AssetKey(["marts", "price_changes"])).asset_materialization)
     return db, data, instance, builds
 
 

@@ -46,7 +46,7 @@ LITELLM_PROVIDER: dict[str, str] = {"google": "gemini"}
 
 #: sellers LiteLLM has no provider for: never exported (a key with an unknown provider cannot be looked up).
 #: Alibaba Model Studio is LiteLLM's ``dashscope`` only for its international endpoint, whose prices differ.
-NOT_IN_LITELLM = frozenset({"alibaba", "baidu", "zhipu", "palm", "anyscale", "doubleword", "sarvam"})
+NOT_IN_LITELLM = frozenset({"alibaba", "baidu", "zhipu", "palm", "anyscale", "doubleword", "sarvam", "avian", "modal"})
 
 #: LiteLLM providers whose keys are the bare model id (LiteLLM's own map: ``gpt-4o``, ``claude-sonnet-4-5``).
 BARE_KEY_PROVIDERS = frozenset({"openai", "anthropic"})
@@ -67,6 +67,8 @@ KIND_FIELDS = {
     "output_reasoning": "output_cost_per_reasoning_token",
     "input_video": "input_cost_per_video_token",
 }
+#: the kinds LiteLLM prices per context tier and service tier (its cost calculator's rate prefixes).
+TIERED_KINDS = frozenset({"input", "output", "cache_read", "cache_write", "cache_write_5m", "cache_write_1h"})
 #: service_tier -> LiteLLM suffix.
 SERVICE_SUFFIX = {"standard": "", "batch": "_batches", "priority": "_priority", "flex": "_flex"}
 
@@ -78,6 +80,8 @@ def litellm_field(price_kind: str, service_tier: str, tier_min_tokens: int) -> s
     stem, suffix = KIND_FIELDS.get(price_kind), SERVICE_SUFFIX.get(service_tier)
     if stem is None or suffix is None:
         return None
+    if price_kind not in TIERED_KINDS and (tier_min_tokens or suffix):
+        return None  # LiteLLM reads audio/image/reasoning/video token prices only untiered, standard
     if tier_min_tokens:
         n = tier_min_tokens
         stem += f"_above_{n // 1000}k_tokens" if n % 1000 == 0 else f"_above_{n}_tokens"
