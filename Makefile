@@ -16,20 +16,20 @@ PLOTS_URL ?= http://$(DEV_HOST):$(PLOTS_PORT)
 $(BIN)/tokenprices: pyproject.toml
 	@command -v uv >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
 	uv venv --quiet --allow-existing --python $(PY) $(VENV)
-	uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
+	uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev,litellm]'
 	@# the editable install leaves the project's own modules uncompiled: compile them once (~1 s off every command)
 	$(BIN)/python -m compileall -q pipelines assets
 	@touch $@
 
 venv: $(BIN)/tokenprices
 
-# $(DAGSTER_HOME) with the project's instance settings; an existing dagster.yaml there is kept, with a note
-# when it differs from ./dagster.yaml (e.g. after an upgrade added settings).
+# $(DAGSTER_HOME) with the project's instance settings: dagster.yaml there is a link to ./dagster.yaml, so an
+# upgrade's new settings apply at once (a copy an older checkout made, same content, becomes the link; a
+# dagster.yaml of your own, different, is kept: docs/operations.md).
 dagster-home:
 	@mkdir -p $(DAGSTER_HOME)
-	@if [ ! -f $(DAGSTER_HOME)/dagster.yaml ]; then cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml; \
-	elif ! cmp -s dagster.yaml $(DAGSTER_HOME)/dagster.yaml; then \
-	  echo "note: $(DAGSTER_HOME)/dagster.yaml differs from ./dagster.yaml (kept yours; diff them to pick up new settings)"; fi
+	@if [ ! -e $(DAGSTER_HOME)/dagster.yaml ] || { [ ! -L $(DAGSTER_HOME)/dagster.yaml ] && cmp -s dagster.yaml $(DAGSTER_HOME)/dagster.yaml; }; then \
+	  ln -sfn $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml; fi
 
 # Unlicensed public datasets (never shipped) are imported when a copy is given: SHARED_DATA=/path/to/shared/data
 # (default: ../shared/data beside the checkout, if it exists).
@@ -58,7 +58,7 @@ test-fast: venv
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## End to end: the demo warehouse in a temp dir, `dagster dev` on 127.0.0.1, headless Chromium on the forecast
+## End to end: the demo warehouse in a temp dir, `dg dev` on 127.0.0.1, headless Chromium on the forecast
 ## page, a broken capture through the UI, Ctrl-C. Screenshots in test-artifacts/e2e/.
 test-e2e: venv chromium
 	$(BIN)/python -m pytest -q -m e2e tests/e2e
@@ -68,17 +68,18 @@ run: venv dagster-home
 	$(BIN)/tokenprices run
 
 ## Dagster UI + daemon on http://127.0.0.1:3000 (nightly schedule on; Ctrl-C stops it). DEV_PORT=3001 to move it.
+## `dg dev` (Dagster's CLI, dagster-dg-cli) loads the project of pyproject.toml [tool.dg] with .venv's Python.
 dev: venv dagster-home
 	@mkdir -p $(PLOTS_DIR); $(BIN)/python -m http.server -b $(DEV_HOST) -d $(PLOTS_DIR) $(PLOTS_PORT) >/dev/null 2>&1 & \
 	srv=$$!; trap 'kill $$srv' EXIT; echo "forecast figures served at $(PLOTS_URL) (shown inline in the UI)"; \
-	TOKENPRICES_PLOTS_URL=$(PLOTS_URL) $(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
+	TOKENPRICES_PLOTS_URL=$(PLOTS_URL) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev -h $(DEV_HOST) -p $(DEV_PORT)
 
 ## The same with a throw-away DAGSTER_HOME (removed on Ctrl-C): a clean UI, no runs, no history.
 dev-tmp: venv
 	@home=$$(mktemp -d -t tokenprices-dagster-XXXXXX); cp dagster.yaml $$home/; \
 	mkdir -p $(PLOTS_DIR); $(BIN)/python -m http.server -b $(DEV_HOST) -d $(PLOTS_DIR) $(PLOTS_PORT) >/dev/null 2>&1 & \
 	srv=$$!; trap 'rm -rf "$$home"; kill $$srv' EXIT; \
-	echo "DAGSTER_HOME=$$home (throw-away)"; DAGSTER_HOME=$$home TOKENPRICES_PLOTS_URL=$(PLOTS_URL) $(BIN)/dagster dev -h $(DEV_HOST) -p $(DEV_PORT) -w workspace.yaml
+	echo "DAGSTER_HOME=$$home (throw-away)"; DAGSTER_HOME=$$home TOKENPRICES_PLOTS_URL=$(PLOTS_URL) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev -h $(DEV_HOST) -p $(DEV_PORT)
 
 ## Figures: demo wall time by stage, unchanged re-run, parse time per capture, 5M-row history build (bench/run).
 bench: venv

@@ -33,6 +33,7 @@ TABLE_OF: dict[str, str] = {
     # the coding-plan snapshots share staging.billing_plans with the plan pages (staging/price_quotes writes those)
     "staging/coding_plan_snapshots": "staging.billing_plans",
     # marts/model_aliases also writes marts.unmatched_aliases and marts.models
+    # marts/price_changes also writes marts.price_events (pipelines/history/changes.py) and the Atom feed
     # forecasts/market_index also writes its series to forecasts.monthly_series (main table: its own name)
     # forecasts/provider_indexes: its series' rows (family matched_model_provider); the indexes also go to
     # forecasts.market_index

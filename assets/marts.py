@@ -116,10 +116,34 @@ def latest_prices(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     pool="duckdb_warehouse",
 )
 def price_changes(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
-    """One row per price change within a source (old, new, changed_at, pct_change)."""
-    return _build(
-        context, duckdb, data_dir, "marts.price_changes", "marts_price_changes",
-    )
+    """One row per price change within a source (old, new, changed_at, pct_change). Also rebuilds
+    ``marts.price_events`` (changes, new models, announced future prices, each with when it was first noticed) and
+    writes the Atom feed ``<data dir>/price_changes.atom``; the events this build added are in the metadata
+    (``new_events``, ``announce``), which the ``notify_price_events`` sensor posts to the webhook
+    (:mod:`pipelines.history.changes`)."""
+    from pipelines.history import changes
+
+    result = _build(context, duckdb, data_dir, "marts.price_changes", "marts_price_changes")
+    now = dt.datetime.now(dt.UTC)
+    feed = config.feed_path(data_dir.root())
+    with duckdb.get_connection() as con:
+        new, existed = changes.build(con, now)
+        entries = changes.write_feed(con, feed, now.date(), now=now)
+    context.log.info(f"marts.price_events: {len(new)} new events{'' if existed else ' (first build: none announced)'}; "
+                     f"feed {feed} ({entries} entries)")
+    new = new if existed else []
+    by_provider: dict[str, int] = {}
+    for e in new:
+        by_provider[e["provider"]] = by_provider.get(e["provider"], 0) + 1
+    announce = [{"provider": e["provider"], "text": changes.describe(e, now.date())}
+                for e in new[: changes.ANNOUNCE_MAX]]
+    return dg.MaterializeResult(metadata={
+        **result.metadata,
+        "new_events": len(new),
+        "new_events_by_provider": dg.MetadataValue.json(by_provider),
+        "announce": dg.MetadataValue.json(announce),
+        "feed": dg.MetadataValue.path(str(feed)),
+    })
 
 
 @dg.asset(

@@ -36,6 +36,23 @@ SELF_NAMED_SELLERS = frozenset(s for s, creator in FIRST_PARTY.items() if s == c
 #: prices make up the market series, in the order the series lists them.
 MARKET_INDEX_SELLERS = ("openai", "anthropic", "google", "deepseek", "mistral", "xai", "cohere", "moonshot", "minimax")
 
+#: One slug per seller: other spellings of a seller the datasets use -> our slug (the one every mart carries).
+#: Our slug is LiteLLM's provider name where LiteLLM has the seller (``together_ai``, ``fireworks_ai``,
+#: ``voyage``, ``amazon_nova``), except the first-party sellers above (``google``, not LiteLLM's ``gemini``;
+#: the export's names: pipelines/history/litellm_export.py). Each importer maps its dataset's names (its own
+#: ``PROVIDER_MAP``, e.g. genai-prices' ``aws`` -> ``bedrock``), then through :func:`canonical_provider`;
+#: tests/test_slugs.py checks that every provider in the marts is canonical and no two differ only in spelling.
+PROVIDER_SLUGS: dict[str, str] = {
+    "together": "together_ai", "fireworks": "fireworks_ai", "voyageai": "voyage",  # genai-prices' spelling
+    "amazon-nova": "amazon_nova",  # LiteLLM's own earlier spelling of its amazon_nova provider
+}
+
+
+def canonical_provider(name: str) -> str:
+    """Our one slug for a seller spelled ``name`` by a dataset (:data:`PROVIDER_SLUGS`), else ``name``."""
+    return PROVIDER_SLUGS.get(name, name)
+
+
 #: prefixes of DuckDB database names that are not local files (MotherDuck: https://motherduck.com/docs/).
 REMOTE_DATABASE_PREFIXES = ("md:", "motherduck:")
 
@@ -67,6 +84,12 @@ def lake_uri(data: Path | None = None) -> str:
     ``<data dir>/lake``, of ``data`` when given) or an object-store URI that pyarrow's filesystems open
     (``s3://bucket/lake``, ``gs://bucket/lake``; credentials from the usual AWS/GCP environment)."""
     return os.environ.get("TOKENPRICES_LAKE_URI") or str((data or data_dir()) / "lake")
+
+
+def feed_path(data: Path | None = None) -> Path:
+    """The Atom feed of price events, written with the marts: ``<data dir>/price_changes.atom`` (of ``data`` when
+    given; always a local file, also when the lake is in an object store)."""
+    return (data or data_dir()) / "price_changes.atom"
 
 
 def duckdb_memory_limit() -> str:
@@ -197,6 +220,7 @@ def delist_after() -> int:
 WEBHOOK_ENV = "TOKENPRICES_WEBHOOK_URL"
 NOTIFY_ENV = "TOKENPRICES_WEBHOOK_NOTIFY"
 UI_URL_ENV = "TOKENPRICES_UI_URL"
+WEBHOOK_PROVIDERS_ENV = "TOKENPRICES_WEBHOOK_PROVIDERS"
 
 
 def webhook_url() -> str | None:
@@ -208,6 +232,15 @@ def webhook_url() -> str | None:
 def notify_all() -> bool:
     """True when every run summary is posted (``TOKENPRICES_WEBHOOK_NOTIFY=all``), not only failures."""
     return os.environ.get(NOTIFY_ENV, "failures").strip().lower() == "all"
+
+
+def webhook_providers() -> frozenset[str] | None:
+    """The sellers whose price events (changes, new models, announced prices) are posted to the webhook
+    (``TOKENPRICES_WEBHOOK_PROVIDERS``: comma-separated slugs, e.g. ``openai,anthropic,google``), or None for every
+    seller (not set or empty)."""
+    v = os.environ.get(WEBHOOK_PROVIDERS_ENV, "")
+    slugs = frozenset(canonical_provider(p.strip().lower()) for p in v.split(",") if p.strip())
+    return slugs or None
 
 
 def ui_url() -> str:

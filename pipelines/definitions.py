@@ -9,8 +9,9 @@ Schedule ``nightly_scrape`` runs ``scrape_job`` live at 02:00 UTC for that day's
 ``warehouse_after_scrape`` runs ``warehouse_job`` after each successful scrape.
 
 Operations (docs/operations.md): ``marts/latest_prices`` carries a freshness policy (warn after 26 h, fail after
-36 h); the sensors ``run_summary``, ``notify_run_failure`` and ``notify_stale_prices`` (:mod:`pipelines.notify`)
-log each run's summary and post failures to ``TOKENPRICES_WEBHOOK_URL`` when it is set. ``TOKENPRICES_EXECUTOR``
+36 h); the sensors ``run_summary``, ``notify_run_failure``, ``notify_stale_prices`` and ``notify_price_events``
+(:mod:`pipelines.notify`) log each run's summary and post failures and price events to ``TOKENPRICES_WEBHOOK_URL``
+when it is set. ``TOKENPRICES_EXECUTOR``
 (``in_process`` default, ``multiprocess``, ``k8s``) picks the executor of both jobs.
 """
 

@@ -10,7 +10,9 @@ sent:
 - a successful run with a failed asset check or a source that could not be fetched;
 - every run's summary as well when ``TOKENPRICES_WEBHOOK_NOTIFY=all`` (default ``failures``);
 - ``marts/latest_prices`` going stale (older than its freshness policy's fail window), once per stale
-  materialization.
+  materialization;
+- price events: the price changes, new models and announced future prices a build of ``marts/price_changes``
+  found (:mod:`pipelines.history.changes`), of the sellers in ``TOKENPRICES_WEBHOOK_PROVIDERS`` (default all).
 
 Every run's summary is also written to the sensor's log (Automation tab of the UI -> sensor -> tick log),
 whether or not a webhook is configured. A notification never fails a run: a webhook that cannot be reached is
@@ -33,7 +35,15 @@ import dagster as dg
 import httpx
 
 # the webhook settings are read in pipelines/config.py (the one module reading the environment)
-from pipelines.config import NOTIFY_ENV, UI_URL_ENV, WEBHOOK_ENV, notify_all, ui_url, webhook_url  # noqa: F401
+from pipelines.config import (  # noqa: F401
+    NOTIFY_ENV,
+    UI_URL_ENV,
+    WEBHOOK_ENV,
+    notify_all,
+    ui_url,
+    webhook_providers,
+    webhook_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -265,14 +275,31 @@ def run_report(instance: dg.DagsterInstance, run_id: str) -> RunReport:
 
 
 # -- sensors -------------------------------------------------------------------------------------------------
-def build_sensors(latest_prices_key: dg.AssetKey, fail_window: dt.timedelta) -> list[dg.SensorDefinition]:
-    """The three notification sensors (all on by default; they only log while no webhook is set):
+def price_events_text(metadata: dict, providers: frozenset[str] | None) -> str | None:
+    """The message for one build of ``marts/price_changes`` (its metadata ``announce``, ``new_events_by_provider``),
+    only the events of ``providers`` (None: all); None when there is none to announce."""
+    by_provider = metadata.get("new_events_by_provider") or {}
+    n = sum(c for p, c in by_provider.items() if providers is None or p in providers)
+    if not n:
+        return None
+    lines = [e["text"] for e in metadata.get("announce") or [] if providers is None or e["provider"] in providers]
+    head = (f"tokenprices: {n} new price event{'s' if n != 1 else ''} (price changes, new models, announced prices)"
+            + (f" of {', '.join(sorted(providers))}" if providers else ""))
+    more = [f"… and {n - len(lines)} more: tokenprices changes"] if n > len(lines) else []
+    return "\n".join([head, *lines, *more])
+
+
+def build_sensors(latest_prices_key: dg.AssetKey, fail_window: dt.timedelta,
+                  price_changes_key: dg.AssetKey = dg.AssetKey(["marts", "price_changes"])) -> list[dg.SensorDefinition]:
+    """The four notification sensors (all on by default; they only log while no webhook is set):
 
     - ``run_summary``: every successful run of the code location -> its summary in the sensor log; posted when a
       check failed or a source was not fetched (or always with ``TOKENPRICES_WEBHOOK_NOTIFY=all``);
     - ``notify_run_failure``: every failed run -> summary with errors and failed checks, posted;
     - ``notify_stale_prices``: every 10 minutes, posts once when ``latest_prices_key`` was last materialized
-      more than ``fail_window`` ago (the same window as its freshness policy).
+      more than ``fail_window`` ago (the same window as its freshness policy);
+    - ``notify_price_events``: every materialization of ``price_changes_key`` that found new price events -> the
+      events of the sellers in ``TOKENPRICES_WEBHOOK_PROVIDERS`` (all when unset), posted.
     """
 
     @dg.run_status_sensor(
@@ -328,4 +355,29 @@ def build_sensors(latest_prices_key: dg.AssetKey, fail_window: dt.timedelta) -> 
         context.update_cursor(repr(event.timestamp))
         return dg.SkipReason(text)
 
-    return [run_summary, notify_run_failure, notify_stale_prices]
+    @dg.sensor(
+        name="notify_price_events",
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Post the price changes, new models and announced prices each build of "
+                    f"{price_changes_key.to_user_string()} found (sellers: TOKENPRICES_WEBHOOK_PROVIDERS, default all).",
+    )
+    def notify_price_events(context: dg.SensorEvaluationContext):
+        # every materialization after the cursor, oldest first; the first evaluation starts at the latest one
+        result = context.instance.fetch_materializations(
+            price_changes_key, limit=1 if context.cursor is None else 20, cursor=context.cursor,
+            ascending=context.cursor is not None)
+        if not result.records:
+            return dg.SkipReason(f"no new materialization of {price_changes_key.to_user_string()}")
+        sent = 0
+        for record in result.records:
+            md = {k: _value(v) for k, v in (record.asset_materialization.metadata or {}).items()}
+            text = price_events_text(md, webhook_providers())
+            if text:
+                context.log.info(text)
+                post_webhook(text)
+                sent += 1
+        context.update_cursor(result.cursor)
+        return dg.SkipReason(f"{sent} of {len(result.records)} builds had price events to announce")
+
+    return [run_summary, notify_run_failure, notify_stale_prices, notify_price_events]

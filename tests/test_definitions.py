@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 
@@ -50,10 +53,36 @@ def test_nightly_schedule_scrapes_that_day_live():
     assert req.run_config["resources"]["fetcher"]["config"]["mode"] == "live"
 
 
-def test_dagster_definitions_validate():
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # validate uses a temporary instance
-    out = subprocess.run(
-        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", str(ROOT / "workspace.yaml")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env,
-    )
+def _dg(*args, env=None):
+    """``dg ARGS`` as `make dev` runs it: .venv's dg with that environment active, from the checkout."""
+    env = {**{k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"},  # a temporary instance
+           "VIRTUAL_ENV": str(Path(sys.executable).parents[1]), "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([str(Path(sys.executable).parent / "dg"), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env=env)
+
+
+def test_dg_loads_the_project_without_a_warning():
+    """`make dev` runs `dg dev` (Dagster 1.13's CLI; `dagster dev` printed a SupersessionWarning) on the project of
+    pyproject.toml [tool.dg]: `dg check defs` loads the same definitions and says nothing but that they load."""
+    out = _dg("check", "defs")
     assert out.returncode == 0, out.stdout + out.stderr
+    assert "All definitions loaded successfully" in out.stdout
+    assert not re.search(r"warn", out.stdout + out.stderr, re.I), out.stdout + out.stderr
+    listed = _dg("list", "defs", "--json")
+    assert listed.returncode == 0 and not re.search(r"warn", listed.stderr, re.I), listed.stderr
+    defs_json = json.loads(listed.stdout)
+    keys = {a["asset_key"] for a in defs_json["assets"]}
+    assert {"marts/price_changes", "marts/latest_prices", "raw/page_snapshots"} <= keys
+    assert "notify_price_events" in {s["name"] for s in defs_json["sensors"]}
+
+
+def test_make_dev_uses_dg_dev_and_links_the_instance_settings(tmp_path):
+    dry = subprocess.run(["make", "-n", "dev", f"DAGSTER_HOME={tmp_path}"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert re.search(r"/dg dev -h 127\.0\.0\.1 -p 3000$", dry.stdout, re.M), dry.stdout
+    assert "dagster dev" not in dry.stdout and "workspace.yaml" not in dry.stdout
+    # the instance settings: a link to ./dagster.yaml, made silently (before: a note about a differing copy)
+    made = subprocess.run(["make", "-s", "dagster-home", f"DAGSTER_HOME={tmp_path}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert made.returncode == 0 and made.stdout == "" and made.stderr == ""
+    assert (tmp_path / "dagster.yaml").resolve() == ROOT / "dagster.yaml"

@@ -132,7 +132,8 @@ def test_latest_prices_goes_stale_after_36_hours():
 
 
 def test_notification_sensors_are_on_by_default():
-    for name in ("run_summary", "notify_run_failure", "notify_stale_prices", "warehouse_after_scrape"):
+    for name in ("run_summary", "notify_run_failure", "notify_stale_prices", "notify_price_events",
+                 "warehouse_after_scrape"):
         assert defs.resolve_sensor_def(name).default_status == dg.DefaultSensorStatus.RUNNING, name
 
 

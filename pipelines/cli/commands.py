@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 
 #: modules that contribute subcommands (each has ``register(sub)``).
-COMMAND_MODULES: tuple[str, ...] = ("pipelines.cli.ops", "pipelines.history.lookup", "pipelines.forecast.epoch", "pipelines.cli.workload",
-                                    "pipelines.cli.bill",
+COMMAND_MODULES: tuple[str, ...] = ("pipelines.cli.ops", "pipelines.history.lookup", "pipelines.history.changes",
+                                    "pipelines.forecast.epoch", "pipelines.cli.workload", "pipelines.cli.bill",
                                     "pipelines.cli.plans")
 
 

@@ -308,6 +308,7 @@ def _print_summary(con) -> None:
         print("  quality-adjusted  not included (LMArena ratings are not shipped): TOKENPRICES_CAPABILITY_FETCH=1 "
               "fetches the public leaderboard CSV (or TOKENPRICES_CAPABILITY_DIR=<folder>)")
     print(f"  warehouse         {config.warehouse_database()}")
+    print(f"  price feed        {config.feed_path()} (Atom; tokenprices changes --since DATE lists them)")
 
 
 def sources_markdown() -> str:

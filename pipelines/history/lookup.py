@@ -4,7 +4,8 @@
 follows dated alias moves (``overrides/alias_moves.csv``) and answers from the reconciled history of all the
 evidence (``marts.price_history``, built by :func:`history_rows` with :mod:`pipelines.history.reconcile` from every
 source's runs), in every region. ``lag`` measures how long each
-dataset trails the earliest evidence of a price change, per seller. ``export`` reads ``marts.latest_prices``.
+dataset trails the earliest evidence of a price change, per seller. ``export`` reads ``marts.latest_prices`` (the LiteLLM map:
+:mod:`pipelines.history.litellm_export`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def register(sub) -> None:
     sp = sub.add_parser("export", help="write the latest prices as a LiteLLM price map or CSV")
     sp.add_argument("--format", choices=("litellm", "csv"), required=True)
     sp.add_argument("--out", help="file to write (default: standard output)")
+    sp.add_argument("--only-new-or-different", action="store_true",
+                    help="litellm: only the entries LiteLLM's map lacks or prices differently, with the evidence")
+    sp.add_argument("--litellm-map", help="LiteLLM's model_prices_and_context_window.json to compare with "
+                    "(default: the one of the installed litellm package)")
     sp.set_defaults(func=cmd_export)
 
 
@@ -324,49 +329,24 @@ def _json_value(v):
     return sorted(v)
 
 
-#: marts.latest_prices (price_kind, service_tier, tier_min_tokens) -> LiteLLM field (USD per token).
-#: Source: LiteLLM's model_prices_and_context_window.json field names (seed/litellm_price_history/README.md).
-LITELLM_FIELDS = {
-    ("input", "standard", 0): "input_cost_per_token",
-    ("output", "standard", 0): "output_cost_per_token",
-    ("cache_read", "standard", 0): "cache_read_input_token_cost",
-    ("cache_write", "standard", 0): "cache_creation_input_token_cost",
-    ("cache_write_5m", "standard", 0): "cache_creation_input_token_cost",
-    ("cache_write_1h", "standard", 0): "cache_creation_input_token_cost_above_1hr",
-    ("input", "batch", 0): "input_cost_per_token_batches",
-    ("output", "batch", 0): "output_cost_per_token_batches",
-    ("input", "priority", 0): "input_cost_per_token_priority",
-    ("output", "priority", 0): "output_cost_per_token_priority",
-    ("input", "flex", 0): "input_cost_per_token_flex",
-    ("output", "flex", 0): "output_cost_per_token_flex",
-    ("input", "standard", 200000): "input_cost_per_token_above_200k_tokens",
-    ("output", "standard", 200000): "output_cost_per_token_above_200k_tokens",
-}
-
-
-def litellm_map(con) -> dict:
-    """A LiteLLM-compatible price map from ``marts.latest_prices`` (USD lists, global region, base conditions):
-    ``{key: {"litellm_provider": seller, "mode": "chat", <field>: USD per token (JSON number), ...}}``, the key
-    being the model id for the model's creator and ``<seller>/<model>`` for resellers."""
-    rows = warehouse.run(con, "export_litellm_prices").fetchall()
-    creators = {(p, m): c for p, m, c in warehouse.run(con, "model_creators").fetchall()}
-    out: dict[str, dict] = {}
-    for provider, model, kind, tier, min_tokens, usd in rows:
-        field = LITELLM_FIELDS.get((kind, tier, min_tokens))
-        if field is None:
-            continue
-        key = model if creators.get((provider, model)) == provider else f"{provider}/{model}"
-        entry = out.setdefault(key, {"litellm_provider": provider, "mode": "chat"})
-        entry.setdefault(field, float(usd / Decimal(1_000_000)))
-    return out
-
-
 def cmd_export(args) -> int:
     con = _con()
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     try:
         if args.format == "litellm":
-            json.dump(litellm_map(con), out, indent=2, sort_keys=True)
+            from pipelines.history import litellm_export
+
+            entries = litellm_export.litellm_map(con)
+            if args.only_new_or_different:
+                path = Path(args.litellm_map) if args.litellm_map else litellm_export.installed_litellm_map()
+                theirs = json.loads(path.read_text(encoding="utf-8"))
+                exported = len(entries)
+                entries, counts = litellm_export.compare(entries, theirs)
+                print(f"{exported} entries; compared with {path}: {counts['new']} new, {counts['different']} "
+                      f"priced differently (emitted); {counts['same']} priced the same, {counts['other_provider']} "
+                      f"keys LiteLLM has for another provider, {counts['only_litellm_evidence']} differing only "
+                      f"where LiteLLM's own history is the evidence (left out)", file=sys.stderr)
+            json.dump(entries, out, indent=2, sort_keys=True)
             out.write("\n")
         else:
             cur = warehouse.run(con, "export_latest_prices")

@@ -1,4 +1,4 @@
-"""End to end, as a user sees it: `tokenprices demo` builds a warehouse in a temp dir, `dagster dev` serves the UI
+"""End to end, as a user sees it: `tokenprices demo` builds a warehouse in a temp dir, `dg dev` serves the UI
 and runs the daemon on 127.0.0.1, headless Chromium (Debian's package, driven by Playwright) opens the forecast
 asset's page, a broken capture is replayed through the UI's run launcher, and Ctrl-C stops everything.
 
@@ -134,8 +134,8 @@ def ui(tmp_path_factory):
 
     log = tmp / "dagster-dev.log"
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        [str(Path(sys.executable).parent / "dg"), "dev", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT, env={**env, "VIRTUAL_ENV": str(Path(sys.executable).parents[1])}, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         # a process started from a non-interactive shell inherits SIGINT as ignored; Ctrl-C must reach it
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
@@ -412,13 +412,13 @@ def _alive_in_group(pgid: int) -> list[str]:
 
 
 def test_ctrl_c_stops_the_ui_cleanly(ui):
-    # Ctrl-C in a terminal sends SIGINT to the whole foreground process group: dagster dev, webserver, daemon,
+    # Ctrl-C in a terminal sends SIGINT to the whole foreground process group: dg dev, webserver, daemon,
     # code server (started with start_new_session, the group is the UI's own)
     os.killpg(ui.proc.pid, signal.SIGINT)
     try:
         ui.proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
-        pytest.fail("dagster dev still running 60 s after SIGINT:\n" + ui.log.read_text()[-3000:])
+        pytest.fail("dg dev still running 60 s after SIGINT:\n" + ui.log.read_text()[-3000:])
     assert "Dagster services shut down" in ui.log.read_text()
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{ui.url}/server_info", timeout=2)

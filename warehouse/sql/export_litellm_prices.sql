@@ -1,4 +1,6 @@
 -- The prices the LiteLLM-compatible export carries (tokenprices export --format litellm): USD list prices of the
--- global region with no conditions, from marts.latest_prices.
-SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok FROM marts.latest_prices
+-- global region with no conditions, from marts.latest_prices, with their evidence (source, URL, dates).
+SELECT provider, model, price_kind, service_tier, tier_min_tokens, usd_per_mtok, source, source_url, valid_from,
+       last_observed
+FROM marts.latest_prices
 WHERE currency = 'USD' AND region = 'global' AND conditions = '' ORDER BY ALL;

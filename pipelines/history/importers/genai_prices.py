@@ -76,6 +76,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines.config import canonical_provider
 from pipelines.history.importers import json_amount
 
 SOURCE = "genai_prices"
@@ -115,7 +116,7 @@ def seller(provider_id: str, model_id: str) -> tuple[str, str]:
     """
     if provider_id.startswith(HUGGINGFACE_PREFIX):
         return "huggingface", f"{model_id}:{provider_id[len(HUGGINGFACE_PREFIX):]}"
-    return PROVIDER_MAP.get(provider_id, provider_id), model_id
+    return canonical_provider(PROVIDER_MAP.get(provider_id, provider_id)), model_id
 
 
 def price_kind(key: str, keys: set[str] | frozenset[str] = frozenset()) -> str | None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from pipelines.config import canonical_provider
+
 #: LiteLLM cost field -> (price_kind, service_tier, tier_min_tokens). Source: the dataset README's list of
 #: tracked fields; ``*_batches`` are Batch API prices, ``*_above_200k_tokens`` apply once the prompt is over
 #: 200k tokens (cliff). ``cache_creation_input_token_cost`` is the single cache-write price LiteLLM keeps
@@ -56,7 +58,7 @@ def canonical(model_key: str, litellm_provider: str) -> tuple[str, str]:
     ``("gemini/gemini-2.0-flash", "gemini")`` -> ``("google", "gemini-2.0-flash")``;
     ``("gpt-4o", "openai")`` -> ``("openai", "gpt-4o")``.
     """
-    provider = PROVIDER_MAP.get(litellm_provider, litellm_provider)
+    provider = canonical_provider(PROVIDER_MAP.get(litellm_provider, litellm_provider))
     model = model_key
     for prefix in (f"{litellm_provider}/", f"{provider}/"):
         if litellm_provider and model.startswith(prefix):

@@ -52,6 +52,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines.config import canonical_provider
 from pipelines.history.importers import json_amount
 
 SOURCE = "simonw_llm_prices"
@@ -115,7 +116,7 @@ def read_runs(dataset_dir: Path, *, as_of: dt.date = DATASET_DATE, commit: str =
         vendor = doc.get("vendor") if isinstance(doc, dict) else None
         if vendor != path.stem or not isinstance(doc.get("models"), list):
             raise ValueError(f"llm-prices {path.name}: vendor {vendor!r} / models missing or not matching the file")
-        provider = VENDOR_MAP.get(vendor, vendor)
+        provider = canonical_provider(VENDOR_MAP.get(vendor, vendor))
         ids = {m.get("id") for m in doc["models"] if isinstance(m, dict)}
         by_id: dict[str, list] = {}
         for m in doc["models"]:
