@@ -67,7 +67,7 @@ test-e2e: venv chromium
 run: venv dagster-home
 	$(BIN)/tokenprices run
 
-## Dagster UI + daemon on http://127.0.0.1:3000 (nightly schedule on; Ctrl-C stops it). DEV_PORT=3001 to move it.
+## Dagster UI + daemon on http://127.0.0.1:3000 (nightly schedule on; Ctrl-C stops it). DEV_PORT=3002 to move it (the figures are on PLOTS_PORT, 3001).
 ## `dg dev` (Dagster's CLI, dagster-dg-cli) loads the project of pyproject.toml [tool.dg] with .venv's Python.
 dev: venv dagster-home
 	@mkdir -p $(PLOTS_DIR); $(BIN)/python -m http.server -b $(DEV_HOST) -d $(PLOTS_DIR) $(PLOTS_PORT) >/dev/null 2>&1 & \
