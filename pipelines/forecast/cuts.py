@@ -262,64 +262,93 @@ class Simulation:
 
 def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int = F.FORECAST_HORIZON,
              n_paths: int = N_PATHS, seed: int = SEED) -> Simulation:
-    """:data:`N_PATHS` price paths of each key (panel rows at one month, sorted) over ``horizon`` months."""
+    """:data:`N_PATHS` price paths of each key (panel rows at one month, sorted) over ``horizon`` months.
+
+    All keys and paths at once (arrays keys x paths): each month one uniform draw per path decides a cut
+    (below the cut hazard), a rise (below cut + rise hazard) or no move. Moves are rare, so the hazards are
+    evaluated per path only where they can differ from the key's: on the paths that moved before (their months
+    since the last change restarted) and on those whose draw is below the key's hazard without a move."""
     by, pooled, rises = pools
     keys = keys.sort_values(["provider", "model", "kind"]).reset_index(drop=True)
     k = len(keys)
     rng = np.random.default_rng(seed)
-    pool_list = [by.get(p, pooled) for p in keys["provider"]]
-    sizes_from = [p if p in by else "pooled" for p in keys["provider"]]
-    width = max([len(x) for x in pool_list] + [1])
-    pad = np.zeros((k, width))
-    n_pool = np.array([len(x) for x in pool_list])
+    # the cut sizes of each key's seller (its own pool or the pooled one): one row per seller, ``seller[key]``
+    provider = keys["provider"].to_numpy(dtype=object)
+    sellers, seller = np.unique(provider, return_inverse=True)
+    pool_list = [by.get(p, pooled) for p in sellers]
+    sizes_from = [p if p in by else "pooled" for p in provider]
+    pad = np.zeros((len(sellers), max([len(x) for x in pool_list] + [1])))
     for i, x in enumerate(pool_list):
         pad[i, : len(x)] = x
-    mean_cut = np.array([float(np.mean(1 - np.exp(x))) if len(x) else np.nan for x in pool_list])
-    logrel = np.zeros((k, n_paths, horizon))
+    n_pool = np.array([len(x) for x in pool_list], dtype=int)[seller]
+    mean_cut = np.array([float(np.mean(1 - np.exp(x))) if len(x) else np.nan for x in pool_list])[seller]
+    # months x keys x paths (contiguous per month), seen as keys x paths x months: first the size of each path's
+    # move in each month (0 without one), summed over the months at the end
+    steps = np.zeros((horizon, k, n_paths))
+    logrel = steps.transpose(1, 2, 0)
     first_cut = np.zeros((k, n_paths), dtype=int)
     if k == 0:
         return Simulation(None, keys, logrel, first_cut, sizes_from, mean_cut)
     age0 = keys["age"].to_numpy(dtype=float)
-    since = np.repeat(keys["since"].to_numpy(dtype=float)[:, None], n_paths, axis=1)
-    cur = np.zeros((k, n_paths))
-    # the cut hazard's linear predictor without the months-since-change term (age moves with the month, the same
-    # on every path), and that term's coefficient
-    xc = design(keys, cut.terms, cut.sellers)
-    b_since = 0.0
-    if cut.params is not None and "log1p_since_change" in cut.terms:
-        b_since = float(cut.params[cut.terms.index("log1p_since_change")])
-    i_age = cut.terms.index("log1p_age") if "log1p_age" in cut.terms else None
-    xr = design(keys, rise.terms, rise.sellers)
-    r_since = 0.0
-    if rise.params is not None and "log1p_since_change" in rise.terms:
-        r_since = float(rise.params[rise.terms.index("log1p_since_change")])
-    for s in range(horizon):
-        if cut.params is not None:
+    since0 = keys["since"].to_numpy(dtype=float)
+    log_since0 = np.log1p(since0)
+    # the linear predictors at the origin's months since the last change: the cut hazard's per month (age moves
+    # with the month, the same on every path), the rise hazard's; and the months-since-change coefficients
+    lin_c = lin_r = None
+    b_since = r_since = 0.0
+    if cut.params is not None:
+        xc = design(keys, cut.terms, cut.sellers)
+        i_age = cut.terms.index("log1p_age") if "log1p_age" in cut.terms else None
+        lin_c = []
+        for s in range(horizon):
             x = xc.copy()
             if i_age is not None:
                 x[:, i_age] = np.log1p(age0 + s)
-            eta = (x @ cut.params)[:, None] + b_since * (np.log1p(since) - np.log1p(keys["since"].to_numpy(
-                dtype=float))[:, None])
-            pc = 1.0 / (1.0 + np.exp(-eta))
-        else:
-            pc = np.zeros((k, n_paths))
-        if rise.params is not None:
-            eta_r = (xr @ rise.params)[:, None] + r_since * (np.log1p(since) - np.log1p(keys["since"].to_numpy(
-                dtype=float))[:, None])
-            pr = 1.0 / (1.0 + np.exp(-eta_r))
-        else:
-            pr = np.zeros((k, n_paths))
+            lin_c.append(x @ cut.params)
+        if "log1p_since_change" in cut.terms:
+            b_since = float(cut.params[cut.terms.index("log1p_since_change")])
+    if rise.params is not None:
+        lin_r = design(keys, rise.terms, rise.sellers) @ rise.params
+        if "log1p_since_change" in rise.terms:
+            r_since = float(rise.params[rise.terms.index("log1p_since_change")])
+
+    def hazards(i: np.ndarray, s: int, since: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cut and rise hazards of keys ``i`` in month ``s`` at ``since`` months since the last change."""
+        pc, pr = np.zeros(len(i)), np.zeros(len(i))
+        if lin_c is not None:
+            pc = 1.0 / (1.0 + np.exp(-(lin_c[s][i] + b_since * (np.log1p(since) - log_since0[i]))))
+        if lin_r is not None:
+            pr = 1.0 / (1.0 + np.exp(-(lin_r[i] + r_since * (np.log1p(since) - log_since0[i]))))
+        return pc, pr
+
+    every = np.arange(k)
+    last_move = np.full((k, n_paths), -1)  # the month of the path's last move, -1 before the first
+    moved_i = moved_j = np.zeros(0, dtype=int)  # the paths that moved
+    for s in range(horizon):
         u = rng.random((k, n_paths))
-        is_cut = (u < pc) & (n_pool[:, None] > 0)
-        is_rise = ~is_cut & (u < pc + pr) & (len(rises) > 0)
-        ci, cj = np.nonzero(is_cut)  # moves are rare: draw sizes only where one happens
-        cur[ci, cj] += pad[ci, (rng.random(len(ci)) * n_pool[ci]).astype(int)]
+        pc0, pr0 = hazards(every, s, since0 + s)  # on the paths that have not moved
+        ci, cj = np.nonzero(u < (pc0 + pr0)[:, None])
+        fresh = last_move[ci, cj] < 0
+        i, j = np.concatenate([ci[fresh], moved_i]), np.concatenate([cj[fresh], moved_j])
+        order = np.argsort(i * n_paths + j)  # keys x paths order: the order of the size draws
+        i, j = i[order], j[order]
+        last = last_move[i, j]
+        pc, pr = hazards(i, s, np.where(last < 0, since0[i] + s, s - last - 1))
+        uu = u[i, j]
+        is_cut = (uu < pc) & (n_pool[i] > 0)
+        is_rise = ~is_cut & (uu < pc + pr) & (len(rises) > 0)
+        ci, cj = i[is_cut], j[is_cut]
+        steps[s, ci, cj] = pad[seller[ci], (rng.random(len(ci)) * n_pool[ci]).astype(int)]
         if len(rises):
-            ri, rj = np.nonzero(is_rise)
-            cur[ri, rj] += rises[(rng.random(len(ri)) * len(rises)).astype(int)]
-        first_cut = np.where((first_cut == 0) & is_cut, s + 1, first_cut)
-        since = np.where(is_cut | is_rise, 0.0, since + 1)
-        logrel[:, :, s] = cur
+            ri, rj = i[is_rise], j[is_rise]
+            steps[s, ri, rj] = rises[(rng.random(len(ri)) * len(rises)).astype(int)]
+        first = first_cut[ci, cj] == 0
+        first_cut[ci[first], cj[first]] = s + 1
+        move = is_cut | is_rise
+        new = move & (last < 0)
+        moved_i, moved_j = np.concatenate([moved_i, i[new]]), np.concatenate([moved_j, j[new]])
+        last_move[i[move], j[move]] = s
+    np.cumsum(steps, axis=0, out=steps)
     return Simulation(None, keys, logrel, first_cut, sizes_from, mean_cut)
 
 
