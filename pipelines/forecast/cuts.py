@@ -485,36 +485,52 @@ def brier(p, outcome) -> float:
     return float(np.mean((p - o) ** 2))
 
 
-def outcomes(pan: pd.DataFrame, origin_m: int, h: int) -> pd.DataFrame:
-    """Per key priced at ``origin_m`` with transitions observed through ``origin_m + h``: ``cut_within`` (1 when
-    at least one of those ``h`` transitions is a cut). Keys with a gap or a data error in the window are left out.
-    Columns ``provider, model, kind, cut_within``."""
-    w = pan[(pan["m"] >= origin_m) & (pan["m"] < origin_m + h)]
-    g = w.groupby(["provider", "model", "kind"])
-    out = pd.DataFrame({"n": g["cut"].count(), "cuts": g["cut"].sum()}).reset_index()
-    out = out[out["n"] == h]
-    out["cut_within"] = (out["cuts"] > 0).astype(float)
-    return out[["provider", "model", "kind", "cut_within"]]
+def outcomes(pan: pd.DataFrame) -> tuple[pd.MultiIndex, int, np.ndarray, np.ndarray]:
+    """The transitions of every key as cumulative counts over the months, from which "a cut within ``h`` months
+    of ``origin_m``" is read for any origin and horizon: ``(keys, first month number, observed, cuts)``, with
+    ``keys`` the (provider, model, kind) of the rows and, per key, ``observed[:, t]`` / ``cuts[:, t]`` the number
+    of transitions observed / of cuts in the months before ``first + t``."""
+    key = pd.MultiIndex.from_frame(pan[["provider", "model", "kind"]])
+    keys = key.unique()
+    row = keys.get_indexer(key)
+    first = int(pan["m"].min())
+    col = pan["m"].to_numpy() - first
+    cut = pan["cut"].to_numpy(dtype=float)
+    seen = ~np.isnan(cut)
+    observed = np.zeros((len(keys), int(col.max()) + 2))
+    cuts_ = np.zeros_like(observed)
+    observed[row[seen], col[seen] + 1] = 1
+    cuts_[row[seen], col[seen] + 1] = cut[seen]
+    return keys, first, np.cumsum(observed, axis=1), np.cumsum(cuts_, axis=1)
 
 
 def brier_backtest(pan: pd.DataFrame, sims: dict, min_origins: int = F.MIN_ORIGINS) -> pd.DataFrame:
     """Brier score of the cut probabilities at every origin of ``sims`` and horizon of :data:`CUT_HORIZONS`, against
-    the training base rate, per price kind and pooled (``all``); rows :data:`BRIER_COLUMNS`."""
+    the training base rate, per price kind and pooled (``all``); rows :data:`BRIER_COLUMNS`. The outcome of a key:
+    a cut within ``h`` months; keys with a gap or a data error in those months are left out."""
     rows = []
     preds = {h: [] for h in CUT_HORIZONS}
+    all_keys, first, observed, n_cuts = outcomes(pan)
+    last_col = observed.shape[1] - 1
+    m, cut = pan["m"].to_numpy(), pan["cut"].to_numpy(dtype=float)
     for origin, sim in sorted(sims.items()):
         om = int(_month_no([origin])[0])
-        train = pan[(pan["m"] < om) & pan["cut"].notna()]
-        r = float(train["cut"].mean()) if len(train) else 0.0
+        train = cut[(m < om) & ~np.isnan(cut)]
+        r = float(train.mean()) if len(train) else 0.0
         keys = sim.keys[["provider", "model", "kind"]]
+        row = all_keys.get_indexer(pd.MultiIndex.from_frame(keys))
+        t0 = om - first
         for h in CUT_HORIZONS:
-            o = outcomes(pan, om, h)
-            if o.empty:
+            t1 = min(t0 + h, last_col)
+            n = observed[row, t1] - observed[row, t0]
+            complete = (row >= 0) & (n == h)
+            if not complete.any():
                 continue
-            m = keys.assign(p=sim.p_cut(h)).merge(o, on=["provider", "model", "kind"])
-            m["base"] = 1 - (1 - r) ** h
-            m["origin"] = origin
-            preds[h].append(m)
+            mm = keys[complete].assign(p=sim.p_cut(h)[complete],
+                                       cut_within=((n_cuts[row, t1] - n_cuts[row, t0])[complete] > 0).astype(float))
+            mm["base"] = 1 - (1 - r) ** h
+            mm["origin"] = origin
+            preds[h].append(mm)
     for h in CUT_HORIZONS:
         allp = pd.concat(preds[h], ignore_index=True) if preds[h] else pd.DataFrame(
             columns=["kind", "p", "base", "cut_within", "origin"])
