@@ -144,29 +144,26 @@ class Hazard:
         return 1.0 / (1.0 + np.exp(-(x @ self.params)))
 
 
-def design(df: pd.DataFrame, terms: list, sellers: list) -> np.ndarray:
-    """The design matrix of ``df`` (panel rows) for ``terms``: ``const``, :data:`BASE_TERMS`, ``kind:<kind>``
-    and ``seller:<seller>`` indicators (a seller not in ``sellers`` counts as ``other``)."""
-    cols = []
-    seller = df["provider"].where(df["provider"].isin(sellers), "other").to_numpy()
-    for t in terms:
-        if t == "const":
-            cols.append(np.ones(len(df)))
-        elif t == "log1p_age":
-            cols.append(np.log1p(df["age"].to_numpy(dtype=float)))
-        elif t == "log1p_since_change":
-            cols.append(np.log1p(df["since"].to_numpy(dtype=float)))
-        elif t == "log_rel_cheapest":
-            cols.append(df["rel"].to_numpy(dtype=float))
-        elif t == "log1p_n_cheaper":
-            cols.append(np.log1p(df["n_cheaper"].to_numpy(dtype=float)))
-        elif t.startswith("kind:"):
-            cols.append((df["kind"].to_numpy() == t[5:]).astype(float))
-        elif t.startswith("seller:"):
-            cols.append((seller == t[7:]).astype(float))
-        else:
-            raise KeyError(t)
-    return np.column_stack(cols) if cols else np.empty((len(df), 0))
+def design_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every covariate of ``df`` (panel rows), one column per term, on ``df``'s index: ``const``,
+    :data:`BASE_TERMS`, and ``kind:<kind>`` and ``seller:<seller>`` indicators of every kind and seller in ``df``.
+    Built once for a panel; a fit selects its rows and terms."""
+    x = pd.DataFrame({"const": 1.0, "log1p_age": np.log1p(df["age"].to_numpy(dtype=float)),
+                      "log1p_since_change": np.log1p(df["since"].to_numpy(dtype=float)),
+                      "log_rel_cheapest": df["rel"].to_numpy(dtype=float),
+                      "log1p_n_cheaper": np.log1p(df["n_cheaper"].to_numpy(dtype=float))}, index=df.index)
+    return pd.concat([x, pd.get_dummies(df["kind"], prefix="kind", prefix_sep=":", dtype=float),
+                      pd.get_dummies(df["provider"], prefix="seller", prefix_sep=":", dtype=float)], axis=1)
+
+
+def design(x: pd.DataFrame, terms: list) -> np.ndarray:
+    """The design matrix of ``terms`` (``const``, :data:`BASE_TERMS`, ``kind:<kind>``, ``seller:<seller>``) from
+    :func:`design_frame` ``x``; a kind or seller absent from ``x`` is a column of zeros (a seller without a level
+    of its own is in the reference level ``other``)."""
+    unknown = [t for t in terms if t not in ("const", *BASE_TERMS) and not t.startswith(("kind:", "seller:"))]
+    if unknown:
+        raise KeyError(unknown[0])
+    return np.ascontiguousarray(x.reindex(columns=list(terms), fill_value=0.0).to_numpy(dtype=float))
 
 
 def _glm(y: np.ndarray, x: np.ndarray, log: Counter | None):
@@ -182,31 +179,36 @@ def _glm(y: np.ndarray, x: np.ndarray, log: Counter | None):
     return res
 
 
-def fit_hazard(train: pd.DataFrame, event: str = "cut", log: Counter | None = None) -> Hazard:
+def fit_hazard(train: pd.DataFrame, event: str = "cut", log: Counter | None = None,
+               x: pd.DataFrame | None = None) -> Hazard:
     """The hazard of ``event`` (``cut`` or ``rise``) fitted on the panel rows ``train`` that have a transition.
 
     Cut: intercept, :data:`BASE_TERMS`, kind and seller indicators (sellers with at least
     :data:`MIN_SELLER_CUTS` cuts get a level; the others share ``other``, the reference when there is one). Rise:
     intercept and ``log1p_since_change`` (intercept only below :data:`MIN_RISE_EVENTS` rises). No event at all:
-    hazard 0 (``params`` None), said in ``note``."""
-    d = train[train[event].notna()]
-    y = d[event].to_numpy(dtype=float)
+    hazard 0 (``params`` None), said in ``note``. ``x``: the rows of ``train`` in :func:`design_frame` of the
+    panel (built from ``train`` when not given)."""
+    y = train[event].to_numpy(dtype=float)
+    seen = ~np.isnan(y)
+    y = y[seen]
+    x = (design_frame(train) if x is None else x)[seen]
     n_ev = int(y.sum())
     if n_ev == 0:
-        return Hazard(event, [], [], None, None, len(d), 0, f"no {event} in {len(d)} key-months: hazard 0")
+        return Hazard(event, [], [], None, None, len(y), 0, f"no {event} in {len(y)} key-months: hazard 0")
     if event == "cut":
-        counts = d.groupby("provider")["cut"].sum()
-        big = sorted(p for p, c in counts.items() if c >= MIN_SELLER_CUTS)
-        has_other = bool((~d["provider"].isin(big)).any())
+        seller_cols = [c for c in x.columns if c.startswith("seller:")]
+        counts = y @ x[seller_cols].to_numpy(dtype=float)
+        big = sorted(c[7:] for c, n in zip(seller_cols, counts) if n >= MIN_SELLER_CUTS)
+        has_other = bool((x[[f"seller:{s}" for s in big]].to_numpy(dtype=float).sum(axis=1) == 0).any())
         levels = (["other"] if has_other else []) + big
-        kinds = sorted(set(d["kind"]))
+        kinds = sorted(c[5:] for c in x.columns if c.startswith("kind:") and x[c].to_numpy().any())
         terms = ["const", *BASE_TERMS, *[f"kind:{k}" for k in kinds[1:]], *[f"seller:{s}" for s in levels[1:]]]
         note = f"reference: kind {kinds[0]}, seller {levels[0]}"
     else:
         levels = []
         terms = ["const", "log1p_since_change"] if n_ev >= MIN_RISE_EVENTS else ["const"]
         note = "" if n_ev >= MIN_RISE_EVENTS else f"{n_ev} rises < {MIN_RISE_EVENTS}: constant hazard"
-    x = design(d, terms, levels)
+    x = design(x, terms)
     # drop columns that never vary (a kind or a level absent from this window) so that the GLM stays identified
     keep = [i for i, t in enumerate(terms) if t == "const" or np.ptp(x[:, i]) > 0]
     terms = [terms[i] for i in keep]
@@ -217,7 +219,7 @@ def fit_hazard(train: pd.DataFrame, event: str = "cut", log: Counter | None = No
         note = f"full model failed ({type(exc).__name__}): constant hazard (the base rate)"
         res = _glm(y, np.ones((len(y), 1)), log)
     return Hazard(event, terms, levels, np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float),
-                  len(d), n_ev, note)
+                  len(y), n_ev, note)
 
 
 def hazard_table(h: Hazard) -> pd.DataFrame:
@@ -232,8 +234,9 @@ def hazard_table(h: Hazard) -> pd.DataFrame:
 def size_pools(train: pd.DataFrame) -> tuple[dict, np.ndarray, np.ndarray]:
     """``(by_seller, pooled_cuts, pooled_rises)``: log ratios of the cuts per seller with at least
     :data:`MIN_SIZE_SAMPLE` of them, all cuts pooled, all rises pooled (sorted arrays)."""
-    d = train[train["logret"].notna()]
-    cuts, rises = d[d["cut"] == 1], d[d["rise"] == 1]
+    seen = train["logret"].notna().to_numpy()
+    cuts = train.loc[seen & (train["cut"] == 1).to_numpy(), ["provider", "logret"]]
+    rises = train.loc[seen & (train["rise"] == 1).to_numpy(), ["logret"]]
     by = {p: np.sort(g["logret"].to_numpy(dtype=float)) for p, g in cuts.groupby("provider")
           if len(g) >= MIN_SIZE_SAMPLE}
     return by, np.sort(cuts["logret"].to_numpy(dtype=float)), np.sort(rises["logret"].to_numpy(dtype=float))
@@ -282,8 +285,8 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
         pad[i, : len(x)] = x
     n_pool = np.array([len(x) for x in pool_list], dtype=int)[seller]
     mean_cut = np.array([float(np.mean(1 - np.exp(x))) if len(x) else np.nan for x in pool_list])[seller]
-    # months x keys x paths (contiguous per month), seen as keys x paths x months: first the size of each path's
-    # move in each month (0 without one), summed over the months at the end
+    # months x keys x paths (contiguous per month), seen as keys x paths x months; a move adds its size to the
+    # path's month and the months after it
     steps = np.zeros((horizon, k, n_paths))
     logrel = steps.transpose(1, 2, 0)
     first_cut = np.zeros((k, n_paths), dtype=int)
@@ -297,7 +300,7 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
     lin_c = lin_r = None
     b_since = r_since = 0.0
     if cut.params is not None:
-        xc = design(keys, cut.terms, cut.sellers)
+        xc = design(design_frame(keys), cut.terms)
         i_age = cut.terms.index("log1p_age") if "log1p_age" in cut.terms else None
         lin_c = []
         for s in range(horizon):
@@ -308,7 +311,7 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
         if "log1p_since_change" in cut.terms:
             b_since = float(cut.params[cut.terms.index("log1p_since_change")])
     if rise.params is not None:
-        lin_r = design(keys, rise.terms, rise.sellers) @ rise.params
+        lin_r = design(design_frame(keys), rise.terms) @ rise.params
         if "log1p_since_change" in rise.terms:
             r_since = float(rise.params[rise.terms.index("log1p_since_change")])
 
@@ -338,26 +341,28 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
         is_cut = (uu < pc) & (n_pool[i] > 0)
         is_rise = ~is_cut & (uu < pc + pr) & (len(rises) > 0)
         ci, cj = i[is_cut], j[is_cut]
-        steps[s, ci, cj] = pad[seller[ci], (rng.random(len(ci)) * n_pool[ci]).astype(int)]
+        steps[s:, ci, cj] += pad[seller[ci], (rng.random(len(ci)) * n_pool[ci]).astype(int)]
         if len(rises):
             ri, rj = i[is_rise], j[is_rise]
-            steps[s, ri, rj] = rises[(rng.random(len(ri)) * len(rises)).astype(int)]
+            steps[s:, ri, rj] += rises[(rng.random(len(ri)) * len(rises)).astype(int)]
         first = first_cut[ci, cj] == 0
         first_cut[ci[first], cj[first]] = s + 1
         move = is_cut | is_rise
         new = move & (last < 0)
         moved_i, moved_j = np.concatenate([moved_i, i[new]]), np.concatenate([moved_j, j[new]])
         last_move[i[move], j[move]] = s
-    np.cumsum(steps, axis=0, out=steps)
     return Simulation(None, keys, logrel, first_cut, sizes_from, mean_cut)
 
 
 def fit_and_simulate(pan: pd.DataFrame, origin_m: int, horizon: int = F.FORECAST_HORIZON,
-                     log: Counter | None = None) -> tuple[Simulation, Hazard, Hazard]:
+                     log: Counter | None = None, x: pd.DataFrame | None = None) -> tuple[Simulation, Hazard, Hazard]:
     """Hazards and sizes fitted on the transitions of ``pan`` that end by month number ``origin_m`` (rows before
-    it), and the simulation of the keys priced at ``origin_m``."""
-    train = pan[pan["m"] < origin_m]
-    cut, rise = fit_hazard(train, "cut", log), fit_hazard(train, "rise", log)
+    it), and the simulation of the keys priced at ``origin_m``. ``x``: :func:`design_frame` of ``pan`` (built here
+    when not given; pass it when fitting at several origins)."""
+    before = (pan["m"] < origin_m).to_numpy()
+    train = pan[["provider", "cut", "rise", "logret"]][before]
+    xt = (design_frame(pan) if x is None else x)[before]
+    cut, rise = fit_hazard(train, "cut", log, xt), fit_hazard(train, "rise", log, xt)
     sim = simulate(pan[pan["m"] == origin_m], cut, rise, size_pools(train), horizon)
     sim.origin = _month_of(origin_m)
     return sim, cut, rise
@@ -584,9 +589,10 @@ def _run(prices: pd.DataFrame, last) -> CutRun:
     pan = pan[pan["m"] <= last_m]
     if pan.empty:
         raise ValueError(f"no monthly prices up to {last}: nothing for the cut model to fit")
+    x = design_frame(pan)  # once: every origin fits on a slice of it
     sims = {}
     for om in origin_months(pan, last_m):
-        s, _, _ = fit_and_simulate(pan, om, log=log)
+        s, _, _ = fit_and_simulate(pan, om, log=log, x=x)
         sims[s.origin] = s
-    sim, cut, rise = fit_and_simulate(pan, last_m, log=log)
+    sim, cut, rise = fit_and_simulate(pan, last_m, log=log, x=x)
     return CutRun(sim, cut, rise, sims, brier_backtest(pan, sims), log)
