@@ -297,10 +297,11 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
     log_since0 = np.log1p(since0)
     # the linear predictors at the origin's months since the last change: the cut hazard's per month (age moves
     # with the month, the same on every path), the rise hazard's; and the months-since-change coefficients
+    xk = design_frame(keys)
     lin_c = lin_r = None
     b_since = r_since = 0.0
     if cut.params is not None:
-        xc = design(design_frame(keys), cut.terms)
+        xc = design(xk, cut.terms)
         i_age = cut.terms.index("log1p_age") if "log1p_age" in cut.terms else None
         lin_c = []
         for s in range(horizon):
@@ -311,7 +312,7 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
         if "log1p_since_change" in cut.terms:
             b_since = float(cut.params[cut.terms.index("log1p_since_change")])
     if rise.params is not None:
-        lin_r = design(design_frame(keys), rise.terms) @ rise.params
+        lin_r = design(xk, rise.terms) @ rise.params
         if "log1p_since_change" in rise.terms:
             r_since = float(rise.params[rise.terms.index("log1p_since_change")])
 
@@ -324,33 +325,29 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
             pr = 1.0 / (1.0 + np.exp(-(lin_r[i] + r_since * (np.log1p(since) - log_since0[i]))))
         return pc, pr
 
+    # paths by their flat index key * n_paths + path (keys x paths order, the order of the size draws)
     every = np.arange(k)
-    last_move = np.full((k, n_paths), -1)  # the month of the path's last move, -1 before the first
-    moved_i = moved_j = np.zeros(0, dtype=int)  # the paths that moved
+    step, first = steps.reshape(horizon, k * n_paths), first_cut.reshape(k * n_paths)
+    last_move = np.full(k * n_paths, -1)  # the month of the path's last move, -1 before the first
+    moved = np.zeros(0, dtype=np.intp)  # the paths that moved
     for s in range(horizon):
         u = rng.random((k, n_paths))
         pc0, pr0 = hazards(every, s, since0 + s)  # on the paths that have not moved
-        ci, cj = np.nonzero(u < (pc0 + pr0)[:, None])
-        fresh = last_move[ci, cj] < 0
-        i, j = np.concatenate([ci[fresh], moved_i]), np.concatenate([cj[fresh], moved_j])
-        order = np.argsort(i * n_paths + j)  # keys x paths order: the order of the size draws
-        i, j = i[order], j[order]
-        last = last_move[i, j]
+        cand = np.flatnonzero(u < (pc0 + pr0)[:, None])
+        f = np.sort(np.concatenate([cand[last_move[cand] < 0], moved]))
+        i, last, uu = f // n_paths, last_move[f], u.reshape(-1)[f]
         pc, pr = hazards(i, s, np.where(last < 0, since0[i] + s, s - last - 1))
-        uu = u[i, j]
         is_cut = (uu < pc) & (n_pool[i] > 0)
         is_rise = ~is_cut & (uu < pc + pr) & (len(rises) > 0)
-        ci, cj = i[is_cut], j[is_cut]
-        steps[s:, ci, cj] += pad[seller[ci], (rng.random(len(ci)) * n_pool[ci]).astype(int)]
+        fc, ic = f[is_cut], i[is_cut]
+        step[s:, fc] += pad[seller[ic], (rng.random(len(fc)) * n_pool[ic]).astype(int)]
         if len(rises):
-            ri, rj = i[is_rise], j[is_rise]
-            steps[s:, ri, rj] += rises[(rng.random(len(ri)) * len(rises)).astype(int)]
-        first = first_cut[ci, cj] == 0
-        first_cut[ci[first], cj[first]] = s + 1
+            fr = f[is_rise]
+            step[s:, fr] += rises[(rng.random(len(fr)) * len(rises)).astype(int)]
+        first[fc[first[fc] == 0]] = s + 1
         move = is_cut | is_rise
-        new = move & (last < 0)
-        moved_i, moved_j = np.concatenate([moved_i, i[new]]), np.concatenate([moved_j, j[new]])
-        last_move[i[move], j[move]] = s
+        moved = np.concatenate([moved, f[move & (last < 0)]])
+        last_move[f[move]] = s
     return Simulation(None, keys, logrel, first_cut, sizes_from, mean_cut)
 
 
