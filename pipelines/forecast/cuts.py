@@ -62,6 +62,8 @@ MIN_SELLER_CUTS = 3
 MIN_SIZE_SAMPLE = 5
 #: below this many rises the rise hazard is a constant (intercept only).
 MIN_RISE_EVENTS = 5
+#: iterations of the GLM's IRLS at most (on the bundled history every fit converges within 25).
+MAXITER = 50
 #: simulated paths per key, and the generator's seed.
 N_PATHS = 500
 SEED = 17
@@ -172,7 +174,7 @@ def _glm(y: np.ndarray, x: np.ndarray, log: Counter | None):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = GLM(y, x, family=families.Binomial()).fit()
+        res = GLM(y, x, family=families.Binomial()).fit(maxiter=MAXITER)
     if log is not None:
         for w in caught:
             log[f"{MODEL}: {w.category.__name__}: {str(w.message).splitlines()[0][:90]}"] += 1
@@ -285,10 +287,8 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
         pad[i, : len(x)] = x
     n_pool = np.array([len(x) for x in pool_list], dtype=int)[seller]
     mean_cut = np.array([float(np.mean(1 - np.exp(x))) if len(x) else np.nan for x in pool_list])[seller]
-    # months x keys x paths (contiguous per month), seen as keys x paths x months; a move adds its size to the
-    # path's month and the months after it
-    steps = np.zeros((horizon, k, n_paths))
-    logrel = steps.transpose(1, 2, 0)
+    # a move adds its size to the path's month and the months after it
+    logrel = np.zeros((k, n_paths, horizon))
     first_cut = np.zeros((k, n_paths), dtype=int)
     if k == 0:
         return Simulation(None, keys, logrel, first_cut, sizes_from, mean_cut)
@@ -327,23 +327,24 @@ def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int 
 
     # paths by their flat index key * n_paths + path (keys x paths order, the order of the size draws)
     every = np.arange(k)
-    step, first = steps.reshape(horizon, k * n_paths), first_cut.reshape(k * n_paths)
+    path, first = logrel.reshape(k * n_paths, horizon), first_cut.reshape(k * n_paths)
     last_move = np.full(k * n_paths, -1)  # the month of the path's last move, -1 before the first
     moved = np.zeros(0, dtype=np.intp)  # the paths that moved
+    u, below = np.empty((k, n_paths)), np.empty((k, n_paths), dtype=bool)  # this month's draws, reused
     for s in range(horizon):
-        u = rng.random((k, n_paths))
+        rng.random(out=u)
         pc0, pr0 = hazards(every, s, since0 + s)  # on the paths that have not moved
-        cand = np.flatnonzero(u < (pc0 + pr0)[:, None])
+        cand = np.flatnonzero(np.less(u, (pc0 + pr0)[:, None], out=below))
         f = np.sort(np.concatenate([cand[last_move[cand] < 0], moved]))
         i, last, uu = f // n_paths, last_move[f], u.reshape(-1)[f]
         pc, pr = hazards(i, s, np.where(last < 0, since0[i] + s, s - last - 1))
         is_cut = (uu < pc) & (n_pool[i] > 0)
         is_rise = ~is_cut & (uu < pc + pr) & (len(rises) > 0)
         fc, ic = f[is_cut], i[is_cut]
-        step[s:, fc] += pad[seller[ic], (rng.random(len(fc)) * n_pool[ic]).astype(int)]
+        path[fc, s:] += pad[seller[ic], (rng.random(len(fc)) * n_pool[ic]).astype(int)][:, None]
         if len(rises):
             fr = f[is_rise]
-            step[s:, fr] += rises[(rng.random(len(fr)) * len(rises)).astype(int)]
+            path[fr, s:] += rises[(rng.random(len(fr)) * len(rises)).astype(int)][:, None]
         first[fc[first[fc] == 0]] = s + 1
         move = is_cut | is_rise
         moved = np.concatenate([moved, f[move & (last < 0)]])
