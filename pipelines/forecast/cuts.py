@@ -89,7 +89,8 @@ def panel(prices: pd.DataFrame) -> pd.DataFrame:
     """One row per (provider, model, kind, month) priced, from monthly prices (columns ``month``, ``provider``,
     ``model`` and those of the :data:`KINDS` it has), with the covariates at the month and the transition to the next month.
 
-    Columns: ``provider, model, kind, month, m`` (month number), ``price``, ``age`` (months since first priced),
+    Columns: ``provider, model, kind, key`` (number of the price key, in that order), ``month, m`` (month number),
+    ``price``, ``age`` (months since first priced),
     ``since`` (months since the last change, or since first priced), ``rel`` (log price / the seller's cheapest of
     the kind that month), ``n_cheaper``, ``logret`` (log of next month's price / this one; NaN when the key is not
     priced the next month or the relative is a data error), ``cut``, ``rise`` (0/1, NaN without a transition).
@@ -102,6 +103,7 @@ def panel(prices: pd.DataFrame) -> pd.DataFrame:
     long["month"] = pd.to_datetime(long["month"]).dt.date
     long = long.sort_values(["provider", "model", "kind", "m"]).reset_index(drop=True)
     g = long.groupby(["provider", "model", "kind"], sort=False)
+    long.insert(3, "key", g.ngroup().to_numpy())
     first = g["m"].transform("min")
     long["age"] = long["m"] - first
     lp = np.log(long["price"].to_numpy(dtype=float))
@@ -488,23 +490,20 @@ def brier(p, outcome) -> float:
     return float(np.mean((p - o) ** 2))
 
 
-def outcomes(pan: pd.DataFrame) -> tuple[pd.MultiIndex, int, np.ndarray, np.ndarray]:
-    """The transitions of every key as cumulative counts over the months, from which "a cut within ``h`` months
-    of ``origin_m``" is read for any origin and horizon: ``(keys, first month number, observed, cuts)``, with
-    ``keys`` the (provider, model, kind) of the rows and, per key, ``observed[:, t]`` / ``cuts[:, t]`` the number
-    of transitions observed / of cuts in the months before ``first + t``."""
-    key = pd.MultiIndex.from_frame(pan[["provider", "model", "kind"]])
-    keys = key.unique()
-    row = keys.get_indexer(key)
+def outcomes(pan: pd.DataFrame) -> tuple[int, np.ndarray, np.ndarray]:
+    """The transitions of every key (``key`` of :func:`panel`) as cumulative counts over the months, from which
+    "a cut within ``h`` months of ``origin_m``" is read for any origin and horizon: ``(first month number,
+    observed, cuts)``, with ``observed[key, t]`` / ``cuts[key, t]`` the number of transitions observed / of cuts
+    in the months before ``first + t``."""
     first = int(pan["m"].min())
-    col = pan["m"].to_numpy() - first
+    key, col = pan["key"].to_numpy(), pan["m"].to_numpy() - first
     cut = pan["cut"].to_numpy(dtype=float)
     seen = ~np.isnan(cut)
-    observed = np.zeros((len(keys), int(col.max()) + 2))
+    observed = np.zeros((int(key.max()) + 1, int(col.max()) + 2))
     cuts_ = np.zeros_like(observed)
-    observed[row[seen], col[seen] + 1] = 1
-    cuts_[row[seen], col[seen] + 1] = cut[seen]
-    return keys, first, np.cumsum(observed, axis=1), np.cumsum(cuts_, axis=1)
+    observed[key[seen], col[seen] + 1] = 1
+    cuts_[key[seen], col[seen] + 1] = cut[seen]
+    return first, np.cumsum(observed, axis=1), np.cumsum(cuts_, axis=1)
 
 
 def brier_backtest(pan: pd.DataFrame, sims: dict, min_origins: int = F.MIN_ORIGINS) -> pd.DataFrame:
@@ -513,27 +512,23 @@ def brier_backtest(pan: pd.DataFrame, sims: dict, min_origins: int = F.MIN_ORIGI
     a cut within ``h`` months; keys with a gap or a data error in those months are left out."""
     rows = []
     preds = {h: [] for h in CUT_HORIZONS}
-    all_keys, first, observed, n_cuts = outcomes(pan)
+    first, observed, n_cuts = outcomes(pan)
     last_col = observed.shape[1] - 1
     m, cut = pan["m"].to_numpy(), pan["cut"].to_numpy(dtype=float)
     for origin, sim in sorted(sims.items()):
         om = int(_month_no([origin])[0])
         train = cut[(m < om) & ~np.isnan(cut)]
         r = float(train.mean()) if len(train) else 0.0
-        keys = sim.keys[["provider", "model", "kind"]]
-        row = all_keys.get_indexer(pd.MultiIndex.from_frame(keys))
+        key, kind = sim.keys["key"].to_numpy(), sim.keys["kind"].to_numpy(dtype=object)
         t0 = om - first
         for h in CUT_HORIZONS:
             t1 = min(t0 + h, last_col)
-            n = observed[row, t1] - observed[row, t0]
-            complete = (row >= 0) & (n == h)
-            if not complete.any():
-                continue
-            mm = keys[complete].assign(p=sim.p_cut(h)[complete],
-                                       cut_within=((n_cuts[row, t1] - n_cuts[row, t0])[complete] > 0).astype(float))
-            mm["base"] = 1 - (1 - r) ** h
-            mm["origin"] = origin
-            preds[h].append(mm)
+            ok = observed[key, t1] - observed[key, t0] == h
+            if ok.any():
+                preds[h].append(pd.DataFrame({
+                    "kind": kind[ok], "p": sim.p_cut(h)[ok],
+                    "cut_within": ((n_cuts[key, t1] - n_cuts[key, t0])[ok] > 0).astype(float),
+                    "base": 1 - (1 - r) ** h, "origin": origin}))
     for h in CUT_HORIZONS:
         allp = pd.concat(preds[h], ignore_index=True) if preds[h] else pd.DataFrame(
             columns=["kind", "p", "base", "cut_within", "origin"])
