@@ -90,11 +90,10 @@ def panel(prices: pd.DataFrame) -> pd.DataFrame:
     ``model`` and those of the :data:`KINDS` it has), with the covariates at the month and the transition to the next month.
 
     Columns: ``provider, model, kind, key`` (number of the price key, in that order), ``month, m`` (month number),
-    ``price``, ``age`` (months since first priced),
-    ``since`` (months since the last change, or since first priced), ``rel`` (log price / the seller's cheapest of
-    the kind that month), ``n_cheaper``, ``logret`` (log of next month's price / this one; NaN when the key is not
-    priced the next month or the relative is a data error), ``cut``, ``rise`` (0/1, NaN without a transition).
-    """
+    ``price``, ``age`` (months since first priced), ``since`` (months since the last change, or since first
+    priced), ``rel`` (log price / the seller's cheapest of the kind that month), ``n_cheaper``, ``logret`` (log
+    of next month's price / this one; NaN when the key is not priced the next month or the relative is a data
+    error), ``cut``, ``rise`` (0/1, NaN without a transition)."""
     kinds = [k for k in KINDS if k in prices.columns]
     long = prices.melt(id_vars=["month", "provider", "model"], value_vars=kinds, var_name="kind",
                        value_name="price")
