@@ -62,6 +62,8 @@ MIN_SELLER_CUTS = 3
 MIN_SIZE_SAMPLE = 5
 #: below this many rises the rise hazard is a constant (intercept only).
 MIN_RISE_EVENTS = 5
+#: iterations of the GLM's IRLS at most (on the bundled history every fit converges within 25).
+MAXITER = 50
 #: simulated paths per key, and the generator's seed.
 N_PATHS = 500
 SEED = 17
@@ -87,11 +89,11 @@ def panel(prices: pd.DataFrame) -> pd.DataFrame:
     """One row per (provider, model, kind, month) priced, from monthly prices (columns ``month``, ``provider``,
     ``model`` and those of the :data:`KINDS` it has), with the covariates at the month and the transition to the next month.
 
-    Columns: ``provider, model, kind, month, m`` (month number), ``price``, ``age`` (months since first priced),
-    ``since`` (months since the last change, or since first priced), ``rel`` (log price / the seller's cheapest of
-    the kind that month), ``n_cheaper``, ``logret`` (log of next month's price / this one; NaN when the key is not
-    priced the next month or the relative is a data error), ``cut``, ``rise`` (0/1, NaN without a transition).
-    """
+    Columns: ``provider, model, kind, key`` (number of the price key, in that order), ``month, m`` (month number),
+    ``price``, ``age`` (months since first priced), ``since`` (months since the last change, or since first
+    priced), ``rel`` (log price / the seller's cheapest of the kind that month), ``n_cheaper``, ``logret`` (log
+    of next month's price / this one; NaN when the key is not priced the next month or the relative is a data
+    error), ``cut``, ``rise`` (0/1, NaN without a transition)."""
     kinds = [k for k in KINDS if k in prices.columns]
     long = prices.melt(id_vars=["month", "provider", "model"], value_vars=kinds, var_name="kind",
                        value_name="price")
@@ -100,6 +102,7 @@ def panel(prices: pd.DataFrame) -> pd.DataFrame:
     long["month"] = pd.to_datetime(long["month"]).dt.date
     long = long.sort_values(["provider", "model", "kind", "m"]).reset_index(drop=True)
     g = long.groupby(["provider", "model", "kind"], sort=False)
+    long.insert(3, "key", g.ngroup().to_numpy())
     first = g["m"].transform("min")
     long["age"] = long["m"] - first
     lp = np.log(long["price"].to_numpy(dtype=float))
@@ -144,29 +147,26 @@ class Hazard:
         return 1.0 / (1.0 + np.exp(-(x @ self.params)))
 
 
-def design(df: pd.DataFrame, terms: list, sellers: list) -> np.ndarray:
-    """The design matrix of ``df`` (panel rows) for ``terms``: ``const``, :data:`BASE_TERMS`, ``kind:<kind>``
-    and ``seller:<seller>`` indicators (a seller not in ``sellers`` counts as ``other``)."""
-    cols = []
-    seller = df["provider"].where(df["provider"].isin(sellers), "other").to_numpy()
-    for t in terms:
-        if t == "const":
-            cols.append(np.ones(len(df)))
-        elif t == "log1p_age":
-            cols.append(np.log1p(df["age"].to_numpy(dtype=float)))
-        elif t == "log1p_since_change":
-            cols.append(np.log1p(df["since"].to_numpy(dtype=float)))
-        elif t == "log_rel_cheapest":
-            cols.append(df["rel"].to_numpy(dtype=float))
-        elif t == "log1p_n_cheaper":
-            cols.append(np.log1p(df["n_cheaper"].to_numpy(dtype=float)))
-        elif t.startswith("kind:"):
-            cols.append((df["kind"].to_numpy() == t[5:]).astype(float))
-        elif t.startswith("seller:"):
-            cols.append((seller == t[7:]).astype(float))
-        else:
-            raise KeyError(t)
-    return np.column_stack(cols) if cols else np.empty((len(df), 0))
+def design_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every covariate of ``df`` (panel rows), one column per term, on ``df``'s index: ``const``,
+    :data:`BASE_TERMS`, and ``kind:<kind>`` and ``seller:<seller>`` indicators of every kind and seller in ``df``.
+    Built once for a panel; a fit selects its rows and terms."""
+    x = pd.DataFrame({"const": 1.0, "log1p_age": np.log1p(df["age"].to_numpy(dtype=float)),
+                      "log1p_since_change": np.log1p(df["since"].to_numpy(dtype=float)),
+                      "log_rel_cheapest": df["rel"].to_numpy(dtype=float),
+                      "log1p_n_cheaper": np.log1p(df["n_cheaper"].to_numpy(dtype=float))}, index=df.index)
+    return pd.concat([x, pd.get_dummies(df["kind"], prefix="kind", prefix_sep=":", dtype=float),
+                      pd.get_dummies(df["provider"], prefix="seller", prefix_sep=":", dtype=float)], axis=1)
+
+
+def design(x: pd.DataFrame, terms: list) -> np.ndarray:
+    """The design matrix of ``terms`` (``const``, :data:`BASE_TERMS`, ``kind:<kind>``, ``seller:<seller>``) from
+    :func:`design_frame` ``x``; a kind or seller absent from ``x`` is a column of zeros (a seller without a level
+    of its own is in the reference level ``other``)."""
+    unknown = [t for t in terms if t not in ("const", *BASE_TERMS) and not t.startswith(("kind:", "seller:"))]
+    if unknown:
+        raise KeyError(unknown[0])
+    return np.ascontiguousarray(x.reindex(columns=list(terms), fill_value=0.0).to_numpy(dtype=float))
 
 
 def _glm(y: np.ndarray, x: np.ndarray, log: Counter | None):
@@ -175,38 +175,43 @@ def _glm(y: np.ndarray, x: np.ndarray, log: Counter | None):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = GLM(y, x, family=families.Binomial()).fit()
+        res = GLM(y, x, family=families.Binomial()).fit(maxiter=MAXITER)
     if log is not None:
         for w in caught:
             log[f"{MODEL}: {w.category.__name__}: {str(w.message).splitlines()[0][:90]}"] += 1
     return res
 
 
-def fit_hazard(train: pd.DataFrame, event: str = "cut", log: Counter | None = None) -> Hazard:
+def fit_hazard(train: pd.DataFrame, event: str = "cut", log: Counter | None = None,
+               x: pd.DataFrame | None = None) -> Hazard:
     """The hazard of ``event`` (``cut`` or ``rise``) fitted on the panel rows ``train`` that have a transition.
 
     Cut: intercept, :data:`BASE_TERMS`, kind and seller indicators (sellers with at least
     :data:`MIN_SELLER_CUTS` cuts get a level; the others share ``other``, the reference when there is one). Rise:
     intercept and ``log1p_since_change`` (intercept only below :data:`MIN_RISE_EVENTS` rises). No event at all:
-    hazard 0 (``params`` None), said in ``note``."""
-    d = train[train[event].notna()]
-    y = d[event].to_numpy(dtype=float)
+    hazard 0 (``params`` None), said in ``note``. ``x``: the rows of ``train`` in :func:`design_frame` of the
+    panel (built from ``train`` when not given)."""
+    y = train[event].to_numpy(dtype=float)
+    seen = ~np.isnan(y)
+    y = y[seen]
+    x = (design_frame(train) if x is None else x)[seen]
     n_ev = int(y.sum())
     if n_ev == 0:
-        return Hazard(event, [], [], None, None, len(d), 0, f"no {event} in {len(d)} key-months: hazard 0")
+        return Hazard(event, [], [], None, None, len(y), 0, f"no {event} in {len(y)} key-months: hazard 0")
     if event == "cut":
-        counts = d.groupby("provider")["cut"].sum()
-        big = sorted(p for p, c in counts.items() if c >= MIN_SELLER_CUTS)
-        has_other = bool((~d["provider"].isin(big)).any())
+        seller_cols = [c for c in x.columns if c.startswith("seller:")]
+        counts = y @ x[seller_cols].to_numpy(dtype=float)
+        big = sorted(c[7:] for c, n in zip(seller_cols, counts) if n >= MIN_SELLER_CUTS)
+        has_other = bool((x[[f"seller:{s}" for s in big]].to_numpy(dtype=float).sum(axis=1) == 0).any())
         levels = (["other"] if has_other else []) + big
-        kinds = sorted(set(d["kind"]))
+        kinds = sorted(c[5:] for c in x.columns if c.startswith("kind:") and x[c].to_numpy().any())
         terms = ["const", *BASE_TERMS, *[f"kind:{k}" for k in kinds[1:]], *[f"seller:{s}" for s in levels[1:]]]
         note = f"reference: kind {kinds[0]}, seller {levels[0]}"
     else:
         levels = []
         terms = ["const", "log1p_since_change"] if n_ev >= MIN_RISE_EVENTS else ["const"]
         note = "" if n_ev >= MIN_RISE_EVENTS else f"{n_ev} rises < {MIN_RISE_EVENTS}: constant hazard"
-    x = design(d, terms, levels)
+    x = design(x, terms)
     # drop columns that never vary (a kind or a level absent from this window) so that the GLM stays identified
     keep = [i for i, t in enumerate(terms) if t == "const" or np.ptp(x[:, i]) > 0]
     terms = [terms[i] for i in keep]
@@ -217,7 +222,7 @@ def fit_hazard(train: pd.DataFrame, event: str = "cut", log: Counter | None = No
         note = f"full model failed ({type(exc).__name__}): constant hazard (the base rate)"
         res = _glm(y, np.ones((len(y), 1)), log)
     return Hazard(event, terms, levels, np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float),
-                  len(d), n_ev, note)
+                  len(y), n_ev, note)
 
 
 def hazard_table(h: Hazard) -> pd.DataFrame:
@@ -232,8 +237,9 @@ def hazard_table(h: Hazard) -> pd.DataFrame:
 def size_pools(train: pd.DataFrame) -> tuple[dict, np.ndarray, np.ndarray]:
     """``(by_seller, pooled_cuts, pooled_rises)``: log ratios of the cuts per seller with at least
     :data:`MIN_SIZE_SAMPLE` of them, all cuts pooled, all rises pooled (sorted arrays)."""
-    d = train[train["logret"].notna()]
-    cuts, rises = d[d["cut"] == 1], d[d["rise"] == 1]
+    seen = train["logret"].notna().to_numpy()
+    cuts = train.loc[seen & (train["cut"] == 1).to_numpy(), ["provider", "logret"]]
+    rises = train.loc[seen & (train["rise"] == 1).to_numpy(), ["logret"]]
     by = {p: np.sort(g["logret"].to_numpy(dtype=float)) for p, g in cuts.groupby("provider")
           if len(g) >= MIN_SIZE_SAMPLE}
     return by, np.sort(cuts["logret"].to_numpy(dtype=float)), np.sort(rises["logret"].to_numpy(dtype=float))
@@ -262,73 +268,100 @@ class Simulation:
 
 def simulate(keys: pd.DataFrame, cut: Hazard, rise: Hazard, pools, horizon: int = F.FORECAST_HORIZON,
              n_paths: int = N_PATHS, seed: int = SEED) -> Simulation:
-    """:data:`N_PATHS` price paths of each key (panel rows at one month, sorted) over ``horizon`` months."""
+    """:data:`N_PATHS` price paths of each key (panel rows at one month, sorted) over ``horizon`` months.
+
+    All keys and paths at once (arrays keys x paths): each month one uniform draw per path decides a cut
+    (below the cut hazard), a rise (below cut + rise hazard) or no move. Moves are rare, so the hazards are
+    evaluated per path only where they can differ from the key's: on the paths that moved before (their months
+    since the last change restarted) and on those whose draw is below the key's hazard without a move."""
     by, pooled, rises = pools
     keys = keys.sort_values(["provider", "model", "kind"]).reset_index(drop=True)
     k = len(keys)
     rng = np.random.default_rng(seed)
-    pool_list = [by.get(p, pooled) for p in keys["provider"]]
-    sizes_from = [p if p in by else "pooled" for p in keys["provider"]]
-    width = max([len(x) for x in pool_list] + [1])
-    pad = np.zeros((k, width))
-    n_pool = np.array([len(x) for x in pool_list])
+    # the cut sizes of each key's seller (its own pool or the pooled one): one row per seller, ``seller[key]``
+    provider = keys["provider"].to_numpy(dtype=object)
+    sellers, seller = np.unique(provider, return_inverse=True)
+    pool_list = [by.get(p, pooled) for p in sellers]
+    sizes_from = [p if p in by else "pooled" for p in provider]
+    pad = np.zeros((len(sellers), max([len(x) for x in pool_list] + [1])))
     for i, x in enumerate(pool_list):
         pad[i, : len(x)] = x
-    mean_cut = np.array([float(np.mean(1 - np.exp(x))) if len(x) else np.nan for x in pool_list])
+    n_pool = np.array([len(x) for x in pool_list], dtype=int)[seller]
+    mean_cut = np.array([float(np.mean(1 - np.exp(x))) if len(x) else np.nan for x in pool_list])[seller]
+    # a move adds its size to the path's month and the months after it
     logrel = np.zeros((k, n_paths, horizon))
     first_cut = np.zeros((k, n_paths), dtype=int)
     if k == 0:
         return Simulation(None, keys, logrel, first_cut, sizes_from, mean_cut)
     age0 = keys["age"].to_numpy(dtype=float)
-    since = np.repeat(keys["since"].to_numpy(dtype=float)[:, None], n_paths, axis=1)
-    cur = np.zeros((k, n_paths))
-    # the cut hazard's linear predictor without the months-since-change term (age moves with the month, the same
-    # on every path), and that term's coefficient
-    xc = design(keys, cut.terms, cut.sellers)
-    b_since = 0.0
-    if cut.params is not None and "log1p_since_change" in cut.terms:
-        b_since = float(cut.params[cut.terms.index("log1p_since_change")])
-    i_age = cut.terms.index("log1p_age") if "log1p_age" in cut.terms else None
-    xr = design(keys, rise.terms, rise.sellers)
-    r_since = 0.0
-    if rise.params is not None and "log1p_since_change" in rise.terms:
-        r_since = float(rise.params[rise.terms.index("log1p_since_change")])
-    for s in range(horizon):
-        if cut.params is not None:
+    since0 = keys["since"].to_numpy(dtype=float)
+    log_since0 = np.log1p(since0)
+    # the linear predictors at the origin's months since the last change: the cut hazard's per month (age moves
+    # with the month, the same on every path), the rise hazard's; and the months-since-change coefficients
+    xk = design_frame(keys)
+    lin_c = lin_r = None
+    b_since = r_since = 0.0
+    if cut.params is not None:
+        xc = design(xk, cut.terms)
+        i_age = cut.terms.index("log1p_age") if "log1p_age" in cut.terms else None
+        lin_c = []
+        for s in range(horizon):
             x = xc.copy()
             if i_age is not None:
                 x[:, i_age] = np.log1p(age0 + s)
-            eta = (x @ cut.params)[:, None] + b_since * (np.log1p(since) - np.log1p(keys["since"].to_numpy(
-                dtype=float))[:, None])
-            pc = 1.0 / (1.0 + np.exp(-eta))
-        else:
-            pc = np.zeros((k, n_paths))
-        if rise.params is not None:
-            eta_r = (xr @ rise.params)[:, None] + r_since * (np.log1p(since) - np.log1p(keys["since"].to_numpy(
-                dtype=float))[:, None])
-            pr = 1.0 / (1.0 + np.exp(-eta_r))
-        else:
-            pr = np.zeros((k, n_paths))
-        u = rng.random((k, n_paths))
-        is_cut = (u < pc) & (n_pool[:, None] > 0)
-        is_rise = ~is_cut & (u < pc + pr) & (len(rises) > 0)
-        ci, cj = np.nonzero(is_cut)  # moves are rare: draw sizes only where one happens
-        cur[ci, cj] += pad[ci, (rng.random(len(ci)) * n_pool[ci]).astype(int)]
+            lin_c.append(x @ cut.params)
+        if "log1p_since_change" in cut.terms:
+            b_since = float(cut.params[cut.terms.index("log1p_since_change")])
+    if rise.params is not None:
+        lin_r = design(xk, rise.terms) @ rise.params
+        if "log1p_since_change" in rise.terms:
+            r_since = float(rise.params[rise.terms.index("log1p_since_change")])
+
+    def hazards(i: np.ndarray, s: int, since: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cut and rise hazards of keys ``i`` in month ``s`` at ``since`` months since the last change."""
+        pc, pr = np.zeros(len(i)), np.zeros(len(i))
+        if lin_c is not None:
+            pc = 1.0 / (1.0 + np.exp(-(lin_c[s][i] + b_since * (np.log1p(since) - log_since0[i]))))
+        if lin_r is not None:
+            pr = 1.0 / (1.0 + np.exp(-(lin_r[i] + r_since * (np.log1p(since) - log_since0[i]))))
+        return pc, pr
+
+    # paths by their flat index key * n_paths + path (keys x paths order, the order of the size draws)
+    every = np.arange(k)
+    path, first = logrel.reshape(k * n_paths, horizon), first_cut.reshape(k * n_paths)
+    last_move = np.full(k * n_paths, -1)  # the month of the path's last move, -1 before the first
+    moved = np.zeros(0, dtype=np.intp)  # the paths that moved
+    u, below = np.empty((k, n_paths)), np.empty((k, n_paths), dtype=bool)  # this month's draws, reused
+    for s in range(horizon):
+        rng.random(out=u)
+        pc0, pr0 = hazards(every, s, since0 + s)  # on the paths that have not moved
+        cand = np.flatnonzero(np.less(u, (pc0 + pr0)[:, None], out=below))
+        f = np.sort(np.concatenate([cand[last_move[cand] < 0], moved]))
+        i, last, uu = f // n_paths, last_move[f], u.reshape(-1)[f]
+        pc, pr = hazards(i, s, np.where(last < 0, since0[i] + s, s - last - 1))
+        is_cut = (uu < pc) & (n_pool[i] > 0)
+        is_rise = ~is_cut & (uu < pc + pr) & (len(rises) > 0)
+        fc, ic = f[is_cut], i[is_cut]
+        path[fc, s:] += pad[seller[ic], (rng.random(len(fc)) * n_pool[ic]).astype(int)][:, None]
         if len(rises):
-            ri, rj = np.nonzero(is_rise)
-            cur[ri, rj] += rises[(rng.random(len(ri)) * len(rises)).astype(int)]
-        first_cut = np.where((first_cut == 0) & is_cut, s + 1, first_cut)
-        since = np.where(is_cut | is_rise, 0.0, since + 1)
-        logrel[:, :, s] = cur
+            fr = f[is_rise]
+            path[fr, s:] += rises[(rng.random(len(fr)) * len(rises)).astype(int)][:, None]
+        first[fc[first[fc] == 0]] = s + 1
+        move = is_cut | is_rise
+        moved = np.concatenate([moved, f[move & (last < 0)]])
+        last_move[f[move]] = s
     return Simulation(None, keys, logrel, first_cut, sizes_from, mean_cut)
 
 
 def fit_and_simulate(pan: pd.DataFrame, origin_m: int, horizon: int = F.FORECAST_HORIZON,
-                     log: Counter | None = None) -> tuple[Simulation, Hazard, Hazard]:
+                     log: Counter | None = None, x: pd.DataFrame | None = None) -> tuple[Simulation, Hazard, Hazard]:
     """Hazards and sizes fitted on the transitions of ``pan`` that end by month number ``origin_m`` (rows before
-    it), and the simulation of the keys priced at ``origin_m``."""
-    train = pan[pan["m"] < origin_m]
-    cut, rise = fit_hazard(train, "cut", log), fit_hazard(train, "rise", log)
+    it), and the simulation of the keys priced at ``origin_m``. ``x``: :func:`design_frame` of ``pan`` (built here
+    when not given; pass it when fitting at several origins)."""
+    before = (pan["m"] < origin_m).to_numpy()
+    train = pan[["provider", "cut", "rise", "logret"]][before]
+    xt = (design_frame(pan) if x is None else x)[before]
+    cut, rise = fit_hazard(train, "cut", log, xt), fit_hazard(train, "rise", log, xt)
     sim = simulate(pan[pan["m"] == origin_m], cut, rise, size_pools(train), horizon)
     sim.origin = _month_of(origin_m)
     return sim, cut, rise
@@ -456,36 +489,45 @@ def brier(p, outcome) -> float:
     return float(np.mean((p - o) ** 2))
 
 
-def outcomes(pan: pd.DataFrame, origin_m: int, h: int) -> pd.DataFrame:
-    """Per key priced at ``origin_m`` with transitions observed through ``origin_m + h``: ``cut_within`` (1 when
-    at least one of those ``h`` transitions is a cut). Keys with a gap or a data error in the window are left out.
-    Columns ``provider, model, kind, cut_within``."""
-    w = pan[(pan["m"] >= origin_m) & (pan["m"] < origin_m + h)]
-    g = w.groupby(["provider", "model", "kind"])
-    out = pd.DataFrame({"n": g["cut"].count(), "cuts": g["cut"].sum()}).reset_index()
-    out = out[out["n"] == h]
-    out["cut_within"] = (out["cuts"] > 0).astype(float)
-    return out[["provider", "model", "kind", "cut_within"]]
+def outcomes(pan: pd.DataFrame) -> tuple[int, np.ndarray, np.ndarray]:
+    """The transitions of every key (``key`` of :func:`panel`) as cumulative counts over the months, from which
+    "a cut within ``h`` months of ``origin_m``" is read for any origin and horizon: ``(first month number,
+    observed, cuts)``, with ``observed[key, t]`` / ``cuts[key, t]`` the number of transitions observed / of cuts
+    in the months before ``first + t``."""
+    first = int(pan["m"].min())
+    key, col = pan["key"].to_numpy(), pan["m"].to_numpy() - first
+    cut = pan["cut"].to_numpy(dtype=float)
+    seen = ~np.isnan(cut)
+    observed = np.zeros((int(key.max()) + 1, int(col.max()) + 2))
+    cuts_ = np.zeros_like(observed)
+    observed[key[seen], col[seen] + 1] = 1
+    cuts_[key[seen], col[seen] + 1] = cut[seen]
+    return first, np.cumsum(observed, axis=1), np.cumsum(cuts_, axis=1)
 
 
 def brier_backtest(pan: pd.DataFrame, sims: dict, min_origins: int = F.MIN_ORIGINS) -> pd.DataFrame:
     """Brier score of the cut probabilities at every origin of ``sims`` and horizon of :data:`CUT_HORIZONS`, against
-    the training base rate, per price kind and pooled (``all``); rows :data:`BRIER_COLUMNS`."""
+    the training base rate, per price kind and pooled (``all``); rows :data:`BRIER_COLUMNS`. The outcome of a key:
+    a cut within ``h`` months; keys with a gap or a data error in those months are left out."""
     rows = []
     preds = {h: [] for h in CUT_HORIZONS}
+    first, observed, n_cuts = outcomes(pan)
+    last_col = observed.shape[1] - 1
+    m, cut = pan["m"].to_numpy(), pan["cut"].to_numpy(dtype=float)
     for origin, sim in sorted(sims.items()):
         om = int(_month_no([origin])[0])
-        train = pan[(pan["m"] < om) & pan["cut"].notna()]
-        r = float(train["cut"].mean()) if len(train) else 0.0
-        keys = sim.keys[["provider", "model", "kind"]]
+        train = cut[(m < om) & ~np.isnan(cut)]
+        r = float(train.mean()) if len(train) else 0.0
+        key, kind = sim.keys["key"].to_numpy(), sim.keys["kind"].to_numpy(dtype=object)
+        t0 = om - first
         for h in CUT_HORIZONS:
-            o = outcomes(pan, om, h)
-            if o.empty:
-                continue
-            m = keys.assign(p=sim.p_cut(h)).merge(o, on=["provider", "model", "kind"])
-            m["base"] = 1 - (1 - r) ** h
-            m["origin"] = origin
-            preds[h].append(m)
+            t1 = min(t0 + h, last_col)
+            ok = observed[key, t1] - observed[key, t0] == h
+            if ok.any():
+                preds[h].append(pd.DataFrame({
+                    "kind": kind[ok], "p": sim.p_cut(h)[ok],
+                    "cut_within": ((n_cuts[key, t1] - n_cuts[key, t0])[ok] > 0).astype(float),
+                    "base": 1 - (1 - r) ** h, "origin": origin}))
     for h in CUT_HORIZONS:
         allp = pd.concat(preds[h], ignore_index=True) if preds[h] else pd.DataFrame(
             columns=["kind", "p", "base", "cut_within", "origin"])
@@ -539,9 +581,10 @@ def _run(prices: pd.DataFrame, last) -> CutRun:
     pan = pan[pan["m"] <= last_m]
     if pan.empty:
         raise ValueError(f"no monthly prices up to {last}: nothing for the cut model to fit")
+    x = design_frame(pan)  # once: every origin fits on a slice of it
     sims = {}
     for om in origin_months(pan, last_m):
-        s, _, _ = fit_and_simulate(pan, om, log=log)
+        s, _, _ = fit_and_simulate(pan, om, log=log, x=x)
         sims[s.origin] = s
-    sim, cut, rise = fit_and_simulate(pan, last_m, log=log)
+    sim, cut, rise = fit_and_simulate(pan, last_m, log=log, x=x)
     return CutRun(sim, cut, rise, sims, brier_backtest(pan, sims), log)
