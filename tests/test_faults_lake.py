@@ -23,10 +23,11 @@ def con():
     prices = SOURCES["deepseek_pricing"].read((PAGES / "deepseek/2025-12-20_quick-start-pricing_en.md").read_bytes(), URL).prices
     rows = quote_rows(prices, source="deepseek_pricing", source_url=URL, snapshot_sha256="0" * 64,
                       observed_at=dt.datetime(2025, 12, 20, tzinfo=dt.UTC))
-    pa.Table.from_pylist([{k: r[k] for k in ("provider", "model", "price_kind")}
+    quotes = pa.Table.from_pylist([{k: r[k] for k in ("provider", "model", "price_kind")}
                                   | {"usd_per_mtok": str(r["usd_per_mtok"])} for r in rows])
     c = duckdb.connect()
     c.execute("CREATE SCHEMA marts")
+    c.register("quotes", quotes)  # the Arrow rows by name (not DuckDB's scan of Python variables)
     c.execute("CREATE TABLE marts.price_history AS SELECT * FROM quotes")
     yield c
     c.close()

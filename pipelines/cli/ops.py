@@ -158,7 +158,8 @@ def _fmt_ranges(days: list[dt.date], limit: int = 8) -> str:
 def cmd_backfill(args) -> int:
     """``tokenprices backfill``: see the module docstring. Returns the exit status."""
     from pipelines.cli import replay
-    from pipelines.resources import WarehouseLockedError, connect_warehouse, lock_timeout_s
+    from pipelines.config import lock_timeout_s
+    from pipelines.resources import WarehouseLockedError, connect_warehouse
     from pipelines.sources.fetch import ReplayFetcher
     from pipelines.sources.registry import SOURCES
 

@@ -1,7 +1,7 @@
 -- marts.price_events: the price events the history shows (the Atom feed, `tokenprices changes` and the webhook read
 -- them), with noticed_at, when tokenprices first saw each:
 --   * price_change: every change of a price within one source (marts.price_changes);
---   * new_model: the first price run of a (provider, model) in any source (its input price when it has one).
+--   * new_model: the first price run of a (provider, model) in any source (marts.source_price_history) (its input price when it has one).
 -- effective is the first day of the new price; after today it is an announced future price (upcoming), never in
 -- marts.latest_prices before its date. event_id is a hash of what the event is (not of the build), so a rebuild
 -- keeps the events still shown with their noticed_at, adds the new ones with noticed_at = $now (what the webhook
@@ -17,7 +17,7 @@ UNION ALL
 SELECT md5(concat_ws('|', 'new_model', provider, model)), 'new_model', provider, model, price_kind, service_tier,
        tier_min_tokens, region, currency, conditions, source, valid_from, NULL, original_amount, NULL, usd_per_mtok,
        NULL, source_url
-FROM marts.price_history
+FROM marts.source_price_history
 QUALIFY row_number() OVER (PARTITION BY provider, model
                            ORDER BY valid_from, price_kind <> 'input', service_tier <> 'standard', tier_min_tokens,
                                     region <> 'global', currency <> 'USD', conditions, source) = 1;
