@@ -112,12 +112,14 @@ def latest_prices(context, duckdb: DuckDBResource, data_dir: DataDirResource) ->
     group_name="marts",
     kinds={"duckdb", "parquet"},
     owners=["team:tokenprices"],
-    deps=[source_price_history],
+    # marts.price_events also reads the plan price changes (marts.billing_plan_changes, assets/plans.py)
+    deps=[source_price_history, dg.AssetKey(["marts", "billing_plan_changes"])],
     pool="duckdb_warehouse",
 )
 def price_changes(context, duckdb: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
     """One row per price change within a source (old, new, changed_at, pct_change). Also rebuilds
-    ``marts.price_events`` (changes, new models, announced future prices, each with when it was first noticed) and
+    ``marts.price_events`` (changes, new models, plan price changes, announced future prices, each with when it was
+    first noticed) and
     writes the Atom feed ``<data dir>/price_changes.atom``; the events this build added are in the metadata
     (``new_events``, ``announce``), which the ``notify_price_events`` sensor posts to the webhook
     (:mod:`pipelines.history.changes`)."""

@@ -1,8 +1,10 @@
 """Price events: ``tokenprices changes``, the Atom feed of price changes and what the webhook announces.
 
 An event (``marts.price_events``, built by ``warehouse/sql/marts_price_events.sql`` with ``marts/price_changes``) is
-a price change within one source's history (``marts.price_changes``) or a new model (the first price of a
-``(provider, model)`` in any source). Its ``effective`` date is the first day of the new price: a date after today
+a price change within one source's history (``marts.price_changes``), a new model (the first price of a
+``(provider, model)`` in any source) or a plan change (``plan_change``: a subscription's or resource pack's price per
+billing period changed, ``marts.billing_plan_changes``; ``model`` is the product, with ``plan`` and
+``billing_period``). Its ``effective`` date is the first day of the new price: a date after today
 is an announced future price (upcoming), listed apart and never current before its date (``marts.latest_prices``
 takes only runs with ``valid_from <= today``). ``noticed_at`` is when a build first saw the event; the events a
 build adds are announced by the webhook (:func:`pipelines.notify.build_sensors`, ``notify_price_events``), except on
@@ -30,10 +32,11 @@ FEED_ID = "tag:tokenprices,2026:price-events"
 
 
 def register(sub) -> None:
-    sp = sub.add_parser("changes", help="price changes and new models since a date, and announced future prices")
+    sp = sub.add_parser("changes", help="price changes, new models and plan price changes since a date, and "
+                                        "announced future prices")
     sp.add_argument("--since", help="UTC date YYYY-MM-DD (default: 30 days before --as-of)")
     sp.add_argument("--provider", help="only this seller slug (e.g. openai, mistral, openrouter)")
-    sp.add_argument("--kind", choices=("price_change", "new_model"), help="only this kind of event")
+    sp.add_argument("--kind", choices=("price_change", "new_model", "plan_change"), help="only this kind of event")
     sp.add_argument("--as-of", help="today, UTC date YYYY-MM-DD (default: today): later events are upcoming")
     sp.add_argument("--max-rows", type=int, default=500, help="list at most this many events (default 500)")
     sp.add_argument("--format", choices=("text", "json"), default="text", help="json: one object, for scripts")
@@ -50,7 +53,8 @@ def events(con, *, since: dt.date | None = None, provider: str | None = None, ki
 
 
 def build(con, now: dt.datetime) -> tuple[list[dict], bool]:
-    """Rebuild ``marts.price_events`` from ``marts.price_changes`` and ``marts.price_history``: (the events this
+    """Rebuild ``marts.price_events`` from ``marts.price_changes``, ``marts.source_price_history`` and
+    ``marts.billing_plan_changes``: (the events this
     build added, whether the table existed before; when it did not, every event is new and none is announced)."""
     existed = warehouse.run(con, "price_events_exist").fetchone()[0]
     now = now.astimezone(dt.UTC).replace(tzinfo=None)
@@ -64,7 +68,15 @@ def _plain(v: Decimal | None) -> str:
 
 def describe(e: dict, as_of: dt.date) -> str:
     """One line for an event: ``2026-07-27 mistral mistral-large-latest input: 8 -> 0.5 USD (-93.75%)`` and its
-    source; an upcoming one starts with ``upcoming``."""
+    source; a plan change reads ``2026-08-22 zhipu GLM Coding Plan Lite per month: 49 -> 118 CNY (+140.816%)``; an
+    upcoming one starts with ``upcoming``."""
+    when = f"upcoming {e['effective']}" if e["effective"] > as_of else str(e["effective"])
+    if e["kind"] == "plan_change":
+        pct = f" ({e['pct_change']:+g}%)" if e["pct_change"] is not None else ""
+        body = (f"{e['provider']} {e['model']} {e['plan']} per {e['billing_period']}"
+                f"{'' if e['region'] == 'global' else ' ' + e['region']}: {_plain(e['old_amount'])} -> "
+                f"{_plain(e['new_amount'])} {e['currency']}{pct}")
+        return f"{when} {body}, {e['source']} {e['source_url'] or ''}".rstrip()
     what = e["price_kind"] + ("" if e["service_tier"] == "standard" else f" {e['service_tier']}")
     what += f" >{e['tier_min_tokens'] // 1000}k" if e["tier_min_tokens"] else ""
     what += "" if e["region"] == "global" else f" {e['region']}"
@@ -75,7 +87,6 @@ def describe(e: dict, as_of: dt.date) -> str:
         pct = f" ({e['pct_change']:+g}%)" if e["pct_change"] is not None else ""
         body = (f"{e['provider']} {e['model']} {what}: {_plain(e['old_amount'])} -> {_plain(e['new_amount'])} "
                 f"{e['currency']}{pct}")
-    when = f"upcoming {e['effective']}" if e["effective"] > as_of else str(e["effective"])
     return f"{when} {body}, {e['source']} {e['source_url'] or ''}".rstrip()
 
 
@@ -88,7 +99,8 @@ def write_feed(con, path: Path, as_of: dt.date, *, now: dt.datetime | None = Non
     fg = FeedGenerator()
     fg.id(FEED_ID)
     fg.title("tokenprices: LLM API price changes")
-    fg.subtitle("Price changes, new models and announced future prices, per source, from tokenprices' history")
+    fg.subtitle("Price changes, new models, plan price changes and announced future prices, per source, from "
+                "tokenprices' history")
     fg.author({"name": "tokenprices"})
     fg.link(href=path.resolve().as_uri(), rel="self")
     fg.updated(now)
@@ -141,7 +153,7 @@ def cmd_changes(args) -> int:
     print(f"upcoming (announced, not in force before their date){scope}: {len(upcoming)}")
     for e in upcoming:
         print("  " + describe(e, as_of))
-    print(f"changes and new models{scope} from {since} to {as_of}: {len(past)}")
+    print(f"changes, new models and plan changes{scope} from {since} to {as_of}: {len(past)}")
     for e in past:
         print("  " + describe(e, as_of))
     if more:
