@@ -11,8 +11,8 @@ sent:
 - every run's summary as well when ``TOKENPRICES_WEBHOOK_NOTIFY=all`` (default ``failures``);
 - ``marts/latest_prices`` going stale (older than its freshness policy's fail window), once per stale
   materialization;
-- price events: the price changes, new models and announced future prices a build of ``marts/price_changes``
-  found (:mod:`pipelines.history.changes`), of the sellers in ``TOKENPRICES_WEBHOOK_PROVIDERS`` (default all).
+- price events: the price changes, new models, plan price changes and announced future prices a build of
+  ``marts/price_changes`` found (:mod:`pipelines.history.changes`), of the sellers in ``TOKENPRICES_WEBHOOK_PROVIDERS`` (default all).
 
 Every run's summary is also written to the sensor's log (Automation tab of the UI -> sensor -> tick log),
 whether or not a webhook is configured. A notification never fails a run: a webhook that cannot be reached is
