@@ -50,7 +50,8 @@ def two_days(tmp_path_factory):
     for day in DAYS:
         assert dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=day, resources=res,
                               instance=instance).success
-        assert dg.materialize([marts.price_history, marts.price_changes], resources=res, instance=instance).success
+        assert dg.materialize([marts.source_price_history, marts.price_history, marts.price_changes], resources=res,
+                              instance=instance).success
         builds.append(instance.get_latest_materialization_event(
             dg.AssetKey(["marts", "price_changes"])).asset_materialization)
     return db, data, instance, builds
