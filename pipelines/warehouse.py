@@ -35,7 +35,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     Done once per connection (a run's steps share one: :class:`pipelines.resources.WarehouseResource`), which
     remembers it in a DuckDB session variable: the second call on the same connection returns at once (~25 ms
     saved a step)."""
-    if con.execute("SELECT getvariable('tokenprices_schema_ensured')").fetchone()[0]:
+    if con.execute("SELECT getvariable('tokenprices_schema_ensured')").fetchall()[0][0]:  # fetchall: no unfinished result
         return
     con.execute(sql("schema"))
     con.execute(sql("schema_offers"))
@@ -64,7 +64,7 @@ def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
     """True while ``con`` has a transaction open: two statements then run in the same transaction, whereas each
     statement outside one is a transaction of its own (DuckDB's ``current_transaction_id()``)."""
     ask = "SELECT current_transaction_id()"
-    return con.execute(ask).fetchone() == con.execute(ask).fetchone()
+    return con.execute(ask).fetchall() == con.execute(ask).fetchall()  # fetchall: no unfinished result left
 
 
 @contextmanager

@@ -298,13 +298,16 @@ class LatestPrice:
     currency: str
     conditions: str | None
     usd_per_mtok: Decimal
-    source: str
+    source: str  # the evidence that dated the price (the reconciled history's winning source)
+    n_sources: int  # how many sources agree
+    last_confirmed: dt.date | None  # the last day a source was seen showing it
     valid_from: dt.date
 
 
 def latest(provider: str | None = None, *, all_sources: bool = False, con=None) -> list[LatestPrice]:
     """The latest prices of one seller (all when None), as ``tokenprices latest [--provider P] [--all-sources]``:
-    the sellers' pages and price APIs (and the curated datasets); LiteLLM's map only with ``all_sources``."""
+    the reconciled prices in force today, each with its winning source, the number of sources that agree and the
+    day it was last confirmed; prices only LiteLLM (an aggregator) shows only with ``all_sources``."""
     with _using(con) as c:
         rows = warehouse.run(c, "latest_prices_list", {"provider": provider, "all": all_sources}).fetchall()
     return [LatestPrice(*r) for r in rows]
