@@ -369,11 +369,11 @@ def test_cut_model_beside_naive_on_the_bundled_history(con):
                         "WHERE price_kind = 'all' ORDER BY horizon").fetchall()
     print("\ncut model Brier vs base rate (horizon, brier, base, origins, predictions, wins):", brier)
     assert [b[0] for b in brier] == [3, 6, 12] and all(b[1] is not None and b[2] is not None for b in brier)
-    # measured on the bundled history (2026-12-05): 73 cuts in ~15,000 key-months, fewer after 2025 than before, so
+    # measured on the bundled reconciled history (2026-12-06): 73 cuts in ~15,000 key-months, fewer after 2025 than before, so
     # the hazard overstates cuts at later origins and the cut model loses to the base rate at every horizon (said
     # in the asset's metadata: wins_over_base_rate "none")
-    assert [(b[3], b[4]) for b in brier] == [(14, 9786), (11, 6683), (5, 2038)]
-    assert brier[0][1] == pytest.approx(0.00728, abs=2e-4) and brier[0][2] == pytest.approx(0.00666, abs=1e-5)
+    assert [(b[3], b[4]) for b in brier] == [(14, 9798), (11, 6695), (5, 2047)]
+    assert brier[0][1] == pytest.approx(0.00957, abs=2e-4) and brier[0][2] == pytest.approx(0.00901, abs=1e-5)
     assert [b[5] for b in brier] == [False, False, False]
     scores = con.execute(
         "SELECT model, horizon, mae_log, mase_naive, coverage80, coverage95, n_origins FROM forecasts.backtest "
@@ -384,9 +384,9 @@ def test_cut_model_beside_naive_on_the_bundled_history(con):
     for h in (3, 6, 12):  # same origins as naive, every score reported
         assert by[("cut_hazard", h)][4] == by[("naive", h)][4]
         assert all(v is not None for v in by[("cut_hazard", h)])
-    # at 6 months: the cut model's MASE 2.88 (naive 0.83), its 80% interval covered 2 of 11 outcomes (naive 11 of
+    # at 6 months (reconciled history): the cut model's MASE 2.04 (naive 0.62), its 80% interval covered 2 of 11 outcomes (naive 11 of
     # 11): it predicts a steady fall of the index that the few jumps of the real one do not follow; naive stays chosen
-    assert by[("cut_hazard", 6)][1] == pytest.approx(2.88, abs=0.05) and by[("naive", 6)][1] == pytest.approx(0.83, abs=0.02)
+    assert by[("cut_hazard", 6)][1] == pytest.approx(2.04, abs=0.05) and by[("naive", 6)][1] == pytest.approx(0.62, abs=0.02)
     assert by[("cut_hazard", 6)][2] == pytest.approx(2 / 11) and by[("naive", 6)][2] == 1.0
     keys = con.execute("SELECT count(*), min(p_cut_3m <= p_cut_6m AND p_cut_6m <= p_cut_12m), "
                        "count(DISTINCT as_of) FROM forecasts.cut_probability").fetchone()
