@@ -299,11 +299,17 @@ def _print_summary(con) -> None:
     for s, f, lo, hi, n, w in decline:
         print(f"  decline factor    {s}: prices fall {f:.2f}x per year (95% CI {lo:.2f}-{hi:.2f}; {n} months {w})")
     print(f"  forecast series   {n_series} (forecasts.price_decline; see docs/forecasting.md)")
-    quality = warehouse.run(con, "forecast_read_capability_trend").fetchdf().dropna(subset=["factor"])
-    if len(quality):
-        q = quality.sort_values("n_points").iloc[-1]
-        print(f"  quality-adjusted  cheapest at {q.reference}'s LMArena level: falls {q.factor:.1f}x per year "
-              f"(90% CI {q.ci90_low:.1f}-{q.ci90_high:.1f}; Epoch AI's method, {q.n_points} record lows)")
+    # the forecast page's quality-adjusted headline: the highest LMArena level whose monthly cheapest price has a
+    # trend (a handful of record lows gives no honest factor: docs/forecasting.md)
+    from pipelines.forecast import capability, report
+    from pipelines.forecast import fit as forecast
+
+    trends = {s: (f, lo, hi, n) for s, f, lo, hi, n in
+              warehouse.run(con, "summary_quality", {"method": forecast.METHOD_LOGLINEAR}).fetchall()}
+    ref = next((r for r in reversed(capability.DEFAULT_THRESHOLDS) if capability.series_name(r) in trends), None)
+    if ref is not None:
+        f, lo, hi, n = trends[capability.series_name(ref)]
+        print(f"  quality-adjusted  cheapest at {ref}'s LMArena level: {report.decline_text(f, lo, hi, n)}")
     else:
         print("  quality-adjusted  not included (LMArena ratings are not shipped): TOKENPRICES_CAPABILITY_FETCH=1 "
               "fetches the public leaderboard CSV (or TOKENPRICES_CAPABILITY_DIR=<folder>)")
