@@ -188,10 +188,10 @@ def _browser(ui: UI):
 def test_schedule_and_sensors_are_on_and_daemon_healthy(ui):
     repo = _repo(ui)
     assert {s["name"]: s["scheduleState"]["status"] for s in repo["schedules"]} == {"nightly_scrape": "RUNNING"}
+    ui.state["location"], ui.state["repository"] = repo["location"]["name"], repo["name"]  # for the tests after
     sensors = {s["name"]: s["sensorState"]["status"] for s in repo["sensors"]}
     assert sensors == {n: "RUNNING" for n in ("warehouse_after_scrape", "run_summary", "notify_run_failure",
-                                              "notify_stale_prices")}
-    ui.state["location"], ui.state["repository"] = repo["location"]["name"], repo["name"]
+                                              "notify_stale_prices", "notify_price_events")}
     # no live scrape from a test, whatever the hour: stop the nightly schedule now that it is shown as on
     sel = {"repositoryLocationName": repo["location"]["name"], "repositoryName": repo["name"],
            "scheduleName": "nightly_scrape"}
@@ -349,7 +349,7 @@ def test_broken_capture_fails_its_own_check_only(ui):
     assert broken != good
     archive = _archive(ui.tmp / "broken", broken)
     params = {
-        "selector": {"repositoryLocationName": ui.state.get("location", "pipelines.definitions"),
+        "selector": {"repositoryLocationName": ui.state.get("location", "tokenprices"),
                      "repositoryName": ui.state.get("repository", "__repository__"), "jobName": "scrape_job"},
         "runConfigData": {"resources": {"fetcher": {"config": {"mode": "replay", "archive_dir": str(archive)}}}},
         "executionMetadata": {"tags": [{"key": "dagster/partition", "value": BROKEN_DAY}]},
