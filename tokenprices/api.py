@@ -206,6 +206,16 @@ def cost(model: str, *, input_tokens: int = 0, cached_tokens: int = 0, cache_wri
     input (a note says so); the service tier must have input and output prices, else :class:`PriceNotFound`; the
     global region and the USD list are used unless ``region`` is given or the seller has only one."""
     service = service_tier or tier or "standard"
+    _check_request(service, cache_ttl, input_tokens, cached_tokens, cache_write_tokens, output_tokens)  # before a lookup
+    return request_cost(price_at(model, at, provider, region, all_tiers=True, con=con), input_tokens=input_tokens,
+                        cached_tokens=cached_tokens, cache_write_tokens=cache_write_tokens, output_tokens=output_tokens,
+                        service_tier=service, cache_ttl=cache_ttl, region=region)
+
+
+def _check_request(service: str, cache_ttl: str, input_tokens, cached_tokens, cache_write_tokens,
+                   output_tokens) -> None:
+    """ValueError unless the service tier and cache TTL are known and every token count is a whole number >= 0
+    (naming the first that is not)."""
     if service not in SERVICE_TIERS:
         raise ValueError(f"service tier {service!r} is not one of {', '.join(SERVICE_TIERS)}")
     if cache_ttl not in ("5m", "1h"):
@@ -215,9 +225,6 @@ def cost(model: str, *, input_tokens: int = 0, cached_tokens: int = 0, cache_wri
     for k, v in counts.items():
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise ValueError(f"{k}_tokens must be a whole number >= 0, not {v!r}")
-    return request_cost(price_at(model, at, provider, region, all_tiers=True, con=con), input_tokens=input_tokens,
-                        cached_tokens=cached_tokens, cache_write_tokens=cache_write_tokens, output_tokens=output_tokens,
-                        service_tier=service, cache_ttl=cache_ttl, region=region)
 
 
 def request_cost(answers: list[ModelPrices], *, input_tokens: int = 0, cached_tokens: int = 0,
@@ -226,15 +233,7 @@ def request_cost(answers: list[ModelPrices], *, input_tokens: int = 0, cached_to
     """:func:`cost` of a request with prices already looked up (``price_at(..., all_tiers=True)``): what ``tokenprices
     bill`` calls once per request, looking the prices up once per model and day."""
     service = service_tier
-    if service not in SERVICE_TIERS:
-        raise ValueError(f"service tier {service!r} is not one of {', '.join(SERVICE_TIERS)}")
-    if cache_ttl not in ("5m", "1h"):
-        raise ValueError(f"cache_ttl must be '5m' or '1h', not {cache_ttl!r}")
-    counts = {"input": input_tokens, "cached": cached_tokens, "cache_write": cache_write_tokens,
-              "output": output_tokens}
-    for k, v in counts.items():
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise ValueError(f"{k}_tokens must be a whole number >= 0, not {v!r}")
+    _check_request(service, cache_ttl, input_tokens, cached_tokens, cache_write_tokens, output_tokens)
     a = answers[0]
     model = a.asked
     lists = sorted({(p.region, p.currency) for p in a.prices},
