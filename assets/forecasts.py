@@ -692,12 +692,11 @@ def _quality_adjusted(fits: list[forecast.SeriesFit], families: dict[str, str]) 
     at the highest LMArena threshold (:data:`capability.DEFAULT_THRESHOLDS`, last first) whose series has a trend
     (docs/forecasting.md: over the whole span, the more honest reading than the running minimum's few records).
     None without a capability series (the asset was skipped) or when none has a trend."""
-    by_series = {f.series: f for f in fits if families[f.series] == "cheapest_at_capability"}
-    for ref in reversed(capability.DEFAULT_THRESHOLDS):
-        f = by_series.get(capability.series_name(ref))
-        if f is not None and f.decline is not None and f.status != "flat":
-            return f"cheapest at {ref}'s LMArena level", report.headline(f)
-    return None
+    trends = {f.series: f for f in fits if families[f.series] == "cheapest_at_capability"
+              and f.decline is not None and f.status != "flat"}
+    ref = capability.headline_reference(trends.__contains__)
+    return None if ref is None else (f"cheapest at {ref}'s LMArena level",
+                                     report.headline(trends[capability.series_name(ref)]))
 
 
 @dg.multi_asset(

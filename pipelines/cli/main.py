@@ -306,7 +306,7 @@ def _print_summary(con) -> None:
 
     trends = {s: (f, lo, hi, n) for s, f, lo, hi, n in
               warehouse.run(con, "summary_quality", {"method": forecast.METHOD_LOGLINEAR}).fetchall()}
-    ref = next((r for r in reversed(capability.DEFAULT_THRESHOLDS) if capability.series_name(r) in trends), None)
+    ref = capability.headline_reference(trends.__contains__)
     if ref is not None:
         f, lo, hi, n = trends[capability.series_name(ref)]
         print(f"  quality-adjusted  cheapest at {ref}'s LMArena level: {report.decline_text(f, lo, hi, n)}")

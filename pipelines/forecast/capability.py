@@ -83,6 +83,13 @@ def series_name(reference: str) -> str:
     return f"{SERIES_PREFIX}/{reference.lower()}"
 
 
+def headline_reference(has_trend) -> str | None:
+    """The threshold of the quality-adjusted headline: the highest of :data:`DEFAULT_THRESHOLDS` whose series
+    (:func:`series_name`) ``has_trend`` (a predicate on the series name); None when none has. The forecast page
+    and the demo summary both read it, so they show the same figure."""
+    return next((r for r in reversed(DEFAULT_THRESHOLDS) if has_trend(series_name(r))), None)
+
+
 def is_reasoning(name: str) -> bool:
     """True when ``name`` (a model id or LMArena name) matches :data:`REASONING_PATTERNS`."""
     return any(re.search(p, name, flags=re.IGNORECASE) for p in REASONING_PATTERNS)
