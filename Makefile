@@ -41,9 +41,11 @@ demo: venv dagster-home
 	$(if $(SHARED_DATA),TOKENPRICES_SIMONW_DIR=$(SHARED_DATA)/llm_prices_simonw TOKENPRICES_OPENROUTER_SNAPSHOTS_DIR=$(SHARED_DATA)/openrouter TOKENPRICES_CAPABILITY_DIR=$(SHARED_DATA)/capability) TOKENPRICES_PLOTS_URL=$(PLOTS_URL) $(BIN)/tokenprices demo
 
 ## The test suite (offline; real captures, real HTTP on 127.0.0.1, real DuckDB files), on two worker processes
-## (pytest-xdist; a test file stays on one worker, so its module fixtures are built once).
+## (pytest-xdist; a test file stays on one worker, so its module fixtures are built once; the slowest files first,
+## in the order of tests/conftest.py SLOW_FIRST, and the warehouse both read is built once). The UI tests are
+## make test-e2e (not even collected here: importing Playwright costs each worker 2 s).
 test: venv
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/e2e
 
 # the parsers and the unit tests: no warehouse built, no Dagster run, no CLI process (tests marked slow in these
 # files are left to make test)

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 
 import dagster as dg
 import duckdb
 
-from tests.conftest import ROOT, replay_resources
+from tests.conftest import replay_resources, run_cli
 
 ECB_CNY_PER_USD_2025_12_19 = Decimal("8.2465") / Decimal("1.1712")
 
 
 def cli(built, *args, env=None):
-    return subprocess.run([sys.executable, "-m", "pipelines.cli.main", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "TOKENPRICES_WAREHOUSE": str(built[0]), **(env or {})})
+    """``tokenprices ARGS`` on the ``built`` warehouse (in this process: :func:`tests.conftest.run_cli`)."""
+    return run_cli(*args, env={"TOKENPRICES_WAREHOUSE": str(built[0]), **(env or {})})
 
 
 def test_price_at_a_date(built):

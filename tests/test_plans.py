@@ -17,7 +17,7 @@ import pytest
 from pipelines.cost import plans as P
 from pipelines.sources.registry import source_for_url
 from tests.conftest import PAGES, ROOT
-from tests.test_cli import run
+from tests.conftest import run_cli as run
 
 MARCH = dt.date(2026, 3, 1)
 PROFILE = ROOT / "profiles" / "coding_assistant.yaml"

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import dagster as dg
+import duckdb
 import pytest
 
 from tests.conftest import PAGES, ROOT, replay_resources
@@ -125,7 +126,7 @@ def test_the_webhook_posts_it_for_the_chosen_sellers(two_days, httpserver, monke
     assert len(httpserver.log) == 1  # the same build is not announced twice
 
 
-def test_announced_prices_are_upcoming_never_current(built, wh):
+def test_announced_prices_are_upcoming_never_current(built):
     """genai-prices (seed/genai_prices, commit 47df840) announces gemini-3.6-flash at $1.50 input from 2027-01-01
     (0.75 before): an upcoming event, and marts.latest_prices (built today) holds the price in force today."""
     out = cli(built, "changes", "--since", "2026-12-01", "--provider", "google", "--as-of", "2026-12-05",
@@ -137,10 +138,11 @@ def test_announced_prices_are_upcoming_never_current(built, wh):
         ("0.75", "1.5", "2027-01-01", "genai_prices")]
     text = cli(built, "changes", "--since", "2026-12-01", "--provider", "google", "--as-of", "2026-12-05").stdout
     assert "  upcoming 2027-01-01 google gemini-3.6-flash input: 0.75 -> 1.5 USD (+100%), genai_prices" in text
-    in_force = wh.execute(
-        """SELECT usd_per_mtok FROM marts.latest_prices WHERE provider = 'google' AND model = 'gemini-3.6-flash'
-           AND price_kind = 'input' AND service_tier = 'standard' AND tier_min_tokens = 0 AND currency = 'USD'
-           AND region = 'global' AND conditions = ''""").fetchall()
+    with duckdb.connect(str(built[0]), read_only=True) as wh:  # opened after the CLI's (sandboxed) connection
+        in_force = wh.execute(
+            """SELECT usd_per_mtok FROM marts.latest_prices WHERE provider = 'google' AND model = 'gemini-3.6-flash'
+               AND price_kind = 'input' AND service_tier = 'standard' AND tier_min_tokens = 0 AND currency = 'USD'
+               AND region = 'global' AND conditions = ''""").fetchall()
     today = dt.datetime.now(dt.UTC).date()
     assert in_force == [(Decimal("1.5") if today >= dt.date(2027, 1, 1) else Decimal("0.75"),)]
 
