@@ -160,6 +160,7 @@ def test_kill_9_mid_write_then_rerun_equals_clean_build(built, tmp_path):
                            text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "12 of 12 days ok" in rerun.stdout  # every capture day of seed/pages (12 since issue 19)
+    assert "warehouse_job ok" in rerun.stdout
     assert all(r.success for r in built[2])
 
     expected = counts(built[0])

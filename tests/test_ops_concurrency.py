@@ -127,8 +127,20 @@ def test_backfill_on_a_locked_file_exits_3_at_once(holder, tmp_path):
     assert f"is locked by process {proc.pid}" in out.stderr and "waited 2s" in out.stderr
 
 
+@pytest.fixture(scope="module")
+def one_after_the_other(tmp_path_factory) -> dict[str, int]:
+    """Row counts of the raw and staging tables after scraping the two days of the test below one after the
+    other, in this process."""
+    seq = tmp_path_factory.mktemp("sequential")
+    for day in ("2025-12-20", "2026-04-27"):
+        assert dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=day,
+                              resources=replay_resources(seq / "w.duckdb", seq / "d"),
+                              instance=dg.DagsterInstance.ephemeral()).success
+    return counts(seq / "w.duckdb", RAW_STAGING)
+
+
 @pytest.mark.parametrize("shared_instance", [False, True], ids=["own-instances", "shared-instance"])
-def test_two_backfills_at_once_match_one_after_the_other(tmp_path, shared_instance):
+def test_two_backfills_at_once_match_one_after_the_other(tmp_path, shared_instance, one_after_the_other):
     """Two processes scrape different days into one file at the same time, with their own ephemeral instances or
     one shared instance (DAGSTER_HOME and the project's dagster.yaml). CLI runs do not go through the run queue
     (where the pool ``duckdb_warehouse`` admits one writing run at a time), so either way DuckDB's file lock,
@@ -150,10 +162,5 @@ def test_two_backfills_at_once_match_one_after_the_other(tmp_path, shared_instan
     outs = [p.communicate(timeout=600)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
 
-    seq = tmp_path / "sequential"
-    for day in ("2025-12-20", "2026-04-27"):
-        assert dg.materialize([raw.page_snapshots, staging.price_quotes], partition_key=day,
-                              resources=replay_resources(seq / "w.duckdb", seq / "d"),
-                              instance=dg.DagsterInstance.ephemeral()).success
-    together, apart = counts(tmp_path / "w.duckdb", RAW_STAGING), counts(seq / "w.duckdb", RAW_STAGING)
+    together, apart = counts(tmp_path / "w.duckdb", RAW_STAGING), one_after_the_other
     assert together == apart and together["staging.price_quotes"] > 1000
