@@ -1,13 +1,18 @@
-"""Shared fixtures: paths of the bundled real data, and one warehouse built by the real pipeline.
+"""Shared fixtures: paths of the bundled real data, one warehouse built by the real pipeline, the CLI in-process.
 
-How a test gets a warehouse (a build by the real pipeline costs ~30 s on 2 cores, a copy about a second):
+How a test gets a warehouse (a build by the real pipeline costs ~45 s on 2 cores, a copy about a second):
 
-- to read it: ``wh`` (a read-only connection) or ``built`` (DuckDB file, data folder, run results, instance),
-  built once per session;
+- to read it: ``wh`` (a read-only connection) or ``built`` (DuckDB file, data folder, the runs' results), built once
+  per session and shared by the pytest-xdist workers: never write to it;
 - to change it or run assets on it: ``copy_warehouse(built, tmp_path)``, a writable copy;
 - for a scenario of its own (a broken capture, a few days): ``dg.materialize`` of the assets it needs with
   ``replay_resources(db, data_dir, archive=...)`` over a small archive, never the whole pipeline;
 - several tests of one file on the same scenario: one ``scope="module"`` fixture that builds it once.
+
+A command of the CLI on a warehouse: ``run_cli(*args, env={"TOKENPRICES_WAREHOUSE": ...})`` runs it in this
+process (a process start costs ~1.5 s); start a process only to test the process itself (exit status of the
+console script, signals, two processes at once). No test reaches the internet (``offline``): a server a test needs
+listens on 127.0.0.1.
 """
 
 from __future__ import annotations
