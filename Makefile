@@ -55,7 +55,7 @@ FAST_TESTS := tests/parsers tests/importers tests/test_all_captures.py tests/tes
 
 ## The fast subset while you work (under a minute): parsers and units. `make test` before you push.
 test-fast: venv
-	$(BIN)/python -m pytest -q -m 'not slow and not e2e' $(FAST_TESTS)
+	$(BIN)/python -m pytest -q -n 2 -m 'not slow and not e2e' $(FAST_TESTS)
 
 ## Debian's chromium for the end-to-end test (apt-get, as root), unless it is there already.
 chromium:
