@@ -33,7 +33,7 @@ dagster-home:
 
 # Unlicensed public datasets (never shipped) are imported when a copy is given: SHARED_DATA=/path/to/shared/data
 # (default: ../shared/data beside the checkout, if it exists).
-SHARED_DATA ?= $(wildcard $(CURDIR)/../shared/data)
+SHARED_DATA ?= $(abspath $(wildcard $(CURDIR)/../shared/data))
 
 ## Offline: replay the bundled real captures + LiteLLM history into warehouse/tokenprices.duckdb, print a summary.
 demo: venv dagster-home
