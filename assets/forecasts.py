@@ -611,15 +611,6 @@ def _plots_dir(data_dir: DataDirResource) -> Path:
     return data_dir.root() / "plots"
 
 
-#: readable names of the series families (:data:`FAMILIES`), in page order.
-FAMILY_TITLES = {
-    "matched_model": "matched-model index (all first-party sellers)",
-    "matched_model_provider": "matched-model index per seller",
-    "cheapest_at_capability": "cheapest price at an LMArena capability level",
-    "price_tier": "median most / least expensive model per seller",
-}
-
-
 def _ylabel(unit: str) -> str:
     return "index, first month = 100" if unit == "index" else unit
 
@@ -635,7 +626,7 @@ def _plot_jobs(fits: list[forecast.SeriesFit], families: dict[str, str], units: 
     head = next((f for f in fitted if f.series == SERIES), None)
     if head is not None:
         jobs.append(("plot", [head], plots / f"{SERIES}.png", _ylabel(units[SERIES])))
-    for fam in [f for f in FAMILY_TITLES if f in set(families.values())]:
+    for fam in [f for f in FAMILIES.values() if f in set(families.values())]:  # in page order
         group = [f for f in fitted if families[f.series] == fam and f.series != SERIES]
         parts = [p for u in sorted({units[f.series] for f in group})
                  for p in report.chunks([f for f in group if units[f.series] == u])]
@@ -692,8 +683,7 @@ def _quality_adjusted(fits: list[forecast.SeriesFit], families: dict[str, str]) 
     at the highest LMArena threshold (:data:`capability.DEFAULT_THRESHOLDS`, last first) whose series has a trend
     (docs/forecasting.md: over the whole span, the more honest reading than the running minimum's few records).
     None without a capability series (the asset was skipped) or when none has a trend."""
-    trends = {f.series: f for f in fits if families[f.series] == "cheapest_at_capability"
-              and f.decline is not None and f.status != "flat"}
+    trends = {f.series: f for f in fits if families[f.series] == "cheapest_at_capability" and f.decline is not None}
     ref = capability.headline_reference(trends.__contains__)
     return None if ref is None else (f"cheapest at {ref}'s LMArena level",
                                      report.headline(trends[capability.series_name(ref)]))
@@ -817,7 +807,7 @@ def price_forecast(context, duckdb: DuckDBResource, data_dir: DataDirResource):
     if head is not None:
         meta["backtest"] = _table(report.backtest_rows(head))
     meta["dagster/row_count"] = len(fc)
-    for fam in FAMILY_TITLES:
+    for fam in FAMILIES.values():
         in_fam = [f for f in fits if families[f.series] == fam and f.series != SERIES]
         if not in_fam:
             continue

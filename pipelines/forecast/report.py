@@ -64,13 +64,10 @@ def decline_text(factor: float, ci_low: float, ci_high: float, n: int | None = N
 
 def headline(fit: forecast.SeriesFit) -> str:
     """The one sentence a reader takes away from a series (see the module docstring)."""
-    n = len(fit.values)
-    if fit.decline is None:
-        return f"insufficient history: {n} months (a trend needs {forecast.MIN_MONTHS})"
+    if fit.decline is None:  # the reason fit_series gave (forecast.insufficient_reason)
+        return fit.model_reason or forecast.insufficient_reason(fit.months, fit.values) or "no trend fitted"
     d = fit.decline
-    if fit.status == "flat":
-        return f"flat: no price change in {n} months ({d.window}), so no trend to report"
-    return decline_text(d.factor, d.ci_low, d.ci_high, n)
+    return decline_text(d.factor, d.ci_low, d.ci_high, len(fit.values))
 
 
 def _fmt(x, digits: int = 2) -> str:
@@ -84,7 +81,7 @@ def backtest_rows(fit: forecast.SeriesFit) -> list[dict]:
     rows = []
     bt = fit.backtest
     for h in forecast.HORIZONS:
-        r = bt[(bt["model"] == fit.model) & (bt["horizon"] == h)] if bt is not None and fit.model else bt
+        r = bt[(bt["model"] == fit.model) & (bt["horizon"] == h)] if bt is not None and fit.model else None
         n = int(r["n_origins"].iloc[0]) if r is not None and len(r) else 0
         row = {"horizon": f"{h} months", "origins": n, "model": model_name(fit.model)}
         scored = r is not None and len(r) and pd.notna(r["mae_log"].iloc[0])
@@ -98,10 +95,8 @@ def backtest_rows(fit: forecast.SeriesFit) -> list[dict]:
                 "note": "" if n >= 8 else f"few origins ({n}): read the coverage loosely",
             })
         else:
-            if fit.status == "flat":
-                why = "not scored: the series never moved"
-            elif fit.decline is None:
-                why = f"not scored: {len(fit.values)} months is too short"
+            if fit.decline is None:
+                why = f"not scored: {headline(fit)}"
             else:
                 need = forecast.MIN_TRAIN + h + forecast.MIN_ORIGINS - 1
                 why = (f"not scored: {n} origins, {forecast.MIN_ORIGINS} needed "
@@ -148,17 +143,15 @@ def _panel(ax, fit: forecast.SeriesFit, ylabel: str) -> None:
 
     months = pd.to_datetime(fit.months)
     ax.plot(months, fit.values, color="#1f77b4", lw=1.8, label="history")
-    moves = fit.status != "flat"  # a flat series has no trend and zero-width intervals: nothing to draw or name
-    if fit.trend is not None and moves:
+    if fit.trend is not None:
         ax.plot(months, fit.trend, color="#7f7f7f", ls=":", lw=1.4, label="log-linear trend")
     lo, hi = float(np.min(fit.values)), float(np.max(fit.values))
     if fit.forecast is not None:
         fc = fit.forecast
         fm = pd.to_datetime(fc["month"])
         ax.plot(fm, fc["yhat"], color="#d62728", ls="--", lw=1.6, label=f"forecast: {model_name(fit.model)}")
-        if moves:
-            ax.fill_between(fm, fc["lo80"], fc["hi80"], color="#d62728", alpha=0.25, lw=0, label="80% interval")
-            ax.fill_between(fm, fc["lo95"], fc["hi95"], color="#d62728", alpha=0.10, lw=0, label="95% interval")
+        ax.fill_between(fm, fc["lo80"], fc["hi80"], color="#d62728", alpha=0.25, lw=0, label="80% interval")
+        ax.fill_between(fm, fc["lo95"], fc["hi95"], color="#d62728", alpha=0.10, lw=0, label="95% interval")
         lo, hi = min(lo, float(fc["lo95"].min())), max(hi, float(fc["hi95"].max()))
     ax.set_yscale("log")
     ax.set_ylim(lo / 1.15, hi * 1.15)  # also keeps a flat series' axis from collapsing
