@@ -369,10 +369,10 @@ def build_sensors(latest_prices_key: dg.AssetKey, fail_window: dt.timedelta,
             ascending=context.cursor is not None)
         if not result.records:
             return dg.SkipReason(f"no new materialization of {price_changes_key.to_user_string()}")
-        sent = 0
+        sent, providers = 0, webhook_providers()
         for record in result.records:
             md = {k: _value(v) for k, v in (record.asset_materialization.metadata or {}).items()}
-            text = price_events_text(md, webhook_providers())
+            text = price_events_text(md, providers)
             if text:
                 context.log.info(text)
                 post_webhook(text)

@@ -385,9 +385,10 @@ LAKE_TABLES = (
 def connect_lake(lake_dir: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding the Parquet lake's tables of :data:`LAKE_TABLES` (copied in: the lake is small)
     under their warehouse names, so the same SQL files answer from the lake as from the DuckDB file; sandboxed
-    (:data:`SANDBOX`) once loaded. FileNotFoundError naming the first missing file."""
+    (:data:`SANDBOX`) from the start: pyarrow reads the files, DuckDB only gets the rows. FileNotFoundError naming
+    the first missing file."""
     lake = Path(lake_dir)
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=SANDBOX)
     con.execute("CREATE SCHEMA marts; CREATE SCHEMA staging")
     con.execute(sql("source_precedence"))
     for table, rel, partitioned in LAKE_TABLES:
@@ -399,6 +400,4 @@ def connect_lake(lake_dir: str | Path) -> duckdb.DuckDBPyConnection:
         with _registered(con, "lake_rows", data):
             # identifiers only, from LAKE_TABLES above; the rows travel in Arrow
             con.execute(f"CREATE TABLE {_table(table)} AS SELECT * FROM lake_rows")
-    for k, v in SANDBOX.items():
-        con.execute(f"SET {k} = {'true' if v else 'false'}")  # fixed settings of this module, no value from outside
     return con

@@ -22,11 +22,11 @@ import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from pipelines.history.normalise import USD_PLACES, EcbRates
+from pipelines.cost.offers import DAYS_PER_MONTH
+from pipelines.history.normalise import EcbRates, observed_utc
+from pipelines.history.normalise import usd as usd_at
 from pipelines.sources.base import ParsedPlan
 
-#: days of an average month (365.25 / 12), as in :mod:`pipelines.cost.offers`.
-DAYS_PER_MONTH = Decimal("30.4375")
 #: months one price of a billing period pays for (``one_off``: a pack's validity, given per plan).
 PERIOD_MONTHS = {"month": Decimal(1), "first_month": Decimal(1), "quarter": Decimal(3), "year": Decimal(12)}
 
@@ -57,9 +57,8 @@ def plan_rows(plans: list[ParsedPlan], *, source: str, source_url: str, observed
     must be timezone-aware. Raises ValueError, FxError.
     """
     rates = rates or EcbRates()
-    if observed_at.tzinfo is None:
-        raise ValueError("observed_at must be timezone-aware (UTC)")
-    day = observed_at.astimezone(dt.UTC).date()
+    at = observed_utc(observed_at)
+    day = at.date()
     rows = []
     for p in plans:
         rate, fx_date = rates.rate_or_newest(p.currency, day)
@@ -67,13 +66,13 @@ def plan_rows(plans: list[ParsedPlan], *, source: str, source_url: str, observed
         if p.promo_window and not (promo_from or promo_until):
             promo_from, promo_until = promo_dates(p.promo_window, day)
         rows.append({
-            "observed_at": observed_at.astimezone(dt.UTC).replace(tzinfo=None),
+            "observed_at": at,
             "source": source, "scope": scope or source_url,
             "provider": p.provider, "product": p.product, "plan": p.plan,
             "billing_model": p.billing_model, "billing_period": p.billing_period, "region": p.region,
             "price": p.price, "currency": p.currency, "list_price": p.list_price,
-            "usd_price": None if p.price is None else (p.price / rate).quantize(USD_PLACES),
-            "usd_list_price": None if p.list_price is None else (p.list_price / rate).quantize(USD_PLACES),
+            "usd_price": None if p.price is None else usd_at(p.price, p.currency, rate),
+            "usd_list_price": None if p.list_price is None else usd_at(p.list_price, p.currency, rate),
             "fx_rate": rate, "fx_date": fx_date,
             "quota_amount": p.quota_amount, "quota_unit": p.quota_unit, "quota_per": p.quota_per,
             "quota_is_estimate": p.quota_is_estimate, "unit_buys": p.unit_buys,

@@ -125,15 +125,6 @@ def evidence(con, provider: str | None = None, model: str | None = None,
     return groups
 
 
-def reconciled(con, provider: str, model: str) -> dict[tuple, list]:
-    """``{(price_kind, service_tier, tier_min_tokens, region, currency, conditions): [reconcile.Run, ...]}``: the
-    reconciled history of every price of one seller's model from all its evidence (rules in
-    :mod:`pipelines.history.reconcile`)."""
-    from pipelines.history import reconcile
-
-    return {k[2:]: reconcile.reconcile(ev) for k, ev in evidence(con, provider, model).items()}
-
-
 def history_rows(con, today: dt.date | None = None) -> list[dict]:
     """The rows of ``marts.price_history``: every price key's reconciled runs, from one pass over all the evidence
     (:func:`evidence` of every model, :func:`pipelines.history.reconcile.reconcile` per key). Each run carries the
