@@ -12,9 +12,8 @@ from decimal import Decimal as D
 import pytest
 
 import tokenprices
-from pipelines.cli.main import main
 from pipelines.history import lookup
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 @pytest.fixture()
@@ -24,11 +23,9 @@ def con(built):
     c.close()
 
 
-def _cli(monkeypatch, capsys, db, *args) -> tuple[int, str, str]:
-    monkeypatch.setenv("TOKENPRICES_WAREHOUSE", str(db))
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+def _cli(db, *args) -> tuple[int, str, str]:
+    out = run_cli(*args, env={"TOKENPRICES_WAREHOUSE": str(db)})
+    return out.returncode, out.stdout, out.stderr
 
 
 # ------------------------------------------------------------------------------------------------ model facts
@@ -64,27 +61,27 @@ def test_every_fact_has_its_source_date_and_one_chosen_value(con):
     assert {"deepseek_pricing", "moonshot_pricing_cn", "openrouter_models_api", "genai_prices", "litellm"} <= sources
 
 
-def test_price_shows_the_window(built, monkeypatch, capsys):
-    code, out, err = _cli(monkeypatch, capsys, built[0], "price", "gpt-4o", "--at", "2024-06-01")
+def test_price_shows_the_window(built):
+    code, out, err = _cli(built[0], "price", "gpt-4o", "--at", "2024-06-01")
     assert code == 0, err
     assert "context window" in out and "128,000 tokens" in out
-    code, out, err = _cli(monkeypatch, capsys, built[0], "price", "gpt-4o", "--at", "2024-06-01", "--format", "json")
+    code, out, err = _cli(built[0], "price", "gpt-4o", "--at", "2024-06-01", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["answers"][0]["context_window"] == {"tokens": 128000, "source": "genai_prices", "own": True}
 
 
-def test_cost_drops_options_whose_window_is_too_small(built, monkeypatch, capsys):
+def test_cost_drops_options_whose_window_is_too_small(built):
     # rag_long_prompts: context.max_prompt_tokens 400000; qwen3-max holds 262,144 tokens, gpt-5.4 more
     windows = lookup.context_windows(tokenprices.connect(built[0]))
     assert windows[("alibaba", "qwen3-max")]["tokens"] < 400_000 <= windows[("openai", "gpt-5.4")]["tokens"]
     args = ("cost", "rag_long_prompts", "--at", "2026-08-31", "--model", "gpt-5.4", "--model", "qwen3-max")
-    code, out, err = _cli(monkeypatch, capsys, built[0], *args)
+    code, out, err = _cli(built[0], *args)
     assert code == 0, err
     dropped = int(out.split("dropped ", 1)[1].split(" options", 1)[0])
     assert dropped > 0 and "cannot hold the longest prompt (400,000 tokens)" in out
     table = [ln for ln in out.splitlines() if ln.startswith("|")]
     assert any("| gpt-5.4 " in ln for ln in table) and not any("qwen3-max" in ln for ln in table)
-    code, out, err = _cli(monkeypatch, capsys, built[0], *args, "--keep-small-windows")
+    code, out, err = _cli(built[0], *args, "--keep-small-windows")
     assert code == 0 and f"kept {dropped} options" in out
     assert any("| qwen3-max " in ln for ln in out.splitlines() if ln.startswith("|"))
 
@@ -98,8 +95,8 @@ CASES = [("gpt-4o", "2024-06-01", ()), ("gpt-4o", "2024-10-15", ()), ("o3", "202
 
 
 @pytest.mark.parametrize(("model", "day", "extra"), CASES)
-def test_python_api_answers_like_the_cli(built, con, monkeypatch, capsys, model, day, extra):
-    code, out, err = _cli(monkeypatch, capsys, built[0], "price", model, "--at", day, "--format", "json", *extra)
+def test_python_api_answers_like_the_cli(built, con, model, day, extra):
+    code, out, err = _cli(built[0], "price", model, "--at", day, "--format", "json", *extra)
     assert code == 0, err
     cli = json.loads(out)["answers"]
     api = tokenprices.price_at(model, day, all_tiers=bool(extra), con=con)
@@ -169,15 +166,15 @@ def test_cost_applies_the_price_of_the_day_tiers_cache_and_batch(con):
         tokenprices.cost("o3", input_tokens=-1, con=con)
 
 
-def test_latest_json_and_csv_are_the_apis_rows(built, con, monkeypatch, capsys):
+def test_latest_json_and_csv_are_the_apis_rows(built, con):
     rows = tokenprices.latest("anthropic", con=con)
     assert rows and all(r.provider == "anthropic" for r in rows)
-    code, out, _ = _cli(monkeypatch, capsys, built[0], "latest", "--provider", "anthropic", "--format", "json")
+    code, out, _ = _cli(built[0], "latest", "--provider", "anthropic", "--format", "json")
     assert code == 0
     got = json.loads(out)
     assert [(r["model"], r["price_kind"], D(r["usd_per_mtok"])) for r in got] == [
         (r.model, r.price_kind, r.usd_per_mtok) for r in rows]
-    code, out, _ = _cli(monkeypatch, capsys, built[0], "latest", "--provider", "anthropic", "--format", "csv")
+    code, out, _ = _cli(built[0], "latest", "--provider", "anthropic", "--format", "csv")
     lines = out.splitlines()
     assert code == 0 and lines[0].startswith("provider,model,price_kind") and len(lines) == len(rows) + 1
 
@@ -185,11 +182,11 @@ def test_latest_json_and_csv_are_the_apis_rows(built, con, monkeypatch, capsys):
 # ------------------------------------------------------------------------------------------------ bill
 
 
-def test_bill_prices_the_bundled_log_across_the_o3_cut(built, monkeypatch, capsys):
+def test_bill_prices_the_bundled_log_across_the_o3_cut(built):
     """examples/usage.csv (docs/bill.md): o3 at $10 / $40 on 2025-06-02 and 2025-06-09 23:59 UTC, at $2 / $8 from
     2025-06-10 00:01 UTC (the 80% cut OpenAI announced on 2025-06-10; the reconciled history dates it 2025-06-10,
     the day genai-prices gives; LiteLLM's mirror shows it from 2025-06-11)."""
-    code, out, err = _cli(monkeypatch, capsys, built[0], "bill", str(ROOT / "examples/usage.csv"), "--format", "json")
+    code, out, err = _cli(built[0], "bill", str(ROOT / "examples/usage.csv"), "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
     per_line = {r["line"]: (r["model"], r["day"], D(r["usd"])) for r in doc["requests"]}
@@ -211,21 +208,21 @@ def test_bill_prices_the_bundled_log_across_the_o3_cut(built, monkeypatch, capsy
         (11, "no model or alias 'gpt-9-ultra' in marts.model_aliases"),
         (12, "no price of that snapshot (claude-sonnet-4-5-20250929) on 2024-06-01"),
         (13, "input_tokens 'lots' is not a number")]
-    code, out, _ = _cli(monkeypatch, capsys, built[0], "bill", str(ROOT / "examples/usage.csv"))
+    code, out, _ = _cli(built[0], "bill", str(ROOT / "examples/usage.csv"))
     assert code == 0 and "total USD 26.5235" in out and "| 2025-06 | openai o3 " in out and "not priced (3):" in out
 
 
-def test_bill_reads_jsonl_and_refuses_what_it_cannot_read(built, monkeypatch, capsys, tmp_path):
+def test_bill_reads_jsonl_and_refuses_what_it_cannot_read(built, tmp_path):
     log = tmp_path / "usage.jsonl"
     log.write_text('{"timestamp": "2025-06-09T12:00:00+02:00", "model": "o3", "input_tokens": 1000000, '
                    '"output_tokens": 0}\n{"timestamp": "2025-06-10", "model": "o3", "input_tokens": 1000000, '
                    '"output_tokens": 0}\n', encoding="utf-8")
-    code, out, err = _cli(monkeypatch, capsys, built[0], "bill", str(log), "--format", "json")
+    code, out, err = _cli(built[0], "bill", str(log), "--format", "json")
     assert code == 0, err
     assert [D(r["usd"]) for r in json.loads(out)["requests"]] == [D(10), D(2)]  # 10:00 UTC on 06-09, then 06-10
     bad = tmp_path / "bad.csv"
     bad.write_text("when,model,input_tokens,output_tokens\n2025-06-09,o3,1,1\n", encoding="utf-8")
-    code, _, err = _cli(monkeypatch, capsys, built[0], "bill", str(bad))
+    code, _, err = _cli(built[0], "bill", str(bad))
     assert code == 2 and "no column timestamp" in err
-    code, _, err = _cli(monkeypatch, capsys, built[0], "bill", str(tmp_path / "missing.csv"))
+    code, _, err = _cli(built[0], "bill", str(tmp_path / "missing.csv"))
     assert code == 2 and "cannot read" in err

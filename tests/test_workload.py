@@ -11,8 +11,7 @@ from decimal import Decimal
 import pytest
 
 from pipelines.cost import workload as w
-from pipelines.cli.main import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 D = Decimal
 USD = (D(1), None, False)  # fx of a USD list for a USD buyer
@@ -232,17 +231,15 @@ def _table(text: str) -> dict[str, dict[str, str]]:
     return rows
 
 
-def _cost(monkeypatch, capsys, db, *args) -> tuple[int, str, str]:
-    monkeypatch.setenv("TOKENPRICES_WAREHOUSE", str(db))
-    code = main(["cost", *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+def _cost(db, *args) -> tuple[int, str, str]:
+    out = run_cli("cost", *args, env={"TOKENPRICES_WAREHOUSE": str(db)})
+    return out.returncode, out.stdout, out.stderr
 
 
-def test_readme_worked_examples_equal_the_command(built, monkeypatch, capsys):
+def test_readme_worked_examples_equal_the_command(built):
     cmd = re.search(r"^\$ tokenprices (cost .*)$", SECTION, re.M).group(1).split()
     assert cmd[:4] == ["cost", "rag_long_prompts", "--at", "2026-08-31"]
-    code, out, err = _cost(monkeypatch, capsys, built[0], *cmd[1:])
+    code, out, err = _cost(built[0], *cmd[1:])
     assert code == 0, err
     got = _table(out)
     shown = _table(SECTION.split("$ tokenprices cost", 1)[1].split("```", 1)[0])
@@ -264,23 +261,23 @@ def test_readme_worked_examples_equal_the_command(built, monkeypatch, capsys):
     assert (D("7038.40") * D("1.1596") / D("7.7922")).quantize(D("0.01")) == _num(got["qwen3-max"]["total"])
 
 
-def test_cost_command_ranks_and_fails_clearly(built, monkeypatch, capsys):
-    code, out, _ = _cost(monkeypatch, capsys, built[0], "chat_assistant", "--at", "2026-08-31", "--top", "3")
+def test_cost_command_ranks_and_fails_clearly(built):
+    code, out, _ = _cost(built[0], "chat_assistant", "--at", "2026-08-31", "--top", "3")
     assert code == 0
     rows = list(_table(out).values())
     assert [r["#"] for r in rows] == ["1", "2", "3"]
     totals = [_num(r["total"]) for r in rows]
     assert totals == sorted(totals) and totals[0] > 0
     assert "chat_assistant: 150,000,000 input + 300,000,000 cached input + 60,000,000 output tokens" in out
-    code, _, err = _cost(monkeypatch, capsys, built[0], "no_such_profile.yaml")
+    code, _, err = _cost(built[0], "no_such_profile.yaml")
     assert code == 2 and "no profile file 'no_such_profile.yaml'" in err and ".yaml.yaml" not in err
-    code, out, _ = _cost(monkeypatch, capsys, built[0], "chat_assistant.yaml", "--at", "2026-08-31", "--top", "3")
+    code, out, _ = _cost(built[0], "chat_assistant.yaml", "--at", "2026-08-31", "--top", "3")
     assert code == 0 and [_num(r["total"]) for r in _table(out).values()] == totals  # the bundled file by name
-    code, _, err = _cost(monkeypatch, capsys, built[0], "chat_assistant", "--at", "2099-01-01")
+    code, _, err = _cost(built[0], "chat_assistant", "--at", "2099-01-01")
     assert code == 2 and "--at 2099-01-01 is in the future" in err
-    code, _, err = _cost(monkeypatch, capsys, built[0], "chat_assistant", "--at", "2020-01-01")
+    code, _, err = _cost(built[0], "chat_assistant", "--at", "2020-01-01")
     assert code == 1 and "has input and output prices in force on 2020-01-01" in err
-    code, _, err = _cost(monkeypatch, capsys, built[0], "chat_assistant", "--at", "31/08/2026")
+    code, _, err = _cost(built[0], "chat_assistant", "--at", "31/08/2026")
     assert code == 2 and "--at must be a date" in err
 
 
