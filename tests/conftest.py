@@ -92,11 +92,8 @@ def built(tmp_path_factory, worker_id):
 
     from dagster import deserialize_value, serialize_value
 
-    if worker_id == "master":  # not distributed
-        tmp = tmp_path_factory.mktemp("warehouse")
-        results = build_warehouse(tmp / "tokenprices.duckdb", tmp / "data", dg.DagsterInstance.ephemeral())
-        return tmp / "tokenprices.duckdb", tmp / "data", [BuiltRun(r.success, r.all_events) for r in results], None
-    tmp = tmp_path_factory.getbasetemp().parent / "built"  # the session's folder, shared by its workers
+    base = tmp_path_factory.getbasetemp()  # a worker's own folder is in the session's, which its workers share
+    tmp = (base if worker_id == "master" else base.parent) / "built"
     runs = tmp / "runs.json"
     tmp.mkdir(exist_ok=True)
     with open(tmp / "lock", "w") as lock:
