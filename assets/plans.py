@@ -12,6 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import config, warehouse
 from pipelines.history.importers import coding_plans
+from pipelines.history.normalise import refresh_rates
 from pipelines.resources import DataDirResource
 
 OWNERS = ["team:tokenprices"]
@@ -35,11 +36,12 @@ CHANGES = dg.AssetKey(["marts", "billing_plan_changes"])
     ),
 )
 def coding_plan_snapshots(context, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    rows, problems = coding_plans.read_all(config.coding_plans_dir())
-    for p in problems:
-        context.log.warning(f"coding_plans: {p}")
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
+        rates, _ = refresh_rates(con)  # the stored ECB rates beside the bundled history, as the page plans get
+        rows, problems = coding_plans.read_all(config.coding_plans_dir(), rates)
+        for p in problems:
+            context.log.warning(f"coding_plans: {p}")
         n = warehouse.replace(con, "staging.billing_plans", rows, {"source": coding_plans.SOURCE})
     days = sorted({r["observed_at"].date() for r in rows})
     return dg.MaterializeResult(metadata={

@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipelines.cost.plans import plan_rows, sha256
+from pipelines.history.normalise import EcbRates
 from pipelines.sources.base import ParsedPlan
 
 SOURCE = "coding_plans_snapshots"
@@ -113,8 +114,9 @@ def quota(texts: list[str]) -> tuple[Decimal, str, str, bool] | None:
     return None
 
 
-def read_snapshot(path: Path) -> tuple[list[dict], list[str]]:
-    """Rows for ``staging.billing_plans`` of one snapshot file, and the plans it could not read (with their place)."""
+def read_snapshot(path: Path, rates: EcbRates | None = None) -> tuple[list[dict], list[str]]:
+    """Rows for ``staging.billing_plans`` of one snapshot file, and the plans it could not read (with their place);
+    USD at ``rates`` (the run's :class:`EcbRates`, as the page plans; default: the bundled history)."""
     body = path.read_bytes()
     doc = json.loads(body, parse_float=Decimal, parse_int=Decimal)
     at = dt.datetime.fromisoformat(doc["generatedAt"].replace("Z", "+00:00"))
@@ -156,11 +158,11 @@ def read_snapshot(path: Path) -> tuple[list[dict], list[str]]:
             ))
         rows += [{**r, "partition_date": at.date()} for r in plan_rows(
             plans, source=SOURCE, source_url=urls[0] if urls else path.name, observed_at=at, snapshot_sha256=digest,
-            scope=f"{SOURCE}:{key}")]
+            scope=f"{SOURCE}:{key}", rates=rates)]
     return rows, problems
 
 
-def read_all(folder: Path) -> tuple[list[dict], list[str]]:
+def read_all(folder: Path, rates: EcbRates | None = None) -> tuple[list[dict], list[str]]:
     """Rows of every snapshot file in ``folder`` (oldest first) and the problems. Raises FileNotFoundError naming
     the folder when it holds no snapshot."""
     files = sorted(Path(folder).glob(FILE_GLOB))
@@ -168,7 +170,7 @@ def read_all(folder: Path) -> tuple[list[dict], list[str]]:
         raise FileNotFoundError(f"no coding-plan snapshots ({FILE_GLOB}) in {folder}")
     rows, problems = [], []
     for f in files:
-        r, p = read_snapshot(f)
+        r, p = read_snapshot(f, rates)
         rows += r
         problems += p
     return rows, problems
