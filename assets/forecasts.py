@@ -595,9 +595,11 @@ def _add_cut_model(con, fits: list[forecast.SeriesFit]) -> list[str]:
         f.backtest = pd.concat([f.backtest, rows], ignore_index=True)
         if f.status == forecast.INSUFFICIENT or f.model_score is None:
             continue
-        model, reason, score = forecast.choose_model(f.backtest)
         path = fc[fc["series"] == f.series]
-        if model == cuts.MODEL and len(path):
+        # the cut model competes only where it has a forecast to give (a backtest alone cannot be used)
+        model, reason, score = forecast.choose_model(
+            f.backtest if len(path) else f.backtest[f.backtest["model"] != cuts.MODEL])
+        if model == cuts.MODEL:
             f.model, f.model_reason, f.model_score = model, reason, score
             f.forecast = path[forecast.FORECAST_COLUMNS].reset_index(drop=True)
             chosen.append(f.series)
